@@ -1,0 +1,247 @@
+"""Benchmark: USPTO grant XML ingest, against the raw lxml parse rate and a naive baseline.
+
+Builds large weekly-style bulk files by repeating the 421 real grants of
+``shared/data/uspto-grant-xml-pvdb`` with fresh publication numbers, then measures in the
+same run:
+
+* ipops ``ingest_files`` end to end (parse on all cores, enrich, Parquet, commit):
+  grants/s and peak memory of the process tree, at each size;
+* the raw lxml parse rate of the same bytes (``etree.fromstring`` per document, one core);
+* a naive baseline: ``xml.etree`` parse of whole documents into pandas, then Parquet.
+
+Usage::
+
+    python benchmarks/ingest.py                        # 10k, 50k, 200k grants
+    python benchmarks/ingest.py --sizes 2000 --baseline-size 2000   # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from lxml import etree
+
+from ipops.corpus.formats import uspto_xml
+from ipops.corpus.ingest import LoadTarget, ingest_files
+from ipops.corpus.store import CorpusStore
+from ipops.registry.db import make_engine, upgrade
+
+DATA = Path(os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared/data"))
+SAMPLES = DATA / "uspto-grant-xml-pvdb" / "xml"
+PUBLICATION_NUMBER = re.compile(rb"(<publication-reference>.*?<doc-number>)([^<]+)(</doc-number>)", re.S)
+
+
+# -- input ------------------------------------------------------------------------------
+
+
+def real_grants() -> list[bytes]:
+    grants = []
+    for path in sorted(SAMPLES.glob("ipg*.xml")):
+        grants.extend(d for d in uspto_xml.iter_raw_documents(path) if b"<us-patent-grant" in d)
+    if not grants:
+        raise SystemExit(f"no real grants under {SAMPLES}: set IPOPS_SHARED_DATA")
+    return grants
+
+
+def build_input(grants: list[bytes], count: int, path: Path) -> int:
+    """A bulk file of ``count`` grants with fresh numbers; returns its size in bytes."""
+    with path.open("wb") as out:
+        for i in range(count):
+            number = f"{20_000_000 + i:08d}".encode()
+            out.write(PUBLICATION_NUMBER.sub(rb"\g<1>" + number + rb"\g<3>", grants[i % len(grants)], 1))
+    return path.stat().st_size
+
+
+# -- measuring --------------------------------------------------------------------------
+
+
+class PeakMemory:
+    """Samples the resident memory of this process and all its descendants."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+            time.sleep(self.interval)
+
+
+def tree_rss(pid: int) -> int:
+    total = 0
+    for p in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found.append(child)
+            found.extend(descendants(child))
+    return found
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        result = fn()
+        seconds = time.perf_counter() - start
+    return seconds, memory.peak, result
+
+
+# -- the three contenders ---------------------------------------------------------------
+
+
+def raw_lxml_parse(path: Path) -> int:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    count = 0
+    for document in uspto_xml.iter_raw_documents(path):
+        etree.fromstring(document, parser)
+        count += 1
+    return count
+
+
+def ipops_ingest(path: Path, workdir: Path) -> int:
+    url = f"sqlite:///{workdir / 'registry.sqlite'}"
+    upgrade(url)
+    target = LoadTarget(CorpusStore(workdir / "corpus"), make_engine(url), workdir / "rejects")
+    report = ingest_files(target, [path], fmt="uspto-xml")
+    return report.records_read - report.records_rejected
+
+
+def naive_baseline(path: Path, out: Path) -> int:
+    """The straightforward way: ElementTree per document, lists of dicts, pandas, Parquet."""
+    patents, inventors, parties, classes, citations = [], [], [], [], []
+    for document in _naive_documents(path):
+        root = ET.fromstring(document)
+        biblio = root.find("us-bibliographic-data-grant")
+        if biblio is None:
+            continue
+        number = biblio.findtext("publication-reference/document-id/doc-number")
+        patents.append(
+            {
+                "number": number,
+                "title": biblio.findtext("invention-title"),
+                "date": biblio.findtext("publication-reference/document-id/date"),
+                "filing": biblio.findtext("application-reference/document-id/date"),
+                "claims": biblio.findtext("number-of-claims"),
+            }
+        )
+        for person in biblio.iter("addressbook"):
+            row = {
+                "number": number,
+                "last": person.findtext("last-name"),
+                "first": person.findtext("first-name"),
+                "org": person.findtext("orgname"),
+                "city": person.findtext("address/city"),
+                "country": person.findtext("address/country"),
+            }
+            (parties if row["org"] else inventors).append(row)
+        for ipc in biblio.iter("classification-ipcr"):
+            classes.append({"number": number, "section": ipc.findtext("section"), "class": ipc.findtext("class"),
+                            "subclass": ipc.findtext("subclass"), "group": ipc.findtext("main-group")})
+        for cit in list(biblio.iter("citation")) + list(biblio.iter("us-citation")):
+            citations.append({"number": number, "cited": cit.findtext("patcit/document-id/doc-number"),
+                              "country": cit.findtext("patcit/document-id/country"), "npl": cit.findtext("nplcit/othercit")})
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("patents", patents), ("inventors", inventors), ("parties", parties),
+                       ("classifications", classes), ("citations", citations)):
+        pd.DataFrame(rows).to_parquet(out / f"{name}.parquet")
+    return len(patents)
+
+
+def _naive_documents(path: Path) -> Iterator[bytes]:
+    """Split on '<?xml' the simple way; ElementTree cannot take the DOCTYPE lines' DTD."""
+    text = path.read_bytes()
+    for part in text.split(b"<?xml")[1:]:
+        yield b"<?xml" + part
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,50000,200000")
+    parser.add_argument("--baseline-size", type=int, default=10_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ipops-bench-ingest-"))
+    grants = real_grants()
+    print(f"{len(grants)} real grants as templates; cores: {os.cpu_count()}; workdir {workdir}")
+    rows = []
+    for size in sizes:
+        rows.append(_measure_size(grants, size, workdir, with_baseline=size == args.baseline_size))
+    if args.baseline_size not in sizes:
+        rows.append(_measure_size(grants, args.baseline_size, workdir, with_baseline=True, ipops=False))
+    print()
+    print(f"{'what':<34}{'grants':>9}{'GB':>7}{'seconds':>9}{'grants/s':>10}{'peak MiB':>10}")
+    for row in rows:
+        for what, n, gb, seconds, peak in row:
+            print(f"{what:<34}{n:>9,}{gb:>7.2f}{seconds:>9.1f}{n / seconds:>10,.0f}{peak / 2**20:>10,.0f}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _measure_size(
+    grants: list[bytes], size: int, workdir: Path, *, with_baseline: bool, ipops: bool = True
+) -> list[tuple[str, int, float, float, int]]:
+    source = workdir / f"ipg-bench-{size}.xml"
+    nbytes = build_input(grants, size, source)
+    gb = nbytes / 1e9
+    results = []
+    seconds, peak, n = timed(lambda: raw_lxml_parse(source))
+    results.append(("raw lxml parse (1 core)", n, gb, seconds, peak))
+    if ipops:
+        target = workdir / f"ws-{size}"
+        seconds, peak, n = timed(lambda: ipops_ingest(source, target))
+        results.append((f"ipops ingest ({os.cpu_count()} cores)", n, gb, seconds, peak))
+        shutil.rmtree(target, ignore_errors=True)
+    if with_baseline:
+        seconds, peak, n = timed(lambda: naive_baseline(source, workdir / f"naive-{size}"))
+        results.append(("naive ElementTree+pandas", n, gb, seconds, peak))
+    source.unlink()
+    for what, n, _, s, p in results:
+        print(f"  {size:>7,} {what:<32} {n / s:>8,.0f} grants/s  peak {p / 2**20:,.0f} MiB", flush=True)
+    return results
+
+
+if __name__ == "__main__":
+    main()

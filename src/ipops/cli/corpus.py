@@ -1,0 +1,217 @@
+"""`ipops corpus ...`: load, generate and look at the patent corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ipops.cli.context import app_context, console, print_json, progress_bar
+from ipops.corpus import loaders, runs
+from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
+from ipops.corpus.queries import corpus_stats, run_query, show_patent
+from ipops.registry.db import session_scope
+
+app = typer.Typer(help="Patent corpus: ingest, generate, inspect.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"Source format: {', '.join(FORMATS)}.")
+    ] = "auto",
+    strict: Annotated[
+        bool, typer.Option(help="Any rejected record fails the whole load; nothing is written.")
+    ] = False,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Extra column mapping (TOML) for Chinese table exports.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Parser processes (default: cores).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
+    ctx = app_context()
+    with progress_bar("ingesting") as progress:
+        report = ingest_files(
+            ctx.load_target,
+            paths,
+            fmt=fmt,
+            strict=strict,
+            mapping=mapping,
+            workers=workers,
+            progress=progress,
+        )
+    _print_report(report, as_json)
+
+
+@app.command()
+def events(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX of legal-status events.")],
+    strict: Annotated[bool, typer.Option(help="Any rejected row fails the whole load.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load legal-status events (granted, lapsed, transferred, pledged ...)."""
+    ctx = app_context()
+    with progress_bar("loading events") as progress:
+        report = loaders.load_events(ctx.load_target, path, strict=strict, progress=progress)
+    _print_report(report, as_json)
+
+
+@app.command()
+def generate(
+    patents: Annotated[int, typer.Option(min=1, help="How many patents to generate.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Generate a realistic corpus (every record marked generated) and load it."""
+    ctx = app_context()
+    with progress_bar("generating", total=patents) as progress:
+        report = loaders.load_generated(
+            ctx.load_target, patents=patents, seed=seed, progress=progress
+        )
+    _print_report(report, as_json)
+
+
+@app.command()
+def stats(as_json: JsonOption = False) -> None:
+    """Counts per table, years, top inventor countries and parties."""
+    ctx = app_context()
+    with ctx.store.connect() as con:
+        result = corpus_stats(con)
+    result["snapshot_id"] = ctx.store.manifest().snapshot_id
+    if as_json:
+        print_json(result)
+        return
+    print_stats(result)
+
+
+@app.command()
+def show(
+    number: Annotated[str, typer.Argument(help="Publication or patent number, e.g. US7654321B2.")],
+    as_json: JsonOption = False,
+) -> None:
+    """One patent with its parties, inventors, classifications and citations."""
+    ctx = app_context()
+    with ctx.store.connect() as con:
+        result = show_patent(con, number)
+    if as_json:
+        print_json(result)
+        return
+    _print_patent(result)
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="A read-only SQL query over the corpus views.")],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 1000,
+    as_json: JsonOption = False,
+) -> None:
+    """Read-only SQL over the views patents, applications, parties, inventors, ... ."""
+    ctx = app_context()
+    with ctx.store.connect() as con:
+        columns, rows = run_query(con, sql, limit=limit)
+    if as_json:
+        print_json([dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+@app.command("runs")
+def list_runs(as_json: JsonOption = False) -> None:
+    """The ingestion runs recorded in the registry, newest first."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = [
+            {
+                "id": r.id,
+                "started_at": r.started_at.isoformat(),
+                "kind": r.kind,
+                "format": r.source_format,
+                "status": r.status,
+                "records_read": r.records_read,
+                "records_rejected": r.records_rejected,
+                "sources": [s["path"] for s in r.sources],
+                "rejects_file": r.rejects_path,
+                "message": r.message,
+            }
+            for r in runs.list_runs(db_session=session)
+        ]
+    if as_json:
+        print_json(found)
+        return
+    table = Table("id", "started", "kind", "format", "status", "read", "rejected", "sources")
+    for r in found:
+        table.add_row(
+            str(r["id"]), str(r["started_at"])[:19], str(r["kind"]), str(r["format"]),
+            str(r["status"]), str(r["records_read"]), str(r["records_rejected"]),
+            ", ".join(Path(s).name for s in r["sources"])[:60],
+        )
+    console.print(table)
+
+
+def _print_report(report: LoadReport, as_json: bool) -> None:
+    if as_json:
+        print_json(report.as_dict())
+        return
+    colour = "green" if report.status == "committed" else "yellow"
+    console.print(f"[{colour}]{report.status}[/]: {report.message} (run {report.run_id})")
+    if report.row_counts:
+        console.print("rows: " + ", ".join(f"{k} {v:,}" for k, v in report.row_counts.items()))
+    if report.geocode_match_rate is not None:
+        console.print(f"places geocoded offline: {report.geocode_match_rate:.1%} matched")
+    if report.records_rejected:
+        console.print(
+            f"[red]{report.records_rejected} rejected[/]; see {report.rejects_path}"
+        )
+    if report.seconds:
+        console.print(f"{report.seconds:.1f} s, snapshot {report.snapshot_id}")
+
+
+def print_stats(result: dict[str, object]) -> None:
+    counts = result["counts"]
+    assert isinstance(counts, dict)
+    table = Table("table", "rows", title=f"corpus {result['snapshot_id']}")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(f"years: {result['years']}")
+    for key in ("top_inventor_countries", "top_parties"):
+        rows = result[key]
+        assert isinstance(rows, list)
+        if rows:
+            sub = Table(*rows[0].keys(), title=key.replace("_", " "))
+            for row in rows:
+                sub.add_row(*(str(v) for v in row.values()))
+            console.print(sub)
+
+
+def _print_patent(result: dict[str, object]) -> None:
+    patent = result["patent"]
+    assert isinstance(patent, dict)
+    console.print(f"[bold]{patent['patent_id']}[/] {patent.get('kind') or ''} {patent['title']}")
+    for key in ("filing_date", "publication_date", "grant_date", "claims_count", "legal_status"):
+        if patent.get(key) is not None:
+            console.print(f"  {key}: {patent[key]}")
+    for section, fields in (
+        ("parties", ("role", "name", "entity_id", "city", "country")),
+        ("inventors", ("name", "city", "state", "country", "latitude", "longitude")),
+        ("classifications", ("scheme", "symbol", "is_main")),
+        ("citations_made", ("category", "cited_patent_id", "cited_by", "npl_text")),
+        ("citations_received", ("citing_patent_id", "citing_title")),
+        ("events", ("event_date", "event_type", "detail")),
+    ):
+        rows = result[section]
+        assert isinstance(rows, list)
+        if rows:
+            table = Table(*fields, title=f"{section} ({len(rows)})")
+            for row in rows[:50]:
+                table.add_row(*("" if row.get(f) is None else str(row.get(f))[:60] for f in fields))
+            console.print(table)

@@ -1,0 +1,31 @@
+"""Settings, read from the environment (``IPOPS_*``) when asked for, never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the workspace lives and which registry database to use."""
+
+    model_config = SettingsConfigDict(env_prefix="IPOPS_", extra="ignore")
+
+    home: Path = Field(default=Path("./ipops-data"), description="workspace folder")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the registry; default: SQLite in the workspace"
+    )
+
+    def resolved_home(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    def registry_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_home() / 'registry.sqlite'}"
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,859 @@
+"""PatentsView granted-patent bulk tables -> canonical corpus rows.
+
+PatentsView publishes one TSV per table (``g_patent.tsv``, usually zipped as
+``g_patent.tsv.zip``); the columns follow the PatentsView "Data Download Dictionary for
+Granted Patent Data". This reader takes the tables below (only ``g_patent`` is required;
+each other table adds its part), checks each header, and joins them by ``patent_id``:
+
+==========================  ===========================================================
+table                       columns used (dictionary names)
+==========================  ===========================================================
+g_patent                    patent_id, patent_type, patent_date, patent_title,
+                            wipo_kind, num_claims; patent_abstract, withdrawn if present
+g_patent_abstract           patent_id, patent_abstract (later releases moved the
+                            abstract out of g_patent)
+g_application               application_id, patent_id, filing_date;
+                            patent_application_type, series_code if present
+g_inventor_disambiguated    patent_id, inventor_sequence, disambig_inventor_name_first,
+                            disambig_inventor_name_last; location_id if present
+g_assignee_disambiguated    patent_id, assignee_sequence,
+                            disambig_assignee_individual_name_first/_last,
+                            disambig_assignee_organization; assignee_type, location_id
+g_location_disambiguated    location_id, disambig_city, disambig_state, disambig_country,
+                            latitude, longitude
+g_cpc_current               patent_id, cpc_sequence, cpc_group; cpc_type,
+                            cpc_symbol_position if present
+g_ipc_at_issue              patent_id, ipc_sequence, section, ipc_class, subclass,
+                            main_group, subgroup; symbol_position, classification_value,
+                            ipc_version_indicator if present
+g_us_patent_citation        patent_id, citation_sequence, citation_patent_id;
+                            citation_date, wipo_kind, citation_category if present
+==========================  ===========================================================
+
+The other dictionary columns (filename, gender_code, county, state_fips, rule_47_flag ...)
+may be present and are not loaded. A file whose header lacks a required column is an
+``InputFormatError`` naming the file and the columns, raised before anything is read.
+
+How it streams: each table is read batch by batch with pyarrow (straight out of the zip)
+into a DuckDB database in a temporary folder, which spills to disk rather than holding
+whole tables in memory. Each row of a child table is tagged with the chunk of its patent
+and the table is stored sorted by chunk, so each chunk of ``chunk_size`` patents is then
+read back with small queries.
+
+Rejects (the good records still load):
+
+- a ``g_patent`` row without ``patent_id``, with a ``patent_id`` that is not a US number,
+  a repeated ``patent_id``, an impossible ``patent_date``, or an impossible ``filing_date``
+  in its ``g_application`` row: the patent is not loaded;
+- a row of another table without ``patent_id``, or a row with the wrong number of fields:
+  that row is not loaded;
+- a citation with an impossible ``citation_date``: loaded without its date, and reported
+  (``00`` for an unknown month or day is not impossible: ``1997-05-00`` reads as 1997-05-01).
+
+Conventions shared with the USPTO XML reader: ``patent_id`` is ``US`` + the PatentsView
+``patent_id`` without leading zeros (``D0512345`` -> ``USD512345``); ``application_id`` is
+``US`` + the application number without its slash (``16/012345`` -> ``US16012345``);
+``sequence`` is the 0-based position among the rows emitted for the patent (per scheme for
+classifications), in the order of the dictionary's ``*_sequence`` columns; IPC ``version``
+is written ``2006.01``; ``is_main`` is symbol position ``F`` (first). Names: inventors
+``"First Last"``; assignees the organisation, else ``"First Last"``, role ``assignee``.
+Places come from ``g_location_disambiguated`` (``geo_source`` "source" when it has
+coordinates); ``name_normalized``, ``entity_id`` and missing coordinates are the loader's.
+
+Rows of other tables whose ``patent_id`` is not in ``g_patent`` are left out silently (a
+subset of g_patent with the full child tables is a normal way to load a slice).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ipops.corpus.classification import (
+    main_group_of,
+    normalize_symbol,
+    subclass_of,
+    symbol_from_parts,
+)
+from ipops.corpus.records import Chunk, Reject
+from ipops.corpus.schema import TABLE_NAMES, Row
+from ipops.errors import InputFormatError
+
+SOURCE = "patentsview"
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """The columns of one PatentsView table that this reader needs, and those it uses if present."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def used(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+TABLES: dict[str, TableColumns] = {
+    "g_patent": TableColumns(
+        ("patent_id", "patent_type", "patent_date", "patent_title", "wipo_kind", "num_claims"),
+        ("patent_abstract", "withdrawn"),
+    ),
+    "g_patent_abstract": TableColumns(("patent_id", "patent_abstract")),
+    "g_application": TableColumns(
+        ("application_id", "patent_id", "filing_date"),
+        ("patent_application_type", "series_code"),
+    ),
+    "g_inventor_disambiguated": TableColumns(
+        (
+            "patent_id",
+            "inventor_sequence",
+            "disambig_inventor_name_first",
+            "disambig_inventor_name_last",
+        ),
+        ("location_id",),
+    ),
+    "g_assignee_disambiguated": TableColumns(
+        (
+            "patent_id",
+            "assignee_sequence",
+            "disambig_assignee_individual_name_first",
+            "disambig_assignee_individual_name_last",
+            "disambig_assignee_organization",
+        ),
+        ("assignee_type", "location_id"),
+    ),
+    "g_location_disambiguated": TableColumns(
+        (
+            "location_id",
+            "disambig_city",
+            "disambig_state",
+            "disambig_country",
+            "latitude",
+            "longitude",
+        )
+    ),
+    "g_cpc_current": TableColumns(
+        ("patent_id", "cpc_sequence", "cpc_group"), ("cpc_type", "cpc_symbol_position")
+    ),
+    "g_ipc_at_issue": TableColumns(
+        ("patent_id", "ipc_sequence", "section", "ipc_class", "subclass", "main_group", "subgroup"),
+        ("symbol_position", "classification_value", "ipc_version_indicator"),
+    ),
+    "g_us_patent_citation": TableColumns(
+        ("patent_id", "citation_sequence", "citation_patent_id"),
+        ("citation_date", "wipo_kind", "citation_category"),
+    ),
+}
+
+# Tables joined to g_patent by patent_id, in the order they are read back for each chunk.
+CHILD_TABLES: tuple[str, ...] = (
+    "g_patent_abstract",
+    "g_application",
+    "g_inventor_disambiguated",
+    "g_assignee_disambiguated",
+    "g_cpc_current",
+    "g_ipc_at_issue",
+    "g_us_patent_citation",
+)
+_LOCATED_TABLES = ("g_inventor_disambiguated", "g_assignee_disambiguated")
+_SEQUENCE_COLUMNS = {
+    "g_inventor_disambiguated": "inventor_sequence",
+    "g_assignee_disambiguated": "assignee_sequence",
+    "g_cpc_current": "cpc_sequence",
+    "g_ipc_at_issue": "ipc_sequence",
+    "g_us_patent_citation": "citation_sequence",
+}
+_LOCATION_COLUMNS = ("disambig_city", "disambig_state", "disambig_country", "latitude", "longitude")
+
+_US_NUMBER = re.compile(r"([A-Z]{0,2})0*(\d+)")
+_NULL_TEXTS = ["", "NULL"]
+_PATENT_TYPES = {
+    "utility": "utility",
+    "design": "design",
+    "plant": "plant",
+    "reissue": "reissue",
+    "defensive publication": "defensive_publication",
+    "statutory invention registration": "sir",
+}
+_CITED_BY = {
+    "cited by examiner": "examiner",
+    "cited by applicant": "applicant",
+    "cited by other": "other",
+    "cited by third party": "other",
+}
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def table_name(path: Path) -> str | None:
+    """The PatentsView table a file holds, from its name (``g_patent.tsv.zip`` -> g_patent)."""
+    name = path.name.lower()
+    for suffix in (".zip", ".tsv"):
+        name = name.removesuffix(suffix)
+    return name if name in TABLES else None
+
+
+def looks_like(path: Path) -> bool:
+    """True for a PatentsView table file, or a folder holding at least one."""
+    if path.is_dir():
+        return any(table_name(child) is not None for child in path.iterdir() if child.is_file())
+    return table_name(path) is not None
+
+
+def find_tables(paths: Sequence[Path]) -> dict[str, Path]:
+    """The table files among ``paths`` (files or folders), by table name."""
+    found: dict[str, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(child for child in path.iterdir() if child.is_file())
+            for child in candidates:
+                if table_name(child) is not None:
+                    _add_table_file(found, child)
+        elif not path.exists():
+            raise InputFormatError(f"{path}: no such file or folder")
+        elif table_name(path) is None:
+            raise InputFormatError(
+                f"{path.name}: not a PatentsView table this reader knows "
+                f"({', '.join(sorted(TABLES))})"
+            )
+        else:
+            _add_table_file(found, path)
+    if "g_patent" not in found:
+        raise InputFormatError(
+            "PatentsView: g_patent.tsv (or g_patent.tsv.zip) is required among "
+            + ", ".join(str(p) for p in paths)
+        )
+    return found
+
+
+def _add_table_file(found: dict[str, Path], path: Path) -> None:
+    table = table_name(path)
+    assert table is not None
+    if table in found:
+        raise InputFormatError(
+            f"PatentsView: two files for table {table}: {found[table].name} and {path.name}"
+        )
+    found[table] = path
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@contextmanager
+def _open_binary(path: Path) -> Iterator[IO[bytes]]:
+    """The table's bytes: the file itself, or the TSV inside a zip."""
+    if path.suffix.lower() != ".zip":
+        with path.open("rb") as handle:
+            yield handle
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InputFormatError(f"{path.name}: not a readable zip file ({error})") from error
+    with archive:
+        members = [m for m in archive.namelist() if not m.endswith("/")]
+        tsvs = [m for m in members if m.lower().endswith(".tsv")] or members
+        if len(tsvs) != 1:
+            raise InputFormatError(f"{path.name}: expected one .tsv inside, found {len(tsvs)}")
+        with archive.open(tsvs[0]) as handle:
+            yield handle
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names on the first line of a table file."""
+    with _open_binary(path) as handle:
+        first_line = handle.readline()
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputFormatError(f"{path.name}: the header is not UTF-8 text") from error
+    row = next(csv.reader(io.StringIO(text), delimiter="\t"), [])
+    return [name.strip() for name in row]
+
+
+def check_header(table: str, path: Path, header: Sequence[str]) -> None:
+    """Raise InputFormatError naming the file and the required columns its header lacks."""
+    missing = [column for column in TABLES[table].required if column not in header]
+    if missing:
+        raise InputFormatError(
+            f"{path.name}: not a PatentsView {table} table: missing column(s) "
+            f"{', '.join(missing)} (header has: {', '.join(header) or 'nothing'})"
+        )
+
+
+class _InvalidRows:
+    """Collects rows with the wrong number of fields as rejects, and skips them."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.rejects: list[Reject] = []
+
+    def __call__(self, row: Any) -> str:
+        where = f"line {row.number}" if row.number is not None else "a row (line unknown)"
+        self.rejects.append(
+            Reject(
+                self.file,
+                where,
+                None,
+                f"expected {row.expected_columns} fields, found {row.actual_columns}",
+                record=(row.text or "")[:40] or None,
+            )
+        )
+        return "skip"
+
+
+def _record_batches(
+    path: Path, header: Sequence[str], columns: Sequence[str], invalid: _InvalidRows
+) -> Iterator[pa.RecordBatch]:
+    """The chosen columns as trimmed strings (empty -> null), plus ``rn``: the row number."""
+    with _open_binary(path) as handle:
+        reader = pacsv.open_csv(
+            handle,
+            read_options=pacsv.ReadOptions(block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter="\t", newlines_in_values=True, invalid_row_handler=invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                include_columns=list(columns),
+                null_values=_NULL_TEXTS,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        offset = 0
+        for batch in reader:
+            arrays = [_trimmed(column) for column in batch.columns]
+            numbers = pa.array(range(offset + 1, offset + batch.num_rows + 1), pa.int64())
+            offset += batch.num_rows
+            yield pa.RecordBatch.from_arrays([*arrays, numbers], names=[*columns, "rn"])
+
+
+def _trimmed(column: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+# --------------------------------------------------------------------------- staging in DuckDB
+
+
+class _Stage:
+    """The tables in a DuckDB database, each child table sorted by the chunk of its patent."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, chunk_size: int) -> None:
+        self.con = con
+        self.chunk_size = chunk_size
+        self.rejects: list[Reject] = []  # rows of child tables that cannot be loaded
+        self.patent_rejects: list[Reject] = []  # g_patent rows that cannot be parsed at all
+
+    def load(self, table: str, path: Path, header: Sequence[str]) -> None:
+        spec = TABLES[table]
+        present = [column for column in spec.used if column in header]
+        invalid = _InvalidRows(path.name)
+        schema = pa.schema([(c, pa.string()) for c in present] + [("rn", pa.int64())])
+        batches = _record_batches(path, header, present, invalid)
+        incoming = pa.RecordBatchReader.from_batches(schema, batches)
+        self.con.register("incoming", incoming)
+        try:
+            self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming").fetchall()
+        except (duckdb.Error, pa.ArrowException) as error:
+            raise InputFormatError(
+                f"{path.name}: cannot be read as a TSV table ({error})"
+            ) from error
+        finally:
+            self.con.unregister("incoming")
+        for column in spec.used:
+            if column not in present:
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR").fetchall()
+        target = self.patent_rejects if table == "g_patent" else self.rejects
+        target.extend(invalid.rejects)
+
+    def create_empty(self, table: str) -> None:
+        columns = ", ".join(f"{c} VARCHAR" for c in TABLES[table].used)
+        self.con.execute(f"CREATE TABLE {table} ({columns}, rn BIGINT)").fetchall()
+
+    def prepare(self, files: dict[str, Path]) -> int:
+        """Key patents to chunks, sort the child tables by chunk; the number of chunks."""
+        size = self.chunk_size
+        self.con.execute(
+            f"""CREATE TABLE patent_key AS
+                SELECT patent_id, min(rn) AS patent_rn, (min(rn) - 1) // {size} AS chunk_no
+                FROM g_patent WHERE patent_id IS NOT NULL GROUP BY patent_id"""
+        ).fetchall()
+        self.con.execute(
+            f"""CREATE TABLE c_g_patent AS
+                SELECT (p.rn - 1) // {size} AS chunk_no, p.*, k.patent_rn AS first_rn
+                FROM g_patent p LEFT JOIN patent_key k USING (patent_id) ORDER BY p.rn"""
+        ).fetchall()
+        self.con.execute(
+            """CREATE TABLE location AS SELECT * FROM g_location_disambiguated
+               QUALIFY row_number() OVER (PARTITION BY location_id ORDER BY rn) = 1"""
+        ).fetchall()
+        for table in CHILD_TABLES:
+            self._sort_child(table, files.get(table))
+        rows = self.con.execute("SELECT coalesce(max(rn), 0) FROM g_patent").fetchall()
+        return int(rows[0][0] + size - 1) // size
+
+    def _sort_child(self, table: str, path: Path | None) -> None:
+        place = ""
+        join = ""
+        if table in _LOCATED_TABLES:
+            place = "".join(f", l.{c} AS place_{c}" for c in _LOCATION_COLUMNS)
+            join = "LEFT JOIN location l ON l.location_id = t.location_id"
+        sequence = _SEQUENCE_COLUMNS.get(table)
+        by_sequence = f"TRY_CAST(t.{sequence} AS BIGINT), " if sequence else ""
+        self.con.execute(
+            f"""CREATE TABLE c_{table} AS
+                SELECT k.chunk_no, t.*{place} FROM {table} t
+                JOIN patent_key k USING (patent_id) {join}
+                ORDER BY k.chunk_no, k.patent_rn, {by_sequence}t.rn"""
+        ).fetchall()
+        missing = self.con.execute(f"SELECT rn FROM {table} WHERE patent_id IS NULL").fetchall()
+        file = path.name if path else table
+        self.rejects.extend(
+            Reject(file, f"row {rn}", "patent_id", "missing patent_id") for (rn,) in missing
+        )
+
+    def chunk_rows(self, table: str, chunk_no: int) -> list[dict[str, Any]]:
+        relation = self.con.sql(f"SELECT * FROM c_{table} WHERE chunk_no = ?", params=[chunk_no])
+        rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
+        return rows
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_patentsview(
+    paths: Sequence[Path], *, chunk_size: int = 50_000, work_dir: Path | None = None
+) -> Iterator[Chunk]:
+    """Canonical rows from PatentsView tables (files or folders), ``chunk_size`` patents a chunk.
+
+    ``work_dir`` is where the temporary DuckDB database goes (default: the system temp folder);
+    it needs room for roughly the unzipped size of the tables given.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    files = find_tables(paths)
+    headers = {table: read_header(path) for table, path in files.items()}
+    for table, path in files.items():
+        check_header(table, path, headers[table])
+    with tempfile.TemporaryDirectory(prefix="ipops-pv-", dir=work_dir) as folder:
+        con = duckdb.connect(str(Path(folder) / "stage.duckdb"))
+        try:
+            _configure(con, Path(folder))
+            stage = _Stage(con, chunk_size)
+            for table in TABLES:
+                if table in files:
+                    stage.load(table, files[table], headers[table])
+                else:
+                    stage.create_empty(table)
+            chunk_count = stage.prepare(files)
+            for chunk_no in range(chunk_count):
+                yield _build_chunk(stage, chunk_no, files)
+            yield from _leftover_rejects(stage)
+        finally:
+            con.close()
+
+
+def _configure(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    con.execute("SET threads = 2").fetchall()
+    con.execute("SET memory_limit = '1GB'").fetchall()
+    con.execute("SET temp_directory = ?", [str(folder / "spill")]).fetchall()
+    con.execute("SET preserve_insertion_order = true").fetchall()
+
+
+def _leftover_rejects(stage: _Stage) -> Iterator[Chunk]:
+    """Rows that could not be parsed or joined: g_patent rows count as records read."""
+    chunk = Chunk()
+    for reject in stage.patent_rejects:
+        chunk.add_reject(reject)
+    chunk.rejects.extend(stage.rejects)
+    if chunk.rejects:
+        yield chunk
+
+
+# --------------------------------------------------------------------------- one chunk
+
+
+def _build_chunk(stage: _Stage, chunk_no: int, files: dict[str, Path]) -> Chunk:
+    children = {
+        table: _by_patent(stage.chunk_rows(table, chunk_no))
+        for table in CHILD_TABLES
+        if table in files
+    }
+    file_names = {table: path.name for table, path in files.items()}
+    chunk = Chunk()
+    for patent in stage.chunk_rows("g_patent", chunk_no):
+        document = _document(patent, children, file_names)
+        if isinstance(document, Reject):
+            chunk.add_reject(document)
+            continue
+        rows, citation_rejects = document
+        chunk.add_document(rows)
+        chunk.rejects.extend(citation_rejects)
+    return chunk
+
+
+def _by_patent(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["patent_id"]].append(row)
+    return grouped
+
+
+def _document(
+    patent: dict[str, Any],
+    children: dict[str, dict[str, list[dict[str, Any]]]],
+    file_names: dict[str, str],
+) -> tuple[dict[str, list[Row]], list[Reject]] | Reject:
+    """All canonical rows of one g_patent row (and citation-date rejects), or its Reject."""
+    raw_id = patent["patent_id"]
+    related = {table: children.get(table, {}).get(raw_id, []) for table in CHILD_TABLES}
+    applications = related["g_application"][:1]
+    problem = _patent_problem(patent, file_names["g_patent"]) or _filing_date_problem(
+        applications, file_names.get("g_application", ""), raw_id
+    )
+    if problem is not None:
+        return problem
+    number = us_number(raw_id)
+    assert number is not None
+    patent_id = "US" + number
+    application = _application_row(applications[0], patent_id) if applications else None
+    abstracts = related["g_patent_abstract"]
+    abstract = patent["patent_abstract"] or (abstracts[0]["patent_abstract"] if abstracts else None)
+    citations, citation_rejects = _citation_rows(
+        related["g_us_patent_citation"], patent_id, file_names.get("g_us_patent_citation", "")
+    )
+    rows: dict[str, list[Row]] = {table: [] for table in TABLE_NAMES}
+    rows["patents"] = [_patent_row(patent, patent_id, number, abstract, application)]
+    rows["applications"] = [application] if application else []
+    inventors = related["g_inventor_disambiguated"]
+    assignees = related["g_assignee_disambiguated"]
+    rows["inventors"] = [_inventor_row(r, patent_id, n) for n, r in enumerate(inventors)]
+    rows["parties"] = [_assignee_row(r, patent_id, n) for n, r in enumerate(assignees)]
+    rows["classifications"] = [
+        *_cpc_rows(related["g_cpc_current"], patent_id),
+        *_ipc_rows(related["g_ipc_at_issue"], patent_id),
+    ]
+    rows["citations"] = citations
+    return rows, citation_rejects
+
+
+def _patent_problem(patent: dict[str, Any], file: str) -> Reject | None:
+    """Why a g_patent row cannot be loaded, if it cannot."""
+    where = f"row {patent['rn']}"
+    raw_id = patent["patent_id"]
+    if raw_id is None:
+        return Reject(file, where, "patent_id", "missing patent_id")
+    if us_number(raw_id) is None:
+        return Reject(file, where, "patent_id", f"not a US patent number: {raw_id!r}", raw_id)
+    if patent["first_rn"] != patent["rn"]:
+        reason = f"repeats the patent_id of row {patent['first_rn']}"
+        return Reject(file, where, "patent_id", reason, raw_id)
+    if patent["patent_date"] is not None and parse_iso_date(patent["patent_date"]) is None:
+        reason = f"impossible date {patent['patent_date']!r}"
+        return Reject(file, where, "patent_date", reason, raw_id)
+    return None
+
+
+def _filing_date_problem(
+    applications: list[dict[str, Any]], file: str, raw_id: str
+) -> Reject | None:
+    for row in applications:
+        if row["filing_date"] is not None and parse_iso_date(row["filing_date"]) is None:
+            reason = f"impossible date {row['filing_date']!r}"
+            return Reject(file, f"row {row['rn']}", "filing_date", reason, raw_id)
+    return None
+
+
+# --------------------------------------------------------------------------- values
+
+
+def us_number(text: str | None) -> str | None:
+    """A US patent number without leading zeros: ``"D0512345"`` -> ``"D512345"``."""
+    if text is None:
+        return None
+    match = _US_NUMBER.fullmatch(re.sub(r"[\s,]", "", text.upper()))
+    if match is None:
+        return None
+    return match[1] + match[2]
+
+
+def parse_iso_date(text: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` date; None when empty or impossible (callers tell the two apart)."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def parse_cited_date(text: str | None) -> date | None:
+    """A cited document's date; ``00`` for an unknown month or day reads as the first one.
+
+    ``1997-00-00`` -> 1997-01-01 and ``1997-05-00`` -> 1997-05-01, as the USPTO XML reader does.
+    """
+    if text is None:
+        return None
+    parts = text[:10].split("-")
+    if len(parts) == 3 and parts[1] == "00":
+        parts[1:] = ["01", "01"]
+    elif len(parts) == 3 and parts[2] == "00":
+        parts[2] = "01"
+    return parse_iso_date("-".join(parts))
+
+
+def ipc_version(text: str | None) -> str | None:
+    """The IPC version as ``"2006.01"`` (PatentsView writes the date ``2006-01-01``)."""
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{4})-?(\d{2})(?:-?\d{2})?", text)
+    return f"{match[1]}.{match[2]}" if match else text
+
+
+def _int(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(float(text))
+    except ValueError:
+        return None
+
+
+def _float(text: str | None, limit: float) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if -limit <= value <= limit else None
+
+
+def _joined(*parts: str | None) -> str | None:
+    text = " ".join(part for part in parts if part)
+    return text or None
+
+
+# --------------------------------------------------------------------------- canonical rows
+
+
+def _patent_row(
+    patent: dict[str, Any],
+    patent_id: str,
+    number: str,
+    abstract: str | None,
+    application: Row | None,
+) -> Row:
+    grant_date = parse_iso_date(patent["patent_date"])
+    raw_type = (patent["patent_type"] or "").lower()
+    return {
+        "patent_id": patent_id,
+        "office": "US",
+        "number": number,
+        "kind": patent["wipo_kind"],
+        "doc_type": "grant",
+        "patent_type": _PATENT_TYPES.get(raw_type, raw_type.replace(" ", "_") or None),
+        "application_id": application["application_id"] if application else None,
+        "title": patent["patent_title"],
+        "abstract": abstract,
+        "filing_date": application["filing_date"] if application else None,
+        "publication_date": grant_date,
+        "grant_date": grant_date,
+        "claims_count": _int(patent["num_claims"]),
+        "legal_status": "withdrawn" if patent["withdrawn"] in ("1", "true", "True") else None,
+        "generated": False,
+        "source": SOURCE,
+    }
+
+
+def _application_row(row: dict[str, Any], patent_id: str) -> Row | None:
+    number = re.sub(r"[^0-9A-Z]", "", (row["application_id"] or "").upper())
+    if not number:
+        return None
+    return {
+        "application_id": "US" + number,
+        "office": "US",
+        "number": number,
+        "filing_date": parse_iso_date(row["filing_date"]),
+        "application_type": application_type(row["patent_application_type"]),
+        "series_code": row["series_code"],
+        "patent_id": patent_id,
+        "generated": False,
+    }
+
+
+def application_type(code: str | None) -> str | None:
+    """The application type from the dictionary's series code (``"29"`` -> design)."""
+    if code is None:
+        return None
+    if not code.isdigit():
+        return code.lower()
+    value = int(code)
+    if 1 <= value <= 28:
+        return "utility"
+    named = {29: "design", 35: "international_design", 90: "ex_parte_reexamination"}
+    named |= {95: "inter_partes_reexamination", 96: "supplemental_examination"}
+    if 60 <= value <= 62:
+        return "provisional"
+    return named.get(value, code)
+
+
+def _place(row: dict[str, Any]) -> Row:
+    latitude = _float(row.get("place_latitude"), 90.0)
+    longitude = _float(row.get("place_longitude"), 180.0)
+    located = latitude is not None and longitude is not None
+    country = row.get("place_disambig_country")
+    return {
+        "city": row.get("place_disambig_city"),
+        "state": row.get("place_disambig_state"),
+        "country": country.upper() if country else None,
+        "latitude": latitude if located else None,
+        "longitude": longitude if located else None,
+        "geo_source": "source" if located else None,
+    }
+
+
+def _inventor_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
+    first = row["disambig_inventor_name_first"]
+    last = row["disambig_inventor_name_last"]
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "name": _joined(first, last),
+        "first_name": first,
+        "last_name": last,
+        **_place(row),
+    }
+
+
+def _assignee_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
+    organization = row["disambig_assignee_organization"]
+    person = _joined(
+        row["disambig_assignee_individual_name_first"],
+        row["disambig_assignee_individual_name_last"],
+    )
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "role": "assignee",
+        "name": organization or person,
+        "party_type": _party_type(organization, person, row["assignee_type"]),
+        **_place(row),
+    }
+
+
+def _party_type(organization: str | None, person: str | None, code: str | None) -> str | None:
+    """organization | individual, from the names, else the dictionary's assignee_type code."""
+    if organization:
+        return "organization"
+    if person:
+        return "individual"
+    kind = (code or "").lstrip("1") or code  # a leading "1" only marks a part interest
+    if kind in ("4", "5"):
+        return "individual"
+    if kind in ("2", "3", "6", "7", "8", "9"):
+        return "organization"
+    return None
+
+
+def _classification(
+    patent_id: str, scheme: str, sequence: int, symbol: str, is_main: bool | None
+) -> Row:
+    return {
+        "patent_id": patent_id,
+        "scheme": scheme,
+        "sequence": sequence,
+        "symbol": symbol,
+        "subclass": subclass_of(symbol),
+        "main_group": main_group_of(symbol),
+        "is_main": is_main,
+    }
+
+
+def _cpc_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
+    result: list[Row] = []
+    for row in rows:
+        symbol = normalize_symbol(row["cpc_group"])
+        if symbol is None:
+            continue
+        sequence = len(result)
+        position_code = row["cpc_symbol_position"]
+        is_main = position_code == "F" if position_code else sequence == 0
+        value = (row["cpc_type"] or "").lower()
+        classification = _classification(patent_id, "CPC", sequence, symbol, is_main)
+        classification["value"] = "inventive" if value.startswith("invent") else value or None
+        result.append(classification)
+    return result
+
+
+def _ipc_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
+    result: list[Row] = []
+    for row in rows:
+        symbol = symbol_from_parts(
+            row["section"], row["ipc_class"], row["subclass"], row["main_group"], row["subgroup"]
+        )
+        if symbol is None:
+            continue
+        sequence = len(result)
+        position_code = row["symbol_position"]
+        is_main = position_code == "F" if position_code else sequence == 0
+        value = {"I": "inventive", "N": "additional"}.get(row["classification_value"] or "")
+        classification = _classification(patent_id, "IPC", sequence, symbol, is_main)
+        classification["value"] = value
+        classification["version"] = ipc_version(row["ipc_version_indicator"])
+        result.append(classification)
+    return result
+
+
+def _citation_rows(
+    rows: list[dict[str, Any]], patent_id: str, file: str
+) -> tuple[list[Row], list[Reject]]:
+    citations: list[Row] = []
+    rejects: list[Reject] = []
+    for position, row in enumerate(rows):
+        cited_date = parse_cited_date(row["citation_date"])
+        if cited_date is None and row["citation_date"] is not None:
+            rejects.append(
+                Reject(
+                    file,
+                    f"row {row['rn']}",
+                    "citation_date",
+                    f"impossible date {row['citation_date']!r}; citation loaded without its date",
+                    patent_id,
+                )
+            )
+        number = us_number(row["citation_patent_id"])
+        category = (row["citation_category"] or "").lower()
+        citations.append(
+            {
+                "patent_id": patent_id,
+                "sequence": position,
+                "category": "patent",
+                "cited_office": "US",
+                "cited_number": number or row["citation_patent_id"],
+                "cited_kind": row["wipo_kind"],
+                "cited_patent_id": "US" + number if number else None,
+                "cited_date": cited_date,
+                "cited_by": _CITED_BY.get(category),
+            }
+        )
+    return citations, rejects

@@ -1,0 +1,1019 @@
+"""USPTO full-text XML: weekly grant (``ipg``) and pre-grant publication (``ipa``) bulk files.
+
+A weekly bulk file is many XML documents concatenated, each beginning with its own
+``<?xml ...?>`` declaration; the USPTO ships it plain or zipped. ``iter_raw_documents``
+cuts a file into documents without holding more than one document in memory, and
+``parse_document`` turns one document into canonical rows (see ``ipops.corpus.schema``).
+
+Formats
+-------
+* ``us-patent-grant`` and ``us-patent-application``, DTD v4.0 to v4.5 (2005 onwards). The
+  element names that changed between versions are all read: ``references-cited/citation``
+  and ``us-references-cited/us-citation``; ``parties/applicants/applicant`` and
+  ``us-parties/us-applicants/us-applicant``; ``inventors/inventor`` (separate inventors,
+  v4.3+) or, before that, the applicants with ``app-type="applicant-inventor"``;
+  ``classification-ipc`` (IPC 7 strings) and ``classifications-ipcr``; ``classifications-cpc``;
+  ``classification-locarno``; ``classification-national`` (USPC).
+* ``patent-application-publication`` (pre-grant publications 2001-2004, ``pap-v15``/``v16``).
+* Anything else is a ``Reject``: ``PATDOC`` (the 2001-2004 grant format) is named as an
+  unsupported USPTO format. Sequence-listing documents (``sequence-cwu``) that follow some
+  grants in the weekly files are not patent records: ``iter_raw_documents`` skips them, so
+  ``parse_file``'s ``"document N"`` (from 1) counts patent documents only.
+
+Conventions
+-----------
+* ``patent_id`` is ``US`` + the publication number without leading zeros, letter prefixes
+  kept: ``D0512345`` -> ``USD512345``, ``RE041234`` -> ``USRE41234``, ``20130012345`` ->
+  ``US20130012345``. ``patents.number`` is the same number without ``US``.
+* ``patent_type`` is the ``appl-type`` (utility, design, plant, reissue; ``sir`` becomes
+  ``statutory_invention_registration``), else guessed from the number's prefix; 2001-2004
+  applications are plant for ``P`` kind codes and utility otherwise.
+* ``application_id`` is ``US`` + the application number exactly as printed
+  (``10123456``, ``29381217``): the series code is part of it and is also kept in
+  ``applications.series_code``.
+* ``sequence`` in every table is the 0-based position among the rows this reader emits
+  for the publication (per role for parties, per scheme for classifications); the XML's
+  own ``sequence``/``num`` attributes are not used because they have gaps and differ in
+  width between versions.
+* Inventors: ``name`` is ``"First Last"`` (plus ``", Suffix"`` when there is one);
+  ``first_name`` carries any middle name. Parties: every assignee (role ``assignee``) and
+  every applicant that is an organisation (role ``applicant``); applicants who are people
+  are inventors, legal representatives or (v4.3) copies of the inventors, so they get no
+  party row. ``name_normalized``, ``entity_id`` and the coordinates are left null.
+* ``country`` holds two-letter codes only; placeholders such as ``unknown`` become null.
+* Dates: a publication or filing date that is not a real ``YYYYMMDD`` date rejects the
+  document, naming the field. Citation and priority dates are secondary: the USPTO writes
+  cited documents' dates with ``00`` for an unknown month or day (``19970000``), which is
+  read as the first day of the year or month (1997-01-01); any other impossible date there
+  becomes null.
+* ``priority_date`` is the earliest foreign priority or US provisional application date,
+  else the filing date. ``grant_date`` is the publication date for grants, null for
+  applications. ``claims_count`` is ``number-of-claims`` when printed, else the number of
+  ``claim`` elements; ``independent_claims_count`` counts claims without a ``claim-ref``.
+* Classifications: symbols in the ``"F24F 11/30"`` form for IPC and CPC (``subclass``
+  ``"F24F"``, ``main_group`` ``"F24F 11/00"``; ``is_main`` for the first/main symbol,
+  ``value`` inventive/additional, ``version`` ``"2006.01"`` or the IPC edition); Locarno
+  as ``"21-02"`` with ``subclass`` the Locarno class ``"21"``; USPC as ``"428/411.1"`` or
+  ``"D14/138G"`` with ``subclass`` the USPC class (``"428"``) and no ``main_group``. CPC
+  combination sets (``combination-set``) are not read.
+* Citations: ``cited_number`` is the number as printed; ``cited_patent_id`` follows the
+  ``patent_id`` rule for US documents (``2003/0123456`` -> ``US20030123456``) and is office
+  + the number without spaces, slashes, dashes and leading zeros for other offices.
+  ``cited_by`` is ``examiner``/``applicant``/``other`` from "cited by ...".
+* The description is cut out of the bytes before parsing (it is most of each document and
+  no column uses it), so an XML error inside a description goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import IO, Any, NamedTuple, TypeAlias
+
+from lxml import etree
+
+from ipops.corpus.records import Reject
+from ipops.corpus.schema import Row
+
+__all__ = ["SOURCE", "iter_raw_documents", "looks_like", "parse_document", "parse_file"]
+
+SOURCE = "uspto-xml"
+
+Document: TypeAlias = dict[str, list[Row]]
+_Element: TypeAlias = Any  # lxml ships no type information
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, recover=False
+)
+_BLOCK_SIZE = 1 << 20
+_SNIFF_SIZE = 1024
+_BOUNDARY = b"\n<?xml"
+_COMPANION_MARK = b"sequence-cwu"
+_PATENT_MARKS = (b"us-patent-grant", b"us-patent-application", b"patent-application-publication")
+
+_V4_BIBLIO = {
+    "us-patent-grant": ("grant", "us-bibliographic-data-grant"),
+    "us-patent-application": ("application", "us-bibliographic-data-application"),
+}
+_PAP_ROOT = "patent-application-publication"
+_UNSUPPORTED_USPTO_ROOTS = frozenset({"PATDOC", "sequence-cwu"})
+
+_SIR = "statutory_invention_registration"
+_PATENT_TYPES = {"sir": _SIR}
+_TYPE_BY_PREFIX = (("PP", "plant"), ("RE", "reissue"), ("D", "design"), ("H", _SIR))
+_CLASSIFICATION_VALUES = {"I": "inventive", "N": "additional", "A": "additional"}
+_NUMBER_SEPARATORS = re.compile(r"[\s/,.\-]")
+_FIRST_DOC_NUMBER = re.compile(rb"<doc-number>\s*([^<\s]+)\s*</doc-number>")
+_IPC_SUBCLASS = re.compile(r"[A-H]\d\d[A-Z]")
+_USPC_CLASS = re.compile(r"\d{1,3}|D\d{1,2}|PLT|G9B")
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+_COUNT_INDEPENDENT_V4 = etree.XPath("count(claim[not(.//claim-ref)])")
+_COUNT_INDEPENDENT_PAP = etree.XPath("count(claim[not(.//dependent-claim-reference)])")
+
+
+class _FieldError(Exception):
+    def __init__(self, field: str | None, reason: str, record: str | None = None) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+        self.record = record
+
+
+class _Place(NamedTuple):
+    city: str | None
+    state: str | None
+    country: str | None
+    address: str | None
+
+
+_NOWHERE = _Place(None, None, None, None)
+
+
+class _Party(NamedTuple):
+    orgname: str | None
+    first_name: str | None
+    last_name: str | None
+    suffix: str | None
+    place: _Place
+
+
+class _Symbol(NamedTuple):
+    symbol: str
+    subclass: str | None
+    main_group: str | None
+    is_main: bool
+    value: str | None
+    version: str | None
+
+
+# --------------------------------------------------------------------------- files
+
+
+def looks_like(path: Path) -> bool:
+    """Whether ``path`` (or the first member of a ``.zip``) starts like a USPTO XML file."""
+    try:
+        head = _read_head(path)
+    except (OSError, zipfile.BadZipFile):
+        return False
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<?xml") and any(mark in head for mark in _PATENT_MARKS)
+
+
+def iter_raw_documents(path: Path) -> Iterator[bytes]:
+    """The bytes of each patent document of a bulk file, plain or zipped, in file order.
+
+    Reads in blocks and holds one document at a time; sequence listings are skipped.
+    """
+    if _is_zip(path):
+        with zipfile.ZipFile(path) as archive:
+            for member in _file_members(archive):
+                with archive.open(member) as stream:
+                    yield from _split_documents(stream)
+    else:
+        with path.open("rb") as stream:
+            yield from _split_documents(stream)
+
+
+def parse_file(path: Path) -> Iterator[Document | Reject]:
+    """Rows or a ``Reject`` for each document of ``path``; documents are numbered from 1."""
+    file = str(path)
+    for index, data in enumerate(iter_raw_documents(path), start=1):
+        yield parse_document(data, file=file, index=index)
+
+
+def _is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip"
+
+
+def _file_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [info for info in archive.infolist() if not info.is_dir()]
+
+
+def _read_head(path: Path) -> bytes:
+    if not _is_zip(path):
+        with path.open("rb") as stream:
+            return stream.read(_SNIFF_SIZE)
+    with zipfile.ZipFile(path) as archive:
+        members = _file_members(archive)
+        if not members:
+            return b""
+        with archive.open(members[0]) as stream:
+            return stream.read(_SNIFF_SIZE)
+
+
+def _split_documents(stream: IO[bytes]) -> Iterator[bytes]:
+    pending = bytearray()
+    search_from = 0
+    dropping = False
+    for block in iter(partial(stream.read, _BLOCK_SIZE), b""):
+        pending += block
+        while (cut := pending.find(_BOUNDARY, search_from)) >= 0:
+            if not (dropping or _is_companion(pending, cut)):
+                yield bytes(pending[: cut + 1])
+            del pending[: cut + 1]
+            dropping = False
+            search_from = 0
+        if dropping or (len(pending) > _SNIFF_SIZE and _is_companion(pending, _SNIFF_SIZE)):
+            dropping = True
+            del pending[: len(pending) - len(_BOUNDARY)]
+        search_from = max(0, len(pending) - len(_BOUNDARY) + 1)
+    if pending.strip() and not (dropping or _is_companion(pending, len(pending))):
+        yield bytes(pending)
+
+
+def _is_companion(pending: bytearray, document_end: int) -> bool:
+    """Whether the document at the start of ``pending`` is a sequence listing."""
+    return pending.find(_COMPANION_MARK, 0, min(document_end, _SNIFF_SIZE)) >= 0
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def parse_document(data: bytes, *, file: str, index: int) -> Document | Reject:
+    """Canonical rows of one USPTO XML document, or why it cannot be loaded."""
+    location = f"document {index}"
+    try:
+        root = _parse_xml(data)
+    except etree.XMLSyntaxError as error:
+        return Reject(file, location, None, str(error), _sniff_patent_id(data))
+    try:
+        return _document_rows(root)
+    except _FieldError as error:
+        return Reject(file, location, error.field, error.reason, error.record)
+
+
+def _parse_xml(data: bytes) -> _Element:
+    """The document without its description, or else the whole document.
+
+    A document that fails is parsed again whole so that the error's line numbers are those
+    of the document as written.
+    """
+    try:
+        return etree.fromstring(_without_description(data), _PARSER)
+    except etree.XMLSyntaxError:
+        return etree.fromstring(data, _PARSER)
+
+
+def _without_description(data: bytes) -> bytes:
+    start = data.find(b"<description ")
+    if start < 0:
+        start = data.find(b"<description>")
+    end = data.rfind(b"</description>")
+    if start < 0 or end < start:
+        return data
+    return data[:start] + data[end + len(b"</description>") :]
+
+
+def _sniff_patent_id(data: bytes) -> str | None:
+    match = _FIRST_DOC_NUMBER.search(data, 0, 4096)
+    return _us_patent_id(match.group(1).decode("ascii", "replace")) if match else None
+
+
+def _document_rows(root: _Element) -> Document:
+    tag = root.tag
+    if tag in _V4_BIBLIO:
+        return _v4_rows(root)
+    if tag == _PAP_ROOT:
+        return _pap_rows(root)
+    if tag in _UNSUPPORTED_USPTO_ROOTS:
+        raise _FieldError(None, f"unsupported USPTO format {tag}")
+    raise _FieldError(None, f"not a USPTO patent document: root element <{tag}>")
+
+
+# --------------------------------------------------------------------------- v4.x
+
+
+def _v4_rows(root: _Element) -> Document:
+    doc_type, biblio_tag = _V4_BIBLIO[root.tag]
+    biblio = root.find(biblio_tag)
+    if biblio is None:
+        raise _FieldError(biblio_tag, "missing bibliographic data")
+    parts = _children(biblio)
+    publication = _document_id(parts.get("publication-reference"))
+    raw_number = publication.get("doc-number")
+    if raw_number is None:
+        raise _FieldError("publication-reference/doc-number", "missing publication number")
+    patent_id = _us_patent_id(raw_number)
+    published = _required_date(publication.get("date"), "publication-reference/date", patent_id)
+    application_reference = parts.get("application-reference")
+    application = _document_id(application_reference)
+    filed = _required_date(application.get("date"), "application-reference/date", patent_id)
+    patent_type = _patent_type(application_reference, patent_id)
+    application_number = application.get("doc-number")
+    application_id = f"US{application_number}" if application_number else None
+    claims = root.find("claims")
+    patent = _patent_row(
+        patent_id=patent_id,
+        kind=publication.get("kind"),
+        doc_type=doc_type,
+        patent_type=patent_type,
+        application_id=application_id,
+        title=_all_text(parts.get("invention-title")),
+        abstract=_abstract(root.find("abstract"), "p"),
+        filing_date=filed,
+        priority_date=_earliest(_v4_priority_dates(parts)) or filed,
+        publication_date=published,
+        grant_date=published if doc_type == "grant" else None,
+        claims_count=_v4_claims_count(parts.get("number-of-claims"), claims),
+        independent_claims_count=None if claims is None else int(_COUNT_INDEPENDENT_V4(claims)),
+    )
+    applications = []
+    if application_id is not None:
+        series = _own_text(parts.get("us-application-series-code"))
+        applications.append(
+            _application_row(
+                application_id, application_number, filed, patent_type, series, patent_id
+            )
+        )
+    people = _first_present(parts, "us-parties", "parties")
+    return {
+        "patents": [patent],
+        "applications": applications,
+        "parties": _v4_parties(parts.get("assignees"), people, patent_id),
+        "inventors": _v4_inventors(people, patent_id),
+        "classifications": _v4_classifications(parts, patent_id),
+        "citations": _v4_citations(
+            _first_present(parts, "us-references-cited", "references-cited"), patent_id
+        ),
+    }
+
+
+def _patent_type(application_reference: _Element | None, patent_id: str) -> str | None:
+    appl_type = None if application_reference is None else application_reference.get("appl-type")
+    if appl_type:
+        lowered: str = appl_type.strip().lower()
+        return _PATENT_TYPES.get(lowered, lowered)
+    number = patent_id[2:]
+    return next((kind for prefix, kind in _TYPE_BY_PREFIX if number.startswith(prefix)), None)
+
+
+def _v4_claims_count(printed: _Element | None, claims: _Element | None) -> int | None:
+    number = _own_text(printed)
+    if number is not None and number.isdigit():
+        return int(number)
+    return None if claims is None else len(claims.findall("claim"))
+
+
+def _v4_priority_dates(parts: dict[str, _Element]) -> Iterator[date | None]:
+    claims = parts.get("priority-claims")
+    if claims is not None:
+        for claim in claims:
+            yield _loose_date(claim.findtext("date"))
+    related = parts.get("us-related-documents")
+    if related is not None:
+        for value in related.iterfind("us-provisional-application/document-id/date"):
+            yield _loose_date(value.text)
+
+
+def _v4_applicants(people: _Element | None) -> list[_Element]:
+    if people is None:
+        return []
+    applicants = _first_present(_children(people), "us-applicants", "applicants")
+    return _children_named(applicants, "us-applicant", "applicant")
+
+
+def _v4_inventors(people: _Element | None, patent_id: str) -> list[Row]:
+    listed = None if people is None else people.find("inventors")
+    if listed is not None:
+        inventors = _children_named(listed, "inventor", "deceased-inventor")
+    else:
+        inventors = [
+            applicant
+            for applicant in _v4_applicants(people)
+            if applicant.get("app-type") == "applicant-inventor"
+        ]
+    return [
+        _inventor_row(patent_id, sequence, _v4_party(inventor))
+        for sequence, inventor in enumerate(inventors)
+    ]
+
+
+def _v4_parties(assignees: _Element | None, people: _Element | None, patent_id: str) -> list[Row]:
+    rows = [
+        _party_row(patent_id, sequence, "assignee", _v4_party(assignee))
+        for sequence, assignee in enumerate(_children_named(assignees, "assignee"))
+    ]
+    organisations = [
+        party for party in map(_v4_party, _v4_applicants(people)) if party.orgname is not None
+    ]
+    rows += [
+        _party_row(patent_id, sequence, "applicant", party)
+        for sequence, party in enumerate(organisations)
+    ]
+    return rows
+
+
+def _v4_party(element: _Element) -> _Party:
+    book = element.find("addressbook")
+    if book is None:
+        book = element
+    names = _texts(book)
+    return _Party(
+        orgname=names.get("orgname"),
+        first_name=_join_words(names.get("first-name"), names.get("middle-name")),
+        last_name=names.get("last-name"),
+        suffix=names.get("suffix"),
+        place=_v4_place(book.find("address")),
+    )
+
+
+def _v4_place(address: _Element | None) -> _Place:
+    if address is None:
+        return _NOWHERE
+    fields = _texts(address)
+    lines = [
+        fields[tag] for tag in ("street", "address-1", "address-2", "address-3") if tag in fields
+    ]
+    return _Place(
+        city=fields.get("city"),
+        state=fields.get("state"),
+        country=_iso2(fields.get("country")),
+        address=", ".join(lines) or None,
+    )
+
+
+def _v4_citations(references: _Element | None, patent_id: str) -> list[Row]:
+    cited = _children_named(references, "us-citation", "citation")
+    return [_citation_row(patent_id, sequence, element) for sequence, element in enumerate(cited)]
+
+
+def _citation_row(patent_id: str, sequence: int, citation: _Element) -> Row:
+    parts = _children(citation)
+    cited_by = _own_text(parts.get("category"))
+    if cited_by is not None:
+        cited_by = cited_by.removeprefix("cited by ").replace(" ", "_")
+    patcit = parts.get("patcit")
+    document = None if patcit is None else patcit.find("document-id")
+    fields = {} if document is None else _texts(document)
+    office, number = fields.get("country"), fields.get("doc-number")
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "category": "npl" if patcit is None else "patent",
+        "cited_office": office,
+        "cited_number": number,
+        "cited_kind": fields.get("kind"),
+        "cited_patent_id": _cited_patent_id(office, number),
+        "cited_date": _loose_date(fields.get("date")),
+        "cited_by": cited_by,
+        "relevance": None,
+        "npl_text": _all_text(parts.get("nplcit")) if document is None else None,
+    }
+
+
+def _v4_classifications(parts: dict[str, _Element], patent_id: str) -> list[Row]:
+    return (
+        _classification_rows(patent_id, "IPC", _ipcr_symbols(parts.get("classifications-ipcr")))
+        + _classification_rows(patent_id, "IPC", _ipc7_symbols(parts.get("classification-ipc")))
+        + _classification_rows(patent_id, "CPC", _cpc_symbols(parts.get("classifications-cpc")))
+        + _classification_rows(
+            patent_id, "LOCARNO", _locarno_symbols(parts.get("classification-locarno"))
+        )
+        + _classification_rows(
+            patent_id, "USPC", _uspc_symbols(parts.get("classification-national"))
+        )
+    )
+
+
+# --------------------------------------------------------------------------- classifications
+
+
+def _ipcr_symbols(container: _Element | None) -> list[_Symbol]:
+    return [
+        _structured_symbol(entry, is_main=None, version_tag="ipc-version-indicator")
+        for entry in _children_named(container, "classification-ipcr")
+    ]
+
+
+def _cpc_symbols(container: _Element | None) -> list[_Symbol]:
+    if container is None:
+        return []
+    main = container.findall("main-cpc/classification-cpc")
+    further = container.findall("further-cpc/classification-cpc")
+    return [
+        _structured_symbol(entry, is_main=position < len(main), version_tag="cpc-version-indicator")
+        for position, entry in enumerate(main + further)
+    ]
+
+
+def _structured_symbol(entry: _Element, *, is_main: bool | None, version_tag: str) -> _Symbol:
+    """An IPCR or CPC entry: section, class, subclass, main-group, subgroup elements."""
+    fields = _texts(entry)
+    subclass = "".join(fields.get(tag, "") for tag in ("section", "class", "subclass")).upper()
+    symbol, main_group = _group_symbol(subclass, fields.get("main-group"), fields.get("subgroup"))
+    return _Symbol(
+        symbol=symbol,
+        subclass=subclass,
+        main_group=main_group,
+        is_main=fields.get("symbol-position") == "F" if is_main is None else is_main,
+        value=_CLASSIFICATION_VALUES.get(fields.get("classification-value", "")),
+        version=_version(entry.findtext(f"{version_tag}/date")),
+    )
+
+
+def _ipc7_symbols(container: _Element | None) -> list[_Symbol]:
+    if container is None:
+        return []
+    edition = container.findtext("edition")
+    raws = _main_and_further(container)
+    return [_ipc_string_symbol(raw, position == 0, edition) for position, raw in raws]
+
+
+def _ipc_string_symbol(raw: str, is_main: bool, edition: str | None) -> _Symbol:
+    subclass, group, subgroup = _split_ipc_string(raw)
+    if subclass is None:
+        return _Symbol(raw, None, None, is_main, None, _clean(edition))
+    symbol, main_group = _group_symbol(subclass, group, subgroup)
+    return _Symbol(symbol, subclass, main_group, is_main, None, _clean(edition))
+
+
+def _split_ipc_string(raw: str) -> tuple[str | None, str | None, str | None]:
+    """``"A45F  504"``, ``"H01L 31107"``, ``"G06F015/16"`` -> subclass, main group, subgroup."""
+    subclass, rest = raw[:4].upper(), raw[4:]
+    if not _IPC_SUBCLASS.fullmatch(subclass):
+        return None, None, None
+    group, _, subgroup = rest.partition("/") if "/" in rest else (rest[:3], "", rest[3:])
+    group, subgroup = group.strip(), subgroup.strip()
+    if not (group.isdigit() and (subgroup.isdigit() or not subgroup)):
+        return None, None, None
+    return subclass, group, subgroup
+
+
+def _group_symbol(subclass: str, group: str | None, subgroup: str | None) -> tuple[str, str | None]:
+    """The symbol ``"F24F 11/30"`` and its main group ``"F24F 11/00"``."""
+    if not group:
+        return subclass, None
+    main = group.lstrip("0") or "0"
+    sub = (subgroup or "").rstrip("0").ljust(2, "0")
+    return f"{subclass} {main}/{sub}", f"{subclass} {main}/00"
+
+
+def _locarno_symbols(container: _Element | None) -> list[_Symbol]:
+    if container is None:
+        return []
+    edition = _clean(container.findtext("edition"))
+    symbols = []
+    for position, raw in _main_and_further(container):
+        compact = raw.replace(" ", "").replace("-", "")
+        symbol = f"{compact[:2]}-{compact[2:]}" if len(compact) == 4 and compact.isdigit() else raw
+        symbols.append(_Symbol(symbol, symbol[:2], None, position == 0, None, edition))
+    return symbols
+
+
+def _uspc_symbols(container: _Element | None) -> list[_Symbol]:
+    if container is None or (_clean(container.findtext("country")) or "US") != "US":
+        return []
+    symbols = []
+    for position, raw in _main_and_further(container, strip=False):
+        parsed = _uspc_symbol(raw)
+        if parsed is not None:
+            symbols.append(_Symbol(parsed[0], parsed[1], None, position == 0, None, None))
+    return symbols
+
+
+def _main_and_further(container: _Element, *, strip: bool = True) -> list[tuple[int, str]]:
+    """(position, text) of ``main-classification`` (position 0) and each further one."""
+    found = []
+    for child in container:
+        if child.tag == "main-classification":
+            found.append((0, child.text))
+        elif child.tag == "further-classification":
+            found.append((len(found) + 1, child.text))
+    return [
+        (position, text.strip() if strip else text)
+        for position, text in found
+        if text is not None and text.strip()
+    ]
+
+
+def _uspc_symbol(raw: str) -> tuple[str, str] | None:
+    """``"D14138 G"`` -> (``"D14/138G"``, ``"D14"``); ``"4555751"`` -> ``"455/575.1"``.
+
+    The USPTO writes the class right-aligned in three characters, then the subclass in three,
+    then any decimal (trailing zeros dropped), digest number (``"156DIG 14"`` ->
+    ``"156/DIG.14"``) or letter extension.
+    """
+    uspc_class = raw[:3].replace(" ", "").lstrip("0")
+    main = raw[3:6].strip().lstrip("0") or "0"
+    extension = raw[6:].replace(" ", "")
+    if not _USPC_CLASS.fullmatch(uspc_class) or not main.isalnum():
+        return None
+    if extension.isdigit():
+        decimals = extension if main == "DIG" else extension.rstrip("0")
+        extension = f".{decimals}" if decimals else ""
+    return f"{uspc_class}/{main}{extension}", uspc_class
+
+
+def _version(version_date: str | None) -> str | None:
+    if version_date and len(version_date) >= 6 and version_date.isdigit():
+        return f"{version_date[:4]}.{version_date[4:6]}"
+    return _clean(version_date)
+
+
+def _classification_rows(patent_id: str, scheme: str, symbols: Iterable[_Symbol]) -> list[Row]:
+    return [
+        {
+            "patent_id": patent_id,
+            "scheme": scheme,
+            "sequence": sequence,
+            "symbol": found.symbol,
+            "subclass": found.subclass,
+            "main_group": found.main_group,
+            "is_main": found.is_main,
+            "value": found.value,
+            "version": found.version,
+        }
+        for sequence, found in enumerate(symbols)
+    ]
+
+
+# --------------------------------------------------------------------------- pap (2001-2004)
+
+
+def _pap_rows(root: _Element) -> Document:
+    biblio = root.find("subdoc-bibliographic-information")
+    if biblio is None:
+        raise _FieldError("subdoc-bibliographic-information", "missing bibliographic data")
+    raw_number = _clean(biblio.findtext("document-id/doc-number"))
+    if raw_number is None:
+        raise _FieldError("document-id/doc-number", "missing publication number")
+    patent_id = _us_patent_id(raw_number)
+    kind = _clean(biblio.findtext("document-id/kind-code"))
+    published = _required_date(
+        biblio.findtext("document-id/document-date"), "document-id/document-date", patent_id
+    )
+    filed = _required_date(
+        biblio.findtext("domestic-filing-data/filing-date"),
+        "domestic-filing-data/filing-date",
+        patent_id,
+    )
+    application_number = _clean(
+        biblio.findtext("domestic-filing-data/application-number/doc-number")
+    )
+    application_id = f"US{application_number}" if application_number else None
+    patent_type = "plant" if kind and kind.startswith("P") else "utility"
+    claims = root.find("subdoc-claims")
+    patent = _patent_row(
+        patent_id=patent_id,
+        kind=kind,
+        doc_type="application",
+        patent_type=patent_type,
+        application_id=application_id,
+        title=_all_text(biblio.find("technical-information/title-of-invention")),
+        abstract=_abstract(root.find("subdoc-abstract"), "paragraph"),
+        filing_date=filed,
+        priority_date=_earliest(_pap_priority_dates(biblio)) or filed,
+        publication_date=published,
+        grant_date=None,
+        claims_count=None if claims is None else len(claims.findall("claim")),
+        independent_claims_count=None if claims is None else int(_COUNT_INDEPENDENT_PAP(claims)),
+    )
+    applications = []
+    if application_id is not None:
+        series = _clean(biblio.findtext("domestic-filing-data/application-number-series-code"))
+        applications.append(
+            _application_row(
+                application_id, application_number, filed, patent_type, series, patent_id
+            )
+        )
+    return {
+        "patents": [patent],
+        "applications": applications,
+        "parties": _pap_parties(biblio, patent_id),
+        "inventors": _pap_inventors(biblio, patent_id),
+        "classifications": _pap_classifications(biblio.find("technical-information"), patent_id),
+        "citations": [],
+    }
+
+
+def _pap_priority_dates(biblio: _Element) -> Iterator[date | None]:
+    for value in biblio.iterfind("foreign-priority-data/filing-date"):
+        yield _loose_date(value.text)
+    for value in biblio.iterfind(
+        "continuity-data/non-provisional-of-provisional/document-id/document-date"
+    ):
+        yield _loose_date(value.text)
+
+
+def _pap_inventors(biblio: _Element, patent_id: str) -> list[Row]:
+    inventors = biblio.findall("inventors/first-named-inventor")
+    inventors += biblio.findall("inventors/inventor")
+    return [
+        _inventor_row(patent_id, sequence, _pap_party(inventor))
+        for sequence, inventor in enumerate(inventors)
+    ]
+
+
+def _pap_parties(biblio: _Element, patent_id: str) -> list[Row]:
+    return [
+        _party_row(patent_id, sequence, "assignee", _pap_party(assignee))
+        for sequence, assignee in enumerate(biblio.iterfind("assignee"))
+    ]
+
+
+def _pap_party(element: _Element) -> _Party:
+    name = element.find("name")
+    names = _texts(element if name is None else name)
+    return _Party(
+        orgname=_clean(element.findtext("organization-name")),
+        first_name=_join_words(names.get("given-name"), names.get("middle-name")),
+        last_name=names.get("family-name"),
+        suffix=names.get("name-suffix"),
+        place=_pap_place(element.find("residence")),
+    )
+
+
+def _pap_place(residence: _Element | None) -> _Place:
+    if residence is None:
+        return _NOWHERE
+    in_us = residence.find("residence-us")
+    where = in_us if in_us is not None else residence.find("residence-non-us")
+    if where is None:
+        return _NOWHERE
+    fields = _texts(where)
+    country = _iso2(fields.get("country-code"))
+    return _Place(
+        city=fields.get("city"),
+        state=fields.get("state"),
+        country=country or ("US" if in_us is not None else None),
+        address=None,
+    )
+
+
+def _pap_classifications(technical: _Element | None, patent_id: str) -> list[Row]:
+    if technical is None:
+        return []
+    edition = technical.findtext("classification-ipc/classification-ipc-edition")
+    ipc = [
+        _ipc_string_symbol(raw, position == 0, edition)
+        for position, raw in enumerate(
+            _texts_at(
+                technical,
+                "classification-ipc/classification-ipc-primary/ipc",
+                "classification-ipc/classification-ipc-secondary/ipc",
+            )
+        )
+    ]
+    uspc = []
+    for position, entry in enumerate(
+        technical.findall("classification-us/classification-us-primary/uspc")
+        + technical.findall("classification-us/classification-us-secondary/uspc")
+    ):
+        fields = _texts(entry)
+        parsed = _pap_uspc_symbol(fields.get("class"), fields.get("subclass"))
+        if parsed is not None:
+            uspc.append(_Symbol(parsed[0], parsed[1], None, position == 0, None, None))
+    return _classification_rows(patent_id, "IPC", ipc) + _classification_rows(
+        patent_id, "USPC", uspc
+    )
+
+
+def _pap_uspc_symbol(uspc_class: str | None, subclass: str | None) -> tuple[str, str] | None:
+    """Class ``"002"`` and subclass ``"069000"`` (3 digits + 3 decimals) -> ``"2/69"``."""
+    if not uspc_class or not subclass:
+        return None
+    cls = uspc_class.lstrip("0")
+    main = subclass[:3].lstrip("0") or "0"
+    decimals = subclass[3:].rstrip("0")
+    extension = f".{decimals}" if decimals.isdigit() else decimals
+    return f"{cls}/{main}{extension}", cls
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _patent_row(
+    *,
+    patent_id: str,
+    kind: str | None,
+    doc_type: str,
+    patent_type: str | None,
+    application_id: str | None,
+    title: str | None,
+    abstract: str | None,
+    filing_date: date | None,
+    priority_date: date | None,
+    publication_date: date | None,
+    grant_date: date | None,
+    claims_count: int | None,
+    independent_claims_count: int | None,
+) -> Row:
+    return {
+        "patent_id": patent_id,
+        "office": "US",
+        "number": patent_id[2:],
+        "kind": kind,
+        "doc_type": doc_type,
+        "patent_type": patent_type,
+        "application_id": application_id,
+        "title": title,
+        "abstract": abstract,
+        "filing_date": filing_date,
+        "priority_date": priority_date,
+        "publication_date": publication_date,
+        "grant_date": grant_date,
+        "claims_count": claims_count,
+        "independent_claims_count": independent_claims_count,
+        "family_id": None,
+        "family_size": None,
+        "reported_citations": None,
+        "legal_status": None,
+        "generated": False,
+        "source": SOURCE,
+    }
+
+
+def _application_row(
+    application_id: str,
+    number: str | None,
+    filing_date: date | None,
+    application_type: str | None,
+    series_code: str | None,
+    patent_id: str,
+) -> Row:
+    return {
+        "application_id": application_id,
+        "office": "US",
+        "number": number,
+        "filing_date": filing_date,
+        "application_type": application_type,
+        "series_code": series_code,
+        "patent_id": patent_id,
+        "generated": False,
+    }
+
+
+def _person_name(party: _Party) -> str | None:
+    name = _join_words(party.first_name, party.last_name)
+    if name and party.suffix:
+        return f"{name}, {party.suffix}"
+    return name
+
+
+def _inventor_row(patent_id: str, sequence: int, party: _Party) -> Row:
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "name": _person_name(party) or party.orgname,
+        "first_name": party.first_name,
+        "last_name": party.last_name,
+        "city": party.place.city,
+        "state": party.place.state,
+        "country": party.place.country,
+        "latitude": None,
+        "longitude": None,
+        "geo_source": None,
+    }
+
+
+def _party_row(patent_id: str, sequence: int, role: str, party: _Party) -> Row:
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "role": role,
+        "name": party.orgname or _person_name(party),
+        "name_normalized": None,
+        "entity_id": None,
+        "party_type": "organization" if party.orgname else "individual",
+        "address": party.place.address,
+        "city": party.place.city,
+        "state": party.place.state,
+        "country": party.place.country,
+        "latitude": None,
+        "longitude": None,
+        "geo_source": None,
+    }
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _us_patent_id(raw_number: str) -> str:
+    """``"D0512345"`` -> ``"USD512345"``; ``"2003/0123456"`` -> ``"US20030123456"``."""
+    if raw_number.isdigit():
+        return "US" + (raw_number.lstrip("0") or "0")
+    compact = _NUMBER_SEPARATORS.sub("", raw_number).upper()
+    digits_at = len(compact) - len(compact.lstrip(_LETTERS))
+    return "US" + compact[:digits_at] + (compact[digits_at:].lstrip("0") or "0")
+
+
+def _cited_patent_id(office: str | None, number: str | None) -> str | None:
+    if not office or not number:
+        return None
+    office = office.upper()
+    if office == "US":
+        return _us_patent_id(number)
+    compact = _NUMBER_SEPARATORS.sub("", number).upper().removeprefix(office)
+    return office + (compact.lstrip("0") or "0")
+
+
+def _required_date(value: str | None, field: str, record: str) -> date | None:
+    """A publication or filing date: absent is null, impossible rejects the document."""
+    value = _clean(value)
+    if value is None:
+        return None
+    parsed = _exact_date(value)
+    if parsed is None:
+        raise _FieldError(field, f"impossible date {value!r}", record)
+    return parsed
+
+
+def _exact_date(value: str) -> date | None:
+    if len(value) != 8 or not value.isdigit():
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+
+
+def _loose_date(value: str | None) -> date | None:
+    """A cited or priority document's date; ``00`` month or day means the first one."""
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) != 8 or not value.isdigit():
+        return None
+    try:
+        return date(int(value[:4]), int(value[4:6]) or 1, int(value[6:]) or 1)
+    except ValueError:
+        return None
+
+
+def _earliest(dates: Iterator[date | None]) -> date | None:
+    return min((found for found in dates if found is not None), default=None)
+
+
+def _iso2(value: str | None) -> str | None:
+    if value and len(value) == 2 and value.isalpha():
+        return value.upper()
+    return None
+
+
+# --------------------------------------------------------------------------- XML access
+
+
+def _children(element: _Element) -> dict[str, _Element]:
+    """Child elements by tag (for children that occur once)."""
+    return {child.tag: child for child in element}
+
+
+def _children_named(element: _Element | None, *tags: str) -> list[_Element]:
+    return [] if element is None else [child for child in element if child.tag in tags]
+
+
+def _first_present(parts: dict[str, _Element], *tags: str) -> _Element | None:
+    for tag in tags:
+        found = parts.get(tag)
+        if found is not None:
+            return found
+    return None
+
+
+def _document_id(reference: _Element | None) -> dict[str, str]:
+    document = None if reference is None else reference.find("document-id")
+    return {} if document is None else _texts(document)
+
+
+def _texts(element: _Element) -> dict[str, str]:
+    """Stripped, non-empty own text of each child element, by tag."""
+    return {child.tag: text for child in element if (text := (child.text or "").strip())}
+
+
+def _texts_at(element: _Element, *paths: str) -> list[str]:
+    found = (_clean(match.text) for path in paths for match in element.iterfind(path))
+    return [text for text in found if text]
+
+
+def _own_text(element: _Element | None) -> str | None:
+    return None if element is None else _clean(element.text)
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+def _all_text(element: _Element | None) -> str | None:
+    """All text inside ``element`` (markup such as ``<i>`` dropped), whitespace collapsed."""
+    if element is None:
+        return None
+    return " ".join("".join(element.itertext()).split()) or None
+
+
+def _abstract(element: _Element | None, paragraph_tag: str) -> str | None:
+    if element is None:
+        return None
+    paragraphs = [_all_text(paragraph) for paragraph in element.iter(paragraph_tag)]
+    text = "\n".join(paragraph for paragraph in paragraphs if paragraph)
+    return text or _all_text(element)
+
+
+def _join_words(*words: str | None) -> str | None:
+    return " ".join(word for word in words if word) or None

@@ -1,0 +1,421 @@
+"""Load sources into the corpus: detect the format, read, enrich, write one atomic batch.
+
+A load is idempotent (the same files with the same options are loaded once; the second
+time is reported as skipped) and atomic (the batch becomes visible in one step, or not at
+all). Rejected records go to a CSV rejects file; ``strict`` turns any reject into a
+failure that writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ipops.corpus import runs
+from ipops.corpus.formats import cn_table, patentsview, uspto_xml
+from ipops.corpus.prepare import Prepared, prepare_chunk
+from ipops.corpus.records import Chunk, Reject, chunked
+from ipops.corpus.store import BatchWriter, CorpusStore
+from ipops.errors import InputFormatError, ValidationError
+from ipops.registry.db import session_scope
+
+FORMATS = ("auto", "uspto-xml", "patentsview", "cn-table")
+XML_DOCS_PER_TASK = 400
+REJECT_COLUMNS = ("file", "location", "record", "field", "reason")
+
+ProgressCallback = Callable[[int, int, int], None]  # records_read, units_done, units_total
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    sha256: str
+    size: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "sha256": self.sha256, "bytes": self.size}
+
+
+@dataclass
+class LoadReport:
+    run_id: int
+    status: str  # committed | skipped
+    source_format: str
+    batch_id: str | None
+    records_read: int = 0
+    records_rejected: int = 0
+    row_counts: dict[str, int] = field(default_factory=dict)
+    places: dict[str, int] = field(default_factory=dict)
+    rejects_path: str | None = None
+    seconds: float = 0.0
+    snapshot_id: str = ""
+    message: str = ""
+
+    @property
+    def geocode_match_rate(self) -> float | None:
+        """Share of places without source coordinates that the gazetteer located."""
+        tried = self.places.get("gazetteer", 0) + self.places.get("unlocated", 0)
+        return self.places.get("gazetteer", 0) / tried if tried else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "format": self.source_format,
+            "batch_id": self.batch_id,
+            "records_read": self.records_read,
+            "records_rejected": self.records_rejected,
+            "rows": self.row_counts,
+            "places": self.places,
+            "geocode_match_rate": self.geocode_match_rate,
+            "rejects_file": self.rejects_path,
+            "seconds": round(self.seconds, 3),
+            "snapshot_id": self.snapshot_id,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class LoadTarget:
+    """Where a load writes: the corpus store, the registry, the rejects folder."""
+
+    store: CorpusStore
+    engine: Engine
+    rejects_dir: Path
+
+
+# -- format detection --------------------------------------------------------------------
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files named, and the files inside folders named (PatentsView folders stay whole)."""
+    expanded: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputFormatError(f"{path}: no such file or folder", field="path")
+        if path.is_dir() and not patentsview.looks_like(path):
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not files:
+                raise InputFormatError(f"{path}: the folder holds no files", field="path")
+            expanded.extend(files)
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def detect_format(path: Path) -> str:
+    try:
+        if uspto_xml.looks_like(path):
+            return "uspto-xml"
+        if patentsview.looks_like(path):
+            return "patentsview"
+        if cn_table.looks_like(path):
+            return "cn-table"
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise InputFormatError(f"{path}: cannot be read ({exc})", field="path") from exc
+    raise InputFormatError(
+        f"{path}: not a format ipops reads (USPTO XML, PatentsView tables, Chinese patent "
+        "table export); name it with --format if the detection is wrong",
+        field="path",
+    )
+
+
+def resolve_format(paths: Sequence[Path], requested: str) -> str:
+    if requested not in FORMATS:
+        raise ValidationError(f"unknown format {requested!r}; use one of {FORMATS}", field="format")
+    if requested != "auto":
+        return requested
+    found = {detect_format(path) for path in paths}
+    if len(found) > 1:
+        raise InputFormatError(
+            f"the files are of different formats ({', '.join(sorted(found))}); load them "
+            "separately",
+            field="path",
+        )
+    return found.pop()
+
+
+def describe_sources(paths: Sequence[Path]) -> list[SourceFile]:
+    return [SourceFile(p.resolve(), _sha256(p), _size(p)) for p in paths]
+
+
+def load_key_for(fmt: str, sources: Sequence[SourceFile], options: dict[str, Any]) -> str:
+    material = json.dumps(
+        {"format": fmt, "files": sorted(s.sha256 for s in sources), "options": options},
+        sort_keys=True,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with file.open("rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def read_prepared(
+    fmt: str,
+    paths: Sequence[Path],
+    *,
+    mapping: Path | None = None,
+    workers: int | None = None,
+) -> Iterator[Prepared]:
+    """Prepared chunks of the sources; USPTO XML is parsed on all cores."""
+    if fmt == "uspto-xml":
+        yield from _parallel_xml(paths, workers or os.cpu_count() or 1)
+    elif fmt == "patentsview":
+        yield from map(prepare_chunk, patentsview.read_patentsview(list(paths)))
+    elif fmt == "cn-table":
+        for path in paths:
+            yield from map(prepare_chunk, cn_table.read_cn_table(path, mapping_file=mapping))
+    else:
+        raise ValidationError(f"unknown format {fmt!r}", field="format")
+
+
+def parse_xml_task(documents: list[bytes], file: str, first_index: int) -> Prepared:
+    """Worker task: parse a run of XML documents and prepare them for loading."""
+    parsed = (
+        uspto_xml.parse_document(data, file=file, index=first_index + offset)
+        for offset, data in enumerate(documents)
+    )
+    chunk = next(chunked(parsed, len(documents)), Chunk())
+    return prepare_chunk(chunk)
+
+
+def _xml_tasks(paths: Sequence[Path]) -> Iterator[tuple[list[bytes], str, int]]:
+    for path in paths:
+        batch: list[bytes] = []
+        first = 1
+        for index, document in enumerate(uspto_xml.iter_raw_documents(path), start=1):
+            batch.append(document)
+            if len(batch) == XML_DOCS_PER_TASK:
+                yield batch, path.name, first
+                batch, first = [], index + 1
+        if batch:
+            yield batch, path.name, first
+
+
+def _parallel_xml(paths: Sequence[Path], workers: int) -> Iterator[Prepared]:
+    tasks = _xml_tasks(paths)
+    if workers <= 1:
+        for documents, file, first in tasks:
+            yield parse_xml_task(documents, file, first)
+        return
+    in_flight: list[Future[Prepared]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for documents, file, first in tasks:
+            in_flight.append(pool.submit(parse_xml_task, documents, file, first))
+            if len(in_flight) >= workers * 2:  # bounded: memory stays flat
+                yield in_flight.pop(0).result()
+        for future in in_flight:
+            yield future.result()
+
+
+# -- loading -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    records_read: int = 0
+    rejected: int = 0
+    places: Counter[str] = field(default_factory=Counter)
+    first_reject: Reject | None = None
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """What is being loaded, and how."""
+
+    kind: str  # patents | events
+    source_format: str
+    sources: Sequence[SourceFile]
+    load_key: str
+    options: dict[str, Any]
+    strict: bool = False
+
+
+def load(
+    target: LoadTarget,
+    job: LoadJob,
+    prepared: Iterable[Prepared],
+    *,
+    progress: ProgressCallback | None = None,
+    progress_total: int = 0,
+) -> LoadReport:
+    """Write prepared chunks as one batch and record the run; see the module docstring."""
+    started = time.perf_counter()
+    with session_scope(target.engine) as session:
+        run_id = runs.start_run(
+            db_session=session,
+            kind=job.kind,
+            source_format=job.source_format,
+            sources=[s.as_dict() for s in job.sources],
+            load_key=job.load_key,
+            options=job.options,
+        ).id
+    try:
+        report = _load_locked(target, job, prepared, run_id, progress, progress_total)
+    except BaseException as exc:
+        _finish(target, run_id, status="failed", message=str(exc)[:2000])
+        raise
+    report.seconds = time.perf_counter() - started
+    _finish(
+        target,
+        run_id,
+        status=report.status,
+        batch_id=report.batch_id,
+        records_read=report.records_read,
+        records_rejected=report.records_rejected,
+        row_counts=report.row_counts,
+        rejects_path=report.rejects_path,
+        message=report.message,
+    )
+    return report
+
+
+def _load_locked(
+    target: LoadTarget,
+    job: LoadJob,
+    prepared: Iterable[Prepared],
+    run_id: int,
+    progress: ProgressCallback | None,
+    progress_total: int,
+) -> LoadReport:
+    store = target.store
+    with store.lock():
+        done = store.manifest().find_load(job.load_key)
+        if done is not None:
+            return LoadReport(
+                run_id,
+                "skipped",
+                job.source_format,
+                done.id,
+                snapshot_id=store.manifest().snapshot_id,
+                message=f"already loaded as batch {done.id} on {done.created_at}; nothing changed",
+            )
+        writer = store.begin_batch()
+        rejects_path = target.rejects_dir / f"run-{run_id}.csv"
+        try:
+            tally = _write_chunks(writer, prepared, rejects_path, progress, progress_total)
+            writer.close()
+            if job.strict and tally.rejected:
+                raise ValidationError(_strict_message(tally, rejects_path), field="strict")
+            info = store.commit(
+                writer,
+                kind=job.kind,
+                load_key=job.load_key,
+                sources=[s.as_dict() for s in job.sources],
+            )
+        except BaseException:
+            writer.discard()
+            raise
+    if not tally.rejected:
+        rejects_path.unlink(missing_ok=True)
+    return LoadReport(
+        run_id,
+        "committed",
+        job.source_format,
+        info.id,
+        records_read=tally.records_read,
+        records_rejected=tally.rejected,
+        row_counts=dict(info.row_counts),
+        places=dict(tally.places),
+        rejects_path=str(rejects_path) if tally.rejected else None,
+        snapshot_id=store.manifest().snapshot_id,
+        message=f"loaded {tally.records_read - tally.rejected} of {tally.records_read} records",
+    )
+
+
+def _write_chunks(
+    writer: BatchWriter,
+    prepared: Iterable[Prepared],
+    rejects_path: Path,
+    progress: ProgressCallback | None,
+    progress_total: int,
+) -> _Tally:
+    tally = _Tally()
+    rejects_path.parent.mkdir(parents=True, exist_ok=True)
+    with rejects_path.open("w", newline="", encoding="utf-8") as handle:
+        rejects = csv.DictWriter(handle, fieldnames=REJECT_COLUMNS)
+        rejects.writeheader()
+        for part in prepared:
+            writer.write_all(part.tables)
+            for reject in part.rejects:
+                rejects.writerow(reject.as_row())
+            tally.records_read += part.records_read
+            tally.rejected += len(part.rejects)
+            tally.places.update(part.places)
+            tally.first_reject = tally.first_reject or next(iter(part.rejects), None)
+            if progress:
+                progress(tally.records_read, tally.records_read, progress_total)
+    return tally
+
+
+def _strict_message(tally: _Tally, rejects_path: Path) -> str:
+    first = tally.first_reject
+    where = f"{first.file} {first.location}" if first else ""
+    why = f"{first.field or 'record'}: {first.reason}" if first else ""
+    return (
+        f"{tally.rejected} record(s) rejected and --strict is set, so nothing was loaded; "
+        f"first: {where}: {why}; all rejects: {rejects_path}"
+    )
+
+
+def _finish(target: LoadTarget, run_id: int, **fields: Any) -> None:
+    with session_scope(target.engine) as session:
+        runs.finish_run(db_session=session, run_id=run_id, **fields)
+
+
+# -- the whole command -------------------------------------------------------------------
+
+
+def ingest_files(
+    target: LoadTarget,
+    paths: Sequence[Path],
+    *,
+    fmt: str = "auto",
+    strict: bool = False,
+    mapping: Path | None = None,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> LoadReport:
+    """``ipops corpus ingest``: load patent sources into the corpus."""
+    files = expand_paths(paths)
+    source_format = resolve_format(files, fmt)
+    sources = describe_sources(files)
+    options: dict[str, Any] = {"mapping": _sha256(mapping) if mapping else None}
+    job = LoadJob(
+        kind="patents",
+        source_format=source_format,
+        sources=sources,
+        load_key=load_key_for(source_format, sources, options),
+        options=options,
+        strict=strict,
+    )
+    prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
+    return load(target, job, prepared, progress=progress)

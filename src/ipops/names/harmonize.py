@@ -1,0 +1,354 @@
+"""Assignee and applicant names to a normalised form and a stable entity id.
+
+``normalize_name`` applies the rules below in order; each is a small table or a small
+function, so a rule can be read, tested and changed on its own:
+
+1. Unicode: NFKC (full-width ＳＯＮＹ → SONY, ideographic space → space), case folding,
+   and Latin letters with accents to ASCII (é → e, ß → ss). Chinese, Japanese and Korean
+   characters are kept as they are: they are never turned into pinyin.
+2. Chinese names: a place in brackets after the trade name moves before it, as the
+   registry allows both forms (格力电器（珠海）→ 珠海格力电器), and 市 or 省 after a
+   two-character place at the start goes (深圳市腾讯 → 深圳腾讯).
+3. Punctuation: initials lose their dots (S.p.A. → spa, U.S.A. → usa), apostrophes go
+   (Macy's → macys), "&" reads "and", every other mark is a space.
+4. Words: ``ABBREVIATIONS`` spell out common short forms (Univ → university, Mfg →
+   manufacturing), so "Univ. of X" and "University of X" agree.
+5. Legal forms, stripped repeatedly from the end (``LEGAL_FORMS``: Inc., Corp., Co., Ltd.,
+   GmbH, AG, S.A., KK, Kabushiki Kaisha, 有限公司, 股份有限公司, 集团, 株式会社 ...) and the
+   start (``LEADING_FORMS``: the, Kabushiki Kaisha, 株式会社 ...), so "Co., Ltd." and
+   "Ltd. Co." both go and a name never loses its last word.
+
+``entity_id_for`` hashes the normalised name: the same name gets the same id on every
+machine and in every run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from unidecode import unidecode
+
+from ipops.errors import ValidationError
+from ipops.places.countries import to_iso2
+
+ENTITY_ID_PREFIX = "E"
+
+LEGAL_FORMS: tuple[str, ...] = (
+    # English and common-law, with the state of incorporation that US names add
+    "incorporated", "inc", "corporation", "corp", "company", "co", "cos", "companies",
+    "limited", "ltd", "coltd", "llc", "l l c", "llp", "lp", "plc", "pty", "pte", "pvt",
+    "private", "public limited company", "limited liability company", "and co",
+    "and company", "and cie", "corp del", "corporation del", "inc del", "of delaware",
+    "a delaware corporation", "a corporation of delaware",
+    # German, Austrian, Swiss
+    "gmbh", "mbh", "ges mbh", "gesellschaft mit beschrankter haftung", "ag", "kg", "kgaa",
+    "ohg", "aktiengesellschaft", "ev", "und co", "se",
+    # French, Belgian, Spanish, Portuguese, Italian, Latin American
+    "sa", "sas", "sarl", "snc", "sca", "societe anonyme", "et cie", "cie", "sl", "srl",
+    "spa", "sapa", "societa per azioni", "sociedad anonima", "sa de cv", "de cv", "s de rl",
+    "ltda",
+    # Dutch, Nordic, Finnish
+    "bv", "nv", "vof", "ab", "publ", "oy", "oyj", "as", "asa", "aps", "a s", "hf",
+    # Japanese and Korean in Latin letters
+    "kk", "k k", "kabushiki kaisha", "kabushikikaisha", "yugen kaisha", "godo kaisha",
+)  # fmt: skip
+
+LEADING_LEGAL_FORMS: tuple[str, ...] = ("kabushiki kaisha", "kabushikikaisha", "kk")
+
+CJK_LEGAL_FORMS: tuple[str, ...] = (
+    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "股份公司", "集团公司",
+    "集團公司", "总公司", "總公司", "公司", "集团", "集團",
+    "株式会社", "株式會社", "有限会社", "合同会社", "주식회사", "유한회사",
+)  # fmt: skip
+
+CJK_LEADING_LEGAL_FORMS: tuple[str, ...] = ("株式会社", "株式會社", "有限会社", "주식회사")
+
+HOLDER_FORMS: tuple[str, ...] = (
+    "regents of", "regents", "regent of", "board of regents of", "board of regents",
+    "trustees of", "trustees", "board of trustees of", "board of trustees",
+    "board of trustees operating", "president and fellows of", "board of governors of",
+    "board of supervisors of", "university court of",
+)  # fmt: skip
+
+AGENCY_TITLES: tuple[str, ...] = (
+    "secretary of", "secretary", "administrator of", "administrator", "director of",
+    "director", "chief of", "department of", "dept of", "minister of", "ministry of",
+    "united states", "us",
+)  # fmt: skip
+
+ARTICLES = frozenset({"the"})
+
+ABBREVIATIONS: dict[str, str] = {
+    "univ": "university",
+    "intl": "international",
+    "mfg": "manufacturing",
+    "labs": "laboratories",
+    "lab": "laboratory",
+    "tech": "technology",
+    "technol": "technology",
+    "natl": "national",
+    "assn": "association",
+    "assoc": "association",
+    "dept": "department",
+    "inst": "institute",
+    "res": "research",
+    "sys": "systems",
+    "elec": "electric",
+    "inds": "industries",
+    "bros": "brothers",
+    "jr": "junior",
+    "fdn": "foundation",
+    "ctr": "center",
+    "centre": "center",
+    "chem": "chemical",
+    "pharm": "pharmaceutical",
+    "svcs": "services",
+}
+
+_LATIN_NON_ASCII = re.compile(r"[\u0080-\u024f\u0300-\u036f\u1e00-\u1eff]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK_PLACE_IN_BRACKETS = re.compile(r"([\u4e00-\u9fff]+)\(([\u4e00-\u9fff]{2,4}?)[市省]?\)")
+_CJK_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fff]{2})[市省]+(?=[\u4e00-\u9fff]{2})")
+_INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W_])\.")
+_APOSTROPHES = re.compile(r"['’`´]")
+_MARKS = re.compile(r"[\W_]+")
+
+
+class Forms:
+    """Word sequences to strip from one end of a name, longest first, never its last word."""
+
+    def __init__(self, forms: Iterable[str], *, at_end: bool, cjk: Iterable[str] = ()) -> None:
+        self.at_end = at_end
+        self.cjk = tuple(cjk)
+        self.by_edge_word: dict[str, list[tuple[str, ...]]] = {}
+        for form in forms:
+            words = tuple(form.split())
+            self.by_edge_word.setdefault(words[-1 if at_end else 0], []).append(words)
+        for candidates in self.by_edge_word.values():
+            candidates.sort(key=len, reverse=True)
+
+    def strip(self, words: list[str]) -> list[str]:
+        """``words`` without one form at this end, if one is there."""
+        edge = words[-1] if self.at_end else words[0]
+        for form in self.by_edge_word.get(edge, ()):
+            size = len(form)
+            if len(words) > size:
+                if self.at_end and tuple(words[-size:]) == form:
+                    return words[:-size]
+                if not self.at_end and tuple(words[:size]) == form:
+                    return words[size:]
+        return self._strip_cjk(words, edge)
+
+    def _strip_cjk(self, words: list[str], edge: str) -> list[str]:
+        for form in self.cjk:
+            if len(edge) > len(form):
+                if self.at_end and edge.endswith(form):
+                    return [*words[:-1], edge[: -len(form)]]
+                if not self.at_end and edge.startswith(form):
+                    return [edge[len(form) :], *words[1:]]
+        return words
+
+
+REPRESENTED_BY = ("represented", "by")
+
+TRAILING_LEGAL = Forms(LEGAL_FORMS, at_end=True, cjk=CJK_LEGAL_FORMS)
+LEADING_LEGAL = Forms(LEADING_LEGAL_FORMS, at_end=False, cjk=CJK_LEADING_LEGAL_FORMS)
+TRAILING_HOLDERS = Forms(HOLDER_FORMS, at_end=True)
+LEADING_HOLDERS = Forms(HOLDER_FORMS, at_end=False)
+LEADING_AGENCY_TITLES = Forms(AGENCY_TITLES, at_end=False)
+
+
+def _accents(text: str) -> str:
+    return _LATIN_NON_ASCII.sub(lambda found: unidecode(found.group()).casefold(), text)
+
+
+def _chinese_places(text: str) -> str:
+    if not _CJK.search(text):
+        return text
+    text = _CJK_PLACE_IN_BRACKETS.sub(r"\2\1", text)
+    return _CJK_LEADING_PLACE.sub(r"\1", text)
+
+
+def _ampersand(text: str) -> str:
+    return text.replace("&", " and ")
+
+
+def _initials(text: str) -> str:
+    return _INITIAL_DOT.sub(r"\1", _APOSTROPHES.sub("", text))
+
+
+def _articles(words: list[str]) -> list[str]:
+    kept = [word for word in words if word not in ARTICLES]
+    return kept or words
+
+
+def _abbreviations(words: list[str]) -> list[str]:
+    return [ABBREVIATIONS.get(word, word) for word in words]
+
+
+def _legal_forms(words: list[str]) -> list[str]:
+    return LEADING_LEGAL.strip(TRAILING_LEGAL.strip(words))
+
+
+def _holders(words: list[str]) -> list[str]:
+    return LEADING_HOLDERS.strip(TRAILING_HOLDERS.strip(words))
+
+
+def _represented_by(words: list[str]) -> list[str]:
+    """ "United States of America as represented by the Secretary of the Navy" → "us navy"."""
+    for start in range(1, len(words) - 2):
+        if (words[start], words[start + 1]) == REPRESENTED_BY:
+            sovereign = words[: start - 1] if words[start - 1] == "as" else words[:start]
+            return [*_sovereign(sovereign), *_agency(words[start + 2 :])]
+    return words
+
+
+def _sovereign(words: list[str]) -> list[str]:
+    code = to_iso2(" ".join(words))
+    return [code.lower()] if code else words
+
+
+def _agency(words: list[str]) -> list[str]:
+    while True:
+        stripped = LEADING_AGENCY_TITLES.strip(words)
+        if stripped == words:
+            return words
+        words = stripped
+
+
+TEXT_RULES: dict[str, Callable[[str], str]] = {
+    "accents": _accents,
+    "chinese_places": _chinese_places,
+    "ampersand": _ampersand,
+    "initials": _initials,
+}
+
+WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
+    "articles": _articles,
+    "abbreviations": _abbreviations,
+    "legal_forms": _legal_forms,
+    "holders": _holders,
+    "represented_by": _represented_by,
+}
+
+
+def normalize_with(name: str, skip: frozenset[str] = frozenset()) -> str:
+    """``normalize_name`` without the rules named in ``skip`` (to measure what each adds)."""
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    for rule_name, text_rule in TEXT_RULES.items():
+        if rule_name not in skip:
+            text = text_rule(text)
+    words = _MARKS.sub(" ", text).split()
+    rules = [rule for rule_name, rule in WORD_RULES.items() if rule_name not in skip]
+    while words:
+        before = words
+        for word_rule in rules:
+            words = word_rule(words)
+        if words == before:
+            break
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1 << 18)
+def normalize_name(name: str) -> str:
+    """The comparable form of an organisation's name (see the module's rules)."""
+    return normalize_with(name)
+
+
+def entity_id_for(normalized: str) -> str:
+    """ "E" + the first 16 hex digits of the SHA-1 of the normalised name."""
+    digest = hashlib.sha1(normalized.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return ENTITY_ID_PREFIX + digest[:16]
+
+
+@lru_cache(maxsize=1 << 18)
+def harmonize_name(name: str) -> tuple[str, str]:
+    """(name_normalized, entity_id) of a raw name."""
+    normalized = normalize_name(name)
+    return normalized, entity_id_for(normalized)
+
+
+def harmonize_rows(rows: list[dict[str, Any]]) -> None:
+    """Fill name_normalized and entity_id in place on party rows that have a name."""
+    for row in rows:
+        name = row.get("name")
+        if name and name.strip():
+            row["name_normalized"], row["entity_id"] = harmonize_name(name)
+
+
+@dataclass(frozen=True, slots=True)
+class HarmonizeSummary:
+    """What ``harmonize_csv`` did; ``text`` holds the CSV when no output file was given."""
+
+    rows: int
+    entities: int
+    blank: int
+    output: Path | None
+    text: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "entities": self.entities,
+            "blank": self.blank,
+            "output": str(self.output) if self.output else None,
+        }
+
+
+OUTPUT_COLUMNS = ("name_normalized", "entity_id")
+
+
+def harmonize_csv(input: Path, column: str, output: Path | None) -> HarmonizeSummary:
+    """Copy a CSV (UTF-8, with or without BOM) adding name_normalized and entity_id."""
+    with input.open(encoding="utf-8-sig", newline="") as source:
+        reader = csv.DictReader(source)
+        fields = list(reader.fieldnames or [])
+        if column not in fields:
+            raise ValidationError(
+                f"no column {column!r} in {input.name}; columns: {', '.join(fields) or 'none'}",
+                field=column,
+            )
+        rows = list(reader)
+    entities, blank = _add_entities(rows, column)
+    out_fields = fields + [name for name in OUTPUT_COLUMNS if name not in fields]
+    text = _to_csv(rows, out_fields)
+    if output is not None:
+        output.write_text(text, encoding="utf-8", newline="")
+    return HarmonizeSummary(
+        rows=len(rows),
+        entities=len(entities),
+        blank=blank,
+        output=output,
+        text=None if output is not None else text,
+    )
+
+
+def _add_entities(rows: list[dict[str, Any]], column: str) -> tuple[set[str], int]:
+    entities: set[str] = set()
+    blank = 0
+    for row in rows:
+        name = row.get(column) or ""
+        if not name.strip():
+            row.update(dict.fromkeys(OUTPUT_COLUMNS, ""))
+            blank += 1
+            continue
+        row["name_normalized"], row["entity_id"] = harmonize_name(name)
+        entities.add(row["entity_id"])
+    return entities, blank
+
+
+def _to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
