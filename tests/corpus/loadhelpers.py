@@ -13,6 +13,7 @@ from ipops.registry.db import make_engine, upgrade
 
 
 def make_target(root: Path, url: str | None = None) -> LoadTarget:
+    root.mkdir(parents=True, exist_ok=True)
     url = url or f"sqlite:///{root / 'registry.sqlite'}"
     upgrade(url)
     return LoadTarget(CorpusStore(root / "corpus"), make_engine(url), root / "rejects")

@@ -502,3 +502,19 @@ def test_province_and_city_from_address(
     address: str | None, expected: tuple[str | None, str | None]
 ) -> None:
     assert place_from_address(address) == expected
+
+
+def test_a_and_b_publications_of_one_application_load_once_as_the_grant(tmp_path: Path) -> None:
+    source = tmp_path / "ab.csv"
+    source.write_text(
+        "公开（公告）号,申请号,申请日,公开（公告）日,标题\n"
+        "CN108131787A,201711234567.8,2017-12-01,2018-06-08,空调器及其控制方法\n"
+        "CN108131787B,201711234567.8,2017-12-01,2020-03-17,空调器及其控制方法\n"
+        "CN110425696A,201910604321.5,2019-07-05,2019-11-08,一种空调器的控制方法\n",
+        encoding="utf-8",
+    )
+    rows, _ = read_all(source)
+    patents = {p["patent_id"]: p for p in rows["patents"]}
+    assert sorted(patents) == ["CN108131787", "CN110425696"]
+    assert patents["CN108131787"]["kind"] == "B"
+    assert patents["CN108131787"]["doc_type"] == "grant"

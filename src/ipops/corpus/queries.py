@@ -125,6 +125,9 @@ def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> dict[str, Any]:
         "events": fetch_dicts(
             con, "SELECT * FROM events WHERE patent_id = ? ORDER BY event_date", one
         ),
+        "status": next(
+            iter(fetch_dicts(con, "SELECT * FROM patent_status WHERE patent_id = ?", one)), None
+        ),
     }
 
 

@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ipops.corpus.events import STATUS_VIEW_SQL
 from ipops.corpus.schema import SCHEMAS, TABLE_NAMES
 from ipops.errors import ValidationError
 
@@ -272,6 +273,7 @@ def corpus_view_statements(
         statements.extend(_latest_batch_views(loaded))
     else:
         statements.extend(_plain_views(loaded))
+    statements.append(f"CREATE VIEW patent_status AS {STATUS_VIEW_SQL}")
     return statements
 
 

@@ -1,25 +1,33 @@
 """Assignee and applicant names to a normalised form and a stable entity id.
 
-``normalize_name`` applies the rules below in order; each is a small table or a small
-function, so a rule can be read, tested and changed on its own:
+``normalize_name`` case-folds the name under NFKC (full-width ＳＯＮＹ → sony, the
+ideographic space → a space), then applies named rules, each a small table or function:
 
-1. Unicode: NFKC (full-width ＳＯＮＹ → SONY, ideographic space → space), case folding,
-   and Latin letters with accents to ASCII (é → e, ß → ss). Chinese, Japanese and Korean
-   characters are kept as they are: they are never turned into pinyin.
-2. Chinese names: a place in brackets after the trade name moves before it, as the
-   registry allows both forms (格力电器（珠海）→ 珠海格力电器), and 市 or 省 after a
-   two-character place at the start goes (深圳市腾讯 → 深圳腾讯).
-3. Punctuation: initials lose their dots (S.p.A. → spa, U.S.A. → usa), apostrophes go
-   (Macy's → macys), "&" reads "and", every other mark is a space.
-4. Words: ``ABBREVIATIONS`` spell out common short forms (Univ → university, Mfg →
-   manufacturing), so "Univ. of X" and "University of X" agree.
-5. Legal forms, stripped repeatedly from the end (``LEGAL_FORMS``: Inc., Corp., Co., Ltd.,
-   GmbH, AG, S.A., KK, Kabushiki Kaisha, 有限公司, 股份有限公司, 集团, 株式会社 ...) and the
-   start (``LEADING_FORMS``: the, Kabushiki Kaisha, 株式会社 ...), so "Co., Ltd." and
-   "Ltd. Co." both go and a name never loses its last word.
+Text rules, in order (``TEXT_RULES``)
+    accents: Latin letters with accents to ASCII (é → e, ß → ss); Chinese, Japanese and
+        Korean characters stay as they are and are never turned into pinyin.
+    chinese_bracketed_place: a place in brackets after the trade name moves before it, as
+        the registry allows both forms (格力电器（珠海）→ 珠海格力电器).
+    ampersand: "&" reads "and".
+    initials: initials lose their dots (S.p.A. → spa, U.S.A. → usa), apostrophes go.
+Then every other mark is a space, and the words go through the word rules, repeated
+until nothing changes (``WORD_RULES``):
+    chinese_leading_place: 市 or 省 after a two-character place at the start goes
+        (深圳市腾讯 → 深圳腾讯).
+    articles: "the" goes wherever it stands.
+    abbreviations: common short forms are spelled out (univ → university, mfg →
+        manufacturing, jr → junior).
+    legal_forms: one legal form goes from the end (``LEGAL_FORMS``: Inc., Corp., Co.,
+        Ltd., GmbH, AG, S.A., KK, 有限公司, 股份有限公司, 集团, 株式会社 ...) and one from the
+        start (Kabushiki Kaisha, 株式会社); repeated, "Co., Ltd." and "Ltd. Co." both go.
+    holders: the body holding a university's patents goes ("Regents of", "Board of
+        Trustees of" ...), so "Regents of the University of X" is "university of x".
+    represented_by: "<country> as represented by the <title> of <agency>" becomes the
+        country's code and the agency ("us navy").
+No rule removes a name's last word.
 
 ``entity_id_for`` hashes the normalised name: the same name gets the same id on every
-machine and in every run.
+machine and in every run. ``normalize_with`` skips named rules, to measure each one.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from typing import Any
 
 from unidecode import unidecode
 
-from ipops.errors import ValidationError
+from ipops.errors import InputFormatError, NotFound, ValidationError
 from ipops.places.countries import to_iso2
 
 ENTITY_ID_PREFIX = "E"
@@ -115,7 +123,6 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 _LATIN_NON_ASCII = re.compile(r"[\u0080-\u024f\u0300-\u036f\u1e00-\u1eff]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CJK_PLACE_IN_BRACKETS = re.compile(r"([\u4e00-\u9fff]+)\(([\u4e00-\u9fff]{2,4}?)[市省]?\)")
 _CJK_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fff]{2})[市省]+(?=[\u4e00-\u9fff]{2})")
 _INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W_])\.")
@@ -171,11 +178,13 @@ def _accents(text: str) -> str:
     return _LATIN_NON_ASCII.sub(lambda found: unidecode(found.group()).casefold(), text)
 
 
-def _chinese_places(text: str) -> str:
-    if not _CJK.search(text):
-        return text
-    text = _CJK_PLACE_IN_BRACKETS.sub(r"\2\1", text)
-    return _CJK_LEADING_PLACE.sub(r"\1", text)
+def _chinese_bracketed_place(text: str) -> str:
+    return _CJK_PLACE_IN_BRACKETS.sub(r"\2\1", text) if "(" in text else text
+
+
+def _chinese_leading_place(words: list[str]) -> list[str]:
+    first = _CJK_LEADING_PLACE.sub(r"\1", words[0])
+    return words if first == words[0] else [first, *words[1:]]
 
 
 def _ampersand(text: str) -> str:
@@ -204,7 +213,7 @@ def _holders(words: list[str]) -> list[str]:
 
 
 def _represented_by(words: list[str]) -> list[str]:
-    """ "United States of America as represented by the Secretary of the Navy" → "us navy"."""
+    """United States of America as represented by the Secretary of the Navy → us navy."""
     for start in range(1, len(words) - 2):
         if (words[start], words[start + 1]) == REPRESENTED_BY:
             sovereign = words[: start - 1] if words[start - 1] == "as" else words[:start]
@@ -227,12 +236,13 @@ def _agency(words: list[str]) -> list[str]:
 
 TEXT_RULES: dict[str, Callable[[str], str]] = {
     "accents": _accents,
-    "chinese_places": _chinese_places,
+    "chinese_bracketed_place": _chinese_bracketed_place,
     "ampersand": _ampersand,
     "initials": _initials,
 }
 
 WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
+    "chinese_leading_place": _chinese_leading_place,
     "articles": _articles,
     "abbreviations": _abbreviations,
     "legal_forms": _legal_forms,
@@ -265,7 +275,7 @@ def normalize_name(name: str) -> str:
 
 
 def entity_id_for(normalized: str) -> str:
-    """ "E" + the first 16 hex digits of the SHA-1 of the normalised name."""
+    """The letter E and the first 16 hex digits of the SHA-1 of the normalised name."""
     digest = hashlib.sha1(normalized.encode("utf-8"), usedforsecurity=False).hexdigest()
     return ENTITY_ID_PREFIX + digest[:16]
 
@@ -309,15 +319,12 @@ OUTPUT_COLUMNS = ("name_normalized", "entity_id")
 
 def harmonize_csv(input: Path, column: str, output: Path | None) -> HarmonizeSummary:
     """Copy a CSV (UTF-8, with or without BOM) adding name_normalized and entity_id."""
-    with input.open(encoding="utf-8-sig", newline="") as source:
-        reader = csv.DictReader(source)
-        fields = list(reader.fieldnames or [])
-        if column not in fields:
-            raise ValidationError(
-                f"no column {column!r} in {input.name}; columns: {', '.join(fields) or 'none'}",
-                field=column,
-            )
-        rows = list(reader)
+    fields, rows = _read_csv(input)
+    if column not in fields:
+        raise ValidationError(
+            f"no column {column!r} in {input.name}; columns: {', '.join(fields) or 'none'}",
+            field=column,
+        )
     entities, blank = _add_entities(rows, column)
     out_fields = fields + [name for name in OUTPUT_COLUMNS if name not in fields]
     text = _to_csv(rows, out_fields)
@@ -330,6 +337,19 @@ def harmonize_csv(input: Path, column: str, output: Path | None) -> HarmonizeSum
         output=output,
         text=None if output is not None else text,
     )
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    if not path.is_file():
+        raise NotFound(f"no such file: {path}", field="file")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as source:
+            reader = csv.DictReader(source)
+            return list(reader.fieldnames or []), list(reader)
+    except UnicodeDecodeError as error:
+        raise InputFormatError(
+            f"{path.name} is not UTF-8 text ({error.reason})", field="file"
+        ) from error
 
 
 def _add_entities(rows: list[dict[str, Any]], column: str) -> tuple[set[str], int]:
@@ -348,7 +368,7 @@ def _add_entities(rows: list[dict[str, Any]], column: str) -> tuple[set[str], in
 
 def _to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -412,22 +412,50 @@ def _read_rows(
             f"{header.row_number} (known columns: {found})"
         )
     context = RowContext(file, header, mapping)
-    chunk = Chunk()
-    chunk.rejects.extend(Reject(file, "header", h, UNKNOWN_COLUMN) for h in header.unknown)
+    rejects = [Reject(file, "header", h, UNKNOWN_COLUMN) for h in header.unknown]
+    documents: dict[str, dict[str, list[Row]]] = {}
+    rejected_records = 0
     for number, cells in rows:
         record = context.record(cells)
         if not record:
             continue  # an empty row
         result = parse_record(record, number, context)
         if isinstance(result, Reject):
-            chunk.add_reject(result)
+            rejects.append(result)
+            rejected_records += 1
         else:
-            chunk.add_document(result[0])
-            chunk.rejects.extend(result[1])
+            _keep_preferred(documents, result[0])
+            rejects.extend(result[1])
+    yield from _chunks(list(documents.values()), rejects, rejected_records, chunk_size)
+
+
+def _keep_preferred(
+    documents: dict[str, dict[str, list[Row]]], document: dict[str, list[Row]]
+) -> None:
+    """One record per patent: an A and a B publication of one application share the id;
+    the grant (B/C/U/S) wins, otherwise the later row."""
+    patent = document["patents"][0]
+    kept = documents.get(patent["patent_id"])
+    if kept is None or patent.get("doc_type") == "grant" or (
+        kept["patents"][0].get("doc_type") != "grant"
+    ):
+        documents[patent["patent_id"]] = document
+
+
+def _chunks(
+    documents: list[dict[str, list[Row]]],
+    rejects: list[Reject],
+    rejected_records: int,
+    chunk_size: int,
+) -> Iterator[Chunk]:
+    first = Chunk(rejects=rejects, records_read=rejected_records)
+    chunk = first
+    for document in documents:
+        chunk.add_document(document)
         if chunk.records_read >= chunk_size:
             yield chunk
             chunk = Chunk()
-    if chunk.records_read or chunk.rejects:
+    if chunk.records_read or chunk.rejects or chunk is first:
         yield chunk
 
 
