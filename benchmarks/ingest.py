@@ -67,7 +67,7 @@ def build_input(grants: list[bytes], count: int, path: Path) -> int:
 
 
 class PeakMemory:
-    """Samples the resident memory of this process and all its descendants."""
+    """Samples the memory (PSS) of this process and all its descendants."""
 
     def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
@@ -90,11 +90,12 @@ class PeakMemory:
 
 
 def tree_rss(pid: int) -> int:
+    """Proportional set size of the process tree: pages shared after fork count once."""
     total = 0
     for p in [pid, *descendants(pid)]:
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             continue
@@ -139,6 +140,7 @@ def raw_lxml_parse(path: Path) -> int:
 
 
 def ipops_ingest(path: Path, workdir: Path) -> int:
+    workdir.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{workdir / 'registry.sqlite'}"
     upgrade(url)
     target = LoadTarget(CorpusStore(workdir / "corpus"), make_engine(url), workdir / "rejects")

@@ -44,5 +44,25 @@ class NoWorkspace(IpopsError):
     exit_code = 5
 
 
+class NotAuthenticated(IpopsError):
+    """No valid credentials: unknown user, wrong password, invalid or revoked token."""
+
+    exit_code = 6
+
+
+class TooManyAttempts(NotAuthenticated):
+    """Logins refused for a while after repeated failures; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
+class Forbidden(IpopsError):
+    """Authenticated, but the role or the object's scope does not allow the action."""
+
+    exit_code = 7
+
+
 class InputFormatError(ValidationError):
     """A file that cannot be read as the format it claims (or any known format)."""

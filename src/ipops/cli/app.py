@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from ipops import __version__
-from ipops.cli import corpus, names
+from ipops.cli import corpus, names, ops
 from ipops.cli.context import AppContext, console, err_console, print_json
 from ipops.cli.demo import run_demo
 from ipops.errors import IpopsError
@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(names.app, name="names")
+app.command("backup")(ops.backup)
+app.command("restore")(ops.restore)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 import time
 import zipfile
@@ -29,6 +30,7 @@ from ipops.corpus.prepare import Prepared, prepare_chunk
 from ipops.corpus.records import Chunk, Reject, chunked
 from ipops.corpus.store import BatchWriter, CorpusStore
 from ipops.errors import InputFormatError, ValidationError
+from ipops.places.gazetteer import default_gazetteer
 from ipops.registry.db import session_scope
 
 FORMATS = ("auto", "uspto-xml", "patentsview", "cn-table")
@@ -227,7 +229,9 @@ def _parallel_xml(paths: Sequence[Path], workers: int) -> Iterator[Prepared]:
             yield parse_xml_task(documents, file, first)
         return
     in_flight: list[Future[Prepared]] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    _ = default_gazetteer().index  # built once here; forked workers share its pages
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for documents, file, first in tasks:
             in_flight.append(pool.submit(parse_xml_task, documents, file, first))
             if len(in_flight) >= workers * 2:  # bounded: memory stays flat

@@ -63,7 +63,7 @@ ADMIN_SUFFIXES = frozenset(
     {
         *("city", "county", "township", "hsien"),
         *("shi", "ku", "ken", "fu", "to", "gun", "machi", "cho", "mura"),
-        *("si", "gu", "do", "gun", "eup", "myeon"),
+        *("si", "gu", "do", "eup", "myeon"),
     }
 )
 HAN_SUFFIXES = "市县縣区區镇鎮乡鄉都府県"
@@ -328,7 +328,11 @@ _NO_POSITIONS: array[int] = array("q")
 
 
 class Gazetteer:
-    """City names to coordinates; the index is built (or read from the cache) on first use."""
+    """City names to coordinates; the index is built (or read from the cache) on first use.
+
+    ``match(city, state, country)`` gives the ``Place`` (with its name, population and
+    level), ``locate`` only its coordinates; both remember their last answers.
+    """
 
     def __init__(
         self,
@@ -515,6 +519,7 @@ def cache_file() -> Path:
             INDEX_FORMAT,
             PRIMARY_NAME_WEIGHT,
             ABBREVIATIONS,
+            sorted(_APOSTROPHES.items()),
             _SEPARATORS.pattern,
             _LATIN.pattern,
             _HAN.pattern,
@@ -578,7 +583,19 @@ def read_index(path: Path) -> Index:
         start += size
     if start != len(data):
         raise ValueError(f"{path}: truncated or padded")
-    return Index(**sections)
+    return _checked(Index(**sections), path)
+
+
+def _checked(index: Index, path: Path) -> Index:
+    places = len(index.names)
+    columns = (index.countries, index.admin1, index.latitude, index.longitude, index.population)
+    if any(len(column) != places for column in columns):
+        raise ValueError(f"{path}: place columns of different lengths")
+    if len(index.offsets) != len(index.keys) + 1 or index.offsets[-1] != len(index.positions):
+        raise ValueError(f"{path}: keys and positions do not agree")
+    if index.positions and not 0 <= min(index.positions) <= max(index.positions) < places:
+        raise ValueError(f"{path}: positions out of range")
+    return index
 
 
 def _section(name: str, blob: memoryview) -> list[str] | array[Any]:

@@ -1,6 +1,16 @@
 """Imports every domain's registry models so that Base.metadata knows all tables."""
 
+from ipops.accounts.models import ApiToken, LoginAttempt, Organisation, User
+from ipops.audit.models import AuditRecord
 from ipops.corpus.models import IngestionRun
 from ipops.registry.base import Base
 
-__all__ = ["Base", "IngestionRun"]
+__all__ = [
+    "ApiToken",
+    "AuditRecord",
+    "Base",
+    "IngestionRun",
+    "LoginAttempt",
+    "Organisation",
+    "User",
+]

@@ -1,0 +1,110 @@
+"""The FastAPI application: ``create_app(settings)`` composes everything; nothing runs at import.
+
+``create_app`` opens the workspace, brings the registry schema up to date, and mounts the
+web UI when ``ipops.web`` provides ``mount(app, settings)``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+from sqlalchemy.orm import sessionmaker
+
+from ipops import __version__
+from ipops.accounts.views import auth_router, organisations_router, users_router
+from ipops.api.corpus_access import CorpusConnections
+from ipops.api.deps import ApiState
+from ipops.api.errors import ERROR_RESPONSES, BodySizeLimit, install_error_handlers
+from ipops.audit.views import router as audit_router
+from ipops.config import Settings, load_settings
+from ipops.corpus.store import CorpusStore
+from ipops.corpus.views import router as corpus_router
+from ipops.registry.db import make_engine, upgrade
+from ipops.workspace import open_workspace
+
+API_PREFIX = "/api/v1"
+
+health_router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+@health_router.get("/health")
+def health() -> Health:
+    """Liveness check; needs no authentication."""
+    return Health(status="ok", version=__version__)
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(responses=ERROR_RESPONSES)
+    for domain_router in (
+        health_router,
+        auth_router,
+        users_router,
+        organisations_router,
+        audit_router,
+        corpus_router,
+    ):
+        router.include_router(domain_router)
+    return router
+
+
+def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI:
+    """The ipops application for the workspace of ``settings`` (default: the environment).
+
+    ``web=False`` leaves out the web UI (the API alone, e.g. for API tests).
+    """
+    settings = settings or load_settings()
+    state = _open_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.corpus.close()
+        state.engine.dispose()
+
+    app = FastAPI(
+        title="ipops",
+        version=__version__,
+        summary="IP operations: patent data, pools, IP-pledge finance, innovation analytics.",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ipops = state
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
+    app.include_router(api_router(), prefix=API_PREFIX)
+    if web:
+        _mount_web(app, settings)
+    return app
+
+
+def _open_state(settings: Settings) -> ApiState:
+    workspace = open_workspace(settings)
+    upgrade(workspace.database_url)
+    engine = make_engine(workspace.database_url)
+    return ApiState(
+        settings=settings,
+        workspace=workspace,
+        engine=engine,
+        sessions=sessionmaker(bind=engine, expire_on_commit=False),
+        corpus=CorpusConnections(CorpusStore(workspace.corpus_dir)),
+    )
+
+
+def _mount_web(app: FastAPI, settings: Settings) -> None:
+    if importlib.util.find_spec("ipops.web") is None:
+        return
+    from ipops import web  # type: ignore[attr-defined,unused-ignore]
+
+    if hasattr(web, "mount"):
+        web.mount(app, settings)

@@ -1,0 +1,38 @@
+"""Building blocks of every API schema: strict input models, UTC datetimes, pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+T = TypeVar("T")
+
+
+class StrictModel(BaseModel):
+    """Request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PublicModel(BaseModel):
+    """Responses built from registry objects."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+class Paged(BaseModel, Generic[T]):
+    """One page of a list: ``items`` and where they are in the whole result."""
+
+    items: list[T]
+    page: int
+    page_size: int
+    total: int

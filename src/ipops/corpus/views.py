@@ -1,0 +1,111 @@
+"""HTTP edge of the corpus: statistics, search, one patent in full (every signed-in role)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel
+
+from ipops.accounts import authz
+from ipops.api.deps import CorpusDep, CurrentUser
+from ipops.api.pagination import page_params, paged
+from ipops.api.schemas import Paged
+from ipops.corpus.queries import corpus_stats, jsonable, show_patent
+from ipops.corpus.search import SORTABLE, SearchCriteria, search_patents
+from ipops.paging import Page
+
+router = APIRouter(prefix="/corpus", tags=["corpus"])
+
+PatentPageParams = Annotated[Page, Depends(page_params(SORTABLE, "-publication_date"))]
+Year = Annotated[int | None, Query(ge=1800, le=2200)]
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+class CorpusStats(BaseModel):
+    snapshot_id: str
+    counts: dict[str, int]
+    years: dict[str, int | None]
+    by_office: list[dict[str, Any]]
+    generated_patents: int
+    top_inventor_countries: list[dict[str, Any]]
+    top_parties: list[dict[str, Any]]
+    geocoded_inventors: list[dict[str, Any]]
+
+
+class PatentSummary(BaseModel):
+    patent_id: str
+    office: str | None
+    kind: str | None
+    doc_type: str | None
+    title: str | None
+    filing_date: date | None
+    publication_date: date | None
+    first_applicant: str | None
+    main_ipc: str | None
+
+
+class PatentsPage(Paged[PatentSummary]):
+    pass
+
+
+class PatentDetail(BaseModel):
+    patent: dict[str, Any]
+    applications: list[dict[str, Any]]
+    parties: list[dict[str, Any]]
+    inventors: list[dict[str, Any]]
+    classifications: list[dict[str, Any]]
+    citations_made: list[dict[str, Any]]
+    citations_received: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+@router.get("/stats")
+def read_stats(user: CurrentUser, corpus: CorpusDep) -> CorpusStats:
+    authz.require(user, "corpus:read", "corpus")
+    stats = jsonable(corpus_stats(corpus.cursor))
+    return CorpusStats.model_validate({**stats, "snapshot_id": corpus.snapshot_id})
+
+
+@router.get("/patents")
+def search(
+    user: CurrentUser,
+    corpus: CorpusDep,
+    page: PatentPageParams,
+    number: Text = None,
+    q: Annotated[str | None, Query(max_length=200, description="title words, all must match")]
+    = None,
+    party: Annotated[str | None, Query(max_length=200, description="applicant or assignee")]
+    = None,
+    ipc: Annotated[str | None, Query(max_length=20, description="IPC/CPC prefix, e.g. F24F")]
+    = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    doc_type: Literal["grant", "application"] | None = None,
+) -> PatentsPage:
+    """Search by number, title words, party, IPC prefix, filing years and document type."""
+    authz.require(user, "corpus:read", "corpus")
+    criteria = SearchCriteria.from_query(
+        number=number,
+        q=q,
+        party=party,
+        ipc=ipc,
+        year_from=year_from,
+        year_to=year_to,
+        doc_type=doc_type,
+    )
+    rows, total = search_patents(corpus.cursor, criteria, page)
+    return paged(PatentsPage, rows, total, page)
+
+
+@router.get("/patents/{number}")
+def read_patent(
+    number: Annotated[str, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
+    user: CurrentUser,
+    corpus: CorpusDep,
+) -> PatentDetail:
+    """One patent with its applications, parties, inventors, classifications, citations
+    and legal-status events."""
+    authz.require(user, "corpus:read", "corpus")
+    return PatentDetail.model_validate(jsonable(show_patent(corpus.cursor, number)))

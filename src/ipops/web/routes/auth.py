@@ -1,0 +1,83 @@
+"""Logging in and out, and the language switch."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipops.accounts import service as accounts
+from ipops.errors import NotAuthenticated, TooManyAttempts
+from ipops.web.context import AnonymousWeb, DbSession, WebContext
+from ipops.web.i18n import LANG_COOKIE, LOCALES
+from ipops.web.security import check_csrf_form, safe_next, start_session
+
+router = APIRouter(include_in_schema=False)
+LANG_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(web: AnonymousWeb, next: str | None = None) -> Response:  # noqa: A002
+    if web.user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _login_page(web, next=safe_next(next), username="", errors=[])
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(check_csrf_form)])
+def login(
+    web: AnonymousWeb,
+    db_session: DbSession,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+) -> Response:
+    target = safe_next(next)
+    try:
+        user = accounts.authenticate(
+            db_session=db_session,
+            username=username,
+            password=password,
+            source=_client_address(web.request),
+            channel="web",
+        )
+    except TooManyAttempts as exc:
+        message = web.gettext(
+            "Too many failed logins. Try again in %(minutes)s minutes.",
+            minutes=max(1, math.ceil(exc.retry_after / 60)),
+        )
+        return _login_page(web, next=target, username=username, errors=[message], status=429)
+    except NotAuthenticated:
+        message = web.gettext("Wrong username or password.")
+        return _login_page(web, next=target, username=username, errors=[message], status=401)
+    start_session(web.request.session, user_id=user.id)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout", dependencies=[Depends(check_csrf_form)])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str | None = None) -> Response:  # noqa: A002
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if code in LOCALES:
+        response.set_cookie(
+            LANG_COOKIE, code, max_age=LANG_COOKIE_MAX_AGE, samesite="lax", httponly=True
+        )
+    return response
+
+
+def _login_page(
+    web: WebContext, *, next: str, username: str, errors: list[str], status: int = 200  # noqa: A002
+) -> Response:
+    return web.render(
+        "login.html", status=status, next=next, username=username, error_messages=errors
+    )
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
