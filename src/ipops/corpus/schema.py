@@ -13,7 +13,7 @@ Chinese A and B publications of one application share the number and so the ``pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -169,18 +169,19 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
 Row = dict[str, Any]
 
 
-def to_table(table: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-    """Arrow table with the canonical schema of ``table`` from row dicts."""
+def to_table(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Arrow table with the canonical schema of ``table`` from row dicts.
+
+    Missing keys become null; a key that is not a column of the table is an error.
+    """
     schema = SCHEMAS[table]
-    names = schema.names
-    columns: dict[str, list[Any]] = {name: [] for name in names}
+    keys: set[str] = set()
     for row in rows:
-        unknown = set(row) - set(names)
-        if unknown:
-            raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
-        for name in names:
-            columns[name].append(row.get(name))
-    return pa.table(columns, schema=schema)
+        keys.update(row)
+    unknown = keys - set(schema.names)
+    if unknown:
+        raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
+    return pa.Table.from_pylist(list(rows), schema=schema)
 
 
 def columns_to_table(table: str, columns: Mapping[str, list[Any]]) -> pa.Table:

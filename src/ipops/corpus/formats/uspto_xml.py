@@ -207,28 +207,34 @@ def _read_head(path: Path) -> bytes:
 
 
 def _split_documents(stream: IO[bytes]) -> Iterator[bytes]:
+    """Cut the stream at each ``\n<?xml``; the buffer is compacted once per block read."""
     pending = bytearray()
+    start = 0  # where the current document begins in ``pending``
     search_from = 0
     dropping = False
     for block in iter(partial(stream.read, _BLOCK_SIZE), b""):
+        del pending[:start]
+        search_from, start = max(0, search_from - start), 0
         pending += block
         while (cut := pending.find(_BOUNDARY, search_from)) >= 0:
-            if not (dropping or _is_companion(pending, cut)):
-                yield bytes(pending[: cut + 1])
-            del pending[: cut + 1]
+            if not (dropping or _is_companion(pending, start, cut)):
+                yield bytes(pending[start : cut + 1])
+            start = search_from = cut + 1
             dropping = False
-            search_from = 0
-        if dropping or (len(pending) > _SNIFF_SIZE and _is_companion(pending, _SNIFF_SIZE)):
+        if dropping or (
+            len(pending) - start > _SNIFF_SIZE and _is_companion(pending, start, start + _SNIFF_SIZE)
+        ):
             dropping = True
-            del pending[: len(pending) - len(_BOUNDARY)]
-        search_from = max(0, len(pending) - len(_BOUNDARY) + 1)
-    if pending.strip() and not (dropping or _is_companion(pending, len(pending))):
-        yield bytes(pending)
+            start = max(start, len(pending) - len(_BOUNDARY))
+        search_from = max(start, len(pending) - len(_BOUNDARY) + 1)
+    rest = pending[start:]
+    if rest.strip() and not (dropping or _is_companion(rest, 0, len(rest))):
+        yield bytes(rest)
 
 
-def _is_companion(pending: bytearray, document_end: int) -> bool:
-    """Whether the document at the start of ``pending`` is a sequence listing."""
-    return pending.find(_COMPANION_MARK, 0, min(document_end, _SNIFF_SIZE)) >= 0
+def _is_companion(pending: bytearray, start: int, document_end: int) -> bool:
+    """Whether the document at ``start`` of ``pending`` is a sequence listing."""
+    return pending.find(_COMPANION_MARK, start, min(document_end, start + _SNIFF_SIZE)) >= 0
 
 
 # --------------------------------------------------------------------------- documents
