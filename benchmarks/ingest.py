@@ -37,9 +37,13 @@ from ipops.corpus.ingest import LoadTarget, ingest_files
 from ipops.corpus.store import CorpusStore
 from ipops.registry.db import make_engine, upgrade
 
-DATA = Path(os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared/data"))
+DATA = Path(
+    os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared/data")
+)
 SAMPLES = DATA / "uspto-grant-xml-pvdb" / "xml"
-PUBLICATION_NUMBER = re.compile(rb"(<publication-reference>.*?<doc-number>)([^<]+)(</doc-number>)", re.S)
+PUBLICATION_NUMBER = re.compile(
+    rb"(<publication-reference>.*?<doc-number>)([^<]+)(</doc-number>)", re.S
+)
 
 
 # -- input ------------------------------------------------------------------------------
@@ -59,7 +63,9 @@ def build_input(grants: list[bytes], count: int, path: Path) -> int:
     with path.open("wb") as out:
         for i in range(count):
             number = f"{20_000_000 + i:08d}".encode()
-            out.write(PUBLICATION_NUMBER.sub(rb"\g<1>" + number + rb"\g<3>", grants[i % len(grants)], 1))
+            out.write(
+                PUBLICATION_NUMBER.sub(rb"\g<1>" + number + rb"\g<3>", grants[i % len(grants)], 1)
+            )
     return path.stat().st_size
 
 
@@ -131,7 +137,9 @@ def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
 
 
 def raw_lxml_parse(path: Path) -> int:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+    )
     count = 0
     for document in uspto_xml.iter_raw_documents(path):
         etree.fromstring(document, parser)
@@ -177,14 +185,32 @@ def naive_baseline(path: Path, out: Path) -> int:
             }
             (parties if row["org"] else inventors).append(row)
         for ipc in biblio.iter("classification-ipcr"):
-            classes.append({"number": number, "section": ipc.findtext("section"), "class": ipc.findtext("class"),
-                            "subclass": ipc.findtext("subclass"), "group": ipc.findtext("main-group")})
+            classes.append(
+                {
+                    "number": number,
+                    "section": ipc.findtext("section"),
+                    "class": ipc.findtext("class"),
+                    "subclass": ipc.findtext("subclass"),
+                    "group": ipc.findtext("main-group"),
+                }
+            )
         for cit in list(biblio.iter("citation")) + list(biblio.iter("us-citation")):
-            citations.append({"number": number, "cited": cit.findtext("patcit/document-id/doc-number"),
-                              "country": cit.findtext("patcit/document-id/country"), "npl": cit.findtext("nplcit/othercit")})
+            citations.append(
+                {
+                    "number": number,
+                    "cited": cit.findtext("patcit/document-id/doc-number"),
+                    "country": cit.findtext("patcit/document-id/country"),
+                    "npl": cit.findtext("nplcit/othercit"),
+                }
+            )
     out.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("patents", patents), ("inventors", inventors), ("parties", parties),
-                       ("classifications", classes), ("citations", citations)):
+    for name, rows in (
+        ("patents", patents),
+        ("inventors", inventors),
+        ("parties", parties),
+        ("classifications", classes),
+        ("citations", citations),
+    ):
         pd.DataFrame(rows).to_parquet(out / f"{name}.parquet")
     return len(patents)
 
@@ -213,12 +239,15 @@ def main() -> None:
     for size in sizes:
         rows.append(_measure_size(grants, size, workdir, with_baseline=size == args.baseline_size))
     if args.baseline_size not in sizes:
-        rows.append(_measure_size(grants, args.baseline_size, workdir, with_baseline=True, ipops=False))
+        rows.append(
+            _measure_size(grants, args.baseline_size, workdir, with_baseline=True, ipops=False)
+        )
     print()
     print(f"{'what':<34}{'grants':>9}{'GB':>7}{'seconds':>9}{'grants/s':>10}{'peak MiB':>10}")
     for row in rows:
         for what, n, gb, seconds, peak in row:
-            print(f"{what:<34}{n:>9,}{gb:>7.2f}{seconds:>9.1f}{n / seconds:>10,.0f}{peak / 2**20:>10,.0f}")
+            rate, mib = n / seconds, peak / 2**20
+            print(f"{what:<34}{n:>9,}{gb:>7.2f}{seconds:>9.1f}{rate:>10,.0f}{mib:>10,.0f}")
     shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -241,7 +270,10 @@ def _measure_size(
         results.append(("naive ElementTree+pandas", n, gb, seconds, peak))
     source.unlink()
     for what, n, _, s, p in results:
-        print(f"  {size:>7,} {what:<32} {n / s:>8,.0f} grants/s  peak {p / 2**20:,.0f} MiB", flush=True)
+        print(
+            f"  {size:>7,} {what:<32} {n / s:>8,.0f} grants/s  peak {p / 2**20:,.0f} MiB",
+            flush=True,
+        )
     return results
 
 

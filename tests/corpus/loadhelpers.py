@@ -38,7 +38,10 @@ def patent_rows(ids: list[str], title: str = "Air conditioner") -> Prepared:
         {"patent_id": pid, "sequence": 0, "name": f"Inventor of {pid}", "country": "CN"}
         for pid in ids
     ]
-    tables = {"patents": to_table("patents", patents), "inventors": to_table("inventors", inventors)}
+    tables = {
+        "patents": to_table("patents", patents),
+        "inventors": to_table("inventors", inventors),
+    }
     return Prepared(tables, [], len(ids))
 
 

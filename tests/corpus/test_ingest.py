@@ -36,21 +36,30 @@ def test_real_weekly_files_load_with_every_count(tmp_path: Path, grants_dir: Pat
         grants = fetch_value(con, "SELECT count(*) FROM patents WHERE doc_type = 'grant'")
         # SOURCE.txt: 421 grants, 894 inventors, 368 assignees, 316 IPCR, 10,395 citations
         assert grants == 421
-        assert fetch_value(
-            con,
-            "SELECT count(*) FROM inventors i JOIN patents p USING (patent_id) "
-            "WHERE p.doc_type = 'grant'",
-        ) == 894
-        assert fetch_value(
-            con,
-            "SELECT count(*) FROM parties r JOIN patents p USING (patent_id) "
-            "WHERE p.doc_type = 'grant' AND r.role = 'assignee'",
-        ) == 368
-        assert fetch_value(
-            con,
-            "SELECT count(*) FROM classifications c JOIN patents p USING (patent_id) "
-            "WHERE p.doc_type = 'grant' AND c.scheme = 'IPC' AND c.version LIKE '20%'",
-        ) == 316
+        assert (
+            fetch_value(
+                con,
+                "SELECT count(*) FROM inventors i JOIN patents p USING (patent_id) "
+                "WHERE p.doc_type = 'grant'",
+            )
+            == 894
+        )
+        assert (
+            fetch_value(
+                con,
+                "SELECT count(*) FROM parties r JOIN patents p USING (patent_id) "
+                "WHERE p.doc_type = 'grant' AND r.role = 'assignee'",
+            )
+            == 368
+        )
+        assert (
+            fetch_value(
+                con,
+                "SELECT count(*) FROM classifications c JOIN patents p USING (patent_id) "
+                "WHERE p.doc_type = 'grant' AND c.scheme = 'IPC' AND c.version LIKE '20%'",
+            )
+            == 316
+        )
         assert fetch_value(con, "SELECT count(*) FROM citations") == 10_395
         no_entity = fetch_value(con, "SELECT count(*) FROM parties WHERE entity_id IS NULL")
         assert no_entity == 0

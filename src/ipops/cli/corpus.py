@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -129,7 +129,7 @@ def list_runs(as_json: JsonOption = False) -> None:
     """The ingestion runs recorded in the registry, newest first."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = [
+        found: list[dict[str, Any]] = [
             {
                 "id": r.id,
                 "started_at": r.started_at.isoformat(),
@@ -150,8 +150,13 @@ def list_runs(as_json: JsonOption = False) -> None:
     table = Table("id", "started", "kind", "format", "status", "read", "rejected", "sources")
     for r in found:
         table.add_row(
-            str(r["id"]), str(r["started_at"])[:19], str(r["kind"]), str(r["format"]),
-            str(r["status"]), str(r["records_read"]), str(r["records_rejected"]),
+            str(r["id"]),
+            str(r["started_at"])[:19],
+            str(r["kind"]),
+            str(r["format"]),
+            str(r["status"]),
+            str(r["records_read"]),
+            str(r["records_rejected"]),
             ", ".join(Path(s).name for s in r["sources"])[:60],
         )
     console.print(table)
@@ -168,9 +173,7 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
     if report.geocode_match_rate is not None:
         console.print(f"places geocoded offline: {report.geocode_match_rate:.1%} matched")
     if report.records_rejected:
-        console.print(
-            f"[red]{report.records_rejected} rejected[/]; see {report.rejects_path}"
-        )
+        console.print(f"[red]{report.records_rejected} rejected[/]; see {report.rejects_path}")
     if report.seconds:
         console.print(f"{report.seconds:.1f} s, snapshot {report.snapshot_id}")
 

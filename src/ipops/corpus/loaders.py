@@ -58,6 +58,4 @@ def load_generated(
         options=options,
     )
     chunks = generate.generate_corpus(patents=patents, seed=seed)
-    return load(
-        target, job, map(prepare_chunk, chunks), progress=progress, progress_total=patents
-    )
+    return load(target, job, map(prepare_chunk, chunks), progress=progress, progress_total=patents)

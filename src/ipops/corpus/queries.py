@@ -48,9 +48,7 @@ def corpus_stats(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> dict[str, 
             "SELECT office, doc_type, count(*) AS patents FROM patents "
             "GROUP BY ALL ORDER BY patents DESC, office, doc_type",
         ),
-        "generated_patents": fetch_value(
-            con, "SELECT count(*) FROM patents WHERE generated"
-        ),
+        "generated_patents": fetch_value(con, "SELECT count(*) FROM patents WHERE generated"),
         "top_inventor_countries": fetch_dicts(
             con,
             "SELECT country, count(*) AS inventors, count(DISTINCT patent_id) AS patents "
@@ -93,9 +91,7 @@ def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> dict[str, Any]:
     one = [patent_id]
     return {
         "patent": patent,
-        "applications": fetch_dicts(
-            con, "SELECT * FROM applications WHERE patent_id = ?", one
-        ),
+        "applications": fetch_dicts(con, "SELECT * FROM applications WHERE patent_id = ?", one),
         "parties": fetch_dicts(
             con, "SELECT * FROM parties WHERE patent_id = ? ORDER BY role, sequence", one
         ),

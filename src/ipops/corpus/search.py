@@ -95,7 +95,9 @@ def search_patents(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of matching patents (summary rows) and the number of all matches."""
     where = _where(criteria)
-    total = int(fetch_value(con, f"SELECT count(*) FROM patents p WHERE {where.sql()}", where.params))
+    total = int(
+        fetch_value(con, f"SELECT count(*) FROM patents p WHERE {where.sql()}", where.params)
+    )
     if total == 0 or page.offset >= total:
         return [], total
     sort = page.sort or DEFAULT_SORT

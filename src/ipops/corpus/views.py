@@ -74,12 +74,13 @@ def search(
     corpus: CorpusDep,
     page: PatentPageParams,
     number: Text = None,
-    q: Annotated[str | None, Query(max_length=200, description="title words, all must match")]
-    = None,
-    party: Annotated[str | None, Query(max_length=200, description="applicant or assignee")]
-    = None,
-    ipc: Annotated[str | None, Query(max_length=20, description="IPC/CPC prefix, e.g. F24F")]
-    = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="title words, all must match")
+    ] = None,
+    party: Annotated[str | None, Query(max_length=200, description="applicant or assignee")] = None,
+    ipc: Annotated[
+        str | None, Query(max_length=20, description="IPC/CPC prefix, e.g. F24F")
+    ] = None,
     year_from: Year = None,
     year_to: Year = None,
     doc_type: Literal["grant", "application"] | None = None,

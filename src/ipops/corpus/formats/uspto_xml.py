@@ -222,7 +222,8 @@ def _split_documents(stream: IO[bytes]) -> Iterator[bytes]:
             start = search_from = cut + 1
             dropping = False
         if dropping or (
-            len(pending) - start > _SNIFF_SIZE and _is_companion(pending, start, start + _SNIFF_SIZE)
+            len(pending) - start > _SNIFF_SIZE
+            and _is_companion(pending, start, start + _SNIFF_SIZE)
         ):
             dropping = True
             start = max(start, len(pending) - len(_BOUNDARY))
