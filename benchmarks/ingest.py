@@ -233,6 +233,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ipops-bench-ingest-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     grants = real_grants()
     print(f"{len(grants)} real grants as templates; cores: {os.cpu_count()}; workdir {workdir}")
     rows = []

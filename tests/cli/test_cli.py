@@ -108,3 +108,28 @@ def test_names_harmonize_adds_entity_ids(home: Path, tmp_path: Path) -> None:
     assert lines[1].split(",")[-1] == lines[2].split(",")[-1]
     missing = ipops(home, "names", "harmonize", str(source), "--column", "company")
     assert missing.returncode == 2 and "company" in missing.stderr
+
+
+def test_events_change_a_patents_derived_status(home: Path, tmp_path: Path) -> None:
+    run("init")
+    run("corpus", "ingest", str(FIXTURES / "cn_table/patsnap_aircon_utf8bom.csv"))
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "专利号,日期,事件,相对方\n"
+        "CN108131787B,2020-03-17,授权,\n"
+        "CN108131787B,2021-05-10,专利权质押合同登记生效,南京银行\n"
+        "CN108131787B,2023-01-05,未缴年费专利权终止,\n"
+        "CN108131787B,2023-13-05,授权,\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run("corpus", "events", str(events), "--json"))
+    assert report["rows"]["events"] == 3 and report["records_rejected"] == 1
+    assert "row 5" in Path(report["rejects_file"]).read_text(encoding="utf-8")
+    shown = json.loads(run("corpus", "show", "CN108131787", "--json"))
+    assert shown["status"]["status"] == "lapsed"
+    assert shown["status"]["pledged"] is True
+    assert [e["event_type"] for e in shown["events"]] == [
+        "granted",
+        "pledged",
+        "lapsed_unpaid_fees",
+    ]
