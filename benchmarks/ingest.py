@@ -18,9 +18,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -224,58 +227,80 @@ def _naive_documents(path: Path) -> Iterator[bytes]:
 
 # -- main -------------------------------------------------------------------------------
 
+CONTENDERS = {
+    "raw": "raw lxml parse (1 core)",
+    "ipops": f"ipops ingest ({os.cpu_count()} cores)",
+    "naive": "naive ElementTree+pandas",
+}
+
+
+def measure_one(contender: str, source: Path, workdir: Path) -> None:
+    """Run one contender in this (fresh) process and print its figures as JSON."""
+    runners: dict[str, Callable[[], int]] = {
+        "raw": lambda: raw_lxml_parse(source),
+        "ipops": lambda: ipops_ingest(source, workdir / "ws"),
+        "naive": lambda: naive_baseline(source, workdir / "naive"),
+    }
+    seconds, peak, count = timed(runners[contender])
+    print(json.dumps({"count": count, "seconds": seconds, "peak": peak}))
+
+
+def run_contender(contender: str, source: Path, workdir: Path) -> dict[str, float]:
+    """Each contender runs in its own process so that no memory is carried over."""
+    scratch = workdir / f"run-{contender}"
+    command = [
+        sys.executable,
+        __file__,
+        "--one",
+        contender,
+        "--source",
+        str(source),
+        "--workdir",
+        str(scratch),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,200000")
     parser.add_argument("--baseline-size", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--one", choices=sorted(CONTENDERS), help=argparse.SUPPRESS)
+    parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ipops-bench-ingest-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        measure_one(args.one, args.source, workdir)
+        return
+    sizes = sorted({*(int(s) for s in args.sizes.split(",")), args.baseline_size})
     grants = real_grants()
     print(f"{len(grants)} real grants as templates; cores: {os.cpu_count()}; workdir {workdir}")
-    rows = []
+    table = []
     for size in sizes:
-        rows.append(_measure_size(grants, size, workdir, with_baseline=size == args.baseline_size))
-    if args.baseline_size not in sizes:
-        rows.append(
-            _measure_size(grants, args.baseline_size, workdir, with_baseline=True, ipops=False)
-        )
+        source = workdir / f"ipg-bench-{size}.xml"
+        gigabytes = build_input(grants, size, source) / 1e9
+        contenders = ["raw", "ipops"] + (["naive"] if size == args.baseline_size else [])
+        for contender in contenders:
+            result = run_contender(contender, source, workdir)
+            rate = result["count"] / result["seconds"]
+            mib = result["peak"] / 2**20
+            print(
+                f"  {size:>8,} {CONTENDERS[contender]:<30} {rate:>8,.0f} grants/s  "
+                f"peak {mib:,.0f} MiB",
+                flush=True,
+            )
+            table.append((CONTENDERS[contender], size, gigabytes, result["seconds"], rate, mib))
+        source.unlink()
     print()
-    print(f"{'what':<34}{'grants':>9}{'GB':>7}{'seconds':>9}{'grants/s':>10}{'peak MiB':>10}")
-    for row in rows:
-        for what, n, gb, seconds, peak in row:
-            rate, mib = n / seconds, peak / 2**20
-            print(f"{what:<34}{n:>9,}{gb:>7.2f}{seconds:>9.1f}{rate:>10,.0f}{mib:>10,.0f}")
+    print(f"{'what':<32}{'grants':>9}{'GB':>7}{'seconds':>9}{'grants/s':>10}{'peak MiB':>10}")
+    for what, size, gigabytes, seconds, rate, mib in table:
+        print(f"{what:<32}{size:>9,}{gigabytes:>7.2f}{seconds:>9.1f}{rate:>10,.0f}{mib:>10,.0f}")
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _measure_size(
-    grants: list[bytes], size: int, workdir: Path, *, with_baseline: bool, ipops: bool = True
-) -> list[tuple[str, int, float, float, int]]:
-    source = workdir / f"ipg-bench-{size}.xml"
-    nbytes = build_input(grants, size, source)
-    gb = nbytes / 1e9
-    results = []
-    seconds, peak, n = timed(lambda: raw_lxml_parse(source))
-    results.append(("raw lxml parse (1 core)", n, gb, seconds, peak))
-    if ipops:
-        target = workdir / f"ws-{size}"
-        seconds, peak, n = timed(lambda: ipops_ingest(source, target))
-        results.append((f"ipops ingest ({os.cpu_count()} cores)", n, gb, seconds, peak))
-        shutil.rmtree(target, ignore_errors=True)
-    if with_baseline:
-        seconds, peak, n = timed(lambda: naive_baseline(source, workdir / f"naive-{size}"))
-        results.append(("naive ElementTree+pandas", n, gb, seconds, peak))
-    source.unlink()
-    for what, n, _, s, p in results:
-        print(
-            f"  {size:>7,} {what:<32} {n / s:>8,.0f} grants/s  peak {p / 2**20:,.0f} MiB",
-            flush=True,
-        )
-    return results
 
 
 if __name__ == "__main__":
