@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +16,12 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path("./ipops-data"), description="workspace folder")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the registry; default: SQLite in the workspace"
+    )
+    session_secret: SecretStr | None = Field(
+        default=None, description="web session signing key; default: a key file in the workspace"
+    )
+    session_https_only: bool = Field(
+        default=False, description="mark the web session cookie Secure (behind HTTPS)"
     )
 
     def resolved_home(self) -> Path:

@@ -1,11 +1,15 @@
-"""`ipops demo`: a workspace filled with generated demo data, ready to explore."""
+"""`ipops demo`: a workspace filled with generated demo data and demo users, ready to explore."""
 
 from __future__ import annotations
 
-from ipops.cli.corpus import print_stats
+from rich.table import Table
+
 from ipops.cli.context import AppContext, console, print_json, progress_bar
+from ipops.cli.corpus import print_stats
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.queries import corpus_stats
+from ipops.registry.db import session_scope
+from ipops.web.demo_users import ensure_demo_users
 from ipops.workspace import create_workspace
 
 
@@ -13,16 +17,33 @@ def run_demo(*, patents: int, seed: int, as_json: bool) -> None:
     ctx = AppContext(create_workspace())
     with progress_bar("generating demo corpus", total=patents) as progress:
         report = load_generated(ctx.load_target, patents=patents, seed=seed, progress=progress)
+    with session_scope(ctx.engine) as session:
+        users = ensure_demo_users(session)
     with ctx.store.connect() as con:
         stats = corpus_stats(con)
     stats["snapshot_id"] = ctx.store.manifest().snapshot_id
     if as_json:
-        print_json({"workspace": str(ctx.workspace.root), "load": report.as_dict(), "corpus": stats})
+        print_json(
+            {
+                "workspace": str(ctx.workspace.root),
+                "load": report.as_dict(),
+                "corpus": stats,
+                "demo_users": [{"username": u, "password": p} for u, p in users],
+            }
+        )
         return
     console.print(f"[bold]ipops demo workspace[/] at {ctx.workspace.root}")
     console.print(f"generated corpus: {report.status} — {report.message}")
     print_stats(stats)
+    _print_users(users)
     console.print(
-        "next: `ipops corpus show <number>`, `ipops corpus query \"SELECT ...\"`, "
-        "`ipops corpus ingest FILE`"
+        "next: `ipops serve` and open http://127.0.0.1:8000 (log in as a demo user), "
+        '`ipops corpus show <number>`, `ipops corpus query "SELECT ..."`'
     )
+
+
+def _print_users(users: list[tuple[str, str]]) -> None:
+    table = Table("username", "password", title="demo users (演示账号, demo data only)")
+    for username, password in users:
+        table.add_row(username, password)
+    console.print(table)

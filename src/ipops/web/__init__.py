@@ -47,17 +47,14 @@ def _to_login(_request: Request, exc: LoginRequired) -> Response:
 
 
 def _error_page(_request: Request, exc: PageError) -> Response:
-    return exc.web.render("error.html", status=exc.status, heading=exc.heading, message=exc.message)
+    return exc.response
 
 
 def _csrf_refused(request: Request, _exc: Exception) -> Response:
     web = WebContext(request, locale_of(request), None)
-    return web.render(
-        "error.html",
-        status=403,
-        heading=web.gettext("Request refused"),
-        message=web.gettext(
-            "The form was out of date or did not come from this site. Go back, reload the "
-            "page and try again."
-        ),
+    heading = web.gettext("Request refused")
+    message = web.gettext(
+        "The form was out of date or did not come from this site. Go back, reload the "
+        "page and try again."
     )
+    return web.error(403, heading, message).response

@@ -95,8 +95,7 @@ def bar_chart(points: Sequence[tuple[str, int]], names: Sequence[str] = ()) -> B
         for i, (label, value) in enumerate(points)
     )
     ticks = tuple(
-        Tick(value=v, y=round(baseline - v / top * plot_height, 2))
-        for v in range(0, top + 1, step)
+        Tick(value=v, y=round(baseline - v / top * plot_height, 2)) for v in range(0, top + 1, step)
     )
     return BarChart(bars=bars, ticks=ticks, label_every=_label_every(len(points), slot))
 

@@ -25,7 +25,7 @@ from ipops.web.i18n import translations as _translations
 from ipops.web.nav import NAV_ITEMS, NavItem
 from ipops.web.rendering import render
 from ipops.web.roles import role_label
-from ipops.web.security import csrf_token
+from ipops.web.security import PAGE_HEADERS, csrf_token
 
 
 class LoginRequired(Exception):
@@ -37,14 +37,15 @@ class LoginRequired(Exception):
 
 
 class PageError(Exception):
-    """A page that answers with an error page (403, 404, ...) in the user's language."""
+    """Answers the request with an error page (403, 404, ...) in the user's language.
 
-    def __init__(self, web: WebContext, status: int, heading: str, message: str) -> None:
-        super().__init__(message)
-        self.web = web
-        self.status = status
-        self.heading = heading
-        self.message = message
+    The page is rendered when the error is raised, while the request's database session
+    is still open (the handler runs after the session has been rolled back and closed).
+    """
+
+    def __init__(self, response: HTMLResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 @dataclass
@@ -62,21 +63,26 @@ class WebContext:
 
     def require(self, action: str, resource_type: str, obj: object | None = None) -> None:
         if not self.can(action, resource_type, obj):
-            raise PageError(
-                self,
+            raise self.error(
                 403,
                 self.gettext("Access denied"),
                 self.gettext("Your role does not give access to this page."),
             )
 
     def not_found(self, message: str) -> PageError:
-        return PageError(self, 404, self.gettext("Not found"), message)
+        return self.error(404, self.gettext("Not found"), message)
+
+    def error(self, status: int, heading: str, message: str) -> PageError:
+        response = self.render("error.html", status=status, heading=heading, message=message)
+        return PageError(response)
 
     def render(
         self, template: str, *, status: int = 200, active: str | None = None, **context: Any
     ) -> HTMLResponse:
         page = {**self.base_context(active), **context}
-        return HTMLResponse(render(self.locale, template, page), status_code=status)
+        response = HTMLResponse(render(self.locale, template, page), status_code=status)
+        response.headers.update(PAGE_HEADERS)
+        return response
 
     def base_context(self, active: str | None = None) -> dict[str, Any]:
         return {

@@ -32,9 +32,7 @@ class SearchForm:
         return any(self.values.values())
 
 
-def parse_search_form(
-    query: Mapping[str, str], gettext: Gettext
-) -> tuple[SearchForm, list[str]]:
+def parse_search_form(query: Mapping[str, str], gettext: Gettext) -> tuple[SearchForm, list[str]]:
     """The search form from the query string, and the problems found, in the user's language."""
     values = {name: query.get(name, "").strip()[:MAX_TEXT] for name in SEARCH_FIELDS}
     errors: list[str] = []

@@ -26,6 +26,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 
+from ipops import __version__
+
 WEB_DIR = Path(__file__).parent
 LOCALE_DIR = WEB_DIR / "locale"
 DOMAIN = "messages"
@@ -85,8 +87,8 @@ def country_name(code: str | None, locale: str) -> str:
     """The country of an ISO 3166 alpha-2 code in the UI language (the code if unknown)."""
     if not code:
         return ""
-    names: dict[str, str] = babel_locale(locale).territories
-    return names.get(code.upper(), code)
+    name = babel_locale(locale).territories.get(code.upper())
+    return str(name) if name else code
 
 
 # -- keeping the catalogues in step with the code -----------------------------------------
@@ -152,11 +154,15 @@ def _existing_or_new(locale: str) -> Catalog:
         domain=DOMAIN,
         project="ipops",
         copyright_holder="the ipops authors",
-        header_comment=f"# {LOCALE_NAMES[locale]} messages of the ipops web UI.",
+        header_comment=f"# Messages of the ipops web UI: {LOCALE_NAMES[locale]} ({locale}).",
     )
 
 
 def _write_catalog(locale: str, catalog: Catalog) -> None:
+    catalog.version = __version__
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = "ipops developers"
+    catalog.language_team = f"ipops {LOCALE_NAMES[locale]}"
     path = po_path(locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()

@@ -19,7 +19,7 @@ LANG_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(web: AnonymousWeb, next: str | None = None) -> Response:  # noqa: A002
+def login_form(web: AnonymousWeb, next: str | None = None) -> Response:
     if web.user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return _login_page(web, next=safe_next(next), username="", errors=[])
@@ -31,7 +31,7 @@ def login(
     db_session: DbSession,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     target = safe_next(next)
     try:
@@ -62,7 +62,7 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/lang/{code}")
-def switch_language(code: str, next: str | None = None) -> Response:  # noqa: A002
+def switch_language(code: str, next: str | None = None) -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in LOCALES:
         response.set_cookie(
@@ -72,7 +72,7 @@ def switch_language(code: str, next: str | None = None) -> Response:  # noqa: A0
 
 
 def _login_page(
-    web: WebContext, *, next: str, username: str, errors: list[str], status: int = 200  # noqa: A002
+    web: WebContext, *, next: str, username: str, errors: list[str], status: int = 200
 ) -> Response:
     return web.render(
         "login.html", status=status, next=next, username=username, error_messages=errors

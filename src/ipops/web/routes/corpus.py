@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipops.api.deps import CorpusDep
 from ipops.corpus.queries import show_patent
+from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.errors import NotFound, ValidationError
-from ipops.web.context import Web, WebContext
-from ipops.web.forms import parse_search_form
+from ipops.paging import Page
+from ipops.web.context import Web, WebContext, current_path
+from ipops.web.forms import SearchForm, parse_search_form
+from ipops.web.i18n import N_
 from ipops.web.pager import make_pager
-from ipops.web.search_backend import run_search
 
 router = APIRouter(include_in_schema=False)
 ACTION = ("corpus:read", "corpus")
@@ -29,10 +32,16 @@ def search(web: Web, corpus: CorpusDep, request: Request) -> Response:
         try:
             rows, total = run_search(corpus.cursor, form)
         except ValidationError as exc:
-            errors.append(web.gettext("The search could not be run: %(reason)s", reason=str(exc)))
+            errors.append(_search_problem(web, exc))
     pager = make_pager("/search", request.query_params, page=form.page, size=form.size, total=total)
     return web.render(
-        "search.html", active="search", form=form, errors=errors, rows=rows, pager=pager
+        "search.html",
+        active="search",
+        form=form,
+        errors=errors,
+        rows=rows,
+        pager=pager,
+        back=current_path(request),
     )
 
 
@@ -52,6 +61,35 @@ def patent_page(web: Web, corpus: CorpusDep, patent_id: str, back: str | None = 
     )
 
 
+def run_search(
+    con: duckdb.DuckDBPyConnection, form: SearchForm
+) -> tuple[list[dict[str, Any]], int]:
+    criteria = SearchCriteria.from_query(
+        number=form.text("number"),
+        q=form.text("words"),
+        party=form.text("party"),
+        ipc=form.text("ipc"),
+        year_from=form.year_from,
+        year_to=form.year_to,
+    )
+    return search_patents(con, criteria, Page(number=form.page, size=form.size))
+
+
+# What the search refuses, by field, in words the user can act on.
+SEARCH_PROBLEMS = {
+    "number": N_("Patent number: enter a patent or publication number, e.g. CN102345678."),
+    "ipc": N_("IPC prefix: enter an IPC symbol or its start, e.g. F24F, F24F 11, F24F 11/30."),
+    "q": N_("Title words: enter at most 10 words."),
+}
+
+
+def _search_problem(web: WebContext, exc: ValidationError) -> str:
+    known = SEARCH_PROBLEMS.get(exc.field or "")
+    if known:
+        return web.gettext(known)
+    return web.gettext("The search could not be run: %(reason)s", reason=str(exc))
+
+
 def _no_patent(web: WebContext, patent_id: str) -> Exception:
     return web.not_found(web.gettext("There is no patent %(id)s in the corpus.", id=patent_id))
 
@@ -61,4 +99,3 @@ def _back_url(back: str | None) -> str:
     if back and back.startswith("/search") and "\\" not in back:
         return back
     return "/search"
-

@@ -45,10 +45,10 @@ class ShownPanel:
 @router.get("/", response_class=HTMLResponse)
 def home(web: Web) -> Response:
     assert web.user is not None  # Web guarantees a signed-in user
-    panels = [
-        ShownPanel(p.key, p.template, p.load(web)) for p in HOME_PANELS if _visible(web, p)
-    ]
-    return web.render("home.html", active="home", panels=panels, role_intro=role_intro(web.user.role))
+    panels = [ShownPanel(p.key, p.template, p.load(web)) for p in HOME_PANELS if _visible(web, p)]
+    return web.render(
+        "home.html", active="home", panels=panels, role_intro=role_intro(web.user.role)
+    )
 
 
 def _visible(web: WebContext, panel: HomePanel) -> bool:
@@ -103,7 +103,9 @@ def _compute_overview(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "last_year": stats["years"]["last_filing_year"],
         },
         "years": [(row["year"], row["patents"]) for row in years],
-        "countries": [(row["country"], row["inventors"]) for row in stats["top_inventor_countries"]],
+        "countries": [
+            (row["country"], row["inventors"]) for row in stats["top_inventor_countries"]
+        ],
     }
 
 
