@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import tarfile
 import threading
@@ -31,6 +32,7 @@ from ipops.corpus.records import Reject
 from ipops.corpus.schema import to_table
 from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, InputFormatError
+from ipops.ops import backup as backup_module
 from ipops.ops.backup import (
     HEADER,
     backup_workspace,
@@ -314,9 +316,7 @@ def test_sqlite_to_postgresql_and_back(tmp_path: Path, new_database: NewDatabase
     assert_still_usable(on_postgres)
 
 
-def test_portable_values_of_every_column_type(
-    registry_url: str, new_database: NewDatabase
-) -> None:
+def test_portable_values_of_every_column_type(registry_url: str, new_database: NewDatabase) -> None:
     metadata = sa.MetaData()
     probe = sa.Table(
         "backup_type_probe",
@@ -333,6 +333,7 @@ def test_portable_values_of_every_column_type(
         sa.Column("ref", sa.Uuid),
         sa.Column("span", sa.Interval),
         sa.Column("doc", sa.JSON),
+        sa.Column("maybe", sa.JSON),
         sa.Column("state", sa.Enum("open", "closed", name="probe_state")),
         sa.Column("text", sa.Text),
     )
@@ -349,6 +350,7 @@ def test_portable_values_of_every_column_type(
         "ref": uuid.UUID("12345678-1234-5678-1234-567812345678"),
         "span": timedelta(days=3, seconds=4, microseconds=5),
         "doc": {"键": [1, 2.5, None, {"nested": True}]},
+        "maybe": None,  # the JSON document null
         "state": "closed",
         "text": "格力电器 'quoted' \"double\" \\ back",
     }
@@ -356,6 +358,7 @@ def test_portable_values_of_every_column_type(
     with source.begin() as conn:
         metadata.create_all(conn)
         conn.execute(sa.insert(probe), [values, dict.fromkeys(values) | {"id": 8}])
+        conn.execute(sa.insert(probe).values(id=9))  # SQL NULL everywhere
         out = io.StringIO()
         dump = dump_table(conn, probe, existing_columns(conn, probe) or [], out)
     for kind in ("sqlite", "postgresql"):
@@ -366,7 +369,12 @@ def test_portable_values_of_every_column_type(
             metadata.create_all(conn)
             insert_rows(conn, probe, dump, read_rows(out.getvalue().splitlines(), dump))
             found = conn.execute(sa.select(probe).order_by(probe.c.id)).mappings().all()
-        assert {k: _normal(v) for k, v in found[0].items()} == values, kind
+            null_docs = sa.select(probe.c.id).where(probe.c.maybe.is_(None))
+            assert conn.execute(null_docs).scalars().all() == [9], kind
+        assert {k: _normal(v) for k, v in found[0].items()} == {
+            k: _normal(v) for k, v in values.items()
+        }, kind
+        assert found[0]["naive"].tzinfo is None
         assert set(dict(found[1]).values()) == {8, None}
         target.dispose()
     source.dispose()
@@ -375,9 +383,7 @@ def test_portable_values_of_every_column_type(
 # -- live loads --------------------------------------------------------------------------
 
 
-def test_backup_while_a_load_runs_is_consistent(
-    registry_url: str, tmp_path: Path
-) -> None:
+def test_backup_while_a_load_runs_is_consistent(registry_url: str, tmp_path: Path) -> None:
     source = workspace_at(tmp_path / "source", registry_url)
     target = load_target(source)
     load_generated(target, patents=PATENTS, seed=1)
@@ -386,8 +392,8 @@ def test_backup_while_a_load_runs_is_consistent(
 
     def keep_loading() -> None:
         try:
-            for seed in range(2, 10):
-                load_generated(target, patents=1500, seed=seed)
+            for seed in range(2, 8):
+                load_generated(target, patents=1000, seed=seed)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:
@@ -395,18 +401,20 @@ def test_backup_while_a_load_runs_is_consistent(
 
     loader = threading.Thread(target=keep_loading)
     loader.start()
-    archives = []
+    archives: list[Path] = []
     while not loads_done.is_set() or len(archives) < 2:
         archives.append(tmp_path / f"live-{len(archives)}.tar.gz")
         backup_workspace(source, archives[-1])
     loader.join()
     assert not errors
-    for number, archive in enumerate(archives):
-        assert_archive_consistent(archive, tmp_path / f"check-{number}")
+    batches = [
+        assert_archive_consistent(a, tmp_path / f"check-{n}") for n, a in enumerate(archives)
+    ]
+    assert len(set(batches)) > 1, "no backup overlapped a load"
     target.engine.dispose()
 
 
-def assert_archive_consistent(archive: Path, folder: Path) -> None:
+def assert_archive_consistent(archive: Path, folder: Path) -> int:
     """Every batch the manifest lists is complete; every committed run's batch is there."""
     extracted = extract_verified(archive, folder)
     store = CorpusStore(folder / "corpus")
@@ -414,15 +422,48 @@ def assert_archive_consistent(archive: Path, folder: Path) -> None:
     batch_ids = {b.id for b in manifest.batches}
     assert batch_ids == set(extracted.header["corpus"]["batches"])
     lines = (folder / "registry" / "ingestion_runs.jsonl").read_text().splitlines()
-    import json
-
     runs = [json.loads(line) for line in lines]
     committed = {r["batch_id"] for r in runs if r["status"] == "committed"}
-    assert committed <= batch_ids
+    if not any(b.kind == "compacted" for b in manifest.batches):  # compaction forgets them
+        assert committed <= batch_ids
     expected = sum(b.row_counts.get("patents", 0) for b in manifest.batches)
     with store.connect() as con:
         rows = con.execute("SELECT count(*) FROM _patents_all").fetchall()[0][0]
     assert rows == expected
+    return len(batch_ids)
+
+
+def test_a_compaction_during_the_backup_reads_the_new_manifest(
+    tmp_path: Path, new_database: NewDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = workspace_at(tmp_path / "source", new_database("sqlite"))
+    target = load_target(source)
+    small_load(target, "one", ["US9500001"])
+    small_load(target, "two", ["US9500002"])
+    link_batch = backup_module._link_batch
+    compacted: list[str] = []
+
+    def compact_midway(store: CorpusStore, *args: Any) -> Any:
+        if not compacted:
+            compacted.append(compact(store))
+        return link_batch(store, *args)
+
+    monkeypatch.setattr(backup_module, "_link_batch", compact_midway)
+    report = backup_workspace(source, tmp_path / "backup.tar.gz")
+
+    assert report.corpus_batches == 1
+    assert assert_archive_consistent(tmp_path / "backup.tar.gz", tmp_path / "check") == 1
+    assert not list((source.corpus_dir / ".staging").iterdir())
+
+
+def compact(store: CorpusStore) -> str:
+    """What a compaction does: one new batch replaces all, and the old ones are deleted."""
+    with store.lock(), store.connect() as con:
+        patents = con.sql("SELECT * FROM patents").to_arrow_table()
+        writer = store.begin_batch()
+        writer.write("patents", patents)
+        writer.close()
+        return store.replace_all(writer, load_key="compacted").id
 
 
 # -- refusing --------------------------------------------------------------------------
@@ -456,6 +497,10 @@ def _repack(archive: Path, change: Callable[[str, bytes], bytes | None]) -> None
             tar.addfile(info, io.BytesIO(data))
 
 
+def _damage_garbage(archive: Path, _folder: Path) -> None:
+    archive.write_bytes(os.urandom(5000))
+
+
 def _damage_member(archive: Path, _folder: Path) -> None:
     def change(name: str, data: bytes) -> bytes:
         return data + b"\n{}" if name.startswith("registry/ingestion_runs") else data
@@ -479,6 +524,7 @@ def _damage_drop_header(archive: Path, _folder: Path) -> None:
         (_damage_member, "fail the checksum"),
         (_damage_drop_member, "missing"),
         (_damage_drop_header, "no backup.json"),
+        (_damage_garbage, "corrupt or truncated"),
     ],
 )
 def test_a_damaged_archive_changes_nothing(
@@ -540,7 +586,7 @@ def test_an_archive_with_unsafe_paths_is_refused(
         evil(tar)
     workspace = workspace_at(tmp_path / "home" / "ws", new_database("sqlite"))
 
-    with pytest.raises(InputFormatError, match="unsafe path|not a plain file"):
+    with pytest.raises(InputFormatError, match=r"unsafe path|not a plain file"):
         restore_workspace(workspace, archive)
 
     assert not (tmp_path / "home" / "escaped.txt").exists()
@@ -559,13 +605,53 @@ def test_restore_into_a_non_empty_workspace_needs_force(
     small_load(load_target(existing), "existing", ["US9300001"])
     before = workspace_state(existing)
 
-    with pytest.raises(Conflict, match="not empty.*--force"):
+    with pytest.raises(Conflict, match=r"not empty.*--force"):
         restore_workspace(existing, archive)
     assert workspace_state(existing) == before
 
     report = restore_workspace(existing, archive, force=True)
     assert report.replaced
     assert_same_workspace(source, existing)
+    assert_still_usable(existing)
+
+
+def _rewrite_member(archive: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    """Change one member and its checksum in backup.json: a valid archive of other data."""
+    changed: dict[str, bytes] = {}
+
+    def rewrite(name: str, data: bytes) -> bytes:
+        if name == member:
+            changed[name] = change(data)
+            return changed[name]
+        if name == HEADER:
+            header = json.loads(data)
+            header["members"][member] = {
+                "sha256": hashlib.sha256(changed[member]).hexdigest(),
+                "bytes": len(changed[member]),
+            }
+            return json.dumps(header).encode()
+        return data
+
+    _repack(archive, rewrite)
+
+
+def test_a_restore_that_fails_midway_leaves_the_registry_as_it_was(
+    registry_url: str, tmp_path: Path, new_database: NewDatabase
+) -> None:
+    source = workspace_at(tmp_path / "source", new_database("sqlite"))
+    populate(source)
+    archive = tmp_path / "backup.tar.gz"
+    backup_workspace(source, archive)
+    last = "audit_records" if "audit_records" in Base.metadata.tables else "ingestion_runs"
+    _rewrite_member(archive, f"registry/{last}.jsonl", lambda data: data + data)  # same ids
+    existing = workspace_at(tmp_path / "existing", registry_url)
+    populate(existing)
+    before = workspace_state(existing)
+
+    with pytest.raises(InputFormatError, match=f"rows of table {last} do not fit"):
+        restore_workspace(existing, archive, force=True)
+
+    assert workspace_state(existing) == before
     assert_still_usable(existing)
 
 
@@ -593,7 +679,9 @@ def test_cli_backup_and_restore(tmp_path: Path) -> None:
     forced = runner.invoke(app, ["restore", str(archive), "--force", "--json"], env=env)
     assert forced.exit_code == 0, forced.output
     assert '"replaced_existing": true' in forced.stdout
-    restored_ws = workspace_at(tmp_path / "restored", f"sqlite:///{tmp_path / 'restored' / 'registry.sqlite'}")
+    restored_ws = workspace_at(
+        tmp_path / "restored", f"sqlite:///{tmp_path / 'restored' / 'registry.sqlite'}"
+    )
     assert workspace_contents(restored_ws, make_engine(restored_ws.database_url)) == {
         "registry_tables_with_rows": 1,
         "corpus_batches": 1,

@@ -439,17 +439,6 @@ class Extracted:
         return {name: TableDump.from_dict(name, spec) for name, spec in tables.items()}
 
 
-class _CountingReader:
-    def __init__(self, handle: IO[bytes], on_bytes: Callable[[int], None]) -> None:
-        self.handle = handle
-        self.on_bytes = on_bytes
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.handle.read(size)
-        self.on_bytes(len(data))
-        return data
-
-
 _CORRUPT_ERRORS = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError)
 
 
@@ -457,23 +446,16 @@ def extract_verified(
     source: Path, folder: Path, progress: ProgressCallback | None = None
 ) -> Extracted:
     """Unpack ``source`` into ``folder`` and check it against its ``backup.json``."""
-    total, done = source.stat().st_size, 0
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress("verifying archive", done, total)
-
+    total = source.stat().st_size
     try:
-        with (
-            source.open("rb") as raw,
-            tarfile.open(
-                fileobj=_CountingReader(raw, advance),
-                mode="r|*",  # type: ignore[call-overload]
-            ) as tar,
-        ):
-            digests = _extract_members(tar, folder)
+        with source.open("rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tar:
+
+            def advance() -> None:
+                if progress:
+                    progress("verifying archive", raw.tell(), total)
+
+            digests = _extract_members(tar, folder, advance)
+            _drain(tar)
     except _CORRUPT_ERRORS as exc:
         raise InputFormatError(
             f"{source}: the archive is corrupt or truncated ({exc or type(exc).__name__}); "
@@ -483,6 +465,14 @@ def extract_verified(
     extracted = Extracted(folder, _read_header(source, folder), digests)
     _verify_members(source, extracted)
     return extracted
+
+
+def _drain(tar: tarfile.TarFile) -> None:
+    """Read the compressed stream to its end, so that its own checksum is verified."""
+    stream = tar.fileobj
+    if stream is not None:
+        while stream.read(BLOCK):
+            pass
 
 
 def safe_member_name(member: tarfile.TarInfo) -> str:
@@ -512,7 +502,9 @@ def safe_member_name(member: tarfile.TarInfo) -> str:
     return path.as_posix()
 
 
-def _extract_members(tar: tarfile.TarFile, folder: Path) -> dict[str, dict[str, Any]]:
+def _extract_members(
+    tar: tarfile.TarFile, folder: Path, advance: Callable[[], None]
+) -> dict[str, dict[str, Any]]:
     digests: dict[str, dict[str, Any]] = {}
     root = folder.resolve()
     for member in tar:
@@ -526,6 +518,7 @@ def _extract_members(tar: tarfile.TarFile, folder: Path) -> dict[str, dict[str, 
         if name in digests:
             raise InputFormatError(f"the archive holds {name!r} twice", field="archive")
         digests[name] = _extract_file(tar, member, destination)
+        advance()
     return digests
 
 
@@ -549,8 +542,8 @@ def _read_header(source: Path, folder: Path) -> dict[str, Any]:
     path = folder / HEADER
     if not path.is_file():
         raise InputFormatError(
-            f"{source}: no {HEADER} in the archive (truncated, or not an ipops backup); "
-            "nothing was changed",
+            f"{source}: the archive is corrupt or truncated, or not an ipops backup: it has "
+            f"no {HEADER}; nothing was changed",
             field="archive",
         )
     try:
@@ -559,6 +552,10 @@ def _read_header(source: Path, folder: Path) -> dict[str, Any]:
         raise InputFormatError(f"{source}: {HEADER} is not valid JSON", field="archive") from exc
     if header.get("format") != FORMAT_NAME:
         raise InputFormatError(f"{source}: not an ipops backup archive", field="archive")
+    if not isinstance(header.get("members"), dict) or not isinstance(
+        header.get("registry", {}).get("tables"), dict
+    ):
+        raise InputFormatError(f"{source}: {HEADER} lacks members or tables", field="archive")
     if int(header.get("format_version", 0)) > FORMAT_VERSION:
         raise InputFormatError(
             f"{source}: backup format {header['format_version']} is newer than this ipops "
@@ -672,13 +669,25 @@ def rebuild_registry(
         for table in tables:
             dump = dumps[table.name]
             path = extracted.folder / "registry" / f"{table.name}.jsonl"
-            with path.open(encoding="utf-8") as lines:
-                restored[table.name] = insert_rows(conn, table, dump, read_rows(lines, dump))
+            restored[table.name] = _insert_table(conn, table, dump, path)
             done += restored[table.name]
             if progress:
                 progress("restoring registry", done, total)
         reset_sequences(conn, tables)
     return restored
+
+
+def _insert_table(conn: Connection, table: sa.Table, dump: TableDump, path: Path) -> int:
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return insert_rows(conn, table, dump, read_rows(lines, dump))
+    except sa.exc.DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise InputFormatError(
+            f"the rows of table {table.name} do not fit the registry ({reason}); "
+            "the registry was left as it was",
+            field="archive",
+        ) from exc
 
 
 def _recreate_schema(conn: Connection, url: str, extracted: Extracted) -> None:
@@ -694,6 +703,24 @@ def _recreate_schema(conn: Connection, url: str, extracted: Extracted) -> None:
     Base.metadata.drop_all(conn, checkfirst=True)  # tables made without the migrations
     if extracted.revision:
         command.upgrade(config, extracted.revision)
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Staging folders of restores that were killed (their process is gone)."""
+    for folder in root.glob(".restore-*-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_folder(staged: Path, live: Path) -> None:
@@ -718,7 +745,8 @@ def restore_workspace(
     if not source.is_file():
         raise InputFormatError(f"{source}: no such archive", field="archive")
     engine = make_engine(workspace.database_url)
-    staging = workspace.root / f".restore-{uuid.uuid4().hex[:8]}"
+    _remove_leftovers(workspace.root)
+    staging = workspace.root / f".restore-{uuid.uuid4().hex[:8]}-{os.getpid()}"
     try:
         contents = workspace_contents(workspace, engine)
         if not force:

@@ -16,17 +16,20 @@ date, time Date, Time                                      ISO 8601
 bytes      LargeBinary, BINARY, VARBINARY                  base64 text
 uuid       Uuid                                            canonical text
 interval   Interval                                        [days, seconds, microseconds]
-json       JSON, ARRAY                                     the JSON value
+json       JSON                                            the JSON value
+array      ARRAY                                           a JSON list
 raw        anything else                                   as is (must be JSON already)
 ========== ============================================== ==============================
 
 SQLite keeps no offset for ``DateTime(timezone=True)``; ipops stores UTC there, so a naive
-value of such a column is read as UTC.
+value of such a column is read as UTC. A JSON column distinguishes SQL NULL from the JSON
+document ``null``: SQL NULL is written by leaving the column out of the row's object.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -75,14 +78,27 @@ class TableDump:
 # -- types and codecs --------------------------------------------------------------------
 
 
-def storage_type(type_: TypeEngine[Any]) -> TypeEngine[Any]:
-    """The type the database really stores: decorators unwrapped, enums as text."""
+def read_type(type_: TypeEngine[Any]) -> TypeEngine[Any]:
+    """The type to select a column as: what the database stores, decorators unwrapped."""
     if isinstance(type_, sa.Interval):
         return type_
     if isinstance(type_, sa.TypeDecorator):
-        return storage_type(type_.impl_instance)
+        return read_type(type_.impl_instance)
     if isinstance(type_, sa.Enum):
         return sa.String(type_.length)
+    return type_
+
+
+def write_type(type_: TypeEngine[Any]) -> TypeEngine[Any]:
+    """The type to insert a stored value with (enums keep their database type)."""
+    if isinstance(type_, sa.Interval):
+        return type_
+    if isinstance(type_, sa.TypeDecorator):
+        return write_type(type_.impl_instance)
+    if isinstance(type_, sa.JSON):
+        exact = copy.copy(type_)
+        exact.none_as_null = True  # None is SQL NULL; JSON.NULL the document null
+        return exact
     return type_
 
 
@@ -90,7 +106,8 @@ _CODEC_BY_TYPE: tuple[
     tuple[type[TypeEngine[Any]] | tuple[type[TypeEngine[Any]], ...], str], ...
 ] = (
     (sa.Interval, "interval"),
-    ((sa.JSON, sa.ARRAY), "json"),
+    (sa.JSON, "json"),
+    (sa.ARRAY, "array"),
     (sa.Date, "date"),
     (sa.Time, "time"),
     (sa.Float, "float"),
@@ -148,6 +165,7 @@ _ENCODERS: dict[str, Callable[[Any], Any]] = {
     "uuid": str,
     "interval": _encode_interval,
     "json": lambda v: v,
+    "array": list,
     "raw": _encode_raw,
 }
 
@@ -165,6 +183,7 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "uuid": uuid.UUID,
     "interval": lambda v: timedelta(days=v[0], seconds=v[1], microseconds=v[2]),
     "json": lambda v: v,
+    "array": list,
     "raw": lambda v: v,
 }
 
@@ -193,19 +212,34 @@ def dump_table(
     conn: Connection, table: sa.Table, columns: list[sa.Column[Any]], out: IO[str]
 ) -> TableDump:
     """Write every row of ``table`` (ordered by primary key) as JSON lines to ``out``."""
-    specs = tuple(ColumnSpec(c.name, codec_for(storage_type(c.type))) for c in columns)
-    selected = [sa.type_coerce(c, storage_type(c.type)).label(c.name) for c in columns]
+    specs = tuple(ColumnSpec(c.name, codec_for(read_type(c.type))) for c in columns)
+    selected: list[sa.ColumnElement[Any]] = [
+        sa.type_coerce(c, read_type(c.type)).label(f"c{i}") for i, c in enumerate(columns)
+    ]
+    selected += [
+        sa.case((c.is_(None), True), else_=False).label(f"n{i}")
+        for i, (c, spec) in enumerate(zip(columns, specs, strict=True))
+        if spec.codec == "json"
+    ]
     query = sa.select(*selected).select_from(table).order_by(*table.primary_key.columns)
     options: dict[str, Any] = {"yield_per": FETCH_CHUNK}
     if conn.dialect.name == "postgresql":
         options["stream_results"] = True
     rows = 0
     for row in conn.execution_options(**options).execute(query).mappings():
-        encoded = {spec.name: encode(row[spec.name], spec.codec) for spec in specs}
-        out.write(json.dumps(encoded, ensure_ascii=False, separators=(",", ":")))
+        out.write(json.dumps(_encode_row(row, specs), ensure_ascii=False, separators=(",", ":")))
         out.write("\n")
         rows += 1
     return TableDump(table.name, specs, rows)
+
+
+def _encode_row(row: sa.RowMapping, specs: tuple[ColumnSpec, ...]) -> Row:
+    encoded = {}
+    for i, spec in enumerate(specs):
+        if spec.codec == "json" and row[f"n{i}"]:
+            continue  # SQL NULL: left out (``null`` is the JSON document null)
+        encoded[spec.name] = encode(row[f"c{i}"], spec.codec)
+    return encoded
 
 
 def table_has_rows(conn: Connection, table: sa.Table) -> bool:
@@ -222,11 +256,17 @@ def read_rows(lines: Iterable[str], dump: TableDump) -> Iterator[Row]:
     for number, line in enumerate(lines, start=1):
         try:
             encoded = json.loads(line)
-            yield {name: decode(encoded.get(name), codec) for name, codec in codecs.items()}
+            yield {name: _decode_field(encoded, name, codec) for name, codec in codecs.items()}
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise InputFormatError(
                 f"registry/{dump.name}.jsonl line {number}: {exc}", field="archive"
             ) from exc
+
+
+def _decode_field(encoded: Mapping[str, Any], name: str, codec: str) -> Any:
+    if codec == "json" and name in encoded and encoded[name] is None:
+        return sa.JSON.NULL
+    return decode(encoded.get(name), codec)
 
 
 def insert_rows(conn: Connection, table: sa.Table, dump: TableDump, rows: Iterable[Row]) -> int:
@@ -241,7 +281,7 @@ def insert_rows(conn: Connection, table: sa.Table, dump: TableDump, rows: Iterab
         )
     target = sa.table(
         table.name,
-        *(sa.column(c.name, storage_type(by_name[c.name].type)) for c in dump.columns),
+        *(sa.column(c.name, write_type(by_name[c.name].type)) for c in dump.columns),
         schema=table.schema,
     )
     count = 0
@@ -269,7 +309,7 @@ def reset_sequences(conn: Connection, tables: Iterable[sa.Table]) -> None:
     for table in tables:
         qualified = preparer.format_table(table)
         for column in table.columns:
-            if not isinstance(storage_type(column.type), sa.Integer):
+            if not isinstance(read_type(column.type), sa.Integer):
                 continue
             sequence = conn.execute(
                 sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
