@@ -1,0 +1,344 @@
+"""The serving index: one SQLite file per corpus snapshot, for interactive look-ups.
+
+DuckDB over Parquet is made for whole-corpus analytics; a web page or an API call wants
+one patent, or one page of search hits, in about a millisecond. So for each snapshot the
+corpus is indexed once into ``corpus/serving/<snapshot_id>.sqlite``:
+
+* ``detail``: each patent's full record (what ``queries.show_patent`` returns) as JSON,
+  keyed by ``patent_id``, built set-wise by DuckDB;
+* ``hits``: one summary row per patent (the columns of a search result), with B-tree
+  indexes on number, years and dates;
+* ``hit_text``: an FTS5 table with the trigram tokenizer over titles and party names, so
+  that words match anywhere (Chinese titles have no spaces);
+* ``hit_class``: IPC/CPC symbols for prefix search.
+
+The file is written under a temporary name and renamed when complete, so a reader sees a
+whole index or none. Searches give the same rows as ``search.search_patents``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ipops.corpus.queries import candidate_patent_ids
+from ipops.corpus.search import DEFAULT_SORT, SORTABLE, SearchCriteria
+from ipops.corpus.store import CorpusStore
+from ipops.errors import ValidationError
+from ipops.paging import Page, SortKey
+
+FORMAT = 1
+_FTS_MIN = 3  # the trigram tokenizer needs three characters to use its index
+_BATCH_ROWS = 5_000
+
+_DETAIL_SQL = """
+WITH
+  app AS (SELECT patent_id, list(a ORDER BY application_id) AS v
+          FROM applications a GROUP BY patent_id),
+  par AS (SELECT patent_id, list(x ORDER BY role, sequence) AS v
+          FROM parties x GROUP BY patent_id),
+  inv AS (SELECT patent_id, list(i ORDER BY sequence) AS v FROM inventors i GROUP BY patent_id),
+  cls AS (SELECT patent_id, list(c ORDER BY scheme, sequence) AS v
+          FROM classifications c GROUP BY patent_id),
+  made AS (SELECT c.patent_id,
+                  list(struct_insert(c, cited_title := t.title) ORDER BY c.sequence) AS v
+           FROM citations c LEFT JOIN patents t ON t.patent_id = c.cited_patent_id
+           GROUP BY c.patent_id),
+  recv AS (SELECT c.cited_patent_id AS patent_id,
+                  list({'citing_patent_id': c.patent_id, 'citing_title': t.title,
+                        'citing_publication_date': t.publication_date,
+                        'cited_by': c.cited_by} ORDER BY c.patent_id) AS v
+           FROM citations c LEFT JOIN patents t ON t.patent_id = c.patent_id
+           WHERE c.cited_patent_id IN (SELECT patent_id FROM patents)
+           GROUP BY c.cited_patent_id),
+  ev AS (SELECT patent_id, list(e ORDER BY event_date) AS v FROM events e GROUP BY patent_id)
+SELECT p.patent_id,
+       json_object(
+         'patent', p,
+         'applications', coalesce(app.v, []),
+         'parties', coalesce(par.v, []),
+         'inventors', coalesce(inv.v, []),
+         'classifications', coalesce(cls.v, []),
+         'citations_made', coalesce(made.v, []),
+         'citations_received', coalesce(recv.v, []),
+         'events', coalesce(ev.v, []),
+         'status', CASE WHEN s.patent_id IS NULL THEN NULL ELSE s END
+       )::VARCHAR AS body
+FROM patents p
+LEFT JOIN app USING (patent_id) LEFT JOIN par USING (patent_id)
+LEFT JOIN inv USING (patent_id) LEFT JOIN cls USING (patent_id)
+LEFT JOIN made USING (patent_id) LEFT JOIN recv USING (patent_id)
+LEFT JOIN ev USING (patent_id) LEFT JOIN patent_status s USING (patent_id)
+"""
+
+_HITS_SQL = """
+WITH
+  applicants AS (
+    SELECT patent_id,
+           arg_min(name, (CASE WHEN role = 'applicant' THEN 0 ELSE 1 END) * 100000
+                         + coalesce(sequence, 99999)) AS first_applicant,
+           string_agg(DISTINCT name, ' | ') || ' | '
+             || coalesce(string_agg(DISTINCT name_normalized, ' | '), '') AS party_text
+    FROM parties GROUP BY patent_id),
+  main_ipc AS (
+    SELECT patent_id,
+           arg_min(symbol, (CASE WHEN is_main THEN 0 ELSE 1 END) * 100000
+                           + coalesce(sequence, 99999)) AS main_ipc
+    FROM classifications WHERE scheme = 'IPC' GROUP BY patent_id)
+SELECT p.patent_id, p.number, p.office, p.kind, p.doc_type, p.title,
+       p.filing_date::VARCHAR, p.publication_date::VARCHAR, year(p.filing_date),
+       a.first_applicant, i.main_ipc, coalesce(a.party_text, '')
+FROM patents p
+LEFT JOIN applicants a USING (patent_id) LEFT JOIN main_ipc i USING (patent_id)
+"""
+
+_CLASS_SQL = """
+SELECT DISTINCT symbol, patent_id FROM classifications
+WHERE scheme IN ('IPC', 'CPC') AND symbol IS NOT NULL
+UNION
+SELECT DISTINCT subclass, patent_id FROM classifications
+WHERE scheme IN ('IPC', 'CPC') AND subclass IS NOT NULL
+"""
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE detail (patent_id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE hits (
+  id INTEGER PRIMARY KEY, patent_id TEXT NOT NULL UNIQUE, number TEXT, office TEXT,
+  kind TEXT, doc_type TEXT, title TEXT, filing_date TEXT, publication_date TEXT,
+  filing_year INTEGER, first_applicant TEXT, main_ipc TEXT);
+CREATE VIRTUAL TABLE hit_text USING fts5(title, party, tokenize = 'trigram');
+CREATE TABLE hit_class (symbol TEXT NOT NULL, id INTEGER NOT NULL);
+"""
+
+_INDEXES = """
+CREATE INDEX hits_number ON hits (number);
+CREATE INDEX hits_year ON hits (filing_year);
+CREATE INDEX hits_published ON hits (publication_date, patent_id);
+CREATE INDEX hit_class_symbol ON hit_class (symbol, id);
+"""
+
+SUMMARY_COLUMNS = (
+    "patent_id",
+    "office",
+    "kind",
+    "doc_type",
+    "title",
+    "filing_date",
+    "publication_date",
+    "first_applicant",
+    "main_ipc",
+)
+
+
+def index_path(store: CorpusStore, snapshot_id: str) -> Path:
+    return store.root / "serving" / f"{snapshot_id}-v{FORMAT}.sqlite"
+
+
+def build_serving_index(store: CorpusStore) -> Path:
+    """Index the current snapshot (idempotent: an index already built is kept)."""
+    manifest = store.manifest()
+    path = index_path(store, manifest.snapshot_id)
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{threading.get_ident()}.partial")
+    partial.unlink(missing_ok=True)
+    with store.connect() as con, sqlite3.connect(partial) as db:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        _copy_hits(con, db)
+        _copy_rows(con, db, _DETAIL_SQL, "INSERT INTO detail VALUES (?, ?)")
+        _copy_rows(
+            con,
+            db,
+            _CLASS_SQL,
+            "INSERT INTO hit_class SELECT ?, id FROM hits WHERE patent_id = ?",
+        )
+        db.executescript(_INDEXES)
+        db.execute("INSERT INTO meta VALUES ('snapshot_id', ?)", [manifest.snapshot_id])
+        db.commit()
+    partial.replace(path)
+    _remove_other_indexes(path)
+    return path
+
+
+def _copy_hits(con: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
+    for rows in _batches(con, _HITS_SQL):
+        db.executemany(
+            "INSERT INTO hits (patent_id, number, office, kind, doc_type, title, filing_date, "
+            "publication_date, filing_year, first_applicant, main_ipc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row[:11] for row in rows],
+        )
+        db.executemany(
+            "INSERT INTO hit_text (rowid, title, party) "
+            "SELECT id, ?, ? FROM hits WHERE patent_id = ?",
+            [(row[5] or "", row[11], row[0]) for row in rows],
+        )
+
+
+def _copy_rows(
+    con: duckdb.DuckDBPyConnection, db: sqlite3.Connection, sql: str, insert: str
+) -> None:
+    for rows in _batches(con, sql):
+        db.executemany(insert, rows)
+
+
+def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    result = con.execute(sql)
+    while rows := result.fetchmany(_BATCH_ROWS):
+        yield rows
+
+
+def _remove_other_indexes(keep: Path) -> None:
+    for old in keep.parent.glob("*.sqlite"):
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+@dataclass
+class ServingIndex:
+    """Read-only look-ups in one snapshot's index; one SQLite connection per thread."""
+
+    path: Path
+
+    def __post_init__(self) -> None:
+        self._local = threading.local()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            uri = f"file:{self.path}?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    def resolve(self, number: str) -> str | None:
+        """The ``patent_id`` of a printed number, or None; ambiguous bare numbers refuse."""
+        patent_id, bare = candidate_patent_ids(number)
+        if patent_id is not None:
+            found = self.db.execute("SELECT patent_id FROM hits WHERE patent_id = ?", [patent_id])
+            row = found.fetchone()
+            return str(row[0]) if row else None
+        ids = [r[0] for r in self.db.execute("SELECT patent_id FROM hits WHERE number = ?", [bare])]
+        if len(ids) > 1:
+            raise ValidationError(
+                f"{number!r} matches several patents ({', '.join(sorted(ids))}); add the office "
+                "code, e.g. US or CN",
+                field="number",
+            )
+        return ids[0] if ids else None
+
+    def detail_json(self, patent_id: str) -> str | None:
+        row = self.db.execute("SELECT body FROM detail WHERE patent_id = ?", [patent_id]).fetchone()
+        return None if row is None else str(row[0])
+
+    def detail(self, patent_id: str) -> dict[str, Any] | None:
+        body = self.detail_json(patent_id)
+        return None if body is None else _patent_detail(json.loads(body))
+
+    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
+        where, params = _where(self, criteria)
+        total = int(
+            self.db.execute(f"SELECT count(*) FROM hits h WHERE {where}", params).fetchone()[0]
+        )
+        if total == 0 or page.offset >= total:
+            return [], total
+        columns = ", ".join(f"h.{c}" for c in SUMMARY_COLUMNS)
+        sql = (
+            f"SELECT {columns} FROM hits h WHERE {where} "
+            f"ORDER BY {_order_by(page.sort or DEFAULT_SORT)} LIMIT ? OFFSET ?"
+        )
+        rows = self.db.execute(sql, [*params, page.size, page.offset]).fetchall()
+        return [_summary(row) for row in rows], total
+
+
+def _where(index: ServingIndex, criteria: SearchCriteria) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if criteria.number:
+        patent_id, bare = candidate_patent_ids(criteria.number)
+        clauses.append("h.patent_id = ?" if patent_id else "h.number = ?")
+        params.append(patent_id or bare)
+    for word in criteria.title_words:
+        clauses.append(_text_clause("title", word, params))
+    if criteria.party:
+        clauses.append(_text_clause("party", criteria.party.strip(), params))
+    if criteria.ipc:
+        clauses.append("h.id IN (SELECT id FROM hit_class WHERE symbol >= ? AND symbol < ?)")
+        params.extend([criteria.ipc, criteria.ipc + "\U0010ffff"])
+    if criteria.year_from:
+        clauses.append("h.filing_year >= ?")
+        params.append(criteria.year_from)
+    if criteria.year_to:
+        clauses.append("h.filing_year <= ?")
+        params.append(criteria.year_to)
+    if criteria.doc_type:
+        clauses.append("h.doc_type = ?")
+        params.append(criteria.doc_type)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _text_clause(column: str, text: str, params: list[Any]) -> str:
+    """Case-insensitive 'contains', through the trigram index when the text allows."""
+    if len(text) >= _FTS_MIN:
+        params.append(f'{column}:"' + text.replace('"', '""') + '"')
+        return "h.id IN (SELECT rowid FROM hit_text WHERE hit_text MATCH ?)"
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    params.append(f"%{escaped}%")
+    return f"h.id IN (SELECT rowid FROM hit_text WHERE {column} LIKE ? ESCAPE '\\')"
+
+
+def _order_by(sort: tuple[SortKey, ...]) -> str:
+    parts = []
+    for key in sort:
+        if key.name not in SORTABLE:
+            raise ValidationError(f"cannot sort by {key.name!r}", field="sort")
+        direction = "DESC" if key.descending else "ASC"
+        parts.append(f"h.{key.name} IS NULL, h.{key.name} {direction}")
+    if not any(key.name == "patent_id" for key in sort):
+        parts.append("h.patent_id ASC")
+    return ", ".join(parts)
+
+
+def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
+    summary = dict(zip(SUMMARY_COLUMNS, row, strict=True))
+    for name in ("filing_date", "publication_date"):
+        if summary[name] is not None:
+            summary[name] = _date(summary[name])
+    return summary
+
+
+def _patent_detail(payload: dict[str, Any]) -> dict[str, Any]:
+    """Dates back to ``date`` objects, so the result equals ``show_patent``'s."""
+    return {key: _revive_dates(value) for key, value in payload.items()}
+
+
+def _revive_dates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _date_field(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive_dates(v) for v in value]
+    return value
+
+
+def _date_field(key: str, value: Any) -> Any:
+    if isinstance(value, str) and (key.endswith("_date") or key == "date"):
+        return _date(value)
+    return _revive_dates(value)
+
+
+def _date(text: str) -> Any:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return text
