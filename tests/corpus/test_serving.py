@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from loadhelpers import make_target
 
+from ipops.corpus import serving
 from ipops.corpus.ingest import ingest_files
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.queries import jsonable, show_patent
@@ -28,6 +29,9 @@ CRITERIA = [
     {"q": "method", "doc_type": "grant"},
     {"party": "Electronics", "ipc": "H04L", "year_from": 2015},
     {"q": "50%_"},
+    {"q": "空"},
+    {"party": "LG"},
+    {"q": "ai"},
 ]
 PAGES = [
     Page(1, 20, ()),
@@ -52,8 +56,15 @@ def test_details_equal_show_patent(generated: CorpusStore) -> None:
     assert index.detail("US0") is None
 
 
+@pytest.mark.parametrize("sort_limit", [2_000, 10], ids=["sort-hits", "walk-index"])
 @pytest.mark.parametrize("criteria", CRITERIA, ids=str)
-def test_searches_equal_the_duckdb_search(generated: CorpusStore, criteria: dict[str, Any]) -> None:
+def test_searches_equal_the_duckdb_search(
+    generated: CorpusStore,
+    criteria: dict[str, Any],
+    sort_limit: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(serving, "_SORT_LIMIT", sort_limit)
     index = ServingIndex(build_serving_index(generated))
     search = SearchCriteria.from_query(**criteria)
     with generated.connect() as con:

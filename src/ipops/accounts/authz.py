@@ -27,7 +27,7 @@ from ipops.accounts.models import User
 from ipops.accounts.roles import ALL_ROLES, Role
 from ipops.errors import Forbidden, NotFound
 
-T = TypeVar("T", bound=tuple[Any, ...])
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
 class Scope(StrEnum):
@@ -98,7 +98,9 @@ def can(
     for candidate in rules:
         if user.role not in candidate.roles:
             continue
-        if candidate.scope is Scope.ANY or (obj is not None and in_scope(candidate.scope, user, obj)):
+        if candidate.scope is Scope.ANY or (
+            obj is not None and in_scope(candidate.scope, user, obj)
+        ):
             return True
     return False
 
@@ -133,18 +135,16 @@ def in_scope(scope: Scope, user: User, obj: object) -> bool:
 
 
 def restrict(
-    query: Select[T],
+    query: AnySelect,
     *,
     user: User,
     action: str,
     resource_type: str,
     model: type[Any],
     policy: Iterable[Rule] = POLICY,
-) -> Select[T]:
+) -> AnySelect:
     """``query`` limited to the objects of ``model`` the user may ``action``."""
-    scopes = {
-        r.scope for r in rules_for(action, resource_type, policy) if user.role in r.roles
-    }
+    scopes = {r.scope for r in rules_for(action, resource_type, policy) if user.role in r.roles}
     if not user.is_active or not scopes:
         return query.where(false())
     if Scope.ANY in scopes:
@@ -159,9 +159,7 @@ def restrict(
     return query.where(or_(*conditions)) if conditions else query.where(false())
 
 
-def _may_act_somewhere(
-    user: User, action: str, resource_type: str, policy: Iterable[Rule]
-) -> bool:
+def _may_act_somewhere(user: User, action: str, resource_type: str, policy: Iterable[Rule]) -> bool:
     return any(user.role in r.roles for r in rules_for(action, resource_type, policy))
 
 

@@ -58,8 +58,21 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 
+_DUMMY_PASSWORD = "dummy password, never matches anything"
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("dummy password, never matches anything")
+_dummy_hash = _hasher.hash(_DUMMY_PASSWORD)
+
+
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash new passwords with ``hasher`` (other argon2 costs); returns the one it replaces.
+
+    Existing hashes keep verifying (a hash names its own parameters) and are upgraded to the
+    new parameters at the next successful login.
+    """
+    global _hasher, _dummy_hash
+    previous, _hasher = _hasher, hasher
+    _dummy_hash = hasher.hash(_DUMMY_PASSWORD)
+    return previous
 
 
 def hash_password(password: str) -> str:
@@ -69,7 +82,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; with no hash, still spends the time of one check."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -7,10 +7,10 @@ from typing import Annotated
 from pydantic import Field
 
 from ipops.accounts.roles import OrgKind, Role
-from ipops.api.schemas import Paged, PublicModel, StrictModel, UtcDatetime
+from ipops.api.schemas import Paged, PublicModel, SafeStr, StrictModel, UtcDatetime
 
-Username = Annotated[str, Field(min_length=1, max_length=64, examples=["li.wei"])]
-Password = Annotated[str, Field(min_length=1, max_length=256)]
+Username = Annotated[SafeStr, Field(min_length=1, max_length=64, examples=["li.wei"])]
+Password = Annotated[SafeStr, Field(min_length=1, max_length=256)]
 PositiveId = Annotated[int, Field(gt=0, le=2**31 - 1)]
 
 
@@ -18,7 +18,7 @@ class UserCreate(StrictModel):
     username: Username
     password: Password
     role: Role
-    display_name: Annotated[str | None, Field(max_length=200, examples=["李伟"])] = None
+    display_name: Annotated[SafeStr | None, Field(max_length=200, examples=["李伟"])] = None
     organisation_id: PositiveId | None = None
 
 
@@ -42,7 +42,7 @@ class PasswordChange(StrictModel):
 
 
 class OrganisationCreate(StrictModel):
-    name: Annotated[str, Field(min_length=1, max_length=200, examples=["南京银行"])]
+    name: Annotated[SafeStr, Field(min_length=1, max_length=200, examples=["南京银行"])]
     kind: OrgKind
 
 
@@ -60,7 +60,7 @@ class OrganisationsPage(Paged[OrganisationPublic]):
 class TokenRequest(StrictModel):
     username: Username
     password: Password
-    name: Annotated[str, Field(min_length=1, max_length=100, examples=["laptop"])] = "api"
+    name: Annotated[SafeStr, Field(min_length=1, max_length=100, examples=["laptop"])] = "api"
 
 
 class TokenIssued(StrictModel):

@@ -24,6 +24,7 @@ from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.service import Actor, origin_of, record, record_by
 from ipops.errors import Conflict, NotAuthenticated, NotFound, TooManyAttempts, ValidationError
 from ipops.paging import Page
+from ipops.text import check_storable, storable_problem
 
 TOKEN_PREFIX = "ipops_"
 MAX_FAILED_LOGINS = 5
@@ -63,6 +64,21 @@ def create_organisation(
     return org
 
 
+def ensure_organisation(
+    *, db_session: Session, name: str, kind: OrgKind | str, actor: Actor
+) -> Organisation:
+    """The organisation called ``name``, created with ``kind`` if there is none yet."""
+    found = get_organisation_by_name(db_session=db_session, name=name)
+    if found is None:
+        return create_organisation(db_session=db_session, name=name, kind=kind, actor=actor)
+    wanted = _enum(OrgKind, kind, field="kind")
+    if found.kind != wanted.value:
+        raise Conflict(
+            f"{found.name!r} is a {found.kind} organisation, not a {wanted}", field="org"
+        )
+    return found
+
+
 def get_organisation(*, db_session: Session, organisation_id: int) -> Organisation:
     org = db_session.get(Organisation, organisation_id)
     if org is None:
@@ -71,6 +87,8 @@ def get_organisation(*, db_session: Session, organisation_id: int) -> Organisati
 
 
 def get_organisation_by_name(*, db_session: Session, name: str) -> Organisation | None:
+    if storable_problem(name):
+        return None
     return db_session.scalar(select(Organisation).where(Organisation.name == name.strip()))
 
 
@@ -127,7 +145,7 @@ def create_user(
 
 def check_username(username: str) -> str:
     """The canonical (lower-case) form of a new username, or a ValidationError."""
-    name = normalize_username(username)
+    name = normalize_username(check_storable(username, field="username"))
     if not _USERNAME.match(name):
         raise ValidationError(
             "2 to 64 letters, digits or . _ @ - , starting with a letter or digit",
@@ -149,6 +167,8 @@ def get_user(*, db_session: Session, user_id: int) -> User:
 
 def get_user_by_username(*, db_session: Session, username: str) -> User | None:
     name = normalize_username(username)
+    if storable_problem(name):
+        return None
     return db_session.scalar(select(User).where(User.username == name))
 
 
@@ -175,6 +195,7 @@ def list_users(
 
 
 def set_password(*, db_session: Session, user: User, password: str, actor: Actor) -> None:
+    check_storable(password, field="password")
     passwords.check_strength(password, username=user.username)
     user.password_hash = passwords.hash_password(password)
     db_session.flush()
@@ -224,6 +245,8 @@ def authenticate(
     """
     name = normalize_username(username)[:64]
     source = source[:100]
+    if storable_problem(name) or storable_problem(password) or storable_problem(source):
+        raise NotAuthenticated("wrong username or password")
     now = _now()
     check_login_allowed(db_session=db_session, username=name, source=source, now=now)
     user = get_user_by_username(db_session=db_session, username=name)
@@ -408,7 +431,7 @@ def _enum(enum: type[E], value: E | str, *, field: str) -> E:
 
 
 def _required_text(value: str, *, field: str, limit: int) -> str:
-    text = value.strip()
+    text = check_storable(value, field=field).strip()
     if not text:
         raise ValidationError("must not be empty", field=field)
     if len(text) > limit:

@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
         openapi_url="/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.ipops = state

@@ -8,6 +8,7 @@ stay in the server log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -94,7 +95,7 @@ def error_response(
     code: str,
     message: str,
     field: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(status=status, code=code, message=message, field=field))
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
 
-from ipops.api.schemas import Paged
+from ipops.api.schemas import Paged, SafeStr
 from ipops.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, parse_sort
 
 MAX_PAGE_NUMBER = 1_000_000
@@ -27,7 +27,9 @@ def page_params(sortable: Collection[str], default_sort: str | None = None) -> C
     def dependency(
         page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based")] = 1,
         page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-        sort: Annotated[str | None, Query(max_length=200, description=sort_help)] = default_sort,
+        sort: Annotated[
+            SafeStr | None, Query(max_length=200, description=sort_help)
+        ] = default_sort,
     ) -> Page:
         return Page(number=page, size=page_size, sort=parse_sort(sort, sortable))
 

@@ -7,6 +7,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from ipops.text import storable_problem
+
 T = TypeVar("T")
 
 
@@ -27,6 +29,17 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def _storable(text: str) -> str:
+    problem = storable_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+SafeStr = Annotated[str, AfterValidator(_storable)]
+"""Any text a client sends (bodies, query and path parameters): storable everywhere."""
 
 
 class Paged(BaseModel, Generic[T]):

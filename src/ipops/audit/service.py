@@ -118,7 +118,7 @@ def list_records(
     page = page or Page()
     conditions = _conditions(object_type, object_id, actor, action)
     total = db_session.scalar(select(func.count()).select_from(AuditRecord).where(*conditions))
-    query: Select[tuple[AuditRecord]] = select(AuditRecord).where(*conditions)
+    query: Select[AuditRecord] = select(AuditRecord).where(*conditions)
     query = query.order_by(*_order(page)).offset(page.offset).limit(page.size)
     return list(db_session.scalars(query)), int(total or 0)
 
@@ -137,7 +137,7 @@ def _conditions(
 
 def _order(page: Page) -> list[Any]:
     keys = page.sort or ()
-    order = [SORTABLE[k.name].desc() if k.descending else SORTABLE[k.name] for k in keys]
+    order: list[Any] = [SORTABLE[k.name].desc() if k.descending else SORTABLE[k.name] for k in keys]
     if not any(k.name == "id" for k in keys):
         order.append(AuditRecord.id.desc())
     return order

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from ipops.accounts import authz
 from ipops.api.deps import CurrentUser, SessionDep
 from ipops.api.pagination import page_params, paged
+from ipops.api.schemas import SafeStr
 from ipops.audit import service
 from ipops.audit.schemas import AuditPage
 from ipops.paging import Page
@@ -16,7 +17,7 @@ from ipops.paging import Page
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 AuditPageParams = Annotated[Page, Depends(page_params(service.SORTABLE, "-id"))]
-Filter = Annotated[str | None, Query(max_length=128)]
+Filter = Annotated[SafeStr | None, Query(max_length=128)]
 
 
 @router.get("")

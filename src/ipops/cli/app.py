@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from ipops import __version__
-from ipops.cli import corpus, names, ops
+from ipops.cli import audit, corpus, names, ops, serve, users, value
 from ipops.cli.context import AppContext, console, err_console, print_json
 from ipops.cli.demo import run_demo
 from ipops.errors import IpopsError
@@ -23,6 +23,10 @@ app = typer.Typer(
 )
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(names.app, name="names")
+app.add_typer(users.app, name="users")
+app.add_typer(value.app, name="value")
+app.command(name="audit")(audit.audit)
+app.command(name="serve")(serve.serve)
 app.command("backup")(ops.backup)
 app.command("restore")(ops.restore)
 

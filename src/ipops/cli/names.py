@@ -31,6 +31,4 @@ def harmonize(
     if as_json:
         print_json(summary.as_dict())
     else:
-        console.print(
-            f"{summary.rows:,} rows, {summary.entities:,} entities written to {output}"
-        )
+        console.print(f"{summary.rows:,} rows, {summary.entities:,} entities written to {output}")

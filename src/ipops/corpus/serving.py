@@ -37,6 +37,7 @@ from ipops.paging import Page, SortKey
 
 FORMAT = 1
 _FTS_MIN = 3  # the trigram tokenizer needs three characters to use its index
+_SORT_LIMIT = 2_000
 _BATCH_ROWS = 5_000
 
 _DETAIL_SQL = """
@@ -116,13 +117,16 @@ CREATE TABLE hits (
   kind TEXT, doc_type TEXT, title TEXT, filing_date TEXT, publication_date TEXT,
   filing_year INTEGER, first_applicant TEXT, main_ipc TEXT);
 CREATE VIRTUAL TABLE hit_text USING fts5(title, party, tokenize = 'trigram');
+CREATE VIRTUAL TABLE hit_pairs USING fts5(
+  title, party, tokenize = "unicode61 remove_diacritics 0");
 CREATE TABLE hit_class (symbol TEXT NOT NULL, id INTEGER NOT NULL);
 """
 
 _INDEXES = """
 CREATE INDEX hits_number ON hits (number);
 CREATE INDEX hits_year ON hits (filing_year);
-CREATE INDEX hits_published ON hits (publication_date, patent_id);
+CREATE INDEX hits_default_order
+  ON hits (publication_date IS NULL, publication_date DESC, patent_id);
 CREATE INDEX hit_class_symbol ON hit_class (symbol, id);
 """
 
@@ -182,6 +186,11 @@ def _copy_hits(con: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
             "INSERT INTO hit_text (rowid, title, party) "
             "SELECT id, ?, ? FROM hits WHERE patent_id = ?",
             [(row[5] or "", row[11], row[0]) for row in rows],
+        )
+        db.executemany(
+            "INSERT INTO hit_pairs (rowid, title, party) "
+            "SELECT id, ?, ? FROM hits WHERE patent_id = ?",
+            [(character_pairs(row[5] or ""), character_pairs(row[11]), row[0]) for row in rows],
         )
 
 
@@ -247,55 +256,99 @@ class ServingIndex:
         return None if body is None else _patent_detail(json.loads(body))
 
     def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
-        where, params = _where(self, criteria)
-        total = int(
-            self.db.execute(f"SELECT count(*) FROM hits h WHERE {where}", params).fetchone()[0]
-        )
+        query = _query(criteria)
+        total = int(self.db.execute(query.count_sql(), query.params).fetchone()[0])
         if total == 0 or page.offset >= total:
             return [], total
         columns = ", ".join(f"h.{c}" for c in SUMMARY_COLUMNS)
+        # Many hits: walk the default-order index and stop after the page; few: sort them.
+        walk = total > _SORT_LIMIT and not page.sort
         sql = (
-            f"SELECT {columns} FROM hits h WHERE {where} "
+            f"SELECT {columns} FROM hits h WHERE {query.where(drive_from_ids=not walk)} "
             f"ORDER BY {_order_by(page.sort or DEFAULT_SORT)} LIMIT ? OFFSET ?"
         )
-        rows = self.db.execute(sql, [*params, page.size, page.offset]).fetchall()
+        rows = self.db.execute(sql, [*query.params, page.size, page.offset]).fetchall()
         return [_summary(row) for row in rows], total
 
 
-def _where(index: ServingIndex, criteria: SearchCriteria) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+@dataclass
+class _Query:
+    """Search criteria as SQL: sets of ids (text, classes) and conditions on ``hits`` rows."""
+
+    id_sets: list[str]
+    conditions: list[str]
+    params: list[Any]
+
+    def ids(self) -> str:
+        return " INTERSECT ".join(self.id_sets)
+
+    def where(self, *, drive_from_ids: bool) -> str:
+        clauses = list(self.conditions)
+        if self.id_sets:
+            plus = "" if drive_from_ids else "+"
+            clauses.insert(0, f"{plus}h.id IN ({self.ids()})")
+        return " AND ".join(clauses) or "1"
+
+    def count_sql(self) -> str:
+        if self.id_sets and not self.conditions:
+            return f"SELECT count(DISTINCT id) FROM ({self.ids()})"
+        return f"SELECT count(*) FROM hits h WHERE {self.where(drive_from_ids=True)}"
+
+
+def _query(criteria: SearchCriteria) -> _Query:
+    query = _Query([], [], [])
+    for word in criteria.title_words:
+        query.id_sets.append(_text_ids("title", word, query.params))
+    if criteria.party:
+        query.id_sets.append(_text_ids("party", criteria.party.strip(), query.params))
+    if criteria.ipc:
+        query.id_sets.append("SELECT id FROM hit_class WHERE symbol >= ? AND symbol < ?")
+        query.params.extend([criteria.ipc, criteria.ipc + "\U0010ffff"])
+    for sql, value in _row_conditions(criteria):
+        query.conditions.append(sql)
+        query.params.append(value)
+    return query
+
+
+def _row_conditions(criteria: SearchCriteria) -> list[tuple[str, Any]]:
+    conditions: list[tuple[str, Any]] = []
     if criteria.number:
         patent_id, bare = candidate_patent_ids(criteria.number)
-        clauses.append("h.patent_id = ?" if patent_id else "h.number = ?")
-        params.append(patent_id or bare)
-    for word in criteria.title_words:
-        clauses.append(_text_clause("title", word, params))
-    if criteria.party:
-        clauses.append(_text_clause("party", criteria.party.strip(), params))
-    if criteria.ipc:
-        clauses.append("h.id IN (SELECT id FROM hit_class WHERE symbol >= ? AND symbol < ?)")
-        params.extend([criteria.ipc, criteria.ipc + "\U0010ffff"])
+        conditions.append(("h.patent_id = ?", patent_id) if patent_id else ("h.number = ?", bare))
     if criteria.year_from:
-        clauses.append("h.filing_year >= ?")
-        params.append(criteria.year_from)
+        conditions.append(("h.filing_year >= ?", criteria.year_from))
     if criteria.year_to:
-        clauses.append("h.filing_year <= ?")
-        params.append(criteria.year_to)
+        conditions.append(("h.filing_year <= ?", criteria.year_to))
     if criteria.doc_type:
-        clauses.append("h.doc_type = ?")
-        params.append(criteria.doc_type)
-    return (" AND ".join(clauses) or "1"), params
+        conditions.append(("h.doc_type = ?", criteria.doc_type))
+    return conditions
 
 
-def _text_clause(column: str, text: str, params: list[Any]) -> str:
-    """Case-insensitive 'contains', through the trigram index when the text allows."""
+def character_pairs(text: str) -> str:
+    """Each word's overlapping two-character pieces: "空调器" -> "空调 调器".
+
+    Two-character words (空调, 专利) are too short for the trigram index; as tokens of
+    their own they are found through ``hit_pairs`` instead of a scan.
+    """
+    return " ".join(word[i : i + 2] for word in text.lower().split() for i in range(len(word) - 1))
+
+
+def _text_ids(column: str, text: str, params: list[Any]) -> str:
+    """Ids whose ``column`` contains ``text`` (any case): trigram or pairs index if possible."""
     if len(text) >= _FTS_MIN:
         params.append(f'{column}:"' + text.replace('"', '""') + '"')
-        return "h.id IN (SELECT rowid FROM hit_text WHERE hit_text MATCH ?)"
+        return "SELECT rowid AS id FROM hit_text WHERE hit_text MATCH ?"
+    if len(text) == 2 and _tokenizable(text):
+        params.append(f'{column}:"' + text.lower() + '"')
+        return "SELECT rowid AS id FROM hit_pairs WHERE hit_pairs MATCH ?"
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     params.append(f"%{escaped}%")
-    return f"h.id IN (SELECT rowid FROM hit_text WHERE {column} LIKE ? ESCAPE '\\')"
+    return f"SELECT rowid AS id FROM hit_text WHERE {column} LIKE ? ESCAPE '\\'"
+
+
+def _tokenizable(text: str) -> bool:
+    """Whether the unicode61 tokenizer keeps ``text`` as one token (letters and digits)."""
+    return all(ch.isalnum() for ch in text)
 
 
 def _order_by(sort: tuple[SortKey, ...]) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from ipops.accounts import authz
 from ipops.api.deps import CorpusDep, CurrentUser
 from ipops.api.pagination import page_params, paged
-from ipops.api.schemas import Paged
+from ipops.api.schemas import Paged, SafeStr
 from ipops.corpus.queries import corpus_stats, jsonable, show_patent
 from ipops.corpus.search import SORTABLE, SearchCriteria, search_patents
 from ipops.paging import Page
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/corpus", tags=["corpus"])
 
 PatentPageParams = Annotated[Page, Depends(page_params(SORTABLE, "-publication_date"))]
 Year = Annotated[int | None, Query(ge=1800, le=2200)]
-Text = Annotated[str | None, Query(max_length=200)]
+Text = Annotated[SafeStr | None, Query(max_length=200)]
 
 
 class CorpusStats(BaseModel):
@@ -75,11 +75,13 @@ def search(
     page: PatentPageParams,
     number: Text = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="title words, all must match")
+        SafeStr | None, Query(max_length=200, description="title words, all must match")
     ] = None,
-    party: Annotated[str | None, Query(max_length=200, description="applicant or assignee")] = None,
+    party: Annotated[
+        SafeStr | None, Query(max_length=200, description="applicant or assignee")
+    ] = None,
     ipc: Annotated[
-        str | None, Query(max_length=20, description="IPC/CPC prefix, e.g. F24F")
+        SafeStr | None, Query(max_length=20, description="IPC/CPC prefix, e.g. F24F")
     ] = None,
     year_from: Year = None,
     year_to: Year = None,
@@ -102,7 +104,7 @@ def search(
 
 @router.get("/patents/{number}")
 def read_patent(
-    number: Annotated[str, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
+    number: Annotated[SafeStr, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
     user: CurrentUser,
     corpus: CorpusDep,
 ) -> PatentDetail:

@@ -4,6 +4,7 @@ from ipops.accounts.models import ApiToken, LoginAttempt, Organisation, User
 from ipops.audit.models import AuditRecord
 from ipops.corpus.models import IngestionRun
 from ipops.registry.base import Base
+from ipops.valuation.models import ValuationRun
 
 __all__ = [
     "ApiToken",
@@ -13,4 +14,5 @@ __all__ = [
     "LoginAttempt",
     "Organisation",
     "User",
+    "ValuationRun",
 ]

@@ -1,0 +1,28 @@
+"""`ipops serve`: run the API (and the web UI, when installed) with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ipops.cli.context import err_console
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the REST API under /api/v1 (OpenAPI at /openapi.json) for the workspace."""
+    import uvicorn
+
+    from ipops.api.app import create_app
+
+    app = create_app()
+    if host not in LOOPBACK:
+        err_console.print(
+            f"[yellow]listening on {host} without TLS: put a TLS proxy in front of it[/]"
+        )
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,569 @@
+"""`ipops value ...`: patent value indicators, scores, high-value screening, money value."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ipops.cli.context import AppContext, app_context, console, err_console, print_json
+from ipops.errors import ValidationError
+from ipops.registry.db import session_scope
+from ipops.valuation import highvalue, money, service
+from ipops.valuation.catalogue import INDICATORS
+from ipops.valuation.fields import fields
+from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.schemes import DEGREE_LABELS, Scheme, builtin_names, builtin_text, load_scheme
+
+app = typer.Typer(
+    help="Patent value: indicators, explainable scores, high-value patents, money value.",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+SchemeOption = Annotated[
+    str,
+    typer.Option("--scheme", help="Scheme name (default, finance, licensing) or a TOML file."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Date of the valuation, YYYY-MM-DD (default: today)."),
+]
+MinCohortOption = Annotated[
+    int, typer.Option(min=1, help="Smallest field x year cohort; smaller ones fall back.")
+]
+MemoryOption = Annotated[
+    str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB.")
+]
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"not a date: {text!r} (YYYY-MM-DD)", field="as-of") from None
+
+
+def _root(ctx: AppContext) -> Path:
+    return ctx.workspace.root / "valuation"
+
+
+def _options(as_of: str | None, min_cohort: int) -> IndicatorOptions:
+    return IndicatorOptions(as_of=_as_of(as_of), min_cohort=min_cohort)
+
+
+class _Steps:
+    """A progress bar over the named steps of the computation (on stderr)."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        self.bar(0, done, total)
+
+
+# --------------------------------------------------------------------------- score
+
+
+@app.command()
+def score(
+    scheme: SchemeOption = "default",
+    as_of: AsOfOption = None,
+    min_cohort: MinCohortOption = 20,
+    memory_limit: MemoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score the whole corpus: indicators, cohort percentiles, LVD/TVD/EVD and PVD."""
+    from ipops.cli.context import progress_bar
+
+    ctx = app_context()
+    chosen = load_scheme(scheme)
+    engine = service.EngineSettings(memory_limit=memory_limit)
+    with session_scope(ctx.engine) as session, progress_bar("scoring") as bar:
+        run = service.score_corpus(
+            ctx.store,
+            _root(ctx),
+            chosen,
+            _options(as_of, min_cohort),
+            db_session=session,
+            engine=engine,
+            progress=_Steps(bar),
+        )
+    if as_json:
+        print_json(run.as_dict())
+        return
+    console.print(
+        f"[green]scored[/] {run.scored:,} of {run.patents:,} patents with {run.scheme} "
+        f"(corpus {run.snapshot_id}, as of {run.as_of}, run {run.run_id}) in {run.seconds:.1f} s"
+    )
+    if run.unavailable:
+        console.print(
+            "[yellow]unavailable for every patent[/] (left out, weights renormalised): "
+            + ", ".join(run.unavailable)
+        )
+    console.print(f"scores: {run.scores_path}")
+
+
+# --------------------------------------------------------------------------- show
+
+
+@app.command()
+def show(
+    number: Annotated[str, typer.Argument(help="Publication or patent number, e.g. US7654321B2.")],
+    scheme: SchemeOption = "default",
+    as_of: AsOfOption = None,
+    min_cohort: MinCohortOption = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """One patent's value, explained: raw value, percentile, weight, contribution."""
+    ctx = app_context()
+    chosen = load_scheme(scheme)
+    value = service.patent_value(ctx.store, _root(ctx), number, chosen, _options(as_of, min_cohort))
+    if as_json:
+        print_json(value.as_dict())
+        return
+    _print_value(value.as_dict())
+
+
+def _print_value(payload: dict[str, Any]) -> None:
+    field = payload["field"]
+    console.print(f"[bold]{payload['patent_id']}[/] {payload['title'] or ''}")
+    console.print(
+        f"  field: {field['number']} {field['name']} ({field['sector']})"
+        if field
+        else "  field: unclassified"
+    )
+    console.print(
+        f"  cohort {payload['cohort']} ({payload['cohort_size']} patents), status "
+        f"{payload['status']} ({payload['status_basis']}), as of {payload['as_of']}"
+    )
+    console.print(f"  scheme {payload['scheme']}, corpus {payload['snapshot_id']}")
+    table = Table("degree", "indicator", "raw", "percentile", "weight", "used weight", "points")
+    for line in payload["indicators"]:
+        table.add_row(
+            DEGREE_LABELS[line["degree"]][0],
+            line["indicator"],
+            _fmt(line["raw"]),
+            _fmt(line["percentile"]),
+            f"{line['weight']:.4g}",
+            f"{line['effective_weight']:.3f}",
+            f"{line['contribution']:.2f}" if line["normalised"] is not None else "n/a",
+        )
+    console.print(table)
+    degrees = Table("degree", "weight", "used weight", "score", "points of PVD")
+    for d in payload["degrees"]:
+        code, _english, chinese = DEGREE_LABELS[d["degree"]]
+        degrees.add_row(
+            f"{code} {chinese}",
+            f"{d['weight']:.4g}",
+            f"{d['effective_weight']:.3f}",
+            _fmt(d["score"]),
+            f"{d['contribution']:.2f}",
+        )
+    console.print(degrees)
+    console.print(f"[bold]PVD {_fmt(payload['pvd'])}[/] (0-100)")
+    if payload["unavailable"]:
+        console.print(
+            "[yellow]unavailable[/] (left out, weights renormalised): "
+            + ", ".join(payload["unavailable"])
+        )
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.2f}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- top
+
+
+@app.command()
+def top(
+    scheme: SchemeOption = "default",
+    field: Annotated[int | None, typer.Option(help="WIPO technology field, 1-35.")] = None,
+    ipc: Annotated[str | None, typer.Option(help="IPC/CPC symbol prefix, e.g. F24F.")] = None,
+    party: Annotated[str | None, typer.Option(help="Applicant/assignee name or entity id.")] = None,
+    n: Annotated[int, typer.Option("--n", min=1, help="How many patents.")] = 20,
+    as_of: AsOfOption = None,
+    min_cohort: MinCohortOption = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """The best-scored patents, of one field, IPC prefix or party if asked."""
+    ctx = app_context()
+    chosen = load_scheme(scheme)
+    where = service.RankFilter(field=field, ipc=ipc, party=party)
+    where.check()
+    with session_scope(ctx.engine) as session:
+        run = service.ensure_scores(
+            ctx.store, _root(ctx), chosen, _options(as_of, min_cohort), db_session=session
+        )
+    rows = service.top_patents(ctx.store, run, where=where, limit=n)
+    if as_json:
+        print_json({"run": run.as_dict(), "patents": rows})
+        return
+    title = f"top {n} by PVD ({run.scheme}, corpus {run.snapshot_id}, as of {run.as_of})"
+    table = Table(
+        "rank", "patent", "PVD", "LVD", "TVD", "EVD", "field", "IPC", "parties", title=title
+    )
+    names = fields()
+    for row in rows:
+        wipo = names.get(row["field"] or 0)
+        table.add_row(
+            str(row["rank"]),
+            row["patent_id"],
+            _fmt(row["pvd"]),
+            _fmt(row["legal"]),
+            _fmt(row["technical"]),
+            _fmt(row["economic"]),
+            f"{row['field']} {wipo.name}" if wipo else "-",
+            row["main_symbol"] or "-",
+            (row["parties"] or "")[:40],
+        )
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- high value
+
+
+@app.command("high-value")
+def high_value(
+    as_of: AsOfOption = None,
+    strategic_list: Annotated[
+        Path | None,
+        typer.Option(help="IPC list of strategic emerging industries (ipc,industry_code,...)."),
+    ] = None,
+    awards: Annotated[Path | None, typer.Option(help="Award list CSV (patent,award,year).")] = None,
+    pledge_amounts: Annotated[
+        Path | None, typer.Option(help="Pledge financing amounts CSV (patent,amount in CNY).")
+    ] = None,
+    pledge_threshold: Annotated[
+        str, typer.Option(help="Pledge financing that counts as high, in CNY.")
+    ] = str(highvalue.DEFAULT_PLEDGE_THRESHOLD),
+    presume_in_force: Annotated[
+        bool, typer.Option(help="Grants without status data and within term count as in force.")
+    ] = True,
+    limit: Annotated[int | None, typer.Option(min=1, help="List at most this many.")] = None,
+    min_cohort: MinCohortOption = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Valid invention patents meeting CNIPA's high-value conditions, with the reasons."""
+    ctx = app_context()
+    day = _as_of(as_of)
+    rules = highvalue.HighValueRules(
+        as_of=day,
+        pledge_threshold=money.to_decimal(pledge_threshold, "pledge-threshold"),
+        presume_in_force=presume_in_force,
+        strategic=(
+            highvalue.read_strategic_list(
+                strategic_list.read_text("utf-8"), origin=str(strategic_list)
+            )
+            if strategic_list
+            else highvalue.default_strategic_list()
+        ),
+    )
+    award_file = awards or (_root(ctx) / "national_awards.csv")
+    award_list = (
+        highvalue.read_awards(award_file.read_text("utf-8"), origin=str(award_file))
+        if award_file.exists()
+        else ()
+    )
+    amounts = (
+        highvalue.read_pledge_amounts(pledge_amounts.read_text("utf-8"), origin=str(pledge_amounts))
+        if pledge_amounts
+        else None
+    )
+    indicators = service.compute_indicators(ctx.store, _root(ctx), _options(as_of, min_cohort))
+    report = service.screen_high_value(
+        ctx.store,
+        indicators,
+        rules,
+        awards=award_list,
+        pledges=amounts,
+        limit=limit,
+        strategic_list=str(strategic_list) if strategic_list else "builtin starter list",
+    )
+    if as_json:
+        print_json(report.as_dict())
+        return
+    console.print(
+        f"{report.high_value:,} high-value of {report.valid_inventions:,} valid invention patents "
+        f"(corpus {report.snapshot_id}, as of {report.as_of})"
+    )
+    for reason, count in report.by_reason.items():
+        english, chinese = highvalue.REASON_LABELS[highvalue.Reason(reason)]
+        console.print(f"  {chinese} {english}: {count:,}")
+    if report.pledged_without_amount:
+        err_console.print(
+            f"[yellow]{report.pledged_without_amount} pledged patents have no amount on record[/]"
+            " (pass --pledge-amounts)"
+        )
+    table = Table("patent", "filed", "status", "reasons", "evidence")
+    for patent in report.patents[:200]:
+        table.add_row(
+            patent.patent_id,
+            str(patent.filing_date),
+            f"{patent.status} ({patent.status_basis})",
+            ", ".join(highvalue.REASON_LABELS[r][1] for r in patent.reasons),
+            "; ".join(patent.evidence.values())[:80],
+        )
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- money
+
+
+@app.command("money")
+def money_value(
+    revenue: Annotated[
+        str, typer.Option(help="Revenue forecast per year in CNY, comma-separated: 1000000,1100000")
+    ],
+    royalty_rate: Annotated[str, typer.Option(help="Royalty rate, e.g. 0.05 or 5%.")],
+    tax_rate: Annotated[str, typer.Option(help="Income tax rate, e.g. 0.25.")],
+    discount_rate: Annotated[str, typer.Option(help="Discount rate, e.g. 0.12.")],
+    economic_life: Annotated[
+        str | None, typer.Option(help="Economic life in years (default: the forecast's years).")
+    ] = None,
+    number: Annotated[
+        list[str] | None,
+        typer.Option("--number", help="Patent(s) valued: the life is capped by the legal term."),
+    ] = None,
+    as_of: AsOfOption = None,
+    tab: Annotated[bool, typer.Option("--tab", help="Add the tax amortisation benefit.")] = False,
+    tab_years: Annotated[int, typer.Option(min=1, help="Tax amortisation period.")] = 10,
+    cost: Annotated[
+        str | None, typer.Option(help="Reproduction cost in CNY (cost-approach cross-check).")
+    ] = None,
+    obsolescence: Annotated[
+        str | None, typer.Option(help="Obsolescence rate for the cost approach, e.g. 0.3.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Money value by relief from royalty (income approach), with a cost-approach check."""
+    day = _as_of(as_of)
+    terms = _legal_terms(number or [], day)
+    legal_life = _portfolio_life(terms)
+    valuation = money.relief_from_royalty(
+        [part.strip() for part in revenue.split(",") if part.strip()],
+        royalty_rate=royalty_rate,
+        tax_rate=tax_rate,
+        discount_rate=discount_rate,
+        economic_life=economic_life,
+        legal_life=legal_life,
+        tab=tab,
+        tab_years=tab_years,
+    )
+    cross_check = _cost_check(cost, obsolescence, terms, day)
+    payload: dict[str, Any] = {
+        "as_of": day,
+        "patents": [
+            {
+                "patent_id": t.patent_id,
+                "status": t.status,
+                "status_basis": t.status_basis,
+                "term_end": t.term_end,
+                "remaining_years": None
+                if t.remaining_years is None
+                else str(round(t.remaining_years, 4)),
+            }
+            for t in terms
+        ],
+        "income": valuation.as_dict(),
+        "cost": None if cross_check is None else cross_check.as_dict(),
+    }
+    if as_json:
+        print_json(payload)
+        return
+    _print_money(payload)
+
+
+def _legal_terms(numbers: list[str], day: date) -> list[service.LegalTerm]:
+    if not numbers:
+        return []
+    ctx = app_context()
+    return [service.legal_term(ctx.store, number, day) for number in numbers]
+
+
+def _portfolio_life(terms: list[service.LegalTerm]) -> Decimal | None:
+    """A portfolio earns while any of its patents is in force: the longest remaining term."""
+    known = [t.remaining_years for t in terms if t.remaining_years is not None]
+    return max(known) if known else None
+
+
+def _cost_check(
+    cost: str | None, obsolescence: str | None, terms: list[service.LegalTerm], day: date
+) -> money.CostValuation | None:
+    if cost is None:
+        return None
+    if obsolescence is not None:
+        return money.cost_approach(cost, obsolescence=obsolescence)
+    dated = [t for t in terms if t.remaining_years is not None and t.elapsed_years is not None]
+    if not dated:
+        raise ValidationError(
+            "give --obsolescence, or --number so that it follows from the patent's age",
+            field="obsolescence",
+        )
+    longest = max(dated, key=lambda t: t.remaining_years or Decimal(0))
+    return money.cost_approach(
+        cost, elapsed_years=longest.elapsed_years, remaining_years=longest.remaining_years
+    )
+
+
+def _print_money(payload: dict[str, Any]) -> None:
+    income = payload["income"]
+    for patent in payload["patents"]:
+        console.print(
+            f"{patent['patent_id']}: {patent['status']} ({patent['status_basis']}), term ends "
+            f"{patent['term_end']}, {patent['remaining_years']} years left"
+        )
+    table = Table("year", "share", "revenue", "royalty", "after tax", "discount", "present value")
+    for line in income["years"]:
+        table.add_row(
+            str(line["year"]),
+            line["fraction"],
+            line["revenue"],
+            line["royalty"],
+            line["after_tax"],
+            line["discount_factor"],
+            line["present_value"],
+        )
+    console.print(table)
+    console.print(
+        f"life {income['life_years']} years ({income['life_basis']}); present value "
+        f"{income['present_value']} CNY"
+    )
+    if income["tab_factor"]:
+        console.print(
+            f"tax amortisation benefit x{income['tab_factor']} ({income['tab_years']} years)"
+        )
+    console.print(
+        f"[bold]value {income['value']} CNY[/] (relief from royalty; {income['rounding']})"
+    )
+    cost = payload["cost"]
+    if cost:
+        console.print(
+            f"cost approach: {cost['reproduction_cost']} x (1 - {cost['obsolescence']}) = "
+            f"{cost['value']} CNY ({cost['obsolescence_basis']})"
+        )
+
+
+# --------------------------------------------------------------------------- schemes, runs
+
+
+@app.command()
+def schemes(as_json: JsonOption = False) -> None:
+    """The built-in weighting schemes (copy one with `ipops value scheme NAME > my.toml`)."""
+    found = [load_scheme(name) for name in builtin_names()]
+    if as_json:
+        print_json([_scheme_dict(s) for s in found])
+        return
+    table = Table("name", "version", "digest", "LVD", "TVD", "EVD", "title")
+    for s in found:
+        table.add_row(
+            s.name,
+            s.version,
+            s.digest,
+            *(f"{s.degrees[d]:.4g}" for d in ("legal", "technical", "economic")),
+            s.title,
+        )
+    console.print(table)
+
+
+@app.command("scheme")
+def scheme_text(
+    spec: Annotated[str, typer.Argument(help="A built-in scheme name, or a TOML file to check.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print a built-in scheme's TOML (to copy and edit), or check a scheme file."""
+    chosen = load_scheme(spec)
+    if as_json:
+        print_json(_scheme_dict(chosen))
+    elif spec in builtin_names():
+        typer.echo(builtin_text(spec), nl=False)
+    else:
+        console.print(f"[green]valid[/]: {chosen.label()} from {chosen.origin}")
+
+
+def _scheme_dict(s: Scheme) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "version": s.version,
+        "digest": s.digest,
+        "title": s.title,
+        "degrees": dict(s.degrees),
+        "weights": {d: dict(w) for d, w in s.weights.items()},
+        "sources": dict(s.sources),
+        "origin": s.origin,
+    }
+
+
+@app.command()
+def indicators(as_json: JsonOption = False) -> None:
+    """The indicators ipops computes for every patent, and how each is normalised."""
+    rows: list[dict[str, Any]] = [
+        {
+            "name": i.name,
+            "label": i.label_en,
+            "label_zh": i.label_zh,
+            "unit": i.unit,
+            "normalisation": str(i.normalisation),
+            "higher_is_better": i.higher_is_better,
+            "description": i.description,
+        }
+        for i in INDICATORS
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("name", "中文", "unit", "normalised by", "description")
+    for row in rows:
+        table.add_row(
+            row["name"], row["label_zh"], row["unit"], row["normalisation"], row["description"]
+        )
+    console.print(table)
+
+
+@app.command("runs")
+def list_runs(as_json: JsonOption = False) -> None:
+    """Scoring runs recorded in the registry, newest first."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = [
+            {
+                "id": r.id,
+                "created_at": r.created_at.isoformat(timespec="seconds"),
+                "snapshot_id": r.snapshot_id,
+                "scheme": f"{r.scheme_name} {r.scheme_version} ({r.scheme_digest})",
+                "as_of": r.as_of,
+                "patents": r.patents,
+                "scored": r.scored,
+                "unavailable": r.unavailable,
+                "seconds": r.seconds,
+            }
+            for r in service.list_runs(db_session=session)
+        ]
+    if as_json:
+        print_json(found)
+        return
+    table = Table("id", "created", "corpus", "scheme", "as of", "scored", "seconds")
+    for r in found:
+        table.add_row(
+            str(r["id"]),
+            str(r["created_at"])[:19],
+            str(r["snapshot_id"]),
+            str(r["scheme"]),
+            str(r["as_of"]),
+            f"{r['scored']:,}/{r['patents']:,}",
+            f"{r['seconds']:.1f}",
+        )
+    console.print(table)

@@ -1,0 +1,774 @@
+"""Valuation services: compute indicators and scores over the corpus, explain, rank, record.
+
+I/O lives here (DuckDB, Parquet files under the workspace, the registry); the rules live in
+``indicator_sql``, ``scoring``, ``highvalue`` and ``money``. Results are plain dataclasses
+and dicts, so the CLI, a FastAPI router or a Jinja page can call the same functions.
+
+Files, per corpus snapshot (``CorpusStore.manifest().snapshot_id``)::
+
+    <workspace>/valuation/<snapshot_id>/indicators.parquet
+    <workspace>/valuation/<snapshot_id>/scores-<scheme name>-<scheme digest>.parquet
+
+``indicators.parquet`` carries its as-of date and options in its Parquet metadata; it is
+reused while they match, recomputed otherwise. Files are written to a temporary name and
+renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipops.corpus.queries import candidate_patent_ids, fetch_dicts, fetch_value
+from ipops.corpus.store import CorpusStore
+from ipops.errors import NotFound, ValidationError
+from ipops.valuation import status as st
+from ipops.valuation.catalogue import NAMES, RESERVED
+from ipops.valuation.fields import concordance_table, fields
+from ipops.valuation.highvalue import (
+    Award,
+    FixedPledgeAmounts,
+    HighValueRules,
+    PledgeAmounts,
+    Reason,
+    awards_table,
+    evidence_of,
+    high_value_sql,
+    pledges_table,
+    reasons_of,
+    strategic_table,
+)
+from ipops.valuation.indicator_sql import (
+    YEAR_DAYS,
+    CorpusFacts,
+    IndicatorOptions,
+    Step,
+    cohort_levels_sql,
+    indicator_steps,
+    indicators_sql,
+    key_collisions_sql,
+)
+from ipops.valuation.models import ValuationRun
+from ipops.valuation.schemes import Scheme
+from ipops.valuation.scoring import Explanation, explain, score_sql
+
+DEFINITIONS_VERSION = "1"
+METADATA_KEY = b"ipops.valuation"
+MAX_KEY_SALTS = 3
+StepCallback = Callable[[str, int, int], None]  # step name, steps done, steps in all
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """DuckDB resources for the big queries (None: DuckDB's defaults)."""
+
+    threads: int | None = None
+    memory_limit: str | None = None  # e.g. "4GB"
+
+
+@dataclass(frozen=True)
+class IndicatorsFile:
+    path: Path
+    snapshot_id: str
+    as_of: date
+    options: dict[str, Any]
+    patents: int
+    unavailable: tuple[str, ...]  # null for every patent
+    seconds: float  # 0 when reused
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    run_id: int | None
+    snapshot_id: str
+    scheme: str  # "name version (digest)"
+    scheme_digest: str
+    as_of: date
+    patents: int
+    scored: int
+    unavailable: tuple[str, ...]
+    indicators_path: Path
+    scores_path: Path
+    seconds: float
+    indicator_seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        payload = asdict(self)
+        payload["indicators_path"] = str(self.indicators_path)
+        payload["scores_path"] = str(self.scores_path)
+        return payload
+
+
+class ValuationPaths:
+    def __init__(self, root: Path, snapshot_id: str) -> None:
+        self.folder = root / snapshot_id
+        self.indicators = self.folder / "indicators.parquet"
+
+    def scores(self, scheme: Scheme) -> Path:
+        return self.folder / f"scores-{_safe(scheme.name)}-{scheme.digest}.parquet"
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:40] or "scheme"
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def corpus_facts(con: duckdb.DuckDBPyConnection) -> CorpusFacts:
+    has_events = bool(fetch_value(con, "SELECT EXISTS (SELECT 1 FROM events)"))
+    has_citations = bool(
+        fetch_value(con, "SELECT EXISTS (SELECT 1 FROM citations WHERE category = 'patent')")
+    )
+    return CorpusFacts(has_events=has_events, has_citations=has_citations)
+
+
+def run_indicator_steps(
+    con: duckdb.DuckDBPyConnection,
+    options: IndicatorOptions,
+    *,
+    progress: StepCallback | None = None,
+) -> str:
+    """Materialise the steps as temp tables; return the SQL of the indicators table."""
+    con.register("ip_concordance", concordance_table())
+    facts = corpus_facts(con)
+    for salt_number in range(MAX_KEY_SALTS):
+        salt = "" if salt_number == 0 else f"#{salt_number}"
+        salted = _with_salt(options, salt)
+        if _run_steps(con, indicator_steps(salted, facts), progress):
+            levels = tuple(str(r[0]) for r in con.execute(cohort_levels_sql()).fetchall())
+            return indicators_sql(salted, levels)
+    raise ValidationError("patent ids could not be keyed without collisions", field="patent_id")
+
+
+def _run_steps(
+    con: duckdb.DuckDBPyConnection, steps: list[Step], progress: StepCallback | None
+) -> bool:
+    """Run the steps; False when two patent ids hash alike (then try another salt)."""
+    for done, step in enumerate(steps, start=1):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}").fetchall()
+        if progress:
+            progress(step.name, done, len(steps) + 1)
+        if step.name == "ip_base" and fetch_value(con, key_collisions_sql()):
+            return False
+    return True
+
+
+def _with_salt(options: IndicatorOptions, salt: str) -> IndicatorOptions:
+    return IndicatorOptions(
+        as_of=options.as_of,
+        window_years=options.window_years,
+        min_cohort=options.min_cohort,
+        breakthrough_share=options.breakthrough_share,
+        key_salt=salt,
+    )
+
+
+def compute_indicators(
+    store: CorpusStore,
+    root: Path,
+    options: IndicatorOptions,
+    *,
+    engine: EngineSettings | None = None,
+    progress: StepCallback | None = None,
+    reuse: bool = True,
+) -> IndicatorsFile:
+    """The indicators of every patent, as ``indicators.parquet`` of the current snapshot."""
+    snapshot_id = store.manifest().snapshot_id
+    paths = ValuationPaths(root, snapshot_id)
+    wanted = _metadata(options)
+    if reuse and paths.indicators.exists():
+        found = read_indicators_metadata(paths.indicators)
+        if (
+            found.get("definitions") == wanted["definitions"]
+            and found.get("options") == wanted["options"]
+        ):
+            return _indicators_file(paths.indicators, snapshot_id, found, seconds=0.0)
+    start = time.perf_counter()
+    with _connection(store, root, engine) as con:
+        final_sql = run_indicator_steps(con, options, progress=progress)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE indicators AS {final_sql}").fetchall()
+        wanted["patents"] = int(fetch_value(con, "SELECT count(*) FROM indicators") or 0)
+        wanted["unavailable"] = list(_unavailable(con))
+        _copy_parquet(con, "SELECT * FROM indicators", paths.indicators, wanted)
+    if progress:
+        progress("indicators", 1, 1)
+    return _indicators_file(paths.indicators, snapshot_id, wanted, time.perf_counter() - start)
+
+
+def definitions_digest(options: IndicatorOptions) -> str:
+    """Version and hash of the indicator SQL: a change of definitions invalidates old files."""
+    facts = CorpusFacts(has_events=True, has_citations=True)
+    steps = [step.sql for step in indicator_steps(options, facts)]
+    text = "\n".join([*steps, indicators_sql(options)])
+    return f"{DEFINITIONS_VERSION}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+def _metadata(options: IndicatorOptions) -> dict[str, Any]:
+    return {
+        "definitions": definitions_digest(options),
+        "options": {
+            "as_of": options.as_of.isoformat(),
+            "window_years": options.window_years,
+            "min_cohort": options.min_cohort,
+            "breakthrough_share": options.breakthrough_share,
+        },
+    }
+
+
+def read_indicators_metadata(path: Path) -> dict[str, Any]:
+    raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def _indicators_file(
+    path: Path, snapshot_id: str, metadata: dict[str, Any], seconds: float
+) -> IndicatorsFile:
+    options = metadata.get("options", {})
+    return IndicatorsFile(
+        path=path,
+        snapshot_id=snapshot_id,
+        as_of=date.fromisoformat(options["as_of"]),
+        options=options,
+        patents=int(metadata.get("patents", 0)),
+        unavailable=tuple(metadata.get("unavailable", ())),
+        seconds=seconds,
+    )
+
+
+def _unavailable(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """Indicators that are null for every patent (reserved ones included)."""
+    counts = ", ".join(f"count({name}) AS {name}" for name in NAMES)
+    row = fetch_dicts(con, f"SELECT {counts} FROM indicators")[0]
+    return tuple(name for name in NAMES if not row[name] or name in RESERVED)
+
+
+@contextmanager
+def _connection(
+    store: CorpusStore, root: Path, engine: EngineSettings | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    engine = engine or EngineSettings()
+    spill = root / ".tmp" / f"duckdb-{os.getpid()}"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = store.connect(threads=engine.threads)
+    try:
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET temp_directory = '{_sql_text(str(spill))}'")
+        if engine.memory_limit:
+            con.execute(f"SET memory_limit = '{_sql_text(engine.memory_limit)}'")
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _sql_text(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _copy_parquet(
+    con: duckdb.DuckDBPyConnection, sql: str, path: Path, metadata: dict[str, Any]
+) -> None:
+    """Write a query's rows to ``path`` atomically (a temporary name, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    kv = _sql_text(json.dumps(metadata))
+    con.execute(
+        f"COPY ({sql}) TO '{_sql_text(str(tmp))}' (FORMAT parquet, COMPRESSION zstd, "
+        f"KV_METADATA {{'{METADATA_KEY.decode()}': '{kv}'}})"
+    ).fetchall()
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def score_corpus(
+    store: CorpusStore,
+    root: Path,
+    scheme: Scheme,
+    options: IndicatorOptions,
+    *,
+    db_session: Session | None = None,
+    engine: EngineSettings | None = None,
+    progress: StepCallback | None = None,
+) -> ScoreRun:
+    """Scores of every patent under ``scheme``; a ValuationRun is recorded in ``db_session``."""
+    start = time.perf_counter()
+    indicators = compute_indicators(store, root, options, engine=engine, progress=progress)
+    paths = ValuationPaths(root, indicators.snapshot_id)
+    scores_path = paths.scores(scheme)
+    source = f"read_parquet('{_sql_text(str(indicators.path))}')"
+    metadata = {"scheme": scheme.label(), "snapshot_id": indicators.snapshot_id,
+                "as_of": indicators.as_of.isoformat()}  # fmt: skip
+    ranked = (
+        f"SELECT *, CAST(rank() OVER (ORDER BY pvd DESC NULLS LAST) AS INTEGER) AS rank "
+        f"FROM ({score_sql(scheme, source)})"
+    )
+    with _connection(store, root, engine) as con:
+        _copy_parquet(con, ranked, scores_path, metadata)
+        scored = fetch_value(con, "SELECT count(pvd) FROM read_parquet(?)", [str(scores_path)])
+    weighted = set(scheme.indicators)
+    run = ScoreRun(
+        run_id=None,
+        snapshot_id=indicators.snapshot_id,
+        scheme=scheme.label(),
+        scheme_digest=scheme.digest,
+        as_of=indicators.as_of,
+        patents=indicators.patents,
+        scored=int(scored or 0),
+        unavailable=tuple(n for n in indicators.unavailable if n in weighted),
+        indicators_path=indicators.path,
+        scores_path=scores_path,
+        seconds=time.perf_counter() - start,
+        indicator_seconds=indicators.seconds,
+    )
+    if db_session is not None:
+        record = record_run(
+            db_session=db_session, run=run, scheme=scheme, options=indicators.options
+        )
+        run = ScoreRun(**{**asdict(run), "run_id": record.id})
+    if progress:
+        progress("scores", 1, 1)
+    return run
+
+
+def record_run(
+    *, db_session: Session, run: ScoreRun, scheme: Scheme, options: dict[str, Any]
+) -> ValuationRun:
+    record = ValuationRun(
+        created_at=datetime.now(UTC),
+        snapshot_id=run.snapshot_id,
+        scheme_name=scheme.name,
+        scheme_version=scheme.version,
+        scheme_digest=scheme.digest,
+        scheme_origin=scheme.origin,
+        definitions_version=definitions_digest(_options_from(options)),
+        as_of=run.as_of,
+        options=options,
+        patents=run.patents,
+        scored=run.scored,
+        unavailable=list(run.unavailable),
+        indicators_path=str(run.indicators_path),
+        scores_path=str(run.scores_path),
+        seconds=round(run.seconds, 3),
+    )
+    db_session.add(record)
+    db_session.flush()
+    return record
+
+
+def _options_from(options: dict[str, Any]) -> IndicatorOptions:
+    return IndicatorOptions(
+        as_of=date.fromisoformat(options["as_of"]),
+        window_years=int(options["window_years"]),
+        min_cohort=int(options["min_cohort"]),
+        breakthrough_share=float(options["breakthrough_share"]),
+    )
+
+
+def list_runs(*, db_session: Session, limit: int = 50) -> list[ValuationRun]:
+    query = select(ValuationRun).order_by(ValuationRun.id.desc()).limit(limit)
+    return list(db_session.scalars(query))
+
+
+def latest_run(*, db_session: Session, snapshot_id: str, scheme_digest: str) -> ValuationRun | None:
+    query = (
+        select(ValuationRun)
+        .where(ValuationRun.snapshot_id == snapshot_id)
+        .where(ValuationRun.scheme_digest == scheme_digest)
+        .order_by(ValuationRun.id.desc())
+        .limit(1)
+    )
+    return db_session.scalars(query).first()
+
+
+# --------------------------------------------------------------------------- one patent
+
+
+def resolve_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:
+    """The ``patent_id`` of a publication number; NotFound naming the number otherwise."""
+    patent_id, bare = candidate_patent_ids(number)
+    if patent_id is not None:
+        found = fetch_value(con, "SELECT patent_id FROM patents WHERE patent_id = ?", [patent_id])
+    else:
+        matches = [
+            str(r["patent_id"])
+            for r in fetch_dicts(
+                con, "SELECT patent_id FROM patents WHERE number = ? ORDER BY patent_id", [bare]
+            )
+        ]
+        if len(matches) > 1:
+            raise ValidationError(
+                f"{number!r} matches several patents ({', '.join(matches)}); add the office "
+                "code, e.g. US or CN",
+                field="number",
+            )
+        found = matches[0] if matches else None
+    if found is None:
+        raise NotFound(f"no patent {number!r} in the corpus", field="number")
+    return str(found)
+
+
+@dataclass(frozen=True)
+class PatentValue:
+    patent_id: str
+    title: str | None
+    snapshot_id: str
+    as_of: date
+    scheme: str
+    scheme_digest: str
+    indicators: dict[str, Any]  # the patent's row of indicators.parquet
+    explanation: Explanation
+
+    def as_dict(self) -> dict[str, Any]:
+        field = fields().get(self.indicators.get("field") or 0)
+        return {
+            "patent_id": self.patent_id,
+            "title": self.title,
+            "snapshot_id": self.snapshot_id,
+            "as_of": self.as_of,
+            "scheme": self.scheme,
+            "scheme_digest": self.scheme_digest,
+            "field": None if field is None else asdict(field),
+            "cohort": self.indicators.get("cohort"),
+            "cohort_size": self.indicators.get("cohort_size"),
+            "status": self.indicators.get("status"),
+            "status_basis": self.indicators.get("status_basis"),
+            "pvd": self.explanation.pvd,
+            "degrees": [asdict(d) for d in self.explanation.degrees],
+            "indicators": [asdict(line) for line in self.explanation.lines],
+            "unavailable": list(self.explanation.unavailable),
+        }
+
+
+def patent_value(
+    store: CorpusStore,
+    root: Path,
+    number: str,
+    scheme: Scheme,
+    options: IndicatorOptions,
+    *,
+    engine: EngineSettings | None = None,
+    progress: StepCallback | None = None,
+) -> PatentValue:
+    """One patent's indicators, percentiles, weights, contributions, degrees and PVD."""
+    with store.connect() as con:
+        patent_id = resolve_patent_id(con, number)
+        title = fetch_value(con, "SELECT title FROM patents WHERE patent_id = ?", [patent_id])
+    indicators = compute_indicators(store, root, options, engine=engine, progress=progress)
+    with duckdb.connect() as con:
+        rows = fetch_dicts(
+            con,
+            "SELECT * FROM read_parquet(?) WHERE patent_id = ?",
+            [str(indicators.path), patent_id],
+        )
+    if not rows:
+        raise NotFound(f"no indicators for {patent_id}; run `ipops value score`", field="number")
+    return PatentValue(
+        patent_id=patent_id,
+        title=None if title is None else str(title),
+        snapshot_id=indicators.snapshot_id,
+        as_of=indicators.as_of,
+        scheme=scheme.label(),
+        scheme_digest=scheme.digest,
+        indicators=rows[0],
+        explanation=explain(rows[0], scheme),
+    )
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass(frozen=True)
+class RankFilter:
+    field: int | None = None
+    ipc: str | None = None  # symbol prefix, e.g. "F24F" or "F24F 11"
+    party: str | None = None  # part of an applicant/assignee name, or an entity id
+
+    def check(self) -> None:
+        if self.field is not None and self.field not in fields():
+            raise ValidationError(f"no WIPO field {self.field}; fields are 1-35", field="field")
+
+
+def top_patents(
+    store: CorpusStore,
+    run: ScoreRun,
+    *,
+    where: RankFilter | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """The best-scored patents of a run, optionally of one field, IPC prefix or party."""
+    where = where or RankFilter()
+    where.check()
+    if limit < 1:
+        raise ValidationError("must be 1 or more", field="n")
+    conditions, params = _rank_conditions(where)
+    sql = f"""
+SELECT s.rank, s.patent_id, p.title, i.field, i.main_symbol, i.filing_year, i.status,
+       round(s.pvd, 2) AS pvd, round(s.legal, 2) AS legal,
+       round(s.technical, 2) AS technical, round(s.economic, 2) AS economic,
+       (SELECT string_agg(DISTINCT name, '; ') FROM parties a
+        WHERE a.patent_id = s.patent_id) AS parties
+FROM read_parquet(?) s
+JOIN read_parquet(?) i ON i.patent_id = s.patent_id
+LEFT JOIN patents p ON p.patent_id = s.patent_id
+WHERE s.pvd IS NOT NULL {conditions}
+ORDER BY s.pvd DESC, s.patent_id
+LIMIT ?"""
+    with store.connect() as con:
+        return fetch_dicts(
+            con, sql, [str(run.scores_path), str(run.indicators_path), *params, limit]
+        )
+
+
+def _rank_conditions(where: RankFilter) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    if where.field is not None:
+        parts.append("AND i.field = ?")
+        params.append(where.field)
+    if where.ipc:
+        parts.append(
+            "AND s.patent_id IN (SELECT patent_id FROM classifications "
+            "WHERE scheme IN ('IPC', 'CPC') AND starts_with(replace(symbol, ' ', ''), ?))"
+        )
+        params.append(where.ipc.upper().replace(" ", ""))
+    if where.party:
+        parts.append(
+            "AND s.patent_id IN (SELECT patent_id FROM parties WHERE "
+            "contains(lower(name), lower(?)) OR contains(lower(name_normalized), lower(?)) "
+            "OR entity_id = ?)"
+        )
+        params.extend([where.party, where.party, where.party])
+    return " ".join(parts), params
+
+
+def ensure_scores(
+    store: CorpusStore,
+    root: Path,
+    scheme: Scheme,
+    options: IndicatorOptions,
+    *,
+    db_session: Session | None = None,
+    engine: EngineSettings | None = None,
+    progress: StepCallback | None = None,
+) -> ScoreRun:
+    """The run of the current snapshot and scheme: the stored one, or a new one."""
+    snapshot_id = store.manifest().snapshot_id
+    paths = ValuationPaths(root, snapshot_id)
+    if db_session is not None and paths.scores(scheme).exists():
+        found = latest_run(
+            db_session=db_session, snapshot_id=snapshot_id, scheme_digest=scheme.digest
+        )
+        if found is not None and Path(found.scores_path).exists():
+            return _run_from_record(found, scheme)
+    return score_corpus(
+        store, root, scheme, options, db_session=db_session, engine=engine, progress=progress
+    )
+
+
+def _run_from_record(record: ValuationRun, scheme: Scheme) -> ScoreRun:
+    return ScoreRun(
+        run_id=record.id,
+        snapshot_id=record.snapshot_id,
+        scheme=scheme.label(),
+        scheme_digest=record.scheme_digest,
+        as_of=record.as_of,
+        patents=record.patents,
+        scored=record.scored,
+        unavailable=tuple(record.unavailable),
+        indicators_path=Path(record.indicators_path),
+        scores_path=Path(record.scores_path),
+        seconds=record.seconds,
+        indicator_seconds=0.0,
+    )
+
+
+def indicator_coverage(path: Path) -> list[dict[str, Any]]:
+    """For each indicator: patents with a value, and the share of all patents."""
+    counts = ", ".join(f"count({name}) AS {name}" for name in NAMES)
+    with duckdb.connect() as con:
+        row = fetch_dicts(
+            con, f"SELECT count(*) AS _all, {counts} FROM read_parquet(?)", [str(path)]
+        )[0]
+    total = int(row.pop("_all"))
+    return [
+        {
+            "indicator": name,
+            "patents": int(row[name]),
+            "share": (row[name] / total) if total else 0.0,
+        }
+        for name in NAMES
+    ]
+
+
+# --------------------------------------------------------------------------- high value
+
+
+@dataclass(frozen=True)
+class HighValuePatent:
+    patent_id: str
+    title: str | None
+    office: str
+    filing_date: date | None
+    status: str
+    status_basis: str
+    reasons: tuple[Reason, ...]
+    evidence: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        payload = asdict(self)
+        payload["reasons"] = [str(r) for r in self.reasons]
+        return payload
+
+
+@dataclass(frozen=True)
+class HighValueReport:
+    snapshot_id: str
+    as_of: date
+    valid_inventions: int
+    high_value: int
+    by_reason: dict[str, int]
+    pledged_without_amount: int
+    patents: tuple[HighValuePatent, ...]
+    strategic_list: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "as_of": self.as_of,
+            "valid_inventions": self.valid_inventions,
+            "high_value": self.high_value,
+            "by_reason": self.by_reason,
+            "pledged_without_amount": self.pledged_without_amount,
+            "strategic_list": self.strategic_list,
+            "patents": [p.as_dict() for p in self.patents],
+        }
+
+
+def screen_high_value(
+    store: CorpusStore,
+    indicators: IndicatorsFile,
+    rules: HighValueRules,
+    *,
+    awards: tuple[Award, ...] = (),
+    pledges: PledgeAmounts | None = None,
+    limit: int | None = None,
+    strategic_list: str = "builtin starter list",
+) -> HighValueReport:
+    """Valid invention patents meeting any of CNIPA's five conditions, with the reasons."""
+    amounts = (pledges or FixedPledgeAmounts()).amounts()
+    with store.connect() as con:
+        con.register("hv_strategic", strategic_table(rules.strategic))
+        con.register("hv_awards", awards_table(awards))
+        con.register("hv_pledges", pledges_table(amounts))
+        source = _sql_text(str(indicators.path))
+        con.execute(f"CREATE TEMP VIEW ind AS SELECT * FROM read_parquet('{source}')").fetchall()
+        con.execute(f"CREATE TEMP TABLE hv AS {high_value_sql(rules)}").fetchall()
+        summary = fetch_dicts(con, _HV_SUMMARY)[0]
+        rows = fetch_dicts(
+            con,
+            "SELECT hv.*, p.title FROM hv LEFT JOIN patents p USING (patent_id) "
+            f"WHERE {_HV_ANY} ORDER BY hv.filing_date, hv.patent_id"
+            + ("" if limit is None else f" LIMIT {int(limit)}"),
+        )
+    patents = tuple(_high_value_patent(row) for row in rows)
+    return HighValueReport(
+        snapshot_id=indicators.snapshot_id,
+        as_of=rules.as_of,
+        valid_inventions=int(summary["valid"]),
+        high_value=int(summary["high_value"]),
+        by_reason={str(r): int(summary[str(r)]) for r in Reason},
+        pledged_without_amount=int(summary["pledged_without_amount"]),
+        patents=patents,
+        strategic_list=strategic_list,
+    )
+
+
+_HV_ANY = (
+    "(strategic_industries IS NOT NULL OR overseas_family OR maintained OR pledge_high "
+    "OR awards IS NOT NULL)"
+)
+_HV_SUMMARY = f"""
+SELECT count(*) AS valid, count(*) FILTER (WHERE {_HV_ANY}) AS high_value,
+       count(strategic_industries) AS {Reason.STRATEGIC_EMERGING},
+       count(*) FILTER (WHERE overseas_family) AS {Reason.OVERSEAS_FAMILY},
+       count(*) FILTER (WHERE maintained) AS {Reason.MAINTAINED_10_YEARS},
+       count(*) FILTER (WHERE pledge_high) AS {Reason.PLEDGE_FINANCING},
+       count(awards) AS {Reason.NATIONAL_AWARD},
+       count(*) FILTER (WHERE pledged AND pledge_amount_fen IS NULL) AS pledged_without_amount
+FROM hv"""
+
+
+def _high_value_patent(row: dict[str, Any]) -> HighValuePatent:
+    reasons = reasons_of(row)
+    return HighValuePatent(
+        patent_id=str(row["patent_id"]),
+        title=row.get("title"),
+        office=str(row["office"]),
+        filing_date=row.get("filing_date"),
+        status=str(row["status"]),
+        status_basis=str(row["status_basis"]),
+        reasons=reasons,
+        evidence={str(r): evidence_of(row, r) for r in reasons},
+    )
+
+
+# --------------------------------------------------------------------------- legal term
+
+
+@dataclass(frozen=True)
+class LegalTerm:
+    patent_id: str
+    status: str
+    status_basis: str
+    term_years: int
+    term_end: date | None
+    remaining_years: Decimal | None  # 0: lapsed, expired, invalidated or over; None: unknown
+
+    @property
+    def elapsed_years(self) -> Decimal | None:
+        """Years of the statutory term used up (for the cost approach's obsolescence)."""
+        if self.remaining_years is None:
+            return None
+        return max(Decimal(self.term_years) - self.remaining_years, Decimal(0))
+
+
+def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:
+    """One patent's remaining legal term (same rules as the ``remaining_term`` indicator)."""
+    with store.connect() as con:
+        patent_id = resolve_patent_id(con, number)
+        row = fetch_dicts(
+            con,
+            "SELECT p.office, p.patent_type, p.filing_date, p.grant_date, p.legal_status, "
+            "s.status AS event_status FROM patents p "
+            "LEFT JOIN patent_status s ON s.patent_id = p.patent_id WHERE p.patent_id = ?",
+            [patent_id],
+        )[0]
+    status, basis = st.effective_status(row["event_status"], row["legal_status"])
+    end = st.term_end(row["office"], row["patent_type"], row["filing_date"], row["grant_date"])
+    remaining: Decimal | None
+    if status in st.DEAD_STATUSES:
+        remaining = Decimal(0)
+    elif end is None:
+        remaining = None
+    else:
+        remaining = Decimal(max((end - as_of).days, 0)) / Decimal(str(YEAR_DAYS))
+    years = st.term_years(row["office"], row["patent_type"], row["filing_date"])
+    return LegalTerm(patent_id, status, basis, years, end, remaining)
