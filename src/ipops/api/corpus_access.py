@@ -1,4 +1,9 @@
-"""The corpus as the API reads it: one DuckDB connection per process, a cursor per request.
+"""The corpus as the API and web read it: the serving index for look-ups, DuckDB for the rest.
+
+Searches and single patents come from the snapshot's serving index (SQLite, built once per
+snapshot; see ``ipops.corpus.serving``) as soon as it exists. Until then, and for
+statistics, requests read DuckDB: one connection per process, a cursor per request. A
+snapshot without an index gets one built in a background thread.
 
 DuckDB connections are not thread-safe but their cursors are, so each request gets its own
 cursor on the shared connection. The connection is opened lazily and re-opened when the
@@ -11,12 +16,22 @@ cursors cannot see; they are copied into (empty) tables of the shared database f
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
+from ipops.corpus.queries import jsonable, show_patent
+from ipops.corpus.search import SearchCriteria, search_patents
+from ipops.corpus.serving import ServingIndex, build_serving_index, index_path
 from ipops.corpus.store import CorpusStore
+from ipops.errors import NotFound
+from ipops.paging import Page
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,6 +40,34 @@ class CorpusCursor:
 
     cursor: duckdb.DuckDBPyConnection
     snapshot_id: str
+    serving: ServingIndex | None = None
+
+    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
+        if self.serving is not None:
+            return self.serving.search(criteria, page)
+        return search_patents(self.cursor, criteria, page)
+
+    def patent_json(self, number: str) -> str:
+        """One patent in full as JSON text (what ``show_patent`` gives, dates as ISO text)."""
+        if self.serving is None:
+            return json.dumps(jsonable(show_patent(self.cursor, number)), ensure_ascii=False)
+        body = self.serving.detail_json(self._patent_id(number, self.serving))
+        assert body is not None  # resolve() found it in this immutable index
+        return body
+
+    def patent(self, number: str) -> dict[str, Any]:
+        if self.serving is None:
+            return show_patent(self.cursor, number)
+        found = self.serving.detail(self._patent_id(number, self.serving))
+        assert found is not None
+        return found
+
+    @staticmethod
+    def _patent_id(number: str, serving: ServingIndex) -> str:
+        patent_id = serving.resolve(number)
+        if patent_id is None:
+            raise NotFound(f"no patent {number!r} in the corpus", field="number")
+        return patent_id
 
     def close(self) -> None:
         self.cursor.close()
@@ -36,6 +79,8 @@ class CorpusConnections:
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._snapshot: str | None = None
+        self._serving: ServingIndex | None = None
+        self._building: set[str] = set()
 
     @property
     def snapshot_id(self) -> str:
@@ -47,7 +92,25 @@ class CorpusConnections:
             if self._connection is None or snapshot != self._snapshot:
                 self._connection = _shareable(self.store.connect())
                 self._snapshot = snapshot
-            return CorpusCursor(self._connection.cursor(), snapshot)
+                self._serving = None
+            if self._serving is None:
+                self._serving = self._serving_index(snapshot)
+            return CorpusCursor(self._connection.cursor(), snapshot, self._serving)
+
+    def _serving_index(self, snapshot: str) -> ServingIndex | None:
+        path = index_path(self.store, snapshot)
+        if path.exists():
+            return ServingIndex(path)
+        if snapshot not in self._building:
+            self._building.add(snapshot)
+            threading.Thread(target=self._build, args=(snapshot,), daemon=True).start()
+        return None
+
+    def _build(self, snapshot: str) -> None:
+        try:
+            build_serving_index(self.store)
+        except Exception:  # the DuckDB path keeps serving; the next snapshot tries again
+            log.exception("building the serving index of snapshot %s failed", snapshot)
 
     def close(self) -> None:
         with self._lock:

@@ -21,8 +21,19 @@ def serve(
     from ipops.api.app import create_app
 
     app = create_app()
+    _prepare_serving_index()
     if host not in LOOPBACK:
         err_console.print(
             f"[yellow]listening on {host} without TLS: put a TLS proxy in front of it[/]"
         )
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _prepare_serving_index() -> None:
+    """Index the current corpus snapshot before the first request wants it."""
+    from ipops.corpus.serving import build_serving_index
+    from ipops.corpus.store import CorpusStore
+    from ipops.workspace import open_workspace
+
+    with err_console.status("indexing the corpus for look-ups"):
+        build_serving_index(CorpusStore(open_workspace().corpus_dir))

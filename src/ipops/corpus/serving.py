@@ -35,7 +35,7 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.paging import Page, SortKey
 
-FORMAT = 1
+FORMAT = 2
 _FTS_MIN = 3  # the trigram tokenizer needs three characters to use its index
 _SORT_LIMIT = 2_000
 _BATCH_ROWS = 5_000

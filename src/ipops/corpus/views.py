@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel
 
 from ipops.accounts import authz
 from ipops.api.deps import CorpusDep, CurrentUser
 from ipops.api.pagination import page_params, paged
 from ipops.api.schemas import Paged, SafeStr
-from ipops.corpus.queries import corpus_stats, jsonable, show_patent
-from ipops.corpus.search import SORTABLE, SearchCriteria, search_patents
+from ipops.corpus.queries import corpus_stats, jsonable
+from ipops.corpus.search import SORTABLE, SearchCriteria
 from ipops.paging import Page
 
 router = APIRouter(prefix="/corpus", tags=["corpus"])
@@ -59,6 +59,7 @@ class PatentDetail(BaseModel):
     citations_made: list[dict[str, Any]]
     citations_received: list[dict[str, Any]]
     events: list[dict[str, Any]]
+    status: dict[str, Any] | None = None
 
 
 @router.get("/stats")
@@ -98,17 +99,18 @@ def search(
         year_to=year_to,
         doc_type=doc_type,
     )
-    rows, total = search_patents(corpus.cursor, criteria, page)
+    rows, total = corpus.search(criteria, page)
     return paged(PatentsPage, rows, total, page)
 
 
-@router.get("/patents/{number}")
+@router.get("/patents/{number}", response_model=PatentDetail)
 def read_patent(
     number: Annotated[SafeStr, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
     user: CurrentUser,
     corpus: CorpusDep,
-) -> PatentDetail:
+) -> Response:
     """One patent with its applications, parties, inventors, classifications, citations
     and legal-status events."""
     authz.require(user, "corpus:read", "corpus")
-    return PatentDetail.model_validate(jsonable(show_patent(corpus.cursor, number)))
+    # The record is stored as JSON already; sending it as it is skips a re-validation.
+    return Response(corpus.patent_json(number), media_type="application/json")

@@ -207,7 +207,7 @@ def forward_sql() -> str:
     occurrences = _hhi_select("cited", "citing_cid", ", count(*) FILTER (WHERE in_window) AS n5")
     return f"""
 WITH occ AS ({occurrences})
-SELECT idx, sum(n) AS fwd, sum(n5) AS fwd_5y,
+SELECT idx, CAST(sum(n) AS BIGINT) AS fwd, CAST(sum(n5) AS BIGINT) AS fwd_5y,
        1 - sum(n * n) FILTER (WHERE cid IS NOT NULL)
            / (sum(n) FILTER (WHERE cid IS NOT NULL) ^ 2) AS generality
 FROM occ GROUP BY idx"""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ipops.api.corpus_access import CorpusCursor
 from ipops.api.deps import CorpusDep
-from ipops.corpus.queries import show_patent
-from ipops.corpus.search import SearchCriteria, search_patents
+from ipops.corpus.search import SearchCriteria
 from ipops.errors import NotFound, ValidationError
 from ipops.paging import Page
 from ipops.web.context import Web, WebContext, current_path
@@ -30,7 +29,7 @@ def search(web: Web, corpus: CorpusDep, request: Request) -> Response:
     total = 0
     if form.submitted and not errors:
         try:
-            rows, total = run_search(corpus.cursor, form)
+            rows, total = run_search(corpus, form)
         except ValidationError as exc:
             errors.append(_search_problem(web, exc))
     pager = make_pager("/search", request.query_params, page=form.page, size=form.size, total=total)
@@ -49,7 +48,7 @@ def search(web: Web, corpus: CorpusDep, request: Request) -> Response:
 def patent_page(web: Web, corpus: CorpusDep, patent_id: str, back: str | None = None) -> Response:
     web.require(*ACTION)
     try:
-        details = show_patent(corpus.cursor, patent_id)
+        details = corpus.patent(patent_id)
     except (NotFound, ValidationError):
         raise _no_patent(web, patent_id) from None
     return web.render(
@@ -61,9 +60,7 @@ def patent_page(web: Web, corpus: CorpusDep, patent_id: str, back: str | None = 
     )
 
 
-def run_search(
-    con: duckdb.DuckDBPyConnection, form: SearchForm
-) -> tuple[list[dict[str, Any]], int]:
+def run_search(corpus: CorpusCursor, form: SearchForm) -> tuple[list[dict[str, Any]], int]:
     criteria = SearchCriteria.from_query(
         number=form.text("number"),
         q=form.text("words"),
@@ -72,7 +69,7 @@ def run_search(
         year_from=form.year_from,
         year_to=form.year_to,
     )
-    return search_patents(con, criteria, Page(number=form.page, size=form.size))
+    return corpus.search(criteria, Page(number=form.page, size=form.size))
 
 
 # What the search refuses, by field, in words the user can act on.
