@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from ipops.paging import Page, SortKey
 FORMAT = 2
 _FTS_MIN = 3  # the trigram tokenizer needs three characters to use its index
 _SORT_LIMIT = 2_000
+_CACHED_SEARCHES = 4_096
 _BATCH_ROWS = 5_000
 
 _DETAIL_SQL = """
@@ -221,6 +223,8 @@ class ServingIndex:
 
     def __post_init__(self) -> None:
         self._local = threading.local()
+        self._count = lru_cache(maxsize=_CACHED_SEARCHES)(self._count_uncached)
+        self._page = lru_cache(maxsize=_CACHED_SEARCHES)(self._page_uncached)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -256,10 +260,21 @@ class ServingIndex:
         return None if body is None else _patent_detail(json.loads(body))
 
     def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
-        query = _query(criteria)
-        total = int(self.db.execute(query.count_sql(), query.params).fetchone()[0])
+        """One page of hits and the number of all; answers are remembered (the index never
+        changes), so paging through a result and popular queries cost a dictionary look-up."""
+        total = self._count(criteria)
         if total == 0 or page.offset >= total:
             return [], total
+        return [dict(row) for row in self._page(criteria, page, total)], total
+
+    def _count_uncached(self, criteria: SearchCriteria) -> int:
+        query = _query(criteria)
+        return int(self.db.execute(query.count_sql(), query.params).fetchone()[0])
+
+    def _page_uncached(
+        self, criteria: SearchCriteria, page: Page, total: int
+    ) -> tuple[dict[str, Any], ...]:
+        query = _query(criteria)
         columns = ", ".join(f"h.{c}" for c in SUMMARY_COLUMNS)
         # Many hits: walk the default-order index and stop after the page; few: sort them.
         walk = total > _SORT_LIMIT and not page.sort
@@ -268,7 +283,7 @@ class ServingIndex:
             f"ORDER BY {_order_by(page.sort or DEFAULT_SORT)} LIMIT ? OFFSET ?"
         )
         rows = self.db.execute(sql, [*query.params, page.size, page.offset]).fetchall()
-        return [_summary(row) for row in rows], total
+        return tuple(_summary(row) for row in rows)
 
 
 @dataclass
