@@ -133,3 +133,14 @@ def test_events_change_a_patents_derived_status(home: Path, tmp_path: Path) -> N
         "pledged",
         "lapsed_unpaid_fees",
     ]
+
+
+def test_every_load_is_audited(home: Path) -> None:
+    run("init")
+    run("corpus", "generate", "--patents", "120", "--seed", "5")
+    run("corpus", "generate", "--patents", "120", "--seed", "5")
+    records = json.loads(run("audit", "--object", "ingestion_run", "--json"))
+    items = records["items"] if isinstance(records, dict) else records
+    statuses = sorted(r["after"]["status"] for r in items)
+    assert statuses == ["committed", "skipped"]
+    assert all(r["actor"].startswith("cli:") for r in items)

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ipops.audit.service import Actor, record_ingestion
 from ipops.corpus import runs
 from ipops.corpus.formats import cn_table, patentsview, uspto_xml
 from ipops.corpus.prepare import Prepared, prepare_chunk
@@ -91,11 +92,13 @@ class LoadReport:
 
 @dataclass(frozen=True)
 class LoadTarget:
-    """Where a load writes: the corpus store, the registry, the rejects folder."""
+    """Where a load writes (the corpus store, the registry, the rejects folder) and for whom:
+    every load is an audited change."""
 
     store: CorpusStore
     engine: Engine
     rejects_dir: Path
+    actor: Actor = field(default_factory=Actor.cli)
 
 
 # -- format detection --------------------------------------------------------------------
@@ -285,12 +288,20 @@ def load(
     try:
         report = _load_locked(target, job, prepared, run_id, progress, progress_total)
     except BaseException as exc:
-        _finish(target, run_id, status="failed", message=str(exc)[:2000])
+        message = str(exc)[:2000]
+        _finish(
+            target,
+            run_id,
+            {"status": "failed", "message": message},
+            status="failed",
+            message=message,
+        )
         raise
     report.seconds = time.perf_counter() - started
     _finish(
         target,
         run_id,
+        report.as_dict(),
         status=report.status,
         batch_id=report.batch_id,
         records_read=report.records_read,
@@ -390,9 +401,11 @@ def _strict_message(tally: _Tally, rejects_path: Path) -> str:
     )
 
 
-def _finish(target: LoadTarget, run_id: int, **fields: Any) -> None:
+def _finish(target: LoadTarget, run_id: int, summary: dict[str, Any], **fields: Any) -> None:
+    """Record the end of the run and its audit record in one transaction."""
     with session_scope(target.engine) as session:
         runs.finish_run(db_session=session, run_id=run_id, **fields)
+        record_ingestion(db_session=session, actor=target.actor, run_id=run_id, summary=summary)
 
 
 # -- the whole command -------------------------------------------------------------------
