@@ -436,8 +436,10 @@ def _keep_preferred(
     the grant (B/C/U/S) wins, otherwise the later row."""
     patent = document["patents"][0]
     kept = documents.get(patent["patent_id"])
-    if kept is None or patent.get("doc_type") == "grant" or (
-        kept["patents"][0].get("doc_type") != "grant"
+    if (
+        kept is None
+        or patent.get("doc_type") == "grant"
+        or (kept["patents"][0].get("doc_type") != "grant")
     ):
         documents[patent["patent_id"]] = document
 
