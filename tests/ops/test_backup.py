@@ -683,6 +683,6 @@ def test_cli_backup_and_restore(tmp_path: Path) -> None:
         tmp_path / "restored", f"sqlite:///{tmp_path / 'restored' / 'registry.sqlite'}"
     )
     assert workspace_contents(restored_ws, make_engine(restored_ws.database_url)) == {
-        "registry_tables_with_rows": 1,
+        "registry_tables_with_rows": 2,  # the ingestion run and its audit record
         "corpus_batches": 1,
     }
