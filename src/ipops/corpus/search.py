@@ -168,16 +168,21 @@ def _where(criteria: SearchCriteria) -> _Where:
     return where
 
 
-def _order_by(sort: tuple[SortKey, ...], alias: str) -> str:
-    parts = []
+def checked_sort(sort: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
+    """The sort keys, each allowed, ending with ``patent_id`` so that pages are stable."""
     for key in sort:
         if key.name not in SORTABLE:
             raise ValidationError(f"cannot sort by {key.name!r}", field="sort")
-        direction = "DESC" if key.descending else "ASC"
-        parts.append(f"{alias}.{key.name} {direction} NULLS LAST")
-    if not any(key.name == "patent_id" for key in sort):
-        parts.append(f"{alias}.patent_id ASC")
-    return ", ".join(parts)
+    if any(key.name == "patent_id" for key in sort):
+        return sort
+    return (*sort, SortKey("patent_id"))
+
+
+def _order_by(sort: tuple[SortKey, ...], alias: str) -> str:
+    return ", ".join(
+        f"{alias}.{key.name} {'DESC' if key.descending else 'ASC'} NULLS LAST"
+        for key in checked_sort(sort)
+    )
 
 
 def _contains(text: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from ipops.corpus.queries import candidate_patent_ids
-from ipops.corpus.search import DEFAULT_SORT, SORTABLE, SearchCriteria
+from ipops.corpus.search import DEFAULT_SORT, SearchCriteria, checked_sort
 from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.paging import Page, SortKey
@@ -367,14 +367,12 @@ def _tokenizable(text: str) -> bool:
 
 
 def _order_by(sort: tuple[SortKey, ...]) -> str:
+    """Nulls last, as DuckDB sorts them; in the form of the ``hits_default_order`` index."""
     parts = []
-    for key in sort:
-        if key.name not in SORTABLE:
-            raise ValidationError(f"cannot sort by {key.name!r}", field="sort")
+    for key in checked_sort(sort):
         direction = "DESC" if key.descending else "ASC"
-        parts.append(f"h.{key.name} IS NULL, h.{key.name} {direction}")
-    if not any(key.name == "patent_id" for key in sort):
-        parts.append("h.patent_id ASC")
+        nulls = "" if key.name == "patent_id" else f"h.{key.name} IS NULL, "
+        parts.append(f"{nulls}h.{key.name} {direction}")
     return ", ".join(parts)
 
 

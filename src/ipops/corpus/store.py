@@ -231,7 +231,7 @@ class CorpusStore:
             return
         for folder in self.staging_dir.iterdir():
             pid = folder.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or not _process_alive(int(pid)):
+            if not pid.isdigit() or not process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
     # -- reading ------------------------------------------------------------------------
@@ -341,7 +341,8 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine still runs (its leftovers must then be kept)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

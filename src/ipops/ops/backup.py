@@ -46,7 +46,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
 from ipops import __version__
-from ipops.corpus.store import MANIFEST_NAME, CorpusStore, Manifest
+from ipops.corpus.store import MANIFEST_NAME, CorpusStore, Manifest, process_alive
 from ipops.errors import Conflict, InputFormatError, ValidationError
 from ipops.ops.tables import (
     TableDump,
@@ -709,18 +709,8 @@ def _remove_leftovers(root: Path) -> None:
     """Staging folders of restores that were killed (their process is gone)."""
     for folder in root.glob(".restore-*-*"):
         pid = folder.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _swap_folder(staged: Path, live: Path) -> None:
