@@ -36,10 +36,11 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.paging import Page, SortKey
 
-FORMAT = 2
+FORMAT = 3
 _FTS_MIN = 3  # the trigram tokenizer needs three characters to use its index
 _SORT_LIMIT = 2_000
 _CACHED_SEARCHES = 4_096
+_SUBCLASS_LENGTH = 4
 _BATCH_ROWS = 5_000
 
 _DETAIL_SQL = """
@@ -121,7 +122,7 @@ CREATE TABLE hits (
 CREATE VIRTUAL TABLE hit_text USING fts5(title, party, tokenize = 'trigram');
 CREATE VIRTUAL TABLE hit_pairs USING fts5(
   title, party, tokenize = "unicode61 remove_diacritics 0");
-CREATE TABLE hit_class (symbol TEXT NOT NULL, id INTEGER NOT NULL);
+CREATE TABLE hit_class (symbol TEXT NOT NULL, filing_year INTEGER, id INTEGER NOT NULL);
 """
 
 _INDEXES = """
@@ -129,7 +130,7 @@ CREATE INDEX hits_number ON hits (number);
 CREATE INDEX hits_year ON hits (filing_year);
 CREATE INDEX hits_default_order
   ON hits (publication_date IS NULL, publication_date DESC, patent_id);
-CREATE INDEX hit_class_symbol ON hit_class (symbol, id);
+CREATE INDEX hit_class_symbol ON hit_class (symbol, filing_year, id);
 """
 
 SUMMARY_COLUMNS = (
@@ -166,7 +167,7 @@ def build_serving_index(store: CorpusStore) -> Path:
             con,
             db,
             _CLASS_SQL,
-            "INSERT INTO hit_class SELECT ?, id FROM hits WHERE patent_id = ?",
+            "INSERT INTO hit_class SELECT ?, filing_year, id FROM hits WHERE patent_id = ?",
         )
         db.executescript(_INDEXES)
         db.execute("INSERT INTO meta VALUES ('snapshot_id', ?)", [manifest.snapshot_id])
@@ -288,11 +289,16 @@ class ServingIndex:
 
 @dataclass
 class _Query:
-    """Search criteria as SQL: sets of ids (text, classes) and conditions on ``hits`` rows."""
+    """Search criteria as SQL: sets of ids (text, classes) and conditions on ``hits`` rows.
+
+    ``distinct`` says whether every set lists an id at most once (then a single set is
+    counted without de-duplication).
+    """
 
     id_sets: list[str]
     conditions: list[str]
     params: list[Any]
+    distinct: bool = True
 
     def ids(self) -> str:
         return " INTERSECT ".join(self.id_sets)
@@ -306,7 +312,8 @@ class _Query:
 
     def count_sql(self) -> str:
         if self.id_sets and not self.conditions:
-            return f"SELECT count(DISTINCT id) FROM ({self.ids()})"
+            single = len(self.id_sets) == 1 and self.distinct
+            return f"SELECT count({'*' if single else 'DISTINCT id'}) FROM ({self.ids()})"
         return f"SELECT count(*) FROM hits h WHERE {self.where(drive_from_ids=True)}"
 
 
@@ -316,23 +323,47 @@ def _query(criteria: SearchCriteria) -> _Query:
         query.id_sets.append(_text_ids("title", word, query.params))
     if criteria.party:
         query.id_sets.append(_text_ids("party", criteria.party.strip(), query.params))
+    years_done = False
     if criteria.ipc:
-        query.id_sets.append("SELECT id FROM hit_class WHERE symbol >= ? AND symbol < ?")
-        query.params.extend([criteria.ipc, criteria.ipc + "\U0010ffff"])
-    for sql, value in _row_conditions(criteria):
+        query.id_sets.append(_class_ids(criteria, query.params))
+        query.distinct = len(criteria.ipc) == _SUBCLASS_LENGTH
+        years_done = True
+    for sql, value in _row_conditions(criteria, with_years=not years_done):
         query.conditions.append(sql)
         query.params.append(value)
     return query
 
 
-def _row_conditions(criteria: SearchCriteria) -> list[tuple[str, Any]]:
+def _class_ids(criteria: SearchCriteria, params: list[Any]) -> str:
+    """Ids with a class under the IPC prefix, filed in the years asked for.
+
+    A bare subclass (F24F) is stored once per patent, so it is matched exactly; a longer
+    prefix matches a range of symbols, of which a patent may have several.
+    """
+    assert criteria.ipc is not None
+    if len(criteria.ipc) == _SUBCLASS_LENGTH:
+        sql = "SELECT id FROM hit_class WHERE symbol = ?"
+        params.append(criteria.ipc)
+    else:
+        sql = "SELECT id FROM hit_class WHERE symbol >= ? AND symbol < ?"
+        params.extend([criteria.ipc, criteria.ipc + "\U0010ffff"])
+    if criteria.year_from:
+        sql += " AND filing_year >= ?"
+        params.append(criteria.year_from)
+    if criteria.year_to:
+        sql += " AND filing_year <= ?"
+        params.append(criteria.year_to)
+    return sql
+
+
+def _row_conditions(criteria: SearchCriteria, *, with_years: bool) -> list[tuple[str, Any]]:
     conditions: list[tuple[str, Any]] = []
     if criteria.number:
         patent_id, bare = candidate_patent_ids(criteria.number)
         conditions.append(("h.patent_id = ?", patent_id) if patent_id else ("h.number = ?", bare))
-    if criteria.year_from:
+    if with_years and criteria.year_from:
         conditions.append(("h.filing_year >= ?", criteria.year_from))
-    if criteria.year_to:
+    if with_years and criteria.year_to:
         conditions.append(("h.filing_year <= ?", criteria.year_to))
     if criteria.doc_type:
         conditions.append(("h.doc_type = ?", criteria.doc_type))
