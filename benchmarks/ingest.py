@@ -11,7 +11,7 @@ same run:
 
 Usage::
 
-    python benchmarks/ingest.py                        # 10k, 50k, 200k grants
+    python benchmarks/ingest.py                        # 10k, 50k, 200k grants (naive at 50k)
     python benchmarks/ingest.py --sizes 2000 --baseline-size 2000   # quick look
 """
 
@@ -267,7 +267,7 @@ def run_contender(contender: str, source: Path, workdir: Path) -> dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,200000")
-    parser.add_argument("--baseline-size", type=int, default=10_000)
+    parser.add_argument("--baseline-size", type=int, default=50_000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--one", choices=sorted(CONTENDERS), help=argparse.SUPPRESS)
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
