@@ -377,3 +377,338 @@ def _citation_parts(generator: Generator, con: duckdb.DuckDBPyConnection) -> Any
         patents, npl = generator.citations(con, citing, cited)
         yield patents
         yield npl
+
+
+# =========================================================================== contenders
+
+
+def peak_memory() -> int:
+    """This process's peak resident memory (VmHWM) in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def run_ipops(corpus: Path, out: Path, memory_limit: str) -> dict[str, Any]:
+    from ipops.valuation.indicator_sql import IndicatorOptions
+    from ipops.valuation.schemes import load_scheme
+    from ipops.valuation.service import EngineSettings, compute_indicators, score_corpus
+
+    store = CorpusStore(corpus)
+    options = IndicatorOptions(as_of=AS_OF)
+    engine = EngineSettings(memory_limit=memory_limit)
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    last = start
+
+    def step(name: str, done: int, total: int) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        steps[name] = round(now - last, 2)
+        last = now
+
+    indicators = compute_indicators(store, out, options, engine=engine, progress=step, reuse=False)
+    run = score_corpus(store, out, load_scheme("default"), options, engine=engine, progress=step)
+    return {
+        "seconds": time.perf_counter() - start,
+        "peak": peak_memory(),
+        "steps": steps,
+        "indicators": str(indicators.path),
+        "scores": str(run.scores_path),
+    }
+
+
+def run_pandas(corpus: Path, out: Path) -> dict[str, Any]:
+    start = time.perf_counter()
+    result = PandasBaseline(CorpusStore(corpus)).run()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "pandas.parquet"
+    result.to_parquet(path)
+    return {"seconds": time.perf_counter() - start, "peak": peak_memory(), "indicators": str(path)}
+
+
+class PandasBaseline:
+    """The same indicators and default-scheme scores, the way one writes them in pandas."""
+
+    def __init__(self, store: CorpusStore) -> None:
+        self.store = store
+
+    def read(self, table: str, columns: list[str]) -> Any:
+        files = [str(path) for path, _ in self.store.table_files(table)]
+        return pq.read_table(files[0], columns=columns).to_pandas()
+
+    def run(self) -> Any:
+        import pandas as pd
+
+        patents = self.read(
+            "patents",
+            ["patent_id", "filing_date", "publication_date", "grant_date", "claims_count",
+             "independent_claims_count", "family_size"],
+        )  # fmt: skip
+        index = pd.Index(patents["patent_id"])
+        n = len(patents)
+        for column in ("filing_date", "publication_date", "grant_date"):
+            patents[column] = pd.to_datetime(patents[column])
+        classes, main_cid, field = self.classes(index, n)
+        p = pd.DataFrame({"patent_id": patents["patent_id"]})
+        p["field"] = field
+        p["filing_year"] = patents["filing_date"].dt.year
+        p["scope"] = classes.groupby("idx").size().reindex(range(n)).to_numpy()
+        p["claims"] = patents["claims_count"]
+        p["independent_claims"] = patents["independent_claims_count"]
+        p["family_size"] = patents["family_size"]
+        p["grant_lag"] = (patents["grant_date"] - patents["filing_date"]).dt.days / 365.25
+        self.citations(index, patents, classes, main_cid, p)
+        self.status(index, patents, p)
+        self.percentiles(p)
+        self.scores(p)
+        return p
+
+    def classes(self, index: Any, n: int) -> tuple[Any, Any, Any]:
+        """Distinct (idx, cid) subclasses, each patent's main cid, and its WIPO field."""
+        import pandas as pd
+
+        columns = ["patent_id", "scheme", "sequence", "subclass", "main_group", "is_main"]
+        rows = self.read("classifications", columns)
+        rows = rows[rows["scheme"] == "IPC"]
+        rows = rows.assign(idx=index.get_indexer(rows["patent_id"]))
+        codes, _ = pd.factorize(rows["subclass"], sort=True)
+        rows = rows.assign(cid=codes)
+        main = rows.sort_values(["idx", "is_main", "sequence"], ascending=[True, False, True])
+        main = main.drop_duplicates("idx")
+        main_cid = np.full(n, -1, np.int64)
+        main_cid[main["idx"].to_numpy()] = main["cid"].to_numpy()
+        group = main["main_group"].str.extract(r"^\w{4} (\d+)/")[0].astype(float)
+        by_group = {(e.subclass, e.main_group): e.field.number for e in concordance()}
+        found = [
+            (by_group.get((s, int(g))) if g == g else None) or by_group.get((s, None))
+            for s, g in zip(main["subclass"], group, strict=True)
+        ]
+        field = np.full(n, np.nan)
+        field[main["idx"].to_numpy()] = np.array(found, dtype=float)
+        return rows[["idx", "cid"]].drop_duplicates(), main_cid, field
+
+    def citations(self, index: Any, patents: Any, classes: Any, main_cid: Any, p: Any) -> None:
+        import pandas as pd
+
+        rows = self.read("citations", ["patent_id", "category", "cited_patent_id"])
+        citing = index.get_indexer(rows["patent_id"])
+        is_patent = (rows["category"] == "patent").to_numpy()
+        n = len(p)
+        p["backward_citations"] = np.bincount(citing[is_patent], minlength=n)
+        p["npl_citations"] = np.bincount(citing[~is_patent], minlength=n)
+        cited = index.get_indexer(rows["cited_patent_id"].where(is_patent))
+        keep = is_patent & (cited >= 0) & (cited != citing)
+        edges = pd.DataFrame({"citing": citing[keep], "cited": cited[keep]})
+        del rows, citing, cited
+        filing = patents["filing_date"].to_numpy()
+        window_end = (patents["publication_date"] + pd.DateOffset(years=5)).to_numpy()
+        edges["in_window"] = filing[edges["citing"]] < window_end[edges["cited"]]
+        edges["citing_cid"] = main_cid[edges["citing"]]
+        edges["cited_cid"] = main_cid[edges["cited"]]
+        forward = edges.groupby("cited").agg(fwd=("citing", "size"), fwd5=("in_window", "sum"))
+        p["fwd_citations"] = forward["fwd"].reindex(range(n), fill_value=0).to_numpy()
+        p["fwd_citations_5y"] = forward["fwd5"].reindex(range(n), fill_value=0).to_numpy()
+        p["generality"] = _hhi(edges[edges["citing_cid"] >= 0], "cited", "citing_cid", n)
+        occ = edges[edges["cited_cid"] >= 0].groupby(["citing", "cited_cid"]).size()
+        occ = occ.rename("n").reset_index()
+        own = classes.rename(columns={"idx": "citing", "cid": "cited_cid"}).assign(own=True)
+        occ = occ.merge(own, on=["citing", "cited_cid"], how="left")
+        occ["own"] = occ["own"].fillna(False).astype(bool)
+        p["originality"] = _hhi_from_counts(occ, "citing", n)
+        total = occ.groupby("citing")["n"].sum()
+        foreign = occ[~occ["own"]].groupby("citing")["n"].sum()
+        radical = (foreign.reindex(total.index, fill_value=0) / total).reindex(range(n))
+        p["radicalness"] = np.where(p["scope"].notna(), radical.to_numpy(), np.nan)
+
+    def status(self, index: Any, patents: Any, p: Any) -> None:
+        events = self.read("events", ["patent_id", "event_type"])
+        idx = index.get_indexer(events["patent_id"])
+        n = len(p)
+        dead = np.zeros(n, bool)
+        dead[idx[events["event_type"].isin(["lapsed_unpaid_fees", "expired", "invalidated"])]] = (
+            True
+        )
+        for name, kind in (("licensed", "licence_recorded"), ("pledged", "pledged")):
+            flag = np.zeros(n, bool)
+            flag[idx[(events["event_type"] == kind).to_numpy()]] = True
+            p[name] = flag
+        import pandas as pd
+
+        end = patents["filing_date"] + pd.DateOffset(years=20)
+        days = (end - pd.Timestamp(AS_OF)).dt.days.clip(lower=0)
+        p["remaining_term"] = np.where(dead, 0.0, days / 365.25)
+        p["term_years"] = 20
+
+    def percentiles(self, p: Any) -> None:
+        """percent_rank within field x year; cells under 20 patents rank within the year."""
+        cell = p["field"].fillna(0).astype(int) * 10_000 + p["filing_year"]
+        fallback = (p.groupby(cell)["patent_id"].transform("size") < 20).to_numpy()
+        levels = [(p.groupby(cell), ~fallback), (p.groupby(p["filing_year"]), fallback)]
+        for name in PANDAS_PERCENTILES:
+            ascending = name != "grant_lag"
+            value = np.full(len(p), np.nan)
+            for group, chosen in levels:
+                rank = group[name].rank(method="min", ascending=ascending)
+                count = group[name].transform("count")
+                pct = ((rank - 1) / (count - 1)).where(count > 1, 0.0).where(rank.notna())
+                value = np.where(chosen, pct.to_numpy(float), value)
+            p[f"{name}_pct"] = value
+        tail = np.zeros(len(p))
+        for group, chosen in levels:
+            share = group["fwd_citations"].rank(method="max", ascending=False) / group[
+                "fwd_citations"
+            ].transform("count")
+            tail = np.where(chosen, share.to_numpy(float), tail)
+        p["breakthrough"] = (p["fwd_citations"] > 0) & (tail <= 0.01)
+
+    def scores(self, p: Any) -> None:
+        from ipops.valuation.catalogue import BY_NAME, Normalisation
+        from ipops.valuation.schemes import load_scheme
+
+        scheme = load_scheme("default")
+        degree_scores = {}
+        for degree, weights in scheme.weights.items():
+            numerator = np.zeros(len(p))
+            denominator = np.zeros(len(p))
+            for name, weight in weights.items():
+                kind = BY_NAME[name].normalisation
+                if kind is Normalisation.PERCENTILE:
+                    value = p[f"{name}_pct"].to_numpy(float)
+                elif kind is Normalisation.FLAG:
+                    value = p[name].astype(float).to_numpy()
+                else:
+                    value = np.clip(p[name].to_numpy(float) / p["term_years"], 0, 1)
+                present = ~np.isnan(value)
+                numerator += weight * np.where(present, value, 0.0)
+                denominator += weight * present
+            with np.errstate(invalid="ignore", divide="ignore"):
+                degree_scores[degree] = 100 * numerator / denominator
+        total = sum(scheme.degrees[d] * np.nan_to_num(s) for d, s in degree_scores.items())
+        weight = sum(scheme.degrees[d] * ~np.isnan(s) for d, s in degree_scores.items())
+        p["pvd"] = total / weight
+
+
+PANDAS_PERCENTILES = (
+    "fwd_citations", "fwd_citations_5y", "backward_citations", "npl_citations", "claims",
+    "independent_claims", "scope", "family_size", "grant_lag", "generality", "originality",
+    "radicalness",
+)  # fmt: skip
+
+
+def _hhi(edges: Any, key: str, cls: str, n: int) -> Any:
+    counts = edges.groupby([key, cls]).size().rename("n").reset_index()
+    return _hhi_from_counts(counts, key, n)
+
+
+def _hhi_from_counts(counts: Any, key: str, n: int) -> Any:
+    counts = counts.assign(n2=counts["n"] ** 2)
+    sums = counts.groupby(key)[["n", "n2"]].sum()
+    return (1 - sums["n2"] / sums["n"] ** 2).reindex(range(n)).to_numpy()
+
+
+# =========================================================================== the run
+
+
+def compare(ipops_out: dict[str, Any], pandas_out: dict[str, Any]) -> dict[str, float]:
+    """Largest absolute difference per column, ipops vs pandas, over all patents."""
+    columns = (*PANDAS_PERCENTILES, "remaining_term", "fwd_citations_pct", "generality_pct")
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW a AS SELECT * FROM read_parquet('{ipops_out['indicators']}')")
+    con.execute(f"CREATE VIEW s AS SELECT * FROM read_parquet('{ipops_out['scores']}')")
+    con.execute(f"CREATE VIEW b AS SELECT * FROM read_parquet('{pandas_out['indicators']}')")
+    diffs = ", ".join(f"max(abs(a.{c} - b.{c})) AS {c}" for c in columns)
+    row = con.execute(
+        f"SELECT {diffs}, max(abs(s.pvd - b.pvd)) AS pvd, count(*) AS patents "
+        "FROM a JOIN b USING (patent_id) JOIN s USING (patent_id)"
+    ).fetchall()[0]
+    names = [*columns, "pvd", "patents"]
+    return {k: float(v or 0.0) for k, v in zip(names, row, strict=True)}
+
+
+def child(kind: str, corpus: Path, out: Path, memory_limit: str) -> dict[str, Any]:
+    """Run one contender in a fresh process, so that its peak memory is its own."""
+    command = [sys.executable, __file__, "--one", kind, "--corpus", str(corpus),
+               "--out", str(out), "--memory-limit", memory_limit]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(workdir: Path, patents: int, seed: int) -> tuple[Path, dict[str, int], float]:
+    corpus = workdir / f"corpus-{patents}-{seed}"
+    marker = corpus / "counts.json"
+    if marker.exists():
+        return corpus, json.loads(marker.read_text()), 0.0
+    shutil.rmtree(corpus, ignore_errors=True)
+    start = time.perf_counter()
+    counts = write_corpus(corpus, patents, seed)
+    marker.write_text(json.dumps(counts))
+    return corpus, counts, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,5000000")
+    parser.add_argument("--pandas-max", type=int, default=1_000_000,
+                        help="run the pandas baseline up to this size (0: never)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit")
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--one", choices=("ipops", "pandas"), help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        out = (
+            run_ipops(args.corpus, args.out, args.memory_limit)
+            if args.one == "ipops"
+            else run_pandas(args.corpus, args.out)
+        )
+        print(json.dumps(out))
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ipops-value-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"as of {AS_OF}; DuckDB memory limit {args.memory_limit}; workdir {workdir}")
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            report(workdir, size, args)
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(workdir: Path, size: int, args: argparse.Namespace) -> None:
+    corpus, counts, seconds = prepare(workdir, size, args.seed)
+    print(f"\n== {size:,} patents: {counts.get('citations', 0):,} citations "
+          f"({counts.get('classifications', 0):,} IPC rows, {counts.get('events', 0):,} events)"
+          + (f", generated in {seconds:.0f} s" if seconds else ""))  # fmt: skip
+    ours = child("ipops", corpus, workdir / f"out-ipops-{size}", args.memory_limit)
+    print(_line("ipops (DuckDB)", ours))
+    if "steps" in ours:
+        print("   steps (s): " + ", ".join(f"{k} {v}" for k, v in ours["steps"].items()))
+    if size > args.pandas_max:
+        print("   pandas baseline: skipped at this size (--pandas-max)")
+        return
+    theirs = child("pandas", corpus, workdir / f"out-pandas-{size}", args.memory_limit)
+    print(_line("pandas baseline", theirs))
+    if "seconds" in ours and "seconds" in theirs:
+        print(f"   speed-up: {theirs['seconds'] / ours['seconds']:.1f}x")
+        diffs = compare(ours, theirs)
+        patents = int(diffs.pop("patents"))
+        column = max(diffs, key=lambda k: diffs[k])
+        print(f"   agreement over {patents:,} patents: largest difference {diffs[column]:.2e} "
+              f"({column})")  # fmt: skip
+
+
+def _line(name: str, out: dict[str, Any]) -> str:
+    if "error" in out:
+        return f"   {name}: failed: {out['error']}"
+    return f"   {name}: {out['seconds']:.1f} s, peak memory {out['peak'] / 2**30:.2f} GiB"
+
+
+if __name__ == "__main__":
+    main()

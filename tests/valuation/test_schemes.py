@@ -102,8 +102,10 @@ def test_an_unknown_table_and_a_missing_degree() -> None:
 def test_a_weight_that_is_not_a_number_and_broken_toml() -> None:
     assert "must be a number" in _error(GOOD.replace("= 0.6", '= "0.6"')).message
     broken = _error(GOOD.replace("[legal]", "[legal"))
-    assert broken.field == "mine.toml" and "not valid TOML" in broken.message and "line 9" in (
-        broken.message
+    assert (
+        broken.field == "mine.toml"
+        and "not valid TOML" in broken.message
+        and "line 9" in (broken.message)
     )
 
 

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ipops.cli.context import AppContext, app_context, console, err_console, print_json
+from ipops.cli.context import (
+    AppContext,
+    app_context,
+    console,
+    err_console,
+    print_json,
+    progress_bar,
+)
 from ipops.errors import ValidationError
 from ipops.registry.db import session_scope
 from ipops.valuation import highvalue, money, service
@@ -80,8 +87,6 @@ def score(
     as_json: JsonOption = False,
 ) -> None:
     """Score the whole corpus: indicators, cohort percentiles, LVD/TVD/EVD and PVD."""
-    from ipops.cli.context import progress_bar
-
     ctx = app_context()
     chosen = load_scheme(scheme)
     engine = service.EngineSettings(memory_limit=memory_limit)
@@ -163,11 +168,12 @@ def _print_value(payload: dict[str, Any]) -> None:
             f"{code} {chinese}",
             f"{d['weight']:.4g}",
             f"{d['effective_weight']:.3f}",
-            _fmt(d["score"]),
+            "n/a" if d["score"] is None else f"{d['score']:.2f}",
             f"{d['contribution']:.2f}",
         )
     console.print(degrees)
-    console.print(f"[bold]PVD {_fmt(payload['pvd'])}[/] (0-100)")
+    pvd = "n/a" if payload["pvd"] is None else f"{payload['pvd']:.2f}"
+    console.print(f"[bold]PVD {pvd}[/] (0-100)")
     if payload["unavailable"]:
         console.print(
             "[yellow]unavailable[/] (left out, weights renormalised): "
@@ -204,9 +210,14 @@ def top(
     chosen = load_scheme(scheme)
     where = service.RankFilter(field=field, ipc=ipc, party=party)
     where.check()
-    with session_scope(ctx.engine) as session:
+    with session_scope(ctx.engine) as session, progress_bar("scores") as bar:
         run = service.ensure_scores(
-            ctx.store, _root(ctx), chosen, _options(as_of, min_cohort), db_session=session
+            ctx.store,
+            _root(ctx),
+            chosen,
+            _options(as_of, min_cohort),
+            db_session=session,
+            progress=_Steps(bar),
         )
     rows = service.top_patents(ctx.store, run, where=where, limit=n)
     if as_json:
@@ -283,7 +294,10 @@ def high_value(
         if pledge_amounts
         else None
     )
-    indicators = service.compute_indicators(ctx.store, _root(ctx), _options(as_of, min_cohort))
+    with progress_bar("indicators") as bar:
+        indicators = service.compute_indicators(
+            ctx.store, _root(ctx), _options(as_of, min_cohort), progress=_Steps(bar)
+        )
     report = service.screen_high_value(
         ctx.store,
         indicators,

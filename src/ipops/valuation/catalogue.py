@@ -53,8 +53,8 @@ _P, _F, _R = Normalisation.PERCENTILE, Normalisation.FLAG, Normalisation.FRACTIO
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "fwd_citations", "Forward citations", "被引证次数", "citations", _P, True,
-        "Patents of the corpus citing this one (each citing patent once); when the source "
-        "reports a larger count (e.g. 被引证次数), that count.",
+        "Citations received from patents of the corpus; when the source reports a larger "
+        "count (e.g. 被引证次数), that count.",
     ),
     Indicator(
         "fwd_citations_5y", "Forward citations within 5 years", "5年内被引证次数", "citations",

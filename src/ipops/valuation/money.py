@@ -111,7 +111,7 @@ class RoyaltyValuation:
     def as_dict(self) -> dict[str, Any]:
         return {
             "method": "relief from royalty",
-            "life_years": str(self.life),
+            "life_years": _short(self.life),
             "life_basis": self.life_basis,
             "royalty_rate": str(self.royalty_rate),
             "tax_rate": str(self.tax_rate),
@@ -119,7 +119,7 @@ class RoyaltyValuation:
             "years": [
                 {
                     "year": line.year,
-                    "fraction": str(line.fraction),
+                    "fraction": _short(line.fraction),
                     "revenue": str(round_fen(line.revenue)),
                     "royalty": str(round_fen(line.royalty)),
                     "after_tax": str(round_fen(line.after_tax)),
@@ -178,6 +178,11 @@ def relief_from_royalty(
         tab_years=tab_years if tab else None,
         value=value,
     )
+
+
+def _short(value: Decimal) -> str:
+    """At most 4 decimals, no trailing zeros (for reading; computation keeps every digit)."""
+    return format(round(value, 4).normalize(), "f")
 
 
 def _rate(value: Number, field: str) -> Decimal:

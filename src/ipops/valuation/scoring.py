@@ -54,7 +54,11 @@ def normalised_sql(name: str) -> str:
         return pct_column(name)
     if indicator.normalisation is Normalisation.FLAG:
         return f"CASE WHEN {name} IS NULL THEN NULL WHEN {name} THEN 1.0 ELSE 0.0 END"
-    return f"least(greatest({name} / nullif(term_years, 0), 0.0), 1.0)"
+    # greatest/least skip nulls in DuckDB and Spark: keep a null a null
+    return (
+        f"CASE WHEN {name} IS NULL OR nullif(term_years, 0) IS NULL THEN NULL "
+        f"ELSE least(greatest({name} / term_years, 0.0), 1.0) END"
+    )
 
 
 # --------------------------------------------------------------------------- set-wise

@@ -16,6 +16,7 @@ renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -62,6 +63,7 @@ from ipops.valuation.indicator_sql import (
     indicator_steps,
     indicators_sql,
     key_collisions_sql,
+    ranking_steps,
 )
 from ipops.valuation.models import ValuationRun
 from ipops.valuation.schemes import Scheme
@@ -131,11 +133,10 @@ def _safe(name: str) -> str:
 
 
 def corpus_facts(con: duckdb.DuckDBPyConnection) -> CorpusFacts:
-    has_events = bool(fetch_value(con, "SELECT EXISTS (SELECT 1 FROM events)"))
     has_citations = bool(
         fetch_value(con, "SELECT EXISTS (SELECT 1 FROM citations WHERE category = 'patent')")
     )
-    return CorpusFacts(has_events=has_events, has_citations=has_citations)
+    return CorpusFacts(has_citations=has_citations)
 
 
 def run_indicator_steps(
@@ -150,33 +151,34 @@ def run_indicator_steps(
     for salt_number in range(MAX_KEY_SALTS):
         salt = "" if salt_number == 0 else f"#{salt_number}"
         salted = _with_salt(options, salt)
-        if _run_steps(con, indicator_steps(salted, facts), progress):
+        steps = indicator_steps(salted, facts)
+        total = len(steps) + len(ranking_steps(("all",))) + 1  # + writing the file
+        if _run_steps(con, steps, progress, 0, total):
             levels = tuple(str(r[0]) for r in con.execute(cohort_levels_sql()).fetchall())
-            return indicators_sql(salted, levels)
+            _run_steps(con, ranking_steps(levels), progress, len(steps), total)
+            return indicators_sql(salted)
     raise ValidationError("patent ids could not be keyed without collisions", field="patent_id")
 
 
 def _run_steps(
-    con: duckdb.DuckDBPyConnection, steps: list[Step], progress: StepCallback | None
+    con: duckdb.DuckDBPyConnection,
+    steps: list[Step],
+    progress: StepCallback | None,
+    done_before: int,
+    total: int,
 ) -> bool:
     """Run the steps; False when two patent ids hash alike (then try another salt)."""
-    for done, step in enumerate(steps, start=1):
+    for done, step in enumerate(steps, start=done_before + 1):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}").fetchall()
         if progress:
-            progress(step.name, done, len(steps) + 1)
+            progress(step.name, done, total)
         if step.name == "ip_base" and fetch_value(con, key_collisions_sql()):
             return False
     return True
 
 
 def _with_salt(options: IndicatorOptions, salt: str) -> IndicatorOptions:
-    return IndicatorOptions(
-        as_of=options.as_of,
-        window_years=options.window_years,
-        min_cohort=options.min_cohort,
-        breakthrough_share=options.breakthrough_share,
-        key_salt=salt,
-    )
+    return dataclasses.replace(options, key_salt=salt)
 
 
 def compute_indicators(
@@ -202,10 +204,9 @@ def compute_indicators(
     start = time.perf_counter()
     with _connection(store, root, engine) as con:
         final_sql = run_indicator_steps(con, options, progress=progress)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE indicators AS {final_sql}").fetchall()
-        wanted["patents"] = int(fetch_value(con, "SELECT count(*) FROM indicators") or 0)
+        wanted["patents"] = int(fetch_value(con, "SELECT count(*) FROM ip_raw") or 0)
         wanted["unavailable"] = list(_unavailable(con))
-        _copy_parquet(con, "SELECT * FROM indicators", paths.indicators, wanted)
+        _copy_parquet(con, final_sql, paths.indicators, wanted)
     if progress:
         progress("indicators", 1, 1)
     return _indicators_file(paths.indicators, snapshot_id, wanted, time.perf_counter() - start)
@@ -213,9 +214,9 @@ def compute_indicators(
 
 def definitions_digest(options: IndicatorOptions) -> str:
     """Version and hash of the indicator SQL: a change of definitions invalidates old files."""
-    facts = CorpusFacts(has_events=True, has_citations=True)
-    steps = [step.sql for step in indicator_steps(options, facts)]
-    text = "\n".join([*steps, indicators_sql(options)])
+    facts = CorpusFacts(has_citations=True)
+    steps = [*indicator_steps(options, facts), *ranking_steps(("field_year", "year", "all"))]
+    text = "\n".join([*(step.sql for step in steps), indicators_sql(options)])
     return f"{DEFINITIONS_VERSION}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
@@ -253,8 +254,11 @@ def _indicators_file(
 
 def _unavailable(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     """Indicators that are null for every patent (reserved ones included)."""
-    counts = ", ".join(f"count({name}) AS {name}" for name in NAMES)
-    row = fetch_dicts(con, f"SELECT {counts} FROM indicators")[0]
+    # breakthrough is known exactly where forward citations are
+    counts = ", ".join(
+        f"count({'fwd_citations' if name == 'breakthrough' else name}) AS {name}" for name in NAMES
+    )
+    row = fetch_dicts(con, f"SELECT {counts} FROM ip_raw")[0]
     return tuple(name for name in NAMES if not row[name] or name in RESERVED)
 
 
@@ -316,12 +320,8 @@ def score_corpus(
     source = f"read_parquet('{_sql_text(str(indicators.path))}')"
     metadata = {"scheme": scheme.label(), "snapshot_id": indicators.snapshot_id,
                 "as_of": indicators.as_of.isoformat()}  # fmt: skip
-    ranked = (
-        f"SELECT *, CAST(rank() OVER (ORDER BY pvd DESC NULLS LAST) AS INTEGER) AS rank "
-        f"FROM ({score_sql(scheme, source)})"
-    )
     with _connection(store, root, engine) as con:
-        _copy_parquet(con, ranked, scores_path, metadata)
+        _copy_parquet(con, score_sql(scheme, source), scores_path, metadata)
         scored = fetch_value(con, "SELECT count(pvd) FROM read_parquet(?)", [str(scores_path)])
     weighted = set(scheme.indicators)
     run = ScoreRun(
@@ -520,17 +520,24 @@ def top_patents(
         raise ValidationError("must be 1 or more", field="n")
     conditions, params = _rank_conditions(where)
     sql = f"""
-SELECT s.rank, s.patent_id, p.title, i.field, i.main_symbol, i.filing_year, i.status,
-       round(s.pvd, 2) AS pvd, round(s.legal, 2) AS legal,
-       round(s.technical, 2) AS technical, round(s.economic, 2) AS economic,
-       (SELECT string_agg(DISTINCT name, '; ') FROM parties a
-        WHERE a.patent_id = s.patent_id) AS parties
-FROM read_parquet(?) s
-JOIN read_parquet(?) i ON i.patent_id = s.patent_id
-LEFT JOIN patents p ON p.patent_id = s.patent_id
-WHERE s.pvd IS NOT NULL {conditions}
-ORDER BY s.pvd DESC, s.patent_id
-LIMIT ?"""
+WITH best AS (
+    SELECT s.patent_id, s.pvd, s.legal, s.technical, s.economic,
+           i.field, i.main_symbol, i.filing_year, i.status
+    FROM read_parquet(?) s
+    JOIN read_parquet(?) i ON i.patent_id = s.patent_id
+    WHERE s.pvd IS NOT NULL {conditions}
+    ORDER BY s.pvd DESC, s.patent_id
+    LIMIT ?
+)
+SELECT CAST(row_number() OVER (ORDER BY b.pvd DESC, b.patent_id) AS INTEGER) AS rank,
+       b.patent_id, p.title, b.field, b.main_symbol, b.filing_year, b.status,
+       round(b.pvd, 2) AS pvd, round(b.legal, 2) AS legal,
+       round(b.technical, 2) AS technical, round(b.economic, 2) AS economic,
+       (SELECT string_agg(DISTINCT a.name, '; ') FROM parties a
+        WHERE a.patent_id = b.patent_id) AS parties
+FROM best b
+LEFT JOIN patents p ON p.patent_id = b.patent_id
+ORDER BY rank"""
     with store.connect() as con:
         return fetch_dicts(
             con, sql, [str(run.scores_path), str(run.indicators_path), *params, limit]
@@ -569,14 +576,27 @@ def ensure_scores(
     engine: EngineSettings | None = None,
     progress: StepCallback | None = None,
 ) -> ScoreRun:
-    """The run of the current snapshot and scheme: the stored one, or a new one."""
+    """The run of the current snapshot, scheme and options: the stored one, or a new one.
+
+    A stored run is reused only while its files are there and were made with the same
+    as-of date, options and indicator definitions (files are a cache; the registry keeps
+    what is needed to compute them again).
+    """
     snapshot_id = store.manifest().snapshot_id
     paths = ValuationPaths(root, snapshot_id)
     if db_session is not None and paths.scores(scheme).exists():
         found = latest_run(
             db_session=db_session, snapshot_id=snapshot_id, scheme_digest=scheme.digest
         )
-        if found is not None and Path(found.scores_path).exists():
+        wanted = _metadata(options)
+        if (
+            found is not None
+            and Path(found.scores_path).exists()
+            and found.options == wanted["options"]
+            and found.definitions_version == wanted["definitions"]
+            and paths.indicators.exists()
+            and read_indicators_metadata(paths.indicators).get("options") == wanted["options"]
+        ):
             return _run_from_record(found, scheme)
     return score_corpus(
         store, root, scheme, options, db_session=db_session, engine=engine, progress=progress
@@ -598,24 +618,6 @@ def _run_from_record(record: ValuationRun, scheme: Scheme) -> ScoreRun:
         seconds=record.seconds,
         indicator_seconds=0.0,
     )
-
-
-def indicator_coverage(path: Path) -> list[dict[str, Any]]:
-    """For each indicator: patents with a value, and the share of all patents."""
-    counts = ", ".join(f"count({name}) AS {name}" for name in NAMES)
-    with duckdb.connect() as con:
-        row = fetch_dicts(
-            con, f"SELECT count(*) AS _all, {counts} FROM read_parquet(?)", [str(path)]
-        )[0]
-    total = int(row.pop("_all"))
-    return [
-        {
-            "indicator": name,
-            "patents": int(row[name]),
-            "share": (row[name] / total) if total else 0.0,
-        }
-        for name in NAMES
-    ]
 
 
 # --------------------------------------------------------------------------- high value
@@ -756,13 +758,15 @@ def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:
         patent_id = resolve_patent_id(con, number)
         row = fetch_dicts(
             con,
-            "SELECT p.office, p.patent_type, p.filing_date, p.grant_date, p.legal_status, "
-            "s.status AS event_status FROM patents p "
+            "SELECT p.office, p.doc_type, p.patent_type, p.filing_date, p.grant_date, "
+            "p.legal_status, s.status AS event_status FROM patents p "
             "LEFT JOIN patent_status s ON s.patent_id = p.patent_id WHERE p.patent_id = ?",
             [patent_id],
         )[0]
     status, basis = st.effective_status(row["event_status"], row["legal_status"])
     end = st.term_end(row["office"], row["patent_type"], row["filing_date"], row["grant_date"])
+    if status == "unknown" and row["doc_type"] == "grant" and end is not None and end > as_of:
+        basis = "presumed"  # as the indicators: a grant without status data, within its term
     remaining: Decimal | None
     if status in st.DEAD_STATUSES:
         remaining = Decimal(0)
