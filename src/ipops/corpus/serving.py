@@ -19,6 +19,7 @@ whole index or none. Searches give the same rows as ``search.search_patents``.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ import duckdb
 
 from ipops.corpus.queries import candidate_patent_ids
 from ipops.corpus.search import DEFAULT_SORT, SearchCriteria, checked_sort
-from ipops.corpus.store import CorpusStore
+from ipops.corpus.store import CorpusStore, process_alive
 from ipops.errors import ValidationError
 from ipops.paging import Page, SortKey
 
@@ -41,6 +42,7 @@ _FTS_MIN = 3  # the trigram tokenizer needs three characters to use its index
 _SORT_LIMIT = 2_000
 _CACHED_SEARCHES = 4_096
 _SUBCLASS_LENGTH = 4
+_BUILD_MEMORY = "1GB"
 _BATCH_ROWS = 5_000
 
 _DETAIL_SQL = """
@@ -157,9 +159,10 @@ def build_serving_index(store: CorpusStore) -> Path:
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{threading.get_ident()}.partial")
+    partial = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
     with store.connect() as con, sqlite3.connect(partial) as db:
+        _bound_memory(con, path.parent)
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         _copy_hits(con, db)
         _copy_rows(con, db, _DETAIL_SQL, "INSERT INTO detail VALUES (?, ?)")
@@ -175,6 +178,13 @@ def build_serving_index(store: CorpusStore) -> Path:
     partial.replace(path)
     _remove_other_indexes(path)
     return path
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
+    """Build within a fixed memory budget (spilling to disk) beside a running server."""
+    con.execute(f"SET memory_limit = '{_BUILD_MEMORY}'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET temp_directory = ?", [str(scratch / ".spill")])
 
 
 def _copy_hits(con: duckdb.DuckDBPyConnection, db: sqlite3.Connection) -> None:
@@ -211,9 +221,14 @@ def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple[An
 
 
 def _remove_other_indexes(keep: Path) -> None:
+    """Older snapshots' indexes, and builds whose process has died."""
     for old in keep.parent.glob("*.sqlite"):
         if old != keep:
             old.unlink(missing_ok=True)
+    for partial in keep.parent.glob("*.partial"):
+        pid = partial.suffixes[-2].lstrip(".").split("-")[0] if len(partial.suffixes) > 1 else ""
+        if pid.isdigit() and not process_alive(int(pid)):
+            partial.unlink(missing_ok=True)
 
 
 @dataclass
