@@ -247,10 +247,8 @@ class CorpusStore:
 
     def connect(self, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with one view per canonical table."""
-        config: dict[str, str | bool | int | float | list[str]] = {"enable_progress_bar": False}
-        if threads:
-            config["threads"] = threads
-        con = duckdb.connect(config=config)
+        con = duckdb.connect(config={"threads": threads} if threads else {})
+        con.execute("SET enable_progress_bar = false")
         manifest = self.manifest()
         for statement in corpus_view_statements(con, self, manifest):
             con.execute(statement)
