@@ -76,6 +76,19 @@ def one_patent(caller: Caller) -> tuple[str, dict[str, Any]]:
     return f"/api/v1/corpus/patents/{number}", {}
 
 
+def one_value(caller: Caller) -> tuple[str, dict[str, Any]]:
+    number = first_patent(caller.api.settings.resolved_home() / "corpus")[1]
+    return f"/api/v1/value/patents/{number}", {}
+
+
+MONEY_BODY = {
+    "revenue": ["1000000", "1000000"],
+    "royalty_rate": "0.05",
+    "tax_rate": "0.25",
+    "discount_rate": "0.1",
+}
+
+
 MATRIX: dict[tuple[str, str], tuple[frozenset[str], Request]] = {
     ("GET", "/openapi.json"): (EVERYONE, fixed("/openapi.json")),
     ("GET", "/api/docs"): (EVERYONE, fixed("/api/docs")),
@@ -93,6 +106,10 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], Request]] = {
     ("GET", "/api/v1/corpus/stats"): (SIGNED_IN, fixed("/api/v1/corpus/stats")),
     ("GET", "/api/v1/corpus/patents"): (SIGNED_IN, fixed("/api/v1/corpus/patents?q=电池")),
     ("GET", "/api/v1/corpus/patents/{number}"): (SIGNED_IN, one_patent),
+    ("GET", "/api/v1/value/patents/{number}"): (SIGNED_IN, one_value),
+    ("GET", "/api/v1/value/top"): (SIGNED_IN, fixed("/api/v1/value/top?n=5")),
+    ("GET", "/api/v1/value/high-value"): (SIGNED_IN, fixed("/api/v1/value/high-value")),
+    ("POST", "/api/v1/value/money"): (SIGNED_IN, fixed("/api/v1/value/money", json=MONEY_BODY)),
 }
 
 

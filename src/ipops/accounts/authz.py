@@ -74,6 +74,8 @@ POLICY: tuple[Rule, ...] = (
     rule("tokens:manage", "api_token", ALL_ROLES, Scope.OWN, note="list, issue, revoke"),
     rule("tokens:manage", "api_token", ADMIN, note="revoke anyone's token"),
     rule("audit:read", "audit_record", ADMIN),
+    rule("value:read", "valuation", ALL_ROLES, note="value cards, ranking, high-value, money"),
+    rule("schemes:edit", "valuation", (Role.ANALYST, Role.PLATFORM_ADMIN), note="user schemes"),
 )
 
 

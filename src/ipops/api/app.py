@@ -24,6 +24,7 @@ from ipops.config import Settings, load_settings
 from ipops.corpus.store import CorpusStore
 from ipops.corpus.views import router as corpus_router
 from ipops.registry.db import make_engine, upgrade
+from ipops.valuation.views import router as value_router
 from ipops.workspace import open_workspace
 
 API_PREFIX = "/api/v1"
@@ -51,6 +52,7 @@ def api_router() -> APIRouter:
         organisations_router,
         audit_router,
         corpus_router,
+        value_router,
     ):
         router.include_router(domain_router)
     return router

@@ -27,5 +27,6 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", N_("Home"), "/"),
     NavItem("search", N_("Patent search"), "/search", "corpus:read", "corpus"),
+    NavItem("value", N_("Patent value"), "/value", "value:read", "valuation"),
     NavItem("audit", N_("Audit log"), "/audit", "audit:read", "audit_record"),
 )

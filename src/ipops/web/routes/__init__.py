@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ipops.web.routes import audit, auth, corpus, home
+from ipops.web.routes import audit, auth, corpus, home, value
 
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     home.router,
     corpus.router,
+    value.router,
     audit.router,
 )

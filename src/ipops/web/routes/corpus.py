@@ -57,6 +57,7 @@ def patent_page(web: Web, corpus: CorpusDep, patent_id: str, back: str | None = 
         p=details["patent"],
         d=details,
         back_url=_back_url(back),
+        value_link=web.can("value:read", "valuation"),
     )
 
 

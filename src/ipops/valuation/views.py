@@ -1,0 +1,356 @@
+"""HTTP edge of patent value: a value card, the ranking, high-value patents, money value.
+
+Scores are computed through the service when the current corpus snapshot has none yet for
+the asked scheme (``service.ensure_scores``: the files under ``<workspace>/valuation`` are
+a cache, reused while snapshot, scheme, as-of date and definitions match). On a big corpus
+the first request after a load therefore takes as long as ``ipops value score``; running
+that command after each load keeps requests fast.
+
+Only the built-in schemes can be named here (a scheme *file* path from a client is never
+read).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from decimal import Decimal
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, BeforeValidator, Field
+
+from ipops.accounts import authz
+from ipops.api.deps import CurrentUser, SessionDep, api_state
+from ipops.api.pagination import page_params
+from ipops.api.schemas import SafeStr, StrictModel
+from ipops.corpus.store import CorpusStore
+from ipops.errors import ValidationError
+from ipops.paging import Page
+from ipops.valuation import highvalue, money, service
+from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.schemes import Scheme, builtin_names, load_scheme
+
+router = APIRouter(prefix="/value", tags=["value"])
+
+# The service writes its cache files under per-process temporary names and spill folders,
+# so two threads of one server must not compute at the same time; reuse is quick.
+COMPUTING = threading.Lock()
+
+MIN_COHORT = 20
+MAX_TOP = 1000
+RankPageParams = Annotated[Page, Depends(page_params(("rank",), "rank"))]
+PlainPageParams = Annotated[Page, Depends(page_params((), None))]
+SchemeParam = Annotated[
+    str, Query(max_length=40, description="built-in scheme: default, finance or licensing")
+]
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def chosen_scheme(name: str) -> Scheme:
+    """A built-in scheme by name; anything else is a 422 naming ``scheme``."""
+    names = builtin_names()
+    if name not in names:
+        raise ValidationError(f"no scheme {name!r}; choose from {', '.join(names)}", field="scheme")
+    return load_scheme(name)
+
+
+def value_options(as_of: date | None = None) -> IndicatorOptions:
+    return IndicatorOptions(as_of=as_of or date.today(), min_cohort=MIN_COHORT)
+
+
+def value_root(request: Request) -> FsPath:
+    return api_state(request).workspace.root / "valuation"
+
+
+def corpus_store(request: Request) -> CorpusStore:
+    return api_state(request).corpus.store
+
+
+def awards_of(root: FsPath) -> tuple[highvalue.Award, ...]:
+    """The user-maintained national award list (``<workspace>/valuation/national_awards.csv``)."""
+    path = root / "national_awards.csv"
+    if not path.exists():
+        return ()
+    return highvalue.read_awards(path.read_text("utf-8"), origin=str(path))
+
+
+def high_value_report(store: CorpusStore, root: FsPath) -> service.HighValueReport:
+    """Today's screening with the built-in strategic list and the workspace's award list."""
+    options = value_options()
+    with COMPUTING:
+        indicators = service.compute_indicators(store, root, options)
+    rules = highvalue.HighValueRules(
+        as_of=options.as_of, strategic=highvalue.default_strategic_list()
+    )
+    return service.screen_high_value(store, indicators, rules, awards=awards_of(root))
+
+
+def patent_card(
+    store: CorpusStore, root: FsPath, number: str, scheme: Scheme
+) -> service.PatentValue:
+    with COMPUTING:
+        return service.patent_value(store, root, number, scheme, value_options())
+
+
+def ranking(
+    store: CorpusStore,
+    root: FsPath,
+    db_session: Any,
+    scheme: Scheme,
+    where: service.RankFilter,
+    n: int,
+) -> tuple[service.ScoreRun, list[dict[str, Any]]]:
+    where.check()
+    with COMPUTING:
+        run = service.ensure_scores(store, root, scheme, value_options(), db_session=db_session)
+    return run, service.top_patents(store, run, where=where, limit=n)
+
+
+# --------------------------------------------------------------------------- value card
+
+
+class ValueCard(BaseModel):
+    patent_id: str
+    title: str | None
+    snapshot_id: str
+    as_of: date
+    scheme: str
+    scheme_digest: str
+    field: dict[str, Any] | None
+    cohort: str | None
+    cohort_size: int | None
+    status: str | None
+    status_basis: str | None
+    pvd: float | None
+    degrees: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    unavailable: list[str]
+
+
+@router.get("/patents/{number}")
+def read_value(
+    number: Annotated[SafeStr, Path(max_length=64, examples=["US7654321B2"])],
+    request: Request,
+    user: CurrentUser,
+    scheme: SchemeParam = "default",
+) -> ValueCard:
+    """One patent's value explained: each indicator's raw value, cohort percentile, weight
+    and contribution; LVD, TVD, EVD and PVD; the scheme and corpus snapshot used."""
+    authz.require(user, "value:read", "valuation")
+    card = patent_card(corpus_store(request), value_root(request), number, chosen_scheme(scheme))
+    return ValueCard.model_validate(jsonable_encoder(card.as_dict()))
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+class RankedPatent(BaseModel):
+    rank: int
+    patent_id: str
+    title: str | None
+    field: int | None
+    main_symbol: str | None
+    filing_year: int | None
+    status: str | None
+    pvd: float | None
+    legal: float | None
+    technical: float | None
+    economic: float | None
+    parties: str | None
+
+
+class RankingPage(BaseModel):
+    items: list[RankedPatent]
+    page: int
+    page_size: int
+    total: int
+    scheme: str
+    snapshot_id: str
+    as_of: date
+    unavailable: list[str]
+
+
+@router.get("/top")
+def read_top(
+    request: Request,
+    user: CurrentUser,
+    db_session: SessionDep,
+    page: RankPageParams,
+    field: Annotated[int | None, Query(ge=1, le=35, description="WIPO technology field")] = None,
+    ipc: Annotated[SafeStr | None, Query(max_length=20, description="IPC/CPC prefix")] = None,
+    party: Annotated[
+        SafeStr | None, Query(max_length=200, description="applicant/assignee or entity id")
+    ] = None,
+    scheme: SchemeParam = "default",
+    n: Annotated[int, Query(ge=1, le=MAX_TOP, description="how many of the best")] = 100,
+) -> RankingPage:
+    """The ``n`` best-scored patents by PVD (of one field, IPC prefix or party), paged."""
+    authz.require(user, "value:read", "valuation")
+    where = service.RankFilter(field=field, ipc=ipc or None, party=party or None)
+    run, rows = ranking(
+        corpus_store(request), value_root(request), db_session, chosen_scheme(scheme), where, n
+    )
+    if page.sort and page.sort[0].descending:
+        rows = rows[::-1]
+    return RankingPage.model_validate(
+        {
+            "items": rows[page.offset : page.offset + page.size],
+            "page": page.number,
+            "page_size": page.size,
+            "total": len(rows),
+            "scheme": run.scheme,
+            "snapshot_id": run.snapshot_id,
+            "as_of": run.as_of,
+            "unavailable": list(run.unavailable),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- high value
+
+
+class HighValueItem(BaseModel):
+    patent_id: str
+    title: str | None
+    office: str
+    filing_date: date | None
+    status: str
+    status_basis: str
+    reasons: list[str]
+    evidence: dict[str, str]
+
+
+class HighValuePage(BaseModel):
+    items: list[HighValueItem]
+    page: int
+    page_size: int
+    total: int
+    snapshot_id: str
+    as_of: date
+    valid_inventions: int
+    by_reason: dict[str, int]
+    pledged_without_amount: int
+    strategic_list: str
+
+
+@router.get("/high-value")
+def read_high_value(request: Request, user: CurrentUser, page: PlainPageParams) -> HighValuePage:
+    """Valid invention patents meeting any of CNIPA's five high-value conditions, with the
+    reasons that hold and their evidence (ordered by filing date)."""
+    authz.require(user, "value:read", "valuation")
+    report = high_value_report(corpus_store(request), value_root(request))
+    items = [p.as_dict() for p in report.patents[page.offset : page.offset + page.size]]
+    return HighValuePage.model_validate(
+        {
+            "items": items,
+            "page": page.number,
+            "page_size": page.size,
+            "total": report.high_value,
+            "snapshot_id": report.snapshot_id,
+            "as_of": report.as_of,
+            "valid_inventions": report.valid_inventions,
+            "by_reason": report.by_reason,
+            "pledged_without_amount": report.pledged_without_amount,
+            "strategic_list": report.strategic_list,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- money
+
+
+def _no_float(value: object) -> object:
+    if isinstance(value, bool | float):
+        raise ValueError("a JSON number with a fraction is a float; send decimals as strings")
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+DecimalText = Annotated[
+    str,
+    BeforeValidator(_no_float),
+    Field(max_length=40, examples=["0.05"], description="a decimal as a string (or an integer)"),
+]
+
+
+class MoneyRequest(StrictModel):
+    revenue: Annotated[list[DecimalText], Field(min_length=1, max_length=100)]
+    royalty_rate: DecimalText
+    tax_rate: DecimalText
+    discount_rate: DecimalText
+    economic_life: DecimalText | None = None
+    numbers: Annotated[list[SafeStr], Field(default_factory=list, max_length=100)]
+    as_of: date | None = None
+    tab: bool = False
+    tab_years: Annotated[int, Field(ge=1, le=50)] = money.DEFAULT_TAB_YEARS
+    cost: DecimalText | None = None
+    obsolescence: DecimalText | None = None
+
+
+class MoneyValue(BaseModel):
+    as_of: date
+    patents: list[dict[str, Any]]
+    income: dict[str, Any]
+    cost: dict[str, Any] | None
+
+
+@router.post("/money")
+def value_in_money(body: MoneyRequest, request: Request, user: CurrentUser) -> MoneyValue:
+    """Relief-from-royalty value (income approach) of a patent or portfolio, with an optional
+    cost-approach cross-check. Amounts and rates are decimal strings both ways; the legal
+    term of the listed patents caps the economic life."""
+    authz.require(user, "value:read", "valuation")
+    day = body.as_of or date.today()
+    store = corpus_store(request)
+    terms = [service.legal_term(store, number, day) for number in body.numbers]
+    known = [t.remaining_years for t in terms if t.remaining_years is not None]
+    income = money.relief_from_royalty(
+        body.revenue,
+        royalty_rate=body.royalty_rate,
+        tax_rate=body.tax_rate,
+        discount_rate=body.discount_rate,
+        economic_life=body.economic_life,
+        legal_life=max(known) if known else None,
+        tab=body.tab,
+        tab_years=body.tab_years,
+    )
+    return MoneyValue(
+        as_of=day,
+        patents=[
+            {
+                "patent_id": t.patent_id,
+                "status": t.status,
+                "status_basis": t.status_basis,
+                "term_end": t.term_end,
+                "remaining_years": None
+                if t.remaining_years is None
+                else str(round(t.remaining_years, 4)),
+            }
+            for t in terms
+        ],
+        income=income.as_dict(),
+        cost=_cost(body, terms),
+    )
+
+
+def _cost(body: MoneyRequest, terms: list[service.LegalTerm]) -> dict[str, Any] | None:
+    if body.cost is None:
+        return None
+    if body.obsolescence is not None:
+        return money.cost_approach(body.cost, obsolescence=body.obsolescence).as_dict()
+    dated = [t for t in terms if t.remaining_years is not None and t.elapsed_years is not None]
+    if not dated:
+        raise ValidationError(
+            "give obsolescence, or numbers so that it follows from the patents' age",
+            field="obsolescence",
+        )
+    longest = max(dated, key=lambda t: t.remaining_years or Decimal(0))
+    return money.cost_approach(
+        body.cost, elapsed_years=longest.elapsed_years, remaining_years=longest.remaining_years
+    ).as_dict()
