@@ -380,18 +380,7 @@ def money_value(
     cross_check = _cost_check(cost, obsolescence, terms, day)
     payload: dict[str, Any] = {
         "as_of": day,
-        "patents": [
-            {
-                "patent_id": t.patent_id,
-                "status": t.status,
-                "status_basis": t.status_basis,
-                "term_end": t.term_end,
-                "remaining_years": None
-                if t.remaining_years is None
-                else str(round(t.remaining_years, 4)),
-            }
-            for t in terms
-        ],
+        "patents": [t.as_dict() for t in terms],
         "income": valuation.as_dict(),
         "cost": None if cross_check is None else cross_check.as_dict(),
     }

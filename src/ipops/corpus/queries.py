@@ -86,7 +86,7 @@ def candidate_patent_ids(number: str) -> tuple[str | None, str]:
 
 
 def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> dict[str, Any]:
-    patent_id = _find_patent_id(con, number)
+    patent_id = resolve_patent_id(con, number)
     patent = fetch_dicts(con, "SELECT * FROM patents WHERE patent_id = ?", [patent_id])[0]
     one = [patent_id]
     return {
@@ -127,7 +127,8 @@ def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> dict[str, Any]:
     }
 
 
-def _find_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:
+def resolve_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:
+    """The ``patent_id`` of a printed number; NotFound naming the number otherwise."""
     patent_id, bare = candidate_patent_ids(number)
     if patent_id is not None:
         found = fetch_value(con, "SELECT patent_id FROM patents WHERE patent_id = ?", [patent_id])

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipops.corpus.queries import candidate_patent_ids, fetch_dicts, fetch_value
+from ipops.corpus.queries import fetch_dicts, fetch_value, resolve_patent_id
 from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound, ValidationError
 from ipops.valuation import status as st
@@ -401,30 +401,6 @@ def latest_run(*, db_session: Session, snapshot_id: str, scheme_digest: str) -> 
 # --------------------------------------------------------------------------- one patent
 
 
-def resolve_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:
-    """The ``patent_id`` of a publication number; NotFound naming the number otherwise."""
-    patent_id, bare = candidate_patent_ids(number)
-    if patent_id is not None:
-        found = fetch_value(con, "SELECT patent_id FROM patents WHERE patent_id = ?", [patent_id])
-    else:
-        matches = [
-            str(r["patent_id"])
-            for r in fetch_dicts(
-                con, "SELECT patent_id FROM patents WHERE number = ? ORDER BY patent_id", [bare]
-            )
-        ]
-        if len(matches) > 1:
-            raise ValidationError(
-                f"{number!r} matches several patents ({', '.join(matches)}); add the office "
-                "code, e.g. US or CN",
-                field="number",
-            )
-        found = matches[0] if matches else None
-    if found is None:
-        raise NotFound(f"no patent {number!r} in the corpus", field="number")
-    return str(found)
-
-
 @dataclass(frozen=True)
 class PatentValue:
     patent_id: str
@@ -750,6 +726,18 @@ class LegalTerm:
         if self.remaining_years is None:
             return None
         return max(Decimal(self.term_years) - self.remaining_years, Decimal(0))
+
+    def as_dict(self) -> dict[str, Any]:
+        """What a money valuation reports of each patent's legal term."""
+        return {
+            "patent_id": self.patent_id,
+            "status": self.status,
+            "status_basis": self.status_basis,
+            "term_end": self.term_end,
+            "remaining_years": None
+            if self.remaining_years is None
+            else str(round(self.remaining_years, 4)),
+        }
 
 
 def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:

@@ -322,18 +322,7 @@ def value_in_money(body: MoneyRequest, request: Request, user: CurrentUser) -> M
     )
     return MoneyValue(
         as_of=day,
-        patents=[
-            {
-                "patent_id": t.patent_id,
-                "status": t.status,
-                "status_basis": t.status_basis,
-                "term_end": t.term_end,
-                "remaining_years": None
-                if t.remaining_years is None
-                else str(round(t.remaining_years, 4)),
-            }
-            for t in terms
-        ],
+        patents=[t.as_dict() for t in terms],
         income=income.as_dict(),
         cost=_cost(body, terms),
     )
