@@ -12,11 +12,12 @@ import hashlib
 import math
 import re
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ipops.accounts import passwords
 from ipops.accounts.models import ApiToken, LoginAttempt, Organisation, User
@@ -31,6 +32,8 @@ MAX_FAILED_LOGINS = 5
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_HISTORY_KEPT = timedelta(days=1)
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+TOKEN_CACHE_SECONDS = 10.0
+_known_tokens: dict[str, tuple[float, User]] = {}  # token hash -> (valid until, user copy)
 USER_SORTABLE = {"id": User.id, "username": User.username, "role": User.role}
 USER_SORTABLE |= {"created_at": User.created_at}
 TOKEN_SORTABLE = {"id": ApiToken.id, "name": ApiToken.name, "created_at": ApiToken.created_at}
@@ -199,6 +202,7 @@ def set_password(*, db_session: Session, user: User, password: str, actor: Actor
     passwords.check_strength(password, username=user.username)
     user.password_hash = passwords.hash_password(password)
     db_session.flush()
+    forget_known_tokens()
     record_by(
         actor,
         db_session=db_session,
@@ -370,6 +374,7 @@ def revoke_token(*, db_session: Session, token: ApiToken, actor: Actor) -> ApiTo
         return token
     token.revoked_at = _now()
     db_session.flush()
+    forget_known_tokens()
     record_by(
         actor,
         db_session=db_session,
@@ -382,11 +387,32 @@ def revoke_token(*, db_session: Session, token: ApiToken, actor: Actor) -> ApiTo
 
 
 def user_for_token(*, db_session: Session, plaintext: str) -> User:
-    """The active user a valid, unrevoked token belongs to; notes when it was last used."""
-    invalid = NotAuthenticated("invalid or revoked token")
+    """The active user a valid, unrevoked token belongs to; notes when it was last used.
+
+    An answer is remembered for ``TOKEN_CACHE_SECONDS`` in this process, so that a client
+    making many calls costs one look-up every few seconds. Revoking a token or changing a
+    user in this process forgets every answer at once; a change made by another process
+    (the CLI) takes effect within those seconds.
+    """
     if not plaintext.startswith(TOKEN_PREFIX):
-        raise invalid
-    token = db_session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
+        raise NotAuthenticated("invalid or revoked token")
+    digest = hash_token(plaintext)
+    remembered = _known_tokens.get(digest)
+    if remembered is not None and remembered[0] > time.monotonic():
+        return db_session.merge(remembered[1], load=False)
+    user = _look_up_token(db_session, digest)
+    _known_tokens[digest] = (time.monotonic() + TOKEN_CACHE_SECONDS, _detached_copy(user))
+    return user
+
+
+def forget_known_tokens() -> None:
+    """Drop every remembered token answer (after a revocation or a change of user)."""
+    _known_tokens.clear()
+
+
+def _look_up_token(db_session: Session, digest: str) -> User:
+    invalid = NotAuthenticated("invalid or revoked token")
+    token = db_session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or token.revoked_at is not None:
         raise invalid
     user = db_session.get(User, token.user_id)
@@ -397,6 +423,13 @@ def user_for_token(*, db_session: Session, plaintext: str) -> User:
         token.last_used_at = now
         db_session.flush()
     return user
+
+
+def _detached_copy(user: User) -> User:
+    """A copy of ``user`` that belongs to no session but keeps its identity (for merge)."""
+    copy = User(**{column.key: getattr(user, column.key) for column in User.__table__.columns})
+    make_transient_to_detached(copy)
+    return copy
 
 
 def active_user(*, db_session: Session, user_id: int) -> User | None:
