@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from sqlalchemy.engine import make_url
 
 from ipops import __version__
 from ipops.cli import audit, corpus, names, ops, serve, users, value
@@ -61,8 +62,6 @@ def version() -> None:
 
 def _safe_url(url: str) -> str:
     """The database URL without its password."""
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
