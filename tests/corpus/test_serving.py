@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ CRITERIA = [
     {"q": "50%_"},
     {"q": "空"},
     {"party": "LG"},
+    {"party": "Samsung Electronics Co., Ltd."},
+    {"party": "electronics co., ltd.", "ipc": "F24F"},
+    {"party": "珠海格力电器股份有限公司"},
+    {"q": "空调", "ipc": "F24F 11", "year_from": 2012},
     {"q": "ai"},
 ]
 PAGES = [
@@ -54,6 +59,21 @@ def test_details_equal_show_patent(generated: CorpusStore) -> None:
         for patent_id in ids[::25]:
             assert jsonable(index.detail(patent_id)) == jsonable(show_patent(con, patent_id))
     assert index.detail("US0") is None
+
+
+def test_details_built_in_parts_equal_show_patent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = make_target(tmp_path)
+    load_generated(target, patents=600, seed=12)
+    monkeypatch.setattr(serving, "_PATENTS_PER_PART", 100)  # six parts
+    index = ServingIndex(build_serving_index(target.store))
+    with target.store.connect() as con:
+        ids = [r[0] for r in con.execute("SELECT patent_id FROM patents").fetchall()]
+        with sqlite3.connect(index.path) as db:
+            assert db.execute("SELECT count(*) FROM detail").fetchone() == (len(ids),)
+        for patent_id in ids:
+            assert jsonable(index.detail(patent_id)) == jsonable(show_patent(con, patent_id))
 
 
 @pytest.mark.parametrize("sort_limit", [2_000, 10], ids=["sort-hits", "walk-index"])

@@ -396,13 +396,22 @@ def user_for_token(*, db_session: Session, plaintext: str) -> User:
     """
     if not plaintext.startswith(TOKEN_PREFIX):
         raise NotAuthenticated("invalid or revoked token")
+    remembered = remembered_user_for_token(db_session=db_session, plaintext=plaintext)
+    if remembered is not None:
+        return remembered
     digest = hash_token(plaintext)
-    remembered = _known_tokens.get(digest)
-    if remembered is not None and remembered[0] > time.monotonic():
-        return db_session.merge(remembered[1], load=False)
     user = _look_up_token(db_session, digest)
     _known_tokens[digest] = (time.monotonic() + TOKEN_CACHE_SECONDS, _detached_copy(user))
     return user
+
+
+def remembered_user_for_token(*, db_session: Session, plaintext: str) -> User | None:
+    """The user of a token answered within the last few seconds, without any database I/O
+    (so an async edge may call it on the event loop); ``None`` when it must be looked up."""
+    remembered = _known_tokens.get(hash_token(plaintext))
+    if remembered is None or remembered[0] <= time.monotonic():
+        return None
+    return db_session.merge(remembered[1], load=False)
 
 
 def forget_known_tokens() -> None:

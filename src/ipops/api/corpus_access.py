@@ -19,28 +19,44 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
+from fastapi.concurrency import run_in_threadpool
 
 from ipops.corpus.queries import jsonable, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.serving import ServingIndex, build_serving_index, index_path
-from ipops.corpus.store import CorpusStore
+from ipops.corpus.store import MANIFEST_NAME, CorpusStore
 from ipops.errors import NotFound
 from ipops.paging import Page
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@dataclass(frozen=True)
 class CorpusCursor:
-    """A cursor for one request and the snapshot of the corpus it reads."""
+    """A request's view of one snapshot of the corpus: its serving index when built, and a
+    DuckDB cursor, opened on first use (a look-up in the serving index needs none)."""
 
-    cursor: duckdb.DuckDBPyConnection
-    snapshot_id: str
-    serving: ServingIndex | None = None
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        snapshot_id: str,
+        serving: ServingIndex | None = None,
+    ) -> None:
+        self._connection = connection
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self.snapshot_id = snapshot_id
+        self.serving = serving
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._cursor is None:
+            self._cursor = self._connection.cursor()
+        return self._cursor
 
     def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
         if self.serving is not None:
@@ -69,8 +85,20 @@ class CorpusCursor:
             raise NotFound(f"no patent {number!r} in the corpus", field="number")
         return patent_id
 
+    async def answer(self, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``work`` (a search or look-up of this cursor) for an async endpoint.
+
+        Answers from the serving index take a fraction of a millisecond and run on the event
+        loop, where a hop to the thread pool would cost more than the work; DuckDB queries
+        (no index yet) run in the thread pool.
+        """
+        if self.serving is not None:
+            return work(*args, **kwargs)
+        return await run_in_threadpool(work, *args, **kwargs)
+
     def close(self) -> None:
-        self.cursor.close()
+        if self._cursor is not None:
+            self._cursor.close()
 
 
 class CorpusConnections:
@@ -81,10 +109,22 @@ class CorpusConnections:
         self._snapshot: str | None = None
         self._serving: ServingIndex | None = None
         self._building: set[str] = set()
+        self._snapshot_seen: tuple[tuple[int, ...], str] | None = None
+        self._manifest_path = store.root / MANIFEST_NAME
 
     @property
     def snapshot_id(self) -> str:
-        return self.store.manifest().snapshot_id
+        """The current snapshot; the manifest is parsed again only when its file changed
+        (a commit replaces it), since reading it for every request cost more than a
+        look-up in the serving index."""
+        try:
+            info = self._manifest_path.stat()
+            key: tuple[int, ...] = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except FileNotFoundError:
+            key = ()
+        if self._snapshot_seen is None or self._snapshot_seen[0] != key:
+            self._snapshot_seen = (key, self.store.manifest().snapshot_id)
+        return self._snapshot_seen[1]
 
     def cursor(self) -> CorpusCursor:
         snapshot = self.snapshot_id
@@ -95,7 +135,18 @@ class CorpusConnections:
                 self._serving = None
             if self._serving is None:
                 self._serving = self._serving_index(snapshot)
-            return CorpusCursor(self._connection.cursor(), snapshot, self._serving)
+            return CorpusCursor(self._connection, snapshot, self._serving)
+
+    def open_cursor(self) -> CorpusCursor | None:
+        """A cursor on the connection already open for the current snapshot, or ``None``
+        when the connection must first be (re)opened: cheap enough for the event loop."""
+        snapshot = self.snapshot_id
+        with self._lock:
+            if self._connection is None or snapshot != self._snapshot:
+                return None
+            if self._serving is None:
+                self._serving = self._serving_index(snapshot)
+            return CorpusCursor(self._connection, snapshot, self._serving)
 
     def _serving_index(self, snapshot: str) -> ServingIndex | None:
         path = index_path(self.store, snapshot)

@@ -5,17 +5,24 @@ corpus cursor per request.
 The session is committed when the endpoint returns and rolled back when it raises, before
 the response is sent (``scope="function"``). ``NotAuthenticated`` is the one error that
 still commits: a failed login flushes its attempt record, which the rate limit must keep.
+
+The dependencies are ``async``: each sync dependency costs a hop to the thread pool (two
+for a generator), which made them, not the endpoint, most of a light request's time. They
+do no blocking I/O on the event loop: a session that never touched the database ends
+without any, a token seen in the last seconds is answered from memory, and whatever does
+need the database or the disk is sent to the thread pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from ipops.accounts import service
@@ -47,19 +54,42 @@ def api_state(request: Request) -> ApiState:
     return state
 
 
-def get_db_session(request: Request) -> Iterator[Session]:
+async def get_db_session(request: Request) -> AsyncIterator[Session]:
     session = api_state(request).sessions()
     try:
         yield session
-        session.commit()
+        await _end_transaction(session, session.commit)
     except NotAuthenticated:
-        session.commit()
+        await _end_transaction(session, session.commit)
         raise
     except BaseException:
-        session.rollback()
+        await _end_transaction(session, session.rollback)
         raise
     finally:
         session.close()
+
+
+async def _end_transaction(session: Session, end: Callable[[], None]) -> None:
+    """Commit or roll back in the thread pool when that means I/O (the session reached the
+    database, or has changes to flush); a session that did neither ends at once."""
+    if session.info.get(_USED_DATABASE) or session.new or session.dirty or session.deleted:
+        await run_in_threadpool(end)
+    else:
+        end()
+
+
+_USED_DATABASE = "ipops.used_database"
+
+
+def request_sessions(engine: Engine) -> sessionmaker[Session]:
+    """The session factory of the API, noting in each session whether it used the database."""
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(sessions, "after_begin", _note_database_use)
+    return sessions
+
+
+def _note_database_use(session: Session, _transaction: object, _connection: object) -> None:
+    session.info[_USED_DATABASE] = True
 
 
 SessionDep = Annotated[Session, Depends(get_db_session, scope="function")]
@@ -90,26 +120,34 @@ def _bearer_token(request: Request) -> str | None:
     return credentials.strip()
 
 
-def get_current_user(
+async def get_current_user(
     request: Request,
     db_session: SessionDep,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
-    return current_user_from_request(request, db_session)
+    token = _bearer_token(request)
+    if token is not None:
+        known = service.remembered_user_for_token(db_session=db_session, plaintext=token)
+        if known is not None:
+            return known
+    return await run_in_threadpool(current_user_from_request, request, db_session)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_actor(request: Request, user: CurrentUser) -> Actor:
+async def get_actor(request: Request, user: CurrentUser) -> Actor:
     return Actor.of(user.username, channel="api", address=client_address(request))
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-def get_corpus_cursor(request: Request) -> Iterator[CorpusCursor]:
-    handle = api_state(request).corpus.cursor()
+async def get_corpus_cursor(request: Request) -> AsyncIterator[CorpusCursor]:
+    corpus = api_state(request).corpus
+    handle = corpus.open_cursor()
+    if handle is None:
+        handle = await run_in_threadpool(corpus.cursor)
     try:
         yield handle
     finally:

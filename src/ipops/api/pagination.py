@@ -6,7 +6,7 @@ is a 422 naming ``sort``), filters as plain query parameters. Response:
 ``{"items": [...], "page": 1, "page_size": 20, "total": 123}``.
 """
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
@@ -19,12 +19,17 @@ MAX_PAGE_NUMBER = 1_000_000
 P = TypeVar("P", bound=Paged[Any])
 
 
-def page_params(sortable: Collection[str], default_sort: str | None = None) -> Callable[..., Page]:
-    """A dependency reading ``page``, ``page_size`` and ``sort`` (checked against ``sortable``)."""
+def page_params(
+    sortable: Collection[str], default_sort: str | None = None
+) -> Callable[..., Coroutine[Any, Any, Page]]:
+    """A dependency reading ``page``, ``page_size`` and ``sort`` (checked against ``sortable``).
+
+    It is ``async`` only so that FastAPI runs it on the event loop, not in the thread pool.
+    """
     choices = ", ".join(sorted(sortable))
     sort_help = f"comma-separated, '-' for descending; one or more of: {choices}"
 
-    def dependency(
+    async def dependency(
         page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER, description="1-based")] = 1,
         page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
         sort: Annotated[

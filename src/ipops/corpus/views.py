@@ -70,7 +70,7 @@ def read_stats(user: CurrentUser, corpus: CorpusDep) -> CorpusStats:
 
 
 @router.get("/patents")
-def search(
+async def search(
     user: CurrentUser,
     corpus: CorpusDep,
     page: PatentPageParams,
@@ -99,12 +99,12 @@ def search(
         year_to=year_to,
         doc_type=doc_type,
     )
-    rows, total = corpus.search(criteria, page)
+    rows, total = await corpus.answer(corpus.search, criteria, page)
     return paged(PatentsPage, rows, total, page)
 
 
 @router.get("/patents/{number}", response_model=PatentDetail)
-def read_patent(
+async def read_patent(
     number: Annotated[SafeStr, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
     user: CurrentUser,
     corpus: CorpusDep,
@@ -113,4 +113,5 @@ def read_patent(
     and legal-status events."""
     authz.require(user, "corpus:read", "corpus")
     # The record is stored as JSON already; sending it as it is skips a re-validation.
-    return Response(corpus.patent_json(number), media_type="application/json")
+    body = await corpus.answer(corpus.patent_json, number)
+    return Response(body, media_type="application/json")
