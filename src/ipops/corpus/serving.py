@@ -527,7 +527,7 @@ def _tokenizable(text: str) -> bool:
 
 
 def _order_by(sort: tuple[SortKey, ...]) -> str:
-    """Nulls last, as DuckDB sorts them; in the form of the ``hits_default_order`` index."""
+    """Nulls last, as DuckDB sorts them; (the walk-free default order is the rank, ``hits.id``)."""
     parts = []
     for key in checked_sort(sort):
         direction = "DESC" if key.descending else "ASC"
