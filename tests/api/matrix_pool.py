@@ -1,0 +1,7 @@
+"""Who may call each route of the pool domain (rows of the authorization matrix)."""
+
+from __future__ import annotations
+
+from matrixhelpers import Rows
+
+ROWS: Rows = {}
