@@ -1,0 +1,1 @@
+"""Innovation geography: hotspots (clusters) with fractional counting, collaboration."""
