@@ -1,0 +1,259 @@
+"""Patent pool pages: the public pool list and patent list (no login), the administrator's
+overview, a member's statement (the open ledger) and an expert's assignments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from ipops.accounts import authz
+from ipops.api.deps import client_address
+from ipops.audit.service import Actor
+from ipops.errors import Conflict, NotFound, ValidationError
+from ipops.pool import service
+from ipops.pool.models import Assignment, Expert, Member, Pool, PoolPatent
+from ipops.pool.money import fen_text
+from ipops.web.charts import bar_chart
+from ipops.web.context import AnonymousWeb, DbSession, Web, WebContext
+from ipops.web.security import check_csrf_form
+
+router = APIRouter(include_in_schema=False)
+MANAGE = ("pool:manage", "pool")
+
+
+def _pool(web: WebContext, db_session: DbSession, pool_id: int) -> Pool:
+    try:
+        return service.get_pool_by_id(db_session=db_session, pool_id=pool_id)
+    except NotFound:
+        raise web.not_found(web.gettext("There is no such patent pool.")) from None
+
+
+@router.get("/pool", response_class=HTMLResponse)
+def pools_page(web: AnonymousWeb, db_session: DbSession) -> Response:
+    pools = service.list_pools(db_session=db_session)
+    return web.render("pool_list.html", active="pool", pools=pools)
+
+
+@router.get("/pool/{pool_id}", response_class=HTMLResponse)
+def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Response:
+    """The open list, without login: members, patents, countries, expiry, and charts."""
+    pool = _pool(web, db_session, pool_id)
+    result = service.pool_stats(db_session, pool)
+    listing = service.public_listing(db_session, pool)
+    comp = result["composition"]
+    charts = {
+        key: bar_chart(
+            [(str(r["key"])[:4], int(r["patents"])) for r in comp[key]],
+            [str(r["key"]) for r in comp[key]],
+        )
+        for key in ("by_member", "by_country", "by_expiry_year")
+    }
+    income = [
+        (period, row["collected"], row["fee"])
+        for period, row in result["income"]["by_period"].items()
+    ]
+    income_chart = bar_chart(
+        [
+            (p, int(row["collected"].split(".")[0]))
+            for p, row in result["income"]["by_period"].items()
+        ]
+    )
+    return web.render(
+        "pool_public.html",
+        active="pool",
+        pool=pool,
+        listing=listing,
+        comp=comp,
+        charts=charts,
+        income=income,
+        income_chart=income_chart,
+        may_manage=web.can(*MANAGE),
+        statements={
+            m.id
+            for m in service.members_of(db_session, pool)
+            if web.can("pool:statement", "pool_member", m)
+        },
+    )
+
+
+def _actor(web: WebContext) -> Actor:
+    assert web.user is not None
+    return Actor.of(web.user.username, channel="web", address=client_address(web.request))
+
+
+@router.get("/pool/{pool_id}/admin", response_class=HTMLResponse)
+def admin_page(web: Web, db_session: DbSession, pool_id: int) -> Response:
+    web.require(*MANAGE)
+    return _admin(web, db_session, _pool(web, db_session, pool_id))
+
+
+@router.post(
+    "/pool/{pool_id}/admin", response_class=HTMLResponse, dependencies=[Depends(check_csrf_form)]
+)
+async def admin_action(web: Web, db_session: DbSession, pool_id: int, request: Request) -> Response:
+    """Decide a patent under review, or allocate a period's paid royalties."""
+    web.require(*MANAGE)
+    pool = _pool(web, db_session, pool_id)
+    form = await request.form()
+    try:
+        if form.get("action") == "decide":
+            patent = service.get_patent(
+                db_session=db_session, pool=pool, number=str(form.get("patent") or "")[:64]
+            )
+            decision = service.decide_patent(
+                db_session=db_session, actor=_actor(web), pool=pool, patent=patent
+            )
+            message = f"{patent.number}: {decision.reason}"
+        else:
+            run = service.allocate_period(
+                db_session=db_session,
+                actor=_actor(web),
+                pool=pool,
+                period=str(form.get("period") or "")[:10],
+            )
+            message = f"{run.period}: {fen_text(run.collected_fen)}"
+    except (ValidationError, NotFound, Conflict) as exc:
+        db_session.rollback()
+        return _admin(web, db_session, pool, errors=[str(exc)])
+    return _admin(web, db_session, pool, done=message)
+
+
+def _admin(
+    web: WebContext,
+    db_session: DbSession,
+    pool: Pool,
+    *,
+    errors: list[str] | None = None,
+    done: str | None = None,
+) -> Response:
+    invoices = [
+        {
+            "number": inv.number,
+            "licensee": lic.name,
+            "period": f"{rep.period_start} – {rep.period_end}",
+            "amount": fen_text(inv.amount_fen),
+            "paid": fen_text(inv.paid_fen),
+            "allocation": inv.allocation_id,
+        }
+        for inv, lic, rep in service.invoices_of(db_session, pool)
+    ]
+    return web.render(
+        "pool_admin.html",
+        active="pool",
+        pool=pool,
+        settings=service.pool_settings(pool),
+        members=service.members_of(db_session, pool),
+        experts=service.experts_of(db_session, pool),
+        allocations=[
+            service.allocation_summary(db_session, r)
+            for r in service.allocations_of(db_session, pool)
+        ],
+        invoices=invoices[-50:],
+        invoice_count=len(invoices),
+        cases=[service.case_dict(c) for c in service.cases_of(db_session, pool)],
+        under_review=service.under_review(db_session, pool),
+        income=service.pool_stats(db_session, pool)["income"],
+        errors=errors or [],
+        done=done,
+    )
+
+
+@router.get("/pool/{pool_id}/members/{member_id}/statement", response_class=HTMLResponse)
+def statement_page(
+    web: Web, db_session: DbSession, pool_id: int, member_id: int, period: str | None = None
+) -> Response:
+    pool = _pool(web, db_session, pool_id)
+    member = db_session.get(Member, member_id)
+    if member is None or member.pool_id != pool.id:
+        raise web.not_found(web.gettext("There is no such member."))
+    if not web.can("pool:statement", "pool_member", member):
+        raise web.not_found(web.gettext("There is no such member."))
+    chosen = period if period and len(period) <= 10 else None
+    try:
+        ledger = service.statement(db_session=db_session, pool=pool, member=member, period=chosen)
+    except ValidationError:  # a malformed period: show the whole ledger instead
+        ledger = service.statement(db_session=db_session, pool=pool, member=member)
+    return web.render("pool_statement.html", active="pool", pool=pool, member=member, ledger=ledger)
+
+
+@router.get("/pool/{pool_id}/assignments", response_class=HTMLResponse)
+def assignments_page(web: Web, db_session: DbSession, pool_id: int) -> Response:
+    return _assignments(web, db_session, _pool(web, db_session, pool_id))
+
+
+def _assignments(
+    web: WebContext, db_session: DbSession, pool: Pool, *, errors: list[str] | None = None
+) -> Response:
+    assert web.user is not None
+    query = (
+        select(Assignment, PoolPatent, Expert)
+        .join(PoolPatent, PoolPatent.id == Assignment.patent_id)
+        .join(Expert, Expert.id == Assignment.expert_id)
+        .where(PoolPatent.pool_id == pool.id)
+        .order_by(Assignment.opinion.is_not(None), Assignment.id)
+        .limit(500)
+    )
+    query = authz.restrict(
+        query,
+        user=web.user,
+        action="pool:review",
+        resource_type="pool_assignment",
+        model=Assignment,
+    )
+    rows: list[dict[str, Any]] = [
+        {
+            "id": a.id,
+            "patent": p.number,
+            "title": p.title,
+            "status": p.status,
+            "expert": e.name,
+            "opinion": a.opinion,
+            "note": a.note,
+        }
+        for a, p, e in db_session.execute(query)
+    ]
+    return web.render(
+        "pool_assignments.html",
+        active="pool",
+        pool=pool,
+        rows=rows,
+        today=date.today(),
+        errors=errors or [],
+    )
+
+
+@router.post(
+    "/pool/{pool_id}/assignments/{assignment_id}/opinion",
+    response_class=HTMLResponse,
+    dependencies=[Depends(check_csrf_form)],
+)
+async def opinion_submit(
+    web: Web, db_session: DbSession, pool_id: int, assignment_id: int, request: Request
+) -> Response:
+    """An expert records essential / not essential with the reasons."""
+    pool = _pool(web, db_session, pool_id)
+    assignment = db_session.get(Assignment, assignment_id)
+    patent = db_session.get(PoolPatent, assignment.patent_id) if assignment else None
+    if assignment is None or patent is None or patent.pool_id != pool.id:
+        raise web.not_found(web.gettext("There is no such assignment."))
+    if not web.can("pool:review", "pool_assignment", assignment):
+        raise web.not_found(web.gettext("There is no such assignment."))
+    expert = db_session.get(Expert, assignment.expert_id)
+    assert expert is not None
+    form = await request.form()
+    try:
+        service.record_opinion(
+            db_session=db_session,
+            actor=_actor(web),
+            patent=patent,
+            expert=expert,
+            opinion=str(form.get("opinion") or ""),
+            note=str(form.get("note") or "")[:20_000],
+        )
+    except ValidationError as exc:
+        return _assignments(web, db_session, pool, errors=[str(exc)])
+    return RedirectResponse(f"/pool/{pool.id}/assignments", status_code=303)

@@ -1,0 +1,529 @@
+"""The write endpoints of /api/v1/pool: each one's happy path, a refusal, and that a refused
+request leaves nothing behind (one transaction per request); on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from poolbuild import ACTOR, POOL, build_pool, code
+from sqlalchemy import Engine, func, select
+
+from ipops.accounts import passwords
+from ipops.accounts import service as accounts
+from ipops.accounts.roles import OrgKind, Role
+from ipops.api.app import create_app
+from ipops.audit.models import AuditRecord
+from ipops.config import Settings
+from ipops.corpus.ingest import LoadTarget
+from ipops.corpus.loaders import load_generated
+from ipops.corpus.store import CorpusStore
+from ipops.pool import service
+from ipops.pool.models import (
+    Agreement,
+    Assignment,
+    Decision,
+    Dispute,
+    Expert,
+    Invoice,
+    Licensee,
+    Member,
+    PatentEvent,
+    Payment,
+    Pool,
+    PoolPatent,
+    Report,
+    ReportLine,
+)
+from ipops.registry.db import make_engine, session_scope, upgrade
+from ipops.workspace import create_workspace
+
+POOL_TABLES = (
+    Pool,
+    Member,
+    Expert,
+    PoolPatent,
+    Assignment,
+    Decision,
+    PatentEvent,
+    Licensee,
+    Agreement,
+    Report,
+    ReportLine,
+    Invoice,
+    Payment,
+    Dispute,
+    AuditRecord,
+)
+TERMS: dict[str, Any] = {
+    "name": "新建专利池",
+    "field": "air conditioning",
+    "administrator": "联盟",
+    "categories": {"split-ac": "split", "chiller": "chiller"},
+    "rates": {"split-ac": {"unit": "3.00"}, "chiller": {"percent": "0.5"}},
+    "regional": {"IN": "0.5"},
+    "admin_fee_rate": "0.1",
+}
+LINE = {"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": 100}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def light_argon2() -> Iterator[None]:
+    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    yield
+    passwords.use_hasher(previous)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pool-api-corpus")
+    url = f"sqlite:///{root / 'load.sqlite'}"
+    upgrade(url)
+    load_generated(
+        LoadTarget(CorpusStore(root / "corpus"), make_engine(url), root / "rejects"),
+        patents=200,
+        seed=3,
+    )
+    return root / "corpus"
+
+
+@dataclass
+class Api:
+    client: TestClient
+    engine: Engine
+
+    def headers(self, role: Role, organisation: str | None = None) -> dict[str, str]:
+        with session_scope(self.engine) as session:
+            org_id = None
+            if organisation is not None:
+                found = accounts.get_organisation_by_name(db_session=session, name=organisation)
+                org = found or accounts.create_organisation(
+                    db_session=session, name=organisation, kind=OrgKind.ENTERPRISE, actor=ACTOR
+                )
+                org_id = org.id
+            user = accounts.create_user(
+                db_session=session,
+                username=f"{role.value}{next_number()}",
+                password="Correct-horse-7",
+                role=role,
+                organisation_id=org_id,
+                actor=ACTOR,
+            )
+            _token, secret = accounts.issue_token(
+                db_session=session, user=user, name="t", actor=ACTOR
+            )
+        return {"Authorization": f"Bearer {secret}"}
+
+    def post(self, path: str, headers: dict[str, str], body: Any) -> httpx.Response:
+        return self.client.post(f"/api/v1/pool{path}", headers=headers, json=body)
+
+    def counts(self) -> dict[str, int]:
+        with session_scope(self.engine) as session:
+            return {
+                t.__tablename__: int(session.scalar(select(func.count()).select_from(t)) or 0)
+                for t in POOL_TABLES
+            }
+
+    def pool_id(self) -> int:
+        with session_scope(self.engine) as session:
+            return service.get_pool(db_session=session, name=POOL).id
+
+
+_numbers = iter(range(1, 10**6))
+
+
+def next_number() -> int:
+    return next(_numbers)
+
+
+@pytest.fixture
+def api(tmp_path: Path, registry_url: str, corpus: Path) -> Iterator[Api]:
+    root = tmp_path / "workspace"
+    root.mkdir()
+    (root / "corpus").symlink_to(corpus, target_is_directory=True)
+    settings = Settings(home=root, database_url=registry_url)
+    create_workspace(settings)
+    app = create_app(settings, web=False)
+    with TestClient(app) as client:
+        yield Api(client, app.state.ipops.engine)
+
+
+@pytest.fixture
+def built(api: Api) -> int:
+    """The small pool of poolbuild (three members, five admitted patents, one licensee)."""
+    with session_scope(api.engine) as session:
+        return build_pool(session).id
+
+
+@pytest.fixture
+def admin(api: Api) -> dict[str, str]:
+    return api.headers(Role.POOL_ADMIN)
+
+
+def refused(api: Api, response: httpx.Response, status: int, field: str | None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["status"] == status and error["message"]
+    if field is not None:
+        assert error["field"] == field, error
+    return dict(error)
+
+
+def unchanged(api: Api, before: dict[str, int]) -> None:
+    assert api.counts() == before
+
+
+# --------------------------------------------------------------------------- pools
+
+
+def test_create_and_configure_a_pool(api: Api, admin: dict[str, str]) -> None:
+    created = api.post("/pools", admin, TERMS)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["rates"]["split-ac"] == {"kind": "unit", "value": "3.00"}
+    assert body["admin_fee_rate"] == "0.1" and body["quorum"] == 2
+    changed = api.client.patch(
+        f"/api/v1/pool/pools/{body['id']}",
+        headers=admin,
+        json={"admin_fee_rate": "0.08", "majority": "two_thirds"},
+    )
+    assert changed.status_code == 200 and changed.json()["majority"] == "two_thirds"
+    before = api.counts()
+    bad = api.client.patch(
+        f"/api/v1/pool/pools/{body['id']}", headers=admin, json={"majority": "most"}
+    )
+    refused(api, bad, 422, "majority")
+    unchanged(api, before)
+    with session_scope(api.engine) as session:
+        audit = session.scalars(select(AuditRecord.action).where(AuditRecord.object_type == "pool"))
+        assert set(audit) == {"pool.created", "pool.configured"}
+
+
+def test_creating_a_pool_refuses_floats_unknown_categories_and_other_roles(
+    api: Api, admin: dict[str, str]
+) -> None:
+    analyst = api.headers(Role.ANALYST)
+    before = api.counts()
+    floats = {**TERMS, "rates": {"split-ac": {"unit": 3.0}}}
+    refused(api, api.post("/pools", admin, floats), 422, "rates.split-ac.unit")
+    unknown = {**TERMS, "rates": {**TERMS["rates"], "vrf": {"unit": "2.00"}}}
+    assert "vrf" in refused(api, api.post("/pools", admin, unknown), 422, "rates")["message"]
+    refused(api, api.post("/pools", analyst, TERMS), 403, None)
+    unchanged(api, before)
+    assert api.post("/pools", admin, TERMS).status_code == 201
+    refused(api, api.post("/pools", admin, TERMS), 409, "name")
+
+
+# --------------------------------------------------------------------------- members, experts
+
+
+def test_members_need_a_valid_uscc_and_experts_a_recommending_member(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    member = {"name": "奥克斯", "uscc": code("77")}
+    added = api.post(f"/pools/{built}/members", admin, member)
+    assert added.status_code == 201, added.text
+    assert added.json()["uscc"] == code("77") and added.json()["country"] == "CN"
+    foreign = {"name": "Daikin", "country": "JP", "foreign_registration": "0120-01-008"}
+    assert api.post(f"/pools/{built}/members", admin, foreign).status_code == 201
+    before = api.counts()
+    bad = {"name": "假公司", "uscc": code("78")[:-1] + "0"}
+    assert (
+        "Unified Social Credit Code"
+        in refused(api, api.post(f"/pools/{built}/members", admin, bad), 422, "uscc")["message"]
+    )
+    refused(api, api.post(f"/pools/{built}/members", admin, member), 409, "name")
+    no_org = {"name": "某公司", "uscc": code("79"), "organisation_id": 999}
+    refused(api, api.post(f"/pools/{built}/members", admin, no_org), 404, "organisation_id")
+    expert = {"name": "专家X", "recommended_by": "无此成员"}
+    refused(api, api.post(f"/pools/{built}/experts", admin, expert), 404, "member")
+    unchanged(api, before)
+    ok = api.post(f"/pools/{built}/experts", admin, {**expert, "recommended_by": "奥克斯"})
+    assert ok.status_code == 201 and ok.json()["recommended_by"] == "奥克斯"
+    experts = api.client.get(f"/api/v1/pool/pools/{built}/experts", headers=admin).json()
+    assert ("专家X", "奥克斯") in {(e["name"], e["recommended_by"]) for e in experts}
+
+
+# --------------------------------------------------------------------------- admission
+
+
+def test_admission_through_the_api_from_submission_to_decision_and_event(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    facts = {
+        "member": "格力",
+        "number": "cn999",
+        "country": "CN",
+        "title": "空调",
+        "filing_date": "2020-01-01",
+        "expires_on": "2040-01-01",
+        "family": "F9",
+    }
+    submitted = api.post(f"/pools/{built}/patents", admin, facts)
+    assert submitted.status_code == 201, submitted.text
+    assert submitted.json()["number"] == "CN999" and submitted.json()["status"] == "submitted"
+    waiting = api.client.get(
+        f"/api/v1/pool/pools/{built}/patents?status=submitted", headers=admin
+    ).json()
+    assert [(p["number"], p["member"]) for p in waiting] == [("CN999", "格力")]
+    before = api.counts()
+    conflicted = api.post(
+        f"/pools/{built}/assignments", admin, {"patent": "CN999", "expert": "专家0"}
+    )
+    assert "recommended" in refused(api, conflicted, 409, None)["message"]
+    unchanged(api, before)
+    for expert in ("专家1", "专家2"):
+        body = {"patent": "CN999", "expert": expert}
+        assert api.post(f"/pools/{built}/assignments", admin, body).status_code == 201
+        assignment = api.client.get(f"/api/v1/pool/pools/{built}/assignments", headers=admin)
+        mine = next(
+            a for a in assignment.json() if a["expert"] == expert and a["patent"] == "CN999"
+        )
+        opinion = {"opinion": "essential", "note": "claim 1 reads on the standard"}
+        path = f"/pools/{built}/assignments/{mine['id']}/opinion"
+        assert api.post(path, admin, opinion).status_code == 200
+    decided = api.post(f"/pools/{built}/patents/CN999/decision", admin, {"on": "2025-01-01"})
+    assert decided.status_code == 201, decided.text
+    assert decided.json()["admitted"] is True and len(decided.json()["votes"]) == 2
+    before = api.counts()
+    again = api.post(f"/pools/{built}/patents/CN999/decision", admin, {})
+    refused(api, again, 409, "patent")
+    bad_event = {"kind": "burnt", "on": "2026-01-01"}
+    refused(api, api.post(f"/pools/{built}/patents/CN999/events", admin, bad_event), 422, "kind")
+    unchanged(api, before)
+    event = {"kind": "invalidated", "on": "2026-01-01", "note": "CNIPA decision"}
+    left = api.post(f"/pools/{built}/patents/CN999/events", admin, event)
+    assert left.status_code == 201 and left.json()["left_on"] == "2026-01-01"
+    listing = api.client.get(f"/api/v1/pool/pools/{built}/public?on=2026-02-01").json()
+    assert not next(p for p in listing["patents"] if p["number"] == "CN999")["in_force"]
+
+
+def test_a_patent_from_the_corpus_takes_the_corpus_facts(
+    api: Api, admin: dict[str, str], built: int, corpus: Path
+) -> None:
+    with CorpusStore(corpus).connect() as con:
+        number, office = con.execute(
+            "SELECT patent_id, office FROM patents ORDER BY patent_id LIMIT 1"
+        ).fetchall()[0]
+    before = api.counts()
+    mixed = {"member": "美的", "number": number, "title": "mine"}
+    refused(api, api.post(f"/pools/{built}/patents", admin, mixed), 422, "title")
+    missing = {"member": "美的", "number": "XX000000"}
+    refused(api, api.post(f"/pools/{built}/patents", admin, missing), 404, "number")
+    unchanged(api, before)
+    submitted = api.post(f"/pools/{built}/patents", admin, {"member": "美的", "number": number})
+    assert submitted.status_code == 201, submitted.text
+    body = submitted.json()
+    assert body["from_corpus"] is True and body["country"] == office and body["expires_on"]
+
+
+def test_a_member_company_submits_only_its_own_patents(api: Api, built: int) -> None:
+    with session_scope(api.engine) as session:
+        org = accounts.create_organisation(
+            db_session=session, name="海尔集团", kind=OrgKind.MEMBER_COMPANY, actor=ACTOR
+        )
+        pool = session.get(Pool, built)
+        assert pool is not None
+        service.get_member(db_session=session, pool=pool, name="海尔").organisation_id = org.id
+    haier = api.headers(Role.POOL_MEMBER, "海尔集团")
+    facts = {"member": "海尔", "number": "CN777", "country": "CN", "expires_on": "2040-01-01"}
+    licensee = api.headers(Role.LICENSEE)
+    assert api.post(f"/pools/{built}/patents", haier, facts).status_code == 201
+    before = api.counts()
+    theirs = {**facts, "member": "格力", "number": "CN778"}
+    refused(api, api.post(f"/pools/{built}/patents", haier, theirs), 404, None)
+    refused(api, api.post(f"/pools/{built}/patents", licensee, facts), 403, None)
+    unchanged(api, before)
+
+
+# --------------------------------------------------------------------------- licensing, reports
+
+
+def test_licensees_and_agreements(api: Api, admin: dict[str, str], built: int) -> None:
+    added = api.post(f"/pools/{built}/licensees", admin, {"name": "Beta Air", "country": "VN"})
+    assert added.status_code == 201 and added.json()["good_standing"] is True
+    terms = {
+        "licensee": "Beta Air",
+        "starts_on": "2025-01-01",
+        "ends_on": "2026-12-31",
+        "territory": ["US", "CN"],
+        "compliant_discount": "0.1",
+        "annual_cap": "100000.00",
+        "back_royalties_from": "2024-01-01",
+    }
+    signed = api.post(f"/pools/{built}/agreements", admin, terms)
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["annual_cap"] == "100000.00" and signed.json()["territory"] == ["US", "CN"]
+    assert signed.json()["rates"]["split-ac"] == {"kind": "unit", "value": "3.00"}
+    listed = api.client.get(f"/api/v1/pool/pools/{built}/licensees", headers=admin).json()
+    assert [x["name"] for x in listed] == ["Acme Cooling", "Beta Air"]
+    before = api.counts()
+    refused(
+        api,
+        api.post(f"/pools/{built}/licensees", admin, {"name": "X", "country": "XX"}),
+        422,
+        "country",
+    )
+    floats = {**terms, "annual_cap": 100000.0}
+    refused(api, api.post(f"/pools/{built}/agreements", admin, floats), 422, "annual_cap")
+    backwards = {**terms, "ends_on": "2024-06-30"}
+    refused(api, api.post(f"/pools/{built}/agreements", admin, backwards), 422, "ends_on")
+    unknown = {**terms, "rates": {"vrf": {"unit": "1.00"}}}
+    refused(api, api.post(f"/pools/{built}/agreements", admin, unknown), 422, "rates")
+    unchanged(api, before)
+
+
+def test_a_licensee_reports_for_itself_whole_or_not_at_all(api: Api, built: int) -> None:
+    with session_scope(api.engine) as session:
+        org = accounts.create_organisation(
+            db_session=session, name="Acme Group", kind=OrgKind.ENTERPRISE, actor=ACTOR
+        )
+        pool = session.get(Pool, built)
+        assert pool is not None
+        service.get_licensee(
+            db_session=session, pool=pool, name="Acme Cooling"
+        ).organisation_id = org.id
+    acme = api.headers(Role.LICENSEE, "Acme Group")
+    report = {"licensee": "Acme Cooling", "period": "2025-03", "lines": [LINE]}
+    before = api.counts()
+    bad_row = {**report, "lines": [LINE, {**LINE, "sold_in": "ZZ"}]}
+    error = refused(api, api.post(f"/pools/{built}/reports", acme, bad_row), 422, "row 2.sold_in")
+    assert "ISO 3166" in error["message"]
+    negative = {**report, "lines": [LINE, {**LINE, "units": -5}]}
+    refused(api, api.post(f"/pools/{built}/reports", acme, negative), 422, "row 2.units")
+    floats = {**report, "lines": [{**LINE, "units": 100.0}]}
+    error = refused(api, api.post(f"/pools/{built}/reports", acme, floats), 422, "row 1.units")
+    assert "float" in error["message"]
+    money = {**report, "lines": [LINE, {**LINE, "category": "chiller", "net_sales": 10.5}]}
+    refused(api, api.post(f"/pools/{built}/reports", acme, money), 422, "row 2.net_sales")
+    day = {**report, "lines": [{**LINE, "sold_on": "2025-02-30"}]}
+    refused(api, api.post(f"/pools/{built}/reports", acme, day), 422, "row 1.sold_on")
+    unknown = {**report, "licensee": "Nobody"}
+    refused(api, api.post(f"/pools/{built}/reports", acme, unknown), 404, "licensee")
+    unchanged(api, before)
+    accepted = api.post(f"/pools/{built}/reports", acme, report)
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["amount"] == "300.00"  # 100 units at 3.00, US patents in force
+    overlap = api.post(f"/pools/{built}/reports", acme, {**report, "period": "2025-Q1"})
+    refused(api, overlap, 409, "period")
+    other = api.headers(Role.LICENSEE, "Other Group")
+    refused(
+        api, api.post(f"/pools/{built}/reports", other, {**report, "period": "2025-04"}), 404, None
+    )
+
+
+def test_payments_against_invoices_then_allocation(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    report = {"licensee": "Acme Cooling", "period": "2025-03", "lines": [LINE]}
+    invoice = api.post(f"/pools/{built}/reports", admin, report).json()["invoice"]
+    path = f"/pools/{built}/invoices/{invoice}/payments"
+    partial = api.post(path, admin, {"amount": "100.00", "paid_on": "2025-04-10"})
+    assert partial.status_code == 201, partial.text
+    assert partial.json()["invoice"]["outstanding"] == "200.00"
+    before = api.counts()
+    refused(
+        api, api.post(path, admin, {"amount": "200.01", "paid_on": "2025-04-11"}), 422, "amount"
+    )
+    refused(api, api.post(path, admin, {"amount": 200.0, "paid_on": "2025-04-11"}), 422, "amount")
+    unpaid = api.post(f"/pools/{built}/allocations", admin, {"period": "2025-03"})
+    refused(api, unpaid, 422, "period")  # only fully paid invoices are allocated
+    refused(
+        api,
+        api.post(
+            f"/pools/{built}/invoices/P9-1/payments",
+            admin,
+            {"amount": "1.00", "paid_on": "2025-04-11"},
+        ),
+        404,
+        "invoice",
+    )
+    unchanged(api, before)
+    rest = api.post(path, admin, {"amount": "200.00", "paid_on": "2025-04-11", "reference": "TT"})
+    assert rest.json()["invoice"]["outstanding"] == "0.00"
+    listed = api.client.get(f"/api/v1/pool/pools/{built}/invoices", headers=admin).json()
+    assert [(i["number"], i["paid"]) for i in listed] == [(invoice, "300.00")]
+    run = api.post(f"/pools/{built}/allocations", admin, {"period": "2025-03"})
+    assert run.status_code == 201 and run.json()["collected"] == "300.00"
+    with session_scope(api.engine) as session:
+        audited = session.execute(
+            select(AuditRecord.actor, AuditRecord.origin, AuditRecord.after).where(
+                AuditRecord.action == "pool.payment_recorded"
+            )
+        ).all()
+    assert [after["amount"] for _a, _o, after in audited] == ["100.00", "200.00"]
+    assert all(actor.startswith("pool_admin") and "api" in origin for actor, origin, _ in audited)
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def test_cases_notes_documents_and_settlement(api: Api, admin: dict[str, str], built: int) -> None:
+    case = {
+        "kind": "negotiation",
+        "title": "Collective negotiation with Foreign Co",
+        "parties": ["Foreign Co", "格力"],
+        "patents": ["cn101"],
+        "deadline": "2026-06-30",
+    }
+    opened = api.post(f"/pools/{built}/cases", admin, case)
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["id"]
+    assert opened.json()["status"] == "opened" and opened.json()["patents"] == ["CN101"]
+    noted = api.post(
+        f"/pools/{built}/cases/{case_id}/notes",
+        admin,
+        {"note": "first meeting", "document": "minutes-2026-01.pdf"},
+    )
+    assert noted.status_code == 201 and noted.json()["documents"] == ["minutes-2026-01.pdf"]
+    before = api.counts()
+    refused(api, api.post(f"/pools/{built}/cases", admin, {**case, "kind": "war"}), 422, "kind")
+    refused(api, api.post(f"/pools/{built}/cases", admin, {**case, "parties": []}), 422, "parties")
+    refused(
+        api, api.post(f"/pools/{built}/cases/{case_id}/notes", admin, {"note": " "}), 422, "note"
+    )
+    settle = {
+        "licensee": "Foreign Co",
+        "country": "US",
+        "starts_on": "2026-01-01",
+        "ends_on": "2030-12-31",
+    }
+    direct = api.post(f"/pools/{built}/cases/{case_id}/settlement", admin, settle)
+    assert "allowed" in refused(api, direct, 409, "status")["message"]
+    unchanged(api, before)
+    status = {"status": "negotiating", "note": "round 1"}
+    assert api.post(f"/pools/{built}/cases/{case_id}/status", admin, status).status_code == 200
+    before = api.counts()
+    backwards = {**settle, "ends_on": "2025-01-01"}
+    late = api.post(f"/pools/{built}/cases/{case_id}/settlement", admin, backwards)
+    refused(api, late, 422, "ends_on")
+    unchanged(api, before)  # the licensee the settlement would have added is gone too
+    settled = api.post(f"/pools/{built}/cases/{case_id}/settlement", admin, settle)
+    assert settled.status_code == 201, settled.text
+    assert settled.json()["status"] == "settled"
+    assert settled.json()["agreement"]["licensee"] == "Foreign Co"
+    assert settled.json()["agreement_id"] == settled.json()["agreement"]["id"]
+
+
+def test_only_the_administrator_writes(api: Api, built: int) -> None:
+    before = api.counts()
+    for role in (Role.ANALYST, Role.EXPERT, Role.POOL_MEMBER, Role.LICENSEE):
+        headers = api.headers(role)
+        for path, body in (
+            ("/members", {"name": "x", "uscc": code("5")}),
+            ("/licensees", {"name": "x", "country": "US"}),
+            ("/cases", {"kind": "mediation", "title": "t", "parties": ["a"]}),
+        ):
+            refused(api, api.post(f"/pools/{built}{path}", headers, body), 403, None)
+    anonymous = api.client.post(f"/api/v1/pool/pools/{built}/licensees", json={"name": "x"})
+    assert anonymous.status_code == 401
+    after = api.counts()
+    assert after["pool_members"] == before["pool_members"]
+    assert after["pool_licensees"] == before["pool_licensees"]
+    assert after["pool_disputes"] == before["pool_disputes"]

@@ -1,0 +1,341 @@
+"""The pool services on a real registry (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from poolbuild import ACTOR, POOL, build_pool, code
+from sqlalchemy import func, select
+
+from ipops.audit.models import AuditRecord
+from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from ipops.pool import service
+from ipops.pool.models import Invoice, Report, ReportLine
+from ipops.registry.db import make_engine, session_scope
+
+LICENSEE = "Acme Cooling"
+
+
+def lines(units_us: int = 1000, units_br: int = 10) -> list[dict[str, object]]:
+    return [
+        {"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": units_us},
+        {"category": "split-ac", "made_in": "TH", "sold_in": "BR", "units": units_br},  # no patent
+        {"category": "split-ac", "made_in": "CN", "sold_in": "BR", "units": 100},  # made in CN
+        {"category": "chiller", "made_in": "TH", "sold_in": "CN", "net_sales": "20000.00"},
+    ]
+
+
+def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        accepted = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=lines(),
+        )
+        # US: 1000 x 3.00; BR (made TH): nothing; BR (made CN): 100 x 3.00; CN: 0.5 % of 20,000
+        assert [line.royalty_fen for line in accepted.lines] == [300_000, 0, 30_000, 10_000]
+        assert [line.trigger_country for line in accepted.lines] == ["US", None, "CN", "CN"]
+        assert accepted.invoice.amount_fen == 340_000
+        service.record_payment(
+            db_session=session,
+            actor=ACTOR,
+            invoice=accepted.invoice,
+            amount="3400.00",
+            paid_on=date(2025, 4, 5),
+        )
+        run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-Q1")
+        summary = service.allocation_summary(session, run)
+        assert summary["collected"] == "3400.00"
+        assert summary["admin_fee"] == "340.00"
+        # US 2700.00: 格力 1 patent, 海尔 1 patent; CN 360.00: 格力 2, 美的 1
+        assert summary["members"] == [
+            {"member": "格力", "amount": "1590.00"},
+            {"member": "海尔", "amount": "1350.00"},
+            {"member": "美的", "amount": "120.00"},
+        ]
+        gree = service.get_member(db_session=session, pool=pool, name="格力")
+        ledger = service.statement(db_session=session, pool=pool, member=gree, period="2025-Q1")
+        assert [(li["country"], li["patents"], li["amount"]) for li in ledger["lines"]] == [
+            ("CN", ["CN101", "CN102"], "240.00"),
+            ("US", ["US201"], "1350.00"),
+        ]
+        with pytest.raises(ValidationError, match="no paid, unallocated invoice"):
+            service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-Q1")
+        stats = service.pool_stats(session, pool, date(2025, 6, 1))
+        assert stats["composition"]["by_country"] == [
+            {"key": "CN", "patents": 3},
+            {"key": "US", "patents": 2},
+        ]
+        assert stats["income"]["by_period"]["2025-Q1"] == {"collected": "3400.00", "fee": "340.00"}
+
+
+def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        build_pool(session)
+    bad = [*lines(), {"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": -1}]
+    with (
+        pytest.raises(ValidationError, match="negative units") as caught,
+        session_scope(engine) as session,
+    ):
+        pool = service.get_pool(db_session=session, name=POOL)
+        service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=bad,
+        )
+    assert caught.value.field == "row 5.units"
+    with session_scope(engine) as session:
+        for table in (Report, ReportLine, Invoice):
+            assert session.scalar(select(func.count()).select_from(table)) == 0
+        pool = service.get_pool(db_session=session, name=POOL)
+        with pytest.raises(NotFound, match="unknown licensee"):
+            service.submit_report(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                licensee_name="Nobody",
+                period="2025-03",
+                rows=lines(),
+            )
+        service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=lines(),
+        )
+        with pytest.raises(Conflict, match="overlaps"):
+            service.submit_report(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                licensee_name=LICENSEE,
+                period="2025-Q1",
+                rows=lines(),
+            )
+        with pytest.raises(ValidationError, match="no licence"):
+            service.submit_report(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                licensee_name=LICENSEE,
+                period="2024-12",
+                rows=lines(),
+            )
+
+
+def test_admission_rules_and_leaving_the_count(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        gree = service.get_member(db_session=session, pool=pool, name="格力")
+        patent = service.submit_patent(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            member=gree,
+            patent=service.PatentInput("CN999", "CN", expires_on=date(2030, 1, 1)),
+        )
+        own_expert = service.get_expert(db_session=session, pool=pool, name="专家0")
+        with pytest.raises(Conflict, match="recommended by 格力"):
+            service.assign_expert(
+                db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=own_expert
+            )
+        other = service.get_expert(db_session=session, pool=pool, name="专家1")
+        service.assign_expert(
+            db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=other
+        )
+        with pytest.raises(ValidationError, match="at least 2 experts"):
+            service.decide_patent(db_session=session, actor=ACTOR, pool=pool, patent=patent)
+        with pytest.raises(ValidationError, match="reasons"):
+            service.record_opinion(
+                db_session=session,
+                actor=ACTOR,
+                patent=patent,
+                expert=other,
+                opinion="essential",
+                note=" ",
+            )
+        lapsing = service.get_patent(db_session=session, pool=pool, number="US201")
+        service.record_patent_event(
+            db_session=session, actor=ACTOR, patent=lapsing, kind="invalidated", on=date(2025, 5, 1)
+        )
+        before = service.public_listing(session, pool, date(2025, 4, 30))
+        after = service.public_listing(session, pool, date(2025, 5, 1))
+        assert {p["number"] for p in before["patents"] if p["in_force"]} >= {"US201"}
+        assert "US201" not in {p["number"] for p in after["patents"] if p["in_force"]}
+        assert "CN999" not in {p["number"] for p in after["patents"]}  # not admitted: not listed
+        audit_actions = set(session.scalars(select(AuditRecord.action)))
+        assert {"pool.patent_decided", "pool.patent_event", "pool.expert_assigned"} <= audit_actions
+
+
+def test_members_need_a_valid_unified_social_credit_code(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        with pytest.raises(
+            ValidationError, match="not a valid Unified Social Credit Code"
+        ) as caught:
+            service.add_member(
+                db_session=session, actor=ACTOR, pool=pool, name="X", uscc_code="914404001234567890"
+            )
+        assert caught.value.field == "uscc"
+        with pytest.raises(ValidationError, match="needs its Unified Social Credit Code"):
+            service.add_member(db_session=session, actor=ACTOR, pool=pool, name="X")
+        foreign = service.add_member(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            name="Daikin",
+            country="JP",
+            foreign_registration="1200-01-012345",
+        )
+        assert foreign.uscc is None
+        member = service.add_member(
+            db_session=session, actor=ACTOR, pool=pool, name="长虹", uscc_code=code("77")
+        )
+        assert member.uscc == code("77")
+
+
+def test_cases_follow_their_lifecycle_and_settle_with_a_licence(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        case = service.open_case(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            kind="negotiation",
+            title="collective negotiation",
+            parties=["Foreign Maker", "联盟"],
+            patents=["US201"],
+        )
+        with pytest.raises(
+            InvalidTransition, match="allowed: negotiating, in_mediation, litigated, closed"
+        ):
+            service.change_case_status(db_session=session, actor=ACTOR, case=case, status="settled")
+        service.change_case_status(
+            db_session=session, actor=ACTOR, case=case, status="negotiating", note="round 1"
+        )
+        agreement = service.settle_with_licence(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            case=case,
+            licensee_name="Foreign Maker",
+            country="US",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2029, 12, 31),
+            back_royalties_from=date(2023, 1, 1),
+        )
+        assert case.status == "settled" and case.agreement_id == agreement.id
+        assert agreement.rates == pool.rates
+        back = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name="Foreign Maker",
+            period="2024-06",
+            rows=[{"category": "split-ac", "made_in": "US", "sold_in": "US", "units": 10}],
+        )
+        assert back.lines[0].back_royalty and back.invoice.amount_fen == 3_000
+
+
+def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        licensee = service.add_licensee(
+            db_session=session, actor=ACTOR, pool=pool, name="Capped", country="CN"
+        )
+        service.sign_agreement(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee=licensee,
+            signed_on=date(2024, 1, 1),
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2025, 12, 31),
+            annual_cap="5000.00",
+            compliant_discount="0.1",
+        )
+        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
+        first = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name="Capped",
+            period="2025-01",
+            rows=rows,
+        )
+        assert first.invoice.amount_fen == 270_000  # 1000 x 3.00 x 0.9
+        second = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name="Capped",
+            period="2025-02",
+            rows=rows,
+        )
+        assert second.invoice.amount_fen == 230_000  # the cap's room
+        assert second.report.uncapped_fen == 270_000
+        with pytest.raises(ValidationError, match="exceeds what is outstanding"):
+            service.record_payment(
+                db_session=session,
+                actor=ACTOR,
+                invoice=second.invoice,
+                amount="2300.01",
+                paid_on=date(2025, 3, 1),
+            )
+        with pytest.raises(ValidationError, match="float"):
+            service.record_payment(
+                db_session=session,
+                actor=ACTOR,
+                invoice=second.invoice,
+                amount=2300.0,
+                paid_on=date(2025, 3, 1),
+            )
+
+
+def test_an_allocation_refuses_royalty_whose_patents_left_retroactively(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        rows = [{"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": 10}]
+        accepted = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=rows,
+        )
+        service.record_payment(
+            db_session=session,
+            actor=ACTOR,
+            invoice=accepted.invoice,
+            amount="30.00",
+            paid_on=date(2025, 4, 1),
+        )
+        for number in ("US201", "US202"):
+            patent = service.get_patent(db_session=session, pool=pool, number=number)
+            service.record_patent_event(
+                db_session=session,
+                actor=ACTOR,
+                patent=patent,
+                kind="invalidated",
+                on=date(2025, 1, 1),
+            )
+        with pytest.raises(Conflict, match="US on 2025-03-31"):
+            service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
