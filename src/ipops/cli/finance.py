@@ -1,0 +1,894 @@
+"""`ipops finance ...`: enterprises, ratings, banks and products, loans, pledges, arrears,
+policy funds (compensation calculator, claims, subsidies), disposal, statistics, working days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ipops.audit.service import Actor
+from ipops.cli.context import AppContext, app_context, console, print_json
+from ipops.errors import NoWorkspace, ValidationError
+from ipops.finance import claims, money, pledges, policy, service, stats
+from ipops.finance.compensation import CompensationCase, assess
+from ipops.finance.enterprises import parse_financials
+from ipops.finance.loans import parse_action
+from ipops.finance.workdays import calendar_for
+from ipops.registry.db import session_scope
+
+app = typer.Typer(
+    help="IP pledge finance: enterprises, ratings, banks, loans, pledges, policy funds.",
+    no_args_is_help=True,
+)
+enterprise_app = typer.Typer(help="Enterprises and their patents.", no_args_is_help=True)
+bank_app = typer.Typer(help="Banks, year-end balances and IP loan products.", no_args_is_help=True)
+loan_app = typer.Typer(help="Applications and loans.", no_args_is_help=True)
+app.add_typer(enterprise_app, name="enterprise")
+app.add_typer(bank_app, name="bank")
+app.add_typer(loan_app, name="loan")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
+PolicyOption = Annotated[
+    str, typer.Option("--policy", help="Policy file name (built-in: ningchuangdai).")
+]
+
+
+def _day(text: str | None, field: str = "date") -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"not a date: {text!r} (YYYY-MM-DD)", field=field) from None
+
+
+def _out(payload: Any, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        print_json(payload)
+    elif text is not None:
+        console.print(text, highlight=False)
+    else:
+        _print_mapping(payload)
+
+
+def _print_mapping(payload: dict[str, Any]) -> None:
+    table = Table("field", "value", show_header=False)
+    for key, value in payload.items():
+        table.add_row(str(key), str(value))
+    console.print(table)
+
+
+def _root(ctx: AppContext) -> Path:
+    return ctx.workspace.root
+
+
+# --------------------------------------------------------------------------- calculators
+
+
+@app.command()
+def compensation(
+    principal: Annotated[str, typer.Option(help="Loan principal, CNY, e.g. 1000000.00.")],
+    repaid: Annotated[str, typer.Option(help="Principal repaid so far, CNY.")],
+    days_overdue: Annotated[int, typer.Option(help="Days overdue.")],
+    bank_weak_share: Annotated[
+        str, typer.Option(help="Bank's weak-collateral share of its 宁创贷 balance, e.g. 0.25.")
+    ],
+    rate: Annotated[str, typer.Option(help="Annual loan rate, e.g. 0.05 or 5%.")],
+    benchmark_rate: Annotated[str, typer.Option(help="Benchmark (or LPR) rate, same term.")],
+    size: Annotated[
+        str, typer.Option(help="Enterprise size: small, micro, medium, large.")
+    ] = "small",
+    collateral: Annotated[str, typer.Option(help="ip_pledge, credit, mortgage, ...")] = "ip_pledge",
+    compensated_this_year: Annotated[
+        str, typer.Option(help="Already compensated to the bank this year, CNY.")
+    ] = "0",
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """What the policy compensates for an overdue loan: eligibility with reasons, ratio, amount."""
+    chosen = policy.load_policy(policy_name, _workspace_root_or_none())
+    case = CompensationCase(
+        principal=money.amount(principal, "principal"),
+        repaid=money.amount(repaid, "repaid", allow_zero=True),
+        days_overdue=days_overdue,
+        bank_weak_share=money.rate(bank_weak_share, "bank-weak-share"),
+        rate=money.rate(rate, "rate"),
+        benchmark_rate=money.rate(benchmark_rate, "benchmark-rate"),
+        enterprise_size=size,
+        collateral=collateral,
+        compensated_this_year=money.amount(
+            compensated_this_year, "compensated-this-year", allow_zero=True
+        ),
+    )
+    result = assess(chosen, case)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    verdict = "[green]eligible[/]" if result.eligible else "[red]not eligible[/]"
+    console.print(f"{verdict} under {result.policy}")
+    for check in result.checks:
+        console.print(f"  {'✓' if check.ok else '✗'} {check.text}", highlight=False)
+    console.print(f"ratio {result.ratio}; unrecovered principal {result.unrecovered}")
+    console.print(f"compensation {result.amount}", highlight=False)
+
+
+def _workspace_root_or_none() -> Path | None:
+    try:
+        return app_context().workspace.root
+    except NoWorkspace:  # built-in policies and calendar only
+        return None
+
+
+@app.command()
+def workdays(
+    start: Annotated[str, typer.Argument(help="Application date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Argument(help="Loan date, YYYY-MM-DD.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Working days d with START < d <= END on China's official calendar."""
+    first, last = _day(start, "start"), _day(end, "end")
+    calendar = calendar_for(_workspace_root_or_none())
+    days = calendar.working_days(first, last)
+    payload = {"start": first, "end": last, "working_days": days, "calendar": calendar.origin}
+    _out(payload, as_json, f"{days} working days from {first} to {last} ({calendar.origin})")
+
+
+@app.command("policies")
+def policies_command(
+    name: Annotated[str | None, typer.Argument(help="Show one policy.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The policy files (built-in and the workspace's), or one of them."""
+    root = _workspace_root_or_none()
+    if name is None:
+        names = policy.policy_names(root)
+        _out({"policies": list(names)}, as_json, "\n".join(names))
+        return
+    _out(policy.load_policy(name, root).as_dict(), as_json)
+
+
+# --------------------------------------------------------------------------- enterprises
+
+
+@enterprise_app.command("add")
+def enterprise_add(
+    name: Annotated[str, typer.Option(help="Registered name, e.g. 南京智冷科技有限公司.")],
+    credit_code: Annotated[str, typer.Option(help="Unified Social Credit Code (18 characters).")],
+    region: Annotated[str, typer.Option(help="Administrative division code, e.g. 320106.")],
+    industry: Annotated[str, typer.Option(help="Industry.")],
+    size: Annotated[str, typer.Option(help="small, micro, medium or large.")],
+    total_assets: Annotated[str | None, typer.Option(help="CNY, last year end.")] = None,
+    equity: Annotated[str | None, typer.Option(help="CNY, last year end.")] = None,
+    revenue: Annotated[str | None, typer.Option(help="CNY, last year.")] = None,
+    link: Annotated[bool, typer.Option(help="Link its patents in the corpus.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Register an enterprise (the credit code is checked) and link its patents."""
+    ctx = app_context()
+    figures = parse_financials(total_assets, equity, revenue)
+    with session_scope(ctx.engine) as session:
+        found = service.register_enterprise(
+            db_session=session,
+            actor=Actor.cli(),
+            name=name,
+            credit_code=credit_code,
+            region=region,
+            industry=industry,
+            size=size,
+            financials=figures,
+        )
+        payload = service.enterprise_dict(found)
+        if link:
+            payload["links"] = service.link_patents(
+                db_session=session, store=ctx.store, actor=Actor.cli(), enterprise=found
+            ).as_dict()
+    _out(payload, as_json)
+
+
+@enterprise_app.command("list")
+def enterprise_list(
+    limit: Annotated[int, typer.Option(min=1)] = 50, as_json: JsonOption = False
+) -> None:
+    """Registered enterprises with their latest grade."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        rows = []
+        for e in service.list_enterprises(db_session=session, limit=limit):
+            latest = service.latest_rating(db_session=session, enterprise_id=e.id)
+            rows.append(
+                {
+                    **service.enterprise_dict(e),
+                    "grade": latest.grade if latest else None,
+                    "score": latest.score if latest else None,
+                }
+            )
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "name", "credit code", "region", "size", "grade", "score")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["name"],
+            r["credit_code"],
+            r["region"],
+            r["size"],
+            r["grade"] or "",
+            "" if r["score"] is None else f"{r['score']:.1f}",
+        )
+    console.print(table)
+
+
+@enterprise_app.command("links")
+def enterprise_links(
+    enterprise: Annotated[str, typer.Argument(help="Enterprise id or credit code.")],
+    status: Annotated[str | None, typer.Option(help="confirmed, pending or rejected.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The enterprise's patent links (pending ones wait for review)."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.get_enterprise(db_session=session, key=enterprise)
+        rows: list[dict[str, Any]] = [
+            {
+                "link": x.id,
+                "patent_id": x.patent_id,
+                "party_name": x.party_name,
+                "match": x.match,
+                "similarity": x.similarity,
+                "status": x.status,
+            }
+            for x in service.links_of(db_session=session, enterprise_id=found.id, status=status)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("link", "patent", "party name", "match", "similarity", "status")
+    for r in rows:
+        table.add_row(
+            str(r["link"]),
+            r["patent_id"],
+            r["party_name"],
+            r["match"],
+            f"{r['similarity']:.3f}",
+            r["status"],
+        )
+    console.print(table)
+
+
+@enterprise_app.command("review")
+def enterprise_review(
+    link: Annotated[int, typer.Argument(help="Link id (see `enterprise links`).")],
+    accept: Annotated[bool, typer.Option("--accept/--reject")],
+    as_json: JsonOption = False,
+) -> None:
+    """Accept or reject an uncertain patent link."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.review_link(
+            db_session=session, actor=Actor.cli(), link_id=link, accept=accept
+        )
+        payload = {"link": found.id, "patent_id": found.patent_id, "status": found.status}
+    _out(payload, as_json, f"link {payload['link']} ({payload['patent_id']}): {payload['status']}")
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+@app.command()
+def rate(
+    enterprise: Annotated[list[str] | None, typer.Option(help="Only these (id or code).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rate enterprises from their patents (all at once, set-wise)."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        ids = None
+        if enterprise:
+            ids = [service.get_enterprise(db_session=session, key=k).id for k in enterprise]
+        run = service.rate_enterprises(
+            db_session=session,
+            store=ctx.store,
+            valuation_root=ctx.workspace.root / "valuation",
+            actor=Actor.cli(),
+            as_of=_day(as_of, "as-of"),
+            enterprise_ids=ids,
+        )
+    if as_json:
+        print_json(run.as_dict())
+        return
+    grades = ", ".join(f"{g} {n}" for g, n in run.by_grade.items())
+    console.print(f"rated {run.rated} enterprises: {grades}", highlight=False)
+    console.print(f"inputs: {run.inputs}", highlight=False)
+
+
+@app.command()
+def rating(
+    enterprise: Annotated[str, typer.Argument(help="Enterprise id or credit code.")],
+    as_json: JsonOption = False,
+) -> None:
+    """An enterprise's latest rating, explained: each component's value and points, alerts."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.get_enterprise(db_session=session, key=enterprise)
+        card = service.rating_card(db_session=session, enterprise=found)
+    if as_json:
+        print_json(card)
+        return
+    console.print(f"[bold]{card['enterprise']['name']}[/] {card['grade']} ({card['score']:.1f})")
+    table = Table("component", "input", "value", "weight", "points")
+    for c in card["components"]:
+        table.add_row(
+            c["name"], c["raw"], f"{c['value']:.3f}", str(c["weight"]), f"{c['points']:.2f}"
+        )
+    console.print(table)
+    for alert in card["alerts"]:
+        console.print(f"[yellow]alert:[/] {alert}", highlight=False)
+    pd = card.get("default_probability")
+    if pd:
+        console.print(
+            f"probability of default {pd['probability']:.2%} "
+            f"(AUC on held-out loans {pd['model']['auc_held_out']})"
+        )
+    console.print(f"inputs: {card['inputs']}", highlight=False)
+
+
+@app.command("pd-fit")
+def pd_fit(as_json: JsonOption = False) -> None:
+    """Fit the probability-of-default model on the platform's loan history."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        model = service.fit_default_model(db_session=session, actor=Actor.cli())
+    _out(model.as_dict(), as_json)
+
+
+# --------------------------------------------------------------------------- banks
+
+
+@bank_app.command("add")
+def bank_add(
+    name: Annotated[str, typer.Argument(help="Bank (branch) name.")], as_json: JsonOption = False
+) -> None:
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.add_bank(
+            db_session=session, actor=Actor.cli(), name=name, organisation_id=None
+        )
+        payload = {"id": found.id, "name": found.name}
+    _out(payload, as_json, f"bank {payload['id']}: {payload['name']}")
+
+
+@bank_app.command("balance")
+def bank_balance(
+    bank: Annotated[str, typer.Argument(help="Bank id or name.")],
+    year: Annotated[int, typer.Option(help="Year end, e.g. 2023.")],
+    weak: Annotated[str, typer.Option(help="Weak-collateral loan balance, CNY.")],
+    programme: Annotated[str, typer.Option(help="Total 宁创贷 loan balance, CNY.")],
+    as_json: JsonOption = False,
+) -> None:
+    """A bank's year-end balances (they set next year's compensation ratio)."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.get_bank(db_session=session, key=bank)
+        service.set_balance(
+            db_session=session,
+            actor=Actor.cli(),
+            bank=found,
+            year=year,
+            weak=money.amount(weak, "weak", allow_zero=True),
+            programme=money.amount(programme, "programme"),
+        )
+        share = service.weak_share(db_session=session, bank_id=found.id, year=year)
+    payload = {"bank": found.name, "year": year, "weak_share": str(round(share, 4))}
+    _out(payload, as_json)
+
+
+@bank_app.command("product")
+def bank_product(
+    bank: Annotated[str, typer.Argument(help="Bank id or name.")],
+    name: Annotated[str, typer.Option(help="Product name.")],
+    min_amount: Annotated[str, typer.Option(help="CNY.")],
+    max_amount: Annotated[str, typer.Option(help="CNY.")],
+    min_term: Annotated[int, typer.Option(help="Months.")],
+    max_term: Annotated[int, typer.Option(help="Months.")],
+    rate_multiple: Annotated[str, typer.Option(help="Rate as a multiple of the benchmark.")],
+    min_grade: Annotated[str, typer.Option(help="Lowest eligible grade, e.g. BB.")] = "BB",
+    region: Annotated[list[str] | None, typer.Option(help="Division code prefix.")] = None,
+    industry: Annotated[list[str] | None, typer.Option(help="Eligible industry.")] = None,
+    max_ltv: Annotated[str, typer.Option(help="Maximum loan-to-value, e.g. 0.5.")] = "0.5",
+    method: Annotated[
+        str, typer.Option(help="equal_instalments, equal_principal, interest_only.")
+    ] = "equal_instalments",
+    as_json: JsonOption = False,
+) -> None:
+    """Add an IP loan product."""
+    ctx = app_context()
+    spec = service.ProductInput(
+        name=name,
+        min_amount=money.amount(min_amount, "min-amount"),
+        max_amount=money.amount(max_amount, "max-amount"),
+        min_term_months=min_term,
+        max_term_months=max_term,
+        rate_multiple=money.to_decimal(rate_multiple, "rate-multiple"),
+        min_grade=min_grade,
+        regions=tuple(region or ()),
+        industries=tuple(industry or ()),
+        max_ltv=money.to_decimal(max_ltv, "max-ltv"),
+        method=method,
+    )
+    with session_scope(ctx.engine) as session:
+        found = service.get_bank(db_session=session, key=bank)
+        product = service.add_product(db_session=session, actor=Actor.cli(), bank=found, spec=spec)
+        payload = service.product_dict(product)
+    _out(payload, as_json)
+
+
+@bank_app.command("products")
+def bank_products(as_json: JsonOption = False) -> None:
+    """Every active product."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        rows = [
+            {**service.product_dict(p), "bank": b.name}
+            for p, b in service.list_products(db_session=session)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "bank", "product", "amount", "term", "rate x", "grade", "LTV")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["bank"],
+            r["name"],
+            f"{r['min_amount']}-{r['max_amount']}",
+            f"{r['min_term_months']}-{r['max_term_months']}",
+            r["rate_multiple"],
+            r["min_grade"],
+            r["max_ltv"],
+        )
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- loans
+
+
+PatentOption = Annotated[
+    list[str],
+    typer.Option("--patent", help="A patent offered and its appraised value: CN1001=1500000."),
+]
+
+
+def _collateral(items: list[str]) -> list[service.Collateral]:
+    found = []
+    for item in items:
+        number, sep, value = item.partition("=")
+        if not sep or not value.strip():
+            raise ValidationError(
+                f"{item!r}: write PATENT=VALUE, e.g. CN1001=1500000", field="patent"
+            )
+        found.append(service.Collateral(number.strip(), value=money.amount(value, "patent")))
+    return found
+
+
+@loan_app.command("match")
+def loan_match(
+    enterprise: Annotated[str, typer.Argument(help="Enterprise id or credit code.")],
+    amount: Annotated[str, typer.Option(help="CNY.")],
+    term: Annotated[int, typer.Option(help="Months.")],
+    patent: PatentOption,
+    as_json: JsonOption = False,
+) -> None:
+    """Products ranked for an application, each with why it fits or why not."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.get_enterprise(db_session=session, key=enterprise)
+        application = service.prepare_application(
+            db_session=session,
+            store=ctx.store,
+            enterprise=found,
+            amount=amount,
+            term_months=term,
+            offered=_collateral(patent),
+        )
+        matches = [
+            m.as_dict() for m in service.match_products(db_session=session, application=application)
+        ]
+    if as_json:
+        print_json(matches)
+        return
+    for m in matches:
+        mark = "[green]fits[/]" if m["fits"] else "[red]does not fit[/]"
+        console.print(
+            f"{m['product_id']}. {m['bank']} {m['product']} — {mark}, rate {m['annual_rate']}",
+            highlight=False,
+        )
+        for r in m["reasons"]:
+            console.print(f"    {'✓' if r['ok'] else '✗'} {r['text']}", highlight=False)
+
+
+@loan_app.command("apply")
+def loan_apply(
+    enterprise: Annotated[str, typer.Argument(help="Enterprise id or credit code.")],
+    product: Annotated[int, typer.Option(help="Product id (see `loan match`).")],
+    amount: Annotated[str, typer.Option(help="CNY.")],
+    term: Annotated[int, typer.Option(help="Months.")],
+    patent: PatentOption,
+    on: DateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Submit an application to the chosen product's bank."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.get_enterprise(db_session=session, key=enterprise)
+        application = service.prepare_application(
+            db_session=session,
+            store=ctx.store,
+            enterprise=found,
+            amount=amount,
+            term_months=term,
+            offered=_collateral(patent),
+        )
+        loan = service.submit(
+            db_session=session,
+            actor=Actor.cli(),
+            application=application,
+            product_id=product,
+            applied_on=_day(on),
+        )
+        payload = service.loan_dict(loan)
+    _out(payload, as_json)
+
+
+@loan_app.command("act")
+def loan_act(
+    loan: Annotated[int, typer.Argument(help="Loan id.")],
+    action: Annotated[
+        str,
+        typer.Argument(
+            help="approve, reject, withdraw, undo_approval, "
+            "disburse, undo_disbursal, write_off, "
+            "undo_write_off."
+        ),
+    ],
+    on: DateOption = None,
+    note: Annotated[str, typer.Option(help="Reason or remark.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """A lifecycle action; a disallowed one is refused naming the allowed ones."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.act(
+            db_session=session,
+            actor=Actor.cli(),
+            loan_id=loan,
+            action=parse_action(action),
+            on_day=_day(on),
+            note=note,
+        )
+        payload = service.loan_dict(found)
+    _out(payload, as_json, f"loan {loan}: {payload['state']}")
+
+
+@loan_app.command("repay")
+def loan_repay(
+    loan: Annotated[int, typer.Argument(help="Loan id.")],
+    amount: Annotated[str, typer.Argument(help="CNY, e.g. 85607.25.")],
+    on: DateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A repayment: interest first, then principal, oldest instalment first."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        payment = service.repay(
+            db_session=session, actor=Actor.cli(), loan_id=loan, amount=amount, paid_on=_day(on)
+        )
+        state = service.get_loan(db_session=session, loan_id=loan).state
+        payload = {
+            "loan": loan,
+            "amount": str(money.from_fen(payment.amount_fen)),
+            "interest": str(money.from_fen(payment.interest_fen)),
+            "principal": str(money.from_fen(payment.principal_fen)),
+            "state": state,
+        }
+    _out(payload, as_json)
+
+
+@loan_app.command("show")
+def loan_show(
+    loan: Annotated[int, typer.Argument(help="Loan id.")], as_json: JsonOption = False
+) -> None:
+    """A loan with its schedule, pledges and alerts."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = service.get_loan(db_session=session, loan_id=loan)
+        payload = service.loan_dict(found)
+        payload["schedule"] = [
+            {
+                "number": x.number,
+                "due_on": x.due_on,
+                "principal": str(money.from_fen(x.principal_fen)),
+                "interest": str(money.from_fen(x.interest_fen)),
+                "paid": str(money.from_fen(x.paid_principal_fen + x.paid_interest_fen)),
+                "settled": x.settled,
+            }
+            for x in service.schedule_of(db_session=session, loan_id=loan)
+        ]
+        payload["pledges"] = [
+            pledges.pledge_dict(session, p)
+            for p in pledges.pledges_of(db_session=session, loan_id=loan)
+        ]
+    if as_json:
+        print_json(payload)
+        return
+    schedule = payload.pop("schedule")
+    payload.pop("pledges")
+    _print_mapping(payload)
+    table = Table("#", "due", "principal", "interest", "paid", "settled")
+    for x in schedule:
+        table.add_row(
+            str(x["number"]),
+            str(x["due_on"]),
+            x["principal"],
+            x["interest"],
+            x["paid"],
+            "yes" if x["settled"] else "",
+        )
+    console.print(table)
+
+
+@loan_app.command("list")
+def loan_list(
+    state: Annotated[str | None, typer.Option(help="Only loans in this state.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        rows = [
+            service.loan_dict(x)
+            for x in service.list_loans(db_session=session, state=state, limit=limit)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "enterprise", "bank", "amount", "state", "arrears", "applied", "disbursed")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            str(r["enterprise_id"]),
+            str(r["bank_id"]),
+            r["amount"],
+            r["state"],
+            r["arrears"],
+            str(r["applied_on"]),
+            str(r["disbursed_on"] or ""),
+        )
+    console.print(table)
+
+
+@loan_app.command("pledge")
+def loan_pledge(
+    loan: Annotated[int, typer.Argument(help="Loan id.")],
+    number: Annotated[str, typer.Option(help="CNIPA registration number.")],
+    co_pledgor: Annotated[list[str] | None, typer.Option(help="A co-owner pledging too.")] = None,
+    on: DateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register the pledge of the loan's patents (all co-owners must pledge)."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        found = pledges.register_pledge(
+            db_session=session,
+            store=ctx.store,
+            actor=Actor.cli(),
+            loan_id=loan,
+            registration_number=number,
+            registered_on=_day(on),
+            co_pledgors=co_pledgor or (),
+        )
+        payload = pledges.pledge_dict(session, found)
+    _out(payload, as_json)
+
+
+@app.command()
+def arrears(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The day's arrears run: days past due of every active loan."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        report = service.run_arrears(db_session=session, as_of=_day(as_of, "as-of"))
+    _out(report.as_dict(), as_json)
+
+
+@app.command()
+def watch(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Collateral watch: alerts for legal-status events on pledged patents."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        report = pledges.watch_collateral(
+            db_session=session, store=ctx.store, as_of=_day(as_of, "as-of")
+        )
+    _out(report.as_dict(), as_json)
+
+
+# --------------------------------------------------------------------------- policy funds
+
+
+@app.command()
+def claim(
+    loan: Annotated[int, typer.Argument(help="Loan id.")],
+    on: DateOption = None,
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """Claim compensation for an overdue weak-collateral loan."""
+    ctx = app_context()
+    chosen = policy.load_policy(policy_name, _root(ctx))
+    with session_scope(ctx.engine) as session:
+        found = claims.claim_compensation(
+            db_session=session, actor=Actor.cli(), loan_id=loan, policy=chosen, on_day=_day(on)
+        )
+        payload = {
+            "claim": found.id,
+            "loan": loan,
+            "ratio": found.ratio,
+            "amount": str(money.from_fen(found.amount_fen)),
+            "policy": found.policy,
+        }
+    _out(payload, as_json)
+
+
+@app.command()
+def subsidies(
+    bank: Annotated[str, typer.Argument(help="Bank id or name.")],
+    year: Annotated[int, typer.Argument(help="Year of disbursement.")],
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """Claim the risk subsidy for a bank's IP pledge loans disbursed in a year."""
+    ctx = app_context()
+    chosen = policy.load_policy(policy_name, _root(ctx))
+    with session_scope(ctx.engine) as session:
+        found = service.get_bank(db_session=session, key=bank)
+        report = claims.claim_subsidies(
+            db_session=session, actor=Actor.cli(), bank=found, year=year, policy=chosen
+        )
+    _out(report.as_dict(), as_json)
+
+
+@app.command("claims")
+def claims_export(
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD.")],
+    bank: Annotated[str | None, typer.Option(help="Bank id or name (default: all).")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write a .xlsx or .csv file.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Claims for the finance bureau (compensation and subsidies), per bank and period."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        bank_id = None if bank is None else service.get_bank(db_session=session, key=bank).id
+        rows = claims.claim_rows(
+            db_session=session, bank_id=bank_id, start=_day(start, "start"), end=_day(end, "end")
+        )
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise ValidationError("the file must end in .xlsx or .csv", field="output")
+        output.write_bytes(
+            claims.claims_xlsx(rows) if suffix == ".xlsx" else claims.claims_csv(rows)
+        )
+    if as_json:
+        print_json({"rows": rows, "file": None if output is None else str(output)})
+        return
+    total = sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))
+    console.print(
+        f"{len(rows)} claims, total {total}" + (f", written to {output}" if output else ""),
+        highlight=False,
+    )
+
+
+@app.command()
+def dispose(
+    loan: Annotated[int, typer.Argument(help="Loan id (defaulted).")],
+    method: Annotated[str, typer.Option(help="sale, licence, auction or set_off.")] = "sale",
+    on: DateOption = None,
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """List a defaulted loan's pledged patents for sale or licence."""
+    ctx = app_context()
+    chosen = policy.load_policy(policy_name, _root(ctx))
+    with session_scope(ctx.engine) as session:
+        found = claims.list_for_disposal(
+            db_session=session,
+            actor=Actor.cli(),
+            loan_id=loan,
+            method=method,
+            on_day=_day(on),
+            policy=chosen,
+        )
+        payload = {
+            "disposal": found.id,
+            "loan": loan,
+            "method": found.method,
+            "status": found.status,
+        }
+    _out(payload, as_json)
+
+
+@app.command()
+def realise(
+    disposal: Annotated[int, typer.Argument(help="Disposal id.")],
+    proceeds: Annotated[str, typer.Option(help="CNY received.")],
+    on: DateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the proceeds; split between bank and fund in proportion to their losses."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        split = claims.realise(
+            db_session=session,
+            actor=Actor.cli(),
+            disposal_id=disposal,
+            proceeds=proceeds,
+            on_day=_day(on),
+        )
+    _out(split.as_dict(), as_json)
+
+
+@app.command("stats")
+def stats_command(
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Programme statistics: financing, enterprises, funds, working days to a loan."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        report = stats.programme_stats(
+            db_session=session,
+            start=_day(start, "start"),
+            end=_day(end, "end"),
+            calendar=calendar_for(_root(ctx)),
+        )
+    if as_json:
+        print_json(report.as_dict())
+        return
+    console.print(report.statement(), highlight=False)
+    payload = report.as_dict()
+    console.print(
+        f"loans {report.loans}, financed {report.financed}, compensation "
+        f"{report.compensation}, subsidies {report.subsidies}",
+        highlight=False,
+    )
+    console.print(
+        f"working days to a loan: mean {report.workdays_mean}, median "
+        f"{report.workdays_median}, {payload['workdays']['distribution']}",
+        highlight=False,
+    )
+    table = Table("bank", "loans", "enterprises", "financed", "compensation", "subsidies")
+    for r in report.by_bank:
+        table.add_row(
+            r["name"],
+            str(r["loans"]),
+            str(r["enterprises"]),
+            r["financed"],
+            r["compensation"],
+            r["subsidies"],
+        )
+    console.print(table)

@@ -1,0 +1,477 @@
+"""IP pledge finance pages, one view per role: the enterprise (profile, rating, apply, track),
+the bank officer (queue, decision, pledge, schedule, arrears, claims) and the platform
+operator (programme dashboard with charts, policy files, claim exports).
+
+Handlers check the permission (``accounts.authz`` through ``web.require``/``web.can``), call
+the finance services and render; refused input is shown with its reason on the same page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from ipops.accounts import authz
+from ipops.api.deps import api_state, client_address
+from ipops.audit.service import Actor
+from ipops.errors import IpopsError, ValidationError
+from ipops.finance import claims, money, pledges, policy, service, stats
+from ipops.finance.loans import parse_action
+from ipops.finance.models import Bank, Enterprise, Loan
+from ipops.finance.workdays import calendar_for
+from ipops.web.charts import bar_chart
+from ipops.web.context import DbSession, Web, WebContext
+from ipops.web.i18n import N_
+from ipops.web.security import check_csrf_form
+
+router = APIRouter(include_in_schema=False)
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PROGRAMME_START = date(2019, 1, 1)
+APPLY_FIELDS = ("amount", "term", "patents", "product")
+
+# Codes shown with tr(): loan states and actions, rating components, sizes, links, pledges.
+CODE_LABELS = (
+    N_("submitted"), N_("approved"), N_("rejected"), N_("withdrawn"), N_("active"),
+    N_("closed"), N_("written_off"), N_("approve"), N_("reject"), N_("withdraw"),
+    N_("undo_approval"), N_("disburse"), N_("undo_disbursal"), N_("write_off"),
+    N_("undo_write_off"), N_("size"), N_("value"), N_("growth"), N_("breadth"), N_("life"),
+    N_("legal"), N_("pledges"), N_("small"), N_("micro"), N_("medium"), N_("large"),
+    N_("exact"), N_("similar"), N_("manual"), N_("confirmed"), N_("pending"),
+    N_("registered"), N_("changed"), N_("cancelled"), N_("equal_instalments"),
+    N_("equal_principal"), N_("interest_only"),
+)  # fmt: skip
+
+
+def _actor(web: WebContext, request: Request) -> Actor:
+    assert web.user is not None
+    return Actor.of(web.user.username, channel="web", address=client_address(request))
+
+
+def _day(text: str | None, default: date) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"not a date: {text!r} (YYYY-MM-DD)", field="date") from None
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@router.get("/finance", response_class=HTMLResponse)
+def finance_home(web: Web, db_session: DbSession, request: Request) -> Response:
+    """The page of the user's role: programme dashboard, bank queue or the enterprise's own."""
+    if web.can("finance:read", "finance_programme"):
+        return _dashboard(web, db_session, request)
+    assert web.user is not None
+    banks = db_session.scalars(
+        authz.restrict(
+            select(Bank),
+            user=web.user,
+            action="finance:claims",
+            resource_type="finance_bank",
+            model=Bank,
+        )
+    ).all()
+    if banks:
+        return _bank_queue(web, db_session, banks)
+    enterprises = db_session.scalars(
+        authz.restrict(
+            select(Enterprise),
+            user=web.user,
+            action="finance:read",
+            resource_type="fin_enterprise",
+            model=Enterprise,
+        )
+    ).all()
+    if enterprises:
+        return _enterprise_home(web, db_session, enterprises)
+    web.require("finance:read", "finance_programme")  # nothing to show: a 403 page
+    raise AssertionError("unreachable")
+
+
+def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Response:
+    errors: list[str] = []
+    try:
+        start = _day(request.query_params.get("start"), PROGRAMME_START)
+        end = _day(request.query_params.get("end"), date.today())
+        report = stats.programme_stats(
+            db_session=db_session,
+            start=start,
+            end=end,
+            calendar=calendar_for(api_state(request).workspace.root),
+        )
+    except IpopsError as exc:
+        errors.append(str(exc))
+        start, end = PROGRAMME_START, date.today()
+        report = stats.programme_stats(
+            db_session=db_session, start=start, end=end, calendar=calendar_for(None)
+        )
+    by_bank = bar_chart(
+        [(r["name"][:6], int(Decimal(r["financed"]) / 10_000)) for r in report.by_bank],
+        [r["name"] for r in report.by_bank],
+    )
+    days = bar_chart(list(report.workdays_bins.items()))
+    root = api_state(request).workspace.root
+    return web.render(
+        "finance_dashboard.html",
+        active="finance",
+        report=report,
+        errors=errors,
+        start=start,
+        end=end,
+        by_bank_chart=by_bank,
+        days_chart=days,
+        policies=[policy.load_policy(n, root) for n in policy.policy_names(root)],
+        statement=report.statement(),
+    )
+
+
+def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
+    orgs = [b.organisation_id for b in banks if b.organisation_id is not None]
+    loans = db_session.scalars(
+        select(Loan).where(Loan.organisation_id.in_(orgs)).order_by(Loan.id.desc()).limit(500)
+    ).all()
+    names = {
+        e.id: e.name
+        for e in db_session.scalars(
+            select(Enterprise).where(Enterprise.id.in_({x.enterprise_id for x in loans}))
+        )
+    }
+    rows = [{**service.loan_dict(x), "enterprise": names.get(x.enterprise_id, "")} for x in loans]
+    queue = [r for r in rows if r["state"] in ("submitted", "approved")]
+    arrears = sorted(
+        (r for r in rows if r["state"] == "active" and r["days_past_due"] > 0),
+        key=lambda r: -r["days_past_due"],
+    )
+    alerts = [
+        a for org in orgs for a in pledges.alerts_for(db_session=db_session, organisation_id=org)
+    ]
+    return web.render(
+        "finance_bank.html",
+        active="finance",
+        banks=banks,
+        queue=queue,
+        arrears=arrears,
+        loans=rows,
+        alerts=alerts[:50],
+        this_year=date.today().year,
+    )
+
+
+def _enterprise_home(web: WebContext, db_session: DbSession, enterprises: Any) -> Response:
+    cards = []
+    for e in enterprises:
+        latest = service.latest_rating(db_session=db_session, enterprise_id=e.id)
+        loans = [
+            service.loan_dict(x)
+            for x in service.list_loans(db_session=db_session, enterprise_id=e.id)
+        ]
+        cards.append({"enterprise": e, "rating": latest, "loans": loans})
+    return web.render("finance_enterprise_home.html", active="finance", cards=cards)
+
+
+# --------------------------------------------------------------------------- enterprise
+
+
+def _enterprise(
+    web: WebContext, db_session: DbSession, enterprise_id: int, action: str
+) -> Enterprise:
+    found = db_session.get(Enterprise, enterprise_id)
+    if found is None or not web.can(action, "fin_enterprise", found):
+        raise web.not_found(web.gettext("There is no such enterprise."))
+    return found
+
+
+@router.get("/finance/enterprises/{enterprise_id}", response_class=HTMLResponse)
+def enterprise_page(web: Web, db_session: DbSession, enterprise_id: RowId) -> Response:
+    """Profile, explained rating with alerts, patents, loans."""
+    found = _enterprise(web, db_session, enterprise_id, "finance:read")
+    try:
+        card: dict[str, Any] | None = service.rating_card(db_session=db_session, enterprise=found)
+    except IpopsError:
+        card = None
+    links = service.links_of(db_session=db_session, enterprise_id=found.id)
+    loans = [
+        service.loan_dict(x)
+        for x in service.list_loans(db_session=db_session, enterprise_id=found.id)
+    ]
+    return web.render(
+        "finance_enterprise.html",
+        active="finance",
+        enterprise=found,
+        card=card,
+        links=links,
+        loans=loans,
+        may_apply=web.can("finance:apply", "fin_enterprise", found),
+    )
+
+
+@router.get("/finance/enterprises/{enterprise_id}/apply", response_class=HTMLResponse)
+def apply_form(web: Web, db_session: DbSession, enterprise_id: RowId) -> Response:
+    found = _enterprise(web, db_session, enterprise_id, "finance:apply")
+    return web.render(
+        "finance_apply.html",
+        active="finance",
+        enterprise=found,
+        form=dict.fromkeys(APPLY_FIELDS, ""),
+        matches=None,
+        errors=[],
+    )
+
+
+def _collateral_lines(text: str) -> list[service.Collateral]:
+    found = []
+    for number, line in enumerate(text.replace(",", "\n").splitlines(), start=1):
+        if not line.strip():
+            continue
+        patent, sep, value = line.partition("=")
+        if not sep:
+            raise ValidationError(
+                f"line {number}: write PATENT=VALUE, e.g. CN1001=1500000", field="patents"
+            )
+        found.append(
+            service.Collateral(patent.strip(), value=money.amount(value.strip(), f"line {number}"))
+        )
+    return found
+
+
+@router.post(
+    "/finance/enterprises/{enterprise_id}/apply",
+    response_class=HTMLResponse,
+    dependencies=[Depends(check_csrf_form)],
+)
+async def apply_submit(
+    web: Web, db_session: DbSession, request: Request, enterprise_id: RowId
+) -> Response:
+    """Match (no product chosen yet) or submit to the chosen product."""
+    found = _enterprise(web, db_session, enterprise_id, "finance:apply")
+    raw = await request.form()
+    form = {k: str(raw.get(k) or "").strip()[:2000] for k in APPLY_FIELDS}
+    try:
+        if not form["term"].isdigit():
+            raise ValidationError("give the term in whole months", field="term")
+        application = service.prepare_application(
+            db_session=db_session,
+            store=api_state(request).corpus.store,
+            enterprise=found,
+            amount=form["amount"],
+            term_months=int(form["term"]),
+            offered=_collateral_lines(form["patents"]),
+        )
+        if form["product"].isdigit():
+            loan = service.submit(
+                db_session=db_session,
+                actor=_actor(web, request),
+                application=application,
+                product_id=int(form["product"]),
+                applied_on=date.today(),
+            )
+            return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
+        matches = service.match_products(db_session=db_session, application=application)
+    except IpopsError as exc:
+        return web.render(
+            "finance_apply.html",
+            active="finance",
+            enterprise=found,
+            form=form,
+            matches=None,
+            errors=[str(exc)],
+            status=422,
+        )
+    return web.render(
+        "finance_apply.html",
+        active="finance",
+        enterprise=found,
+        form=form,
+        matches=[m.as_dict() for m in matches],
+        errors=[],
+    )
+
+
+# --------------------------------------------------------------------------- loans
+
+
+def _loan(web: WebContext, db_session: DbSession, loan_id: int) -> tuple[Loan, Enterprise]:
+    loan = db_session.get(Loan, loan_id)
+    enterprise = None if loan is None else db_session.get(Enterprise, loan.enterprise_id)
+    if (
+        loan is None
+        or enterprise is None
+        or not (
+            web.can("finance:read", "fin_loan", loan)
+            or web.can("finance:read", "fin_enterprise", enterprise)
+        )
+    ):
+        raise web.not_found(web.gettext("There is no such loan."))
+    return loan, enterprise
+
+
+def _loan_page(
+    web: WebContext,
+    db_session: DbSession,
+    loan: Loan,
+    enterprise: Enterprise,
+    errors: list[str],
+    status: int = 200,
+) -> Response:
+    schedule = service.schedule_of(db_session=db_session, loan_id=loan.id)
+    try:
+        card: dict[str, Any] | None = service.rating_card(
+            db_session=db_session, enterprise=enterprise
+        )
+    except IpopsError:
+        card = None
+    db_session.refresh(loan)
+    return web.render(
+        "finance_loan.html",
+        active="finance",
+        loan=service.loan_dict(loan),
+        enterprise=enterprise,
+        card=card,
+        errors=errors,
+        status=status,
+        schedule=[
+            {
+                "number": x.number,
+                "due_on": x.due_on,
+                "principal": str(money.from_fen(x.principal_fen)),
+                "interest": str(money.from_fen(x.interest_fen)),
+                "paid": str(money.from_fen(x.paid_principal_fen + x.paid_interest_fen)),
+                "settled": x.settled,
+            }
+            for x in schedule
+        ],
+        pledges=[
+            pledges.pledge_dict(db_session, p)
+            for p in pledges.pledges_of(db_session=db_session, loan_id=loan.id)
+        ],
+        alerts=pledges.alerts_for(db_session=db_session, loan_id=loan.id),
+        may_decide=web.can("finance:decide", "fin_loan", loan),
+        may_withdraw=web.can("finance:apply", "fin_enterprise", enterprise)
+        and loan.state == "submitted",
+        today=date.today().isoformat(),
+    )
+
+
+@router.get("/finance/loans/{loan_id}", response_class=HTMLResponse)
+def loan_page(web: Web, db_session: DbSession, loan_id: RowId) -> Response:
+    loan, enterprise = _loan(web, db_session, loan_id)
+    return _loan_page(web, db_session, loan, enterprise, [])
+
+
+@router.post(
+    "/finance/loans/{loan_id}", response_class=HTMLResponse, dependencies=[Depends(check_csrf_form)]
+)
+async def loan_submit(
+    web: Web, db_session: DbSession, request: Request, loan_id: RowId
+) -> Response:
+    """One form per step: an action, a repayment or a pledge registration."""
+    loan, enterprise = _loan(web, db_session, loan_id)
+    raw = await request.form()
+    form = {
+        k: str(raw.get(k) or "").strip()[:500]
+        for k in ("step", "action", "date", "note", "amount", "number", "co_pledgors")
+    }
+    actor = _actor(web, request)
+    try:
+        day = _day(form["date"], date.today())
+        if form["step"] == "action":
+            action = parse_action(form["action"])
+            own = action.value == "withdraw" and web.can(
+                "finance:apply", "fin_enterprise", enterprise
+            )
+            if not own:
+                web.require("finance:decide", "fin_loan", loan)
+            service.act(
+                db_session=db_session,
+                actor=actor,
+                loan_id=loan.id,
+                action=action,
+                on_day=day,
+                note=form["note"],
+            )
+        elif form["step"] == "repay":
+            web.require("finance:decide", "fin_loan", loan)
+            service.repay(
+                db_session=db_session,
+                actor=actor,
+                loan_id=loan.id,
+                amount=form["amount"],
+                paid_on=day,
+            )
+        elif form["step"] == "pledge":
+            web.require("finance:decide", "fin_loan", loan)
+            pledges.register_pledge(
+                db_session=db_session,
+                store=api_state(request).corpus.store,
+                actor=actor,
+                loan_id=loan.id,
+                registration_number=form["number"],
+                registered_on=day,
+                co_pledgors=[p for p in form["co_pledgors"].split(";") if p.strip()],
+            )
+        else:
+            raise ValidationError("unknown step", field="step")
+    except IpopsError as exc:
+        db_session.rollback()
+        loan, enterprise = _loan(web, db_session, loan_id)
+        return _loan_page(web, db_session, loan, enterprise, [str(exc)], status=422)
+    return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
+
+
+# --------------------------------------------------------------------------- claim files
+
+
+@router.get("/finance/claims.{fmt}")
+def claim_file(web: Web, db_session: DbSession, request: Request, fmt: str) -> Response:
+    """The claims file (XLSX or CSV) of the user's bank, or of every bank for the operator."""
+    if fmt not in ("csv", "xlsx"):
+        raise web.not_found(web.gettext("There is no such file."))
+    if not _bank_ids(web, db_session):
+        web.require("finance:claims", "finance_bank")
+    try:
+        start = _day(request.query_params.get("start"), date(date.today().year, 1, 1))
+        end = _day(request.query_params.get("end"), date.today())
+    except ValidationError as exc:
+        raise web.error(422, web.gettext("Invalid input"), str(exc)) from None
+    organisation_id = (
+        None
+        if web.can("finance:claims", "finance_bank")
+        else (web.user.organisation_id if web.user else None)
+    )
+    rows = claims.claim_rows(
+        db_session=db_session, bank_id=None, start=start, end=end, organisation_id=organisation_id
+    )
+    name = f"claims-{start}-{end}.{fmt}"
+    body = claims.claims_xlsx(rows) if fmt == "xlsx" else claims.claims_csv(rows)
+    media = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _bank_ids(web: WebContext, db_session: DbSession) -> list[int]:
+    if web.user is None:
+        return []
+    return list(
+        db_session.scalars(
+            authz.restrict(
+                select(Bank.id),
+                user=web.user,
+                action="finance:claims",
+                resource_type="finance_bank",
+                model=Bank,
+            )
+        )
+    )
