@@ -80,6 +80,7 @@ class Options:
     warmup_seconds: float
     concurrency: int
     max_requests: int
+    requests: int
     json_out: Path | None
 
 
@@ -95,6 +96,13 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument("--warmup-seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="per phase")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=20_000,
+        help="length of the request list the mix cycles through (more: fewer repeats, "
+        "so fewer answers from the server's search cache)",
+    )
     parser.add_argument("--json", dest="json_out", type=Path, help="also write results here")
     args = parser.parse_args(argv)
     if not 1 <= args.concurrency <= 256:
@@ -108,6 +116,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         warmup_seconds=min(args.warmup_seconds, 60.0),
         concurrency=args.concurrency,
         max_requests=args.max_requests,
+        requests=max(100, args.requests),
         json_out=args.json_out,
     )
 
@@ -456,6 +465,7 @@ def report(health: Results, mix: Results, options: Options, memory: float | None
         "errors": dict(mix.errors + health.errors),
         "slowest": [{"ms": round(s * 1000, 1), "path": p} for s, p in mix.slowest],
         "server_peak_memory_mb": memory,
+        "request_list": options.requests,
     }
     ratio = result["mix"]["rps"] / result["health"]["rps"] if result["health"]["rps"] else 0.0
     result["goal"] = {
@@ -469,7 +479,10 @@ def report(health: Results, mix: Results, options: Options, memory: float | None
 
 def print_report(result: dict[str, Any]) -> None:
     header = f"{'':<18}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-    print(f"\n{result['patents']:,} patents, {result['concurrency']} concurrent clients")
+    print(
+        f"\n{result['patents']:,} patents, {result['concurrency']} concurrent clients, "
+        f"the mix cycling through {result['request_list']:,} requests"
+    )
     print(header + f"{'max ms':>9}{'errors':>8}")
     rows = [("health", result["health"]), ("mix", result["mix"])]
     rows += [(f"  {k}", v) for k, v in result["by_kind"].items()]
@@ -504,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     options.workdir.mkdir(parents=True, exist_ok=True)
     home, password = prepare_workspace(options)
     sample = draw_sample(home)
-    requests = RequestMaker(sample, options.seed).make(20_000)
+    requests = RequestMaker(sample, options.seed).make(options.requests)
     health_requests = [("health", f"{API}/health")]
     port = free_port()
     load = {"concurrency": options.concurrency, "max_requests": options.max_requests}

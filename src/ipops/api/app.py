@@ -22,6 +22,9 @@ from ipops.audit.views import router as audit_router
 from ipops.config import Settings, load_settings
 from ipops.corpus.store import CorpusStore
 from ipops.corpus.views import router as corpus_router
+from ipops.finance.views import router as finance_router
+from ipops.geo.views import router as geo_router
+from ipops.pool.views import router as pool_router
 from ipops.registry.db import make_engine, upgrade
 from ipops.valuation.views import router as value_router
 from ipops.workspace import open_workspace
@@ -52,6 +55,9 @@ def api_routers() -> tuple[APIRouter, ...]:
         audit_router,
         corpus_router,
         value_router,
+        finance_router,
+        pool_router,
+        geo_router,
     )
 
 

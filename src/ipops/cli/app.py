@@ -9,7 +9,7 @@ from rich.markup import escape
 from sqlalchemy.engine import make_url
 
 from ipops import __version__
-from ipops.cli import audit, corpus, names, ops, serve, users, value
+from ipops.cli import audit, corpus, finance, geo, names, ops, pool, report, serve, users, value
 from ipops.cli.context import AppContext, console, err_console, print_json
 from ipops.cli.demo import run_demo
 from ipops.errors import IpopsError
@@ -26,6 +26,10 @@ app.add_typer(corpus.app, name="corpus")
 app.add_typer(names.app, name="names")
 app.add_typer(users.app, name="users")
 app.add_typer(value.app, name="value")
+app.add_typer(finance.app, name="finance")
+app.add_typer(geo.app, name="geo")
+app.add_typer(pool.app, name="pool")
+app.add_typer(report.app, name="report")
 app.command(name="audit")(audit.audit)
 app.command(name="serve")(serve.serve)
 app.command("backup")(ops.backup)

@@ -3,6 +3,8 @@
 from ipops.accounts.models import ApiToken, LoginAttempt, Organisation, User
 from ipops.audit.models import AuditRecord
 from ipops.corpus.models import IngestionRun
+from ipops.finance import models as finance_models
+from ipops.pool import models as pool_models
 from ipops.registry.base import Base
 from ipops.valuation.models import ValuationRun
 
@@ -15,4 +17,6 @@ __all__ = [
     "Organisation",
     "User",
     "ValuationRun",
+    "finance_models",
+    "pool_models",
 ]

@@ -28,5 +28,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", N_("Home"), "/"),
     NavItem("search", N_("Patent search"), "/search", "corpus:read", "corpus"),
     NavItem("value", N_("Patent value"), "/value", "value:read", "valuation"),
+    NavItem("pool", N_("Patent pools"), "/pool", "pool:read", "pool"),
+    NavItem("finance", N_("IP financing"), "/finance", "finance:open", "finance_desk"),
+    NavItem("reports", N_("Landscape reports"), "/reports", "report:read", "report"),
+    NavItem("geo", N_("Innovation hotspots"), "/geo", "geo:read", "geography"),
     NavItem("audit", N_("Audit log"), "/audit", "audit:read", "audit_record"),
 )

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ipops.web.routes import audit, auth, corpus, home, value
+from ipops.web.routes import audit, auth, corpus, finance, geo, home, pool, report, value
 
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     home.router,
     corpus.router,
     value.router,
+    pool.router,
+    finance.router,
+    report.router,
+    geo.router,
     audit.router,
 )
