@@ -2,10 +2,11 @@
 
 The pool's open list is public; statistics and what-if are for every signed-in role; the
 administrator (``pool_admin``, and ``platform_admin`` for ``pool:manage``) runs the pool.
-Organisation-scoped rows (a member company's statement and submissions, a licensee's
-reports) are built in the caller's own organisation, so the caller who may do it for
-itself gets its 2xx; an expert answers an assignment made to its own login. Each builder
-makes what its request needs through the pool services, on one pool per registry.
+Organisation-scoped rows (a member company's statement, submissions and submitted
+patents, a licensee's reports and its account of invoices) are built in the caller's own
+organisation, so the caller who may do it for itself gets its 2xx; an expert answers an
+assignment made to its own login. Each builder makes what its request needs through the
+pool services, on one pool per registry.
 """
 
 from __future__ import annotations
@@ -226,6 +227,37 @@ def _statement(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str,
     return f"/members/{member.id}/statement", {}
 
 
+def _member_patents(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
+    """A member in the caller's organisation with one submitted patent."""
+    member = service.add_member(
+        db_session=session,
+        actor=ACTOR,
+        pool=pool,
+        name=f"成员 {next(counter)}",
+        uscc_code=_code(next(counter)),
+        organisation_id=_organisation_of(caller, session),
+    )
+    facts = service.PatentInput(
+        number=f"CN7{next(counter):06d}", country="CN", title="空调", expires_on=date(2040, 1, 1)
+    )
+    service.submit_patent(db_session=session, actor=ACTOR, pool=pool, member=member, patent=facts)
+    return f"/members/{member.id}/patents", {}
+
+
+def _account(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
+    """A licensee in the caller's organisation with one accepted report and its invoice."""
+    licensee = _licensee(session, pool, _organisation_of(caller, session))
+    service.submit_report(
+        db_session=session,
+        actor=ACTOR,
+        pool=pool,
+        licensee_name=licensee.name,
+        period="2025-03",
+        rows=[LINE],
+    )
+    return f"/licensees/{licensee.id}/account", {}
+
+
 def _submission(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
     member = service.add_member(
         db_session=session,
@@ -350,8 +382,11 @@ ROWS: Rows = {
     ("GET", BASE + "/{pool_id}/public"): (EVERYONE, pool_path("/public")),
     ("GET", BASE + "/{pool_id}/stats"): (SIGNED_IN, pool_path("/stats")),
     ("POST", BASE + "/{pool_id}/what-if"): (SIGNED_IN, pool_path("/what-if", json=WHAT_IF)),
-    # Every signed-in role may ask; the list holds only the assignments it may review.
-    ("GET", BASE + "/{pool_id}/assignments"): (SIGNED_IN, pool_path("/assignments")),
+    # Only a role that may review asks; the list holds only the assignments it may review.
+    ("GET", BASE + "/{pool_id}/assignments"): (
+        frozenset({Role.POOL_ADMIN, Role.EXPERT}),
+        pool_path("/assignments"),
+    ),
     ("POST", BASE + "/{pool_id}/assignments"): (MANAGE, built(_assignment)),
     ("POST", BASE + "/{pool_id}/assignments/{assignment_id}/opinion"): (
         frozenset({Role.POOL_ADMIN, Role.EXPERT}),
@@ -362,6 +397,14 @@ ROWS: Rows = {
     ("GET", BASE + "/{pool_id}/experts"): (MANAGE, pool_path("/experts")),
     ("GET", BASE + "/{pool_id}/patents"): (MANAGE, pool_path("/patents?status=admitted")),
     ("GET", BASE + "/{pool_id}/licensees"): (MANAGE, pool_path("/licensees")),
+    ("GET", BASE + "/{pool_id}/licensees/{licensee_id}/account"): (
+        MANAGE | {Role.LICENSEE},
+        built(_account),
+    ),
+    ("GET", BASE + "/{pool_id}/members/{member_id}/patents"): (
+        MANAGE | {Role.POOL_MEMBER},
+        built(_member_patents),
+    ),
     ("POST", BASE + "/{pool_id}/patents"): (MANAGE | {Role.POOL_MEMBER}, built(_submission)),
     ("POST", BASE + "/{pool_id}/patents/{number}/decision"): (MANAGE, built(_decision)),
     ("POST", BASE + "/{pool_id}/patents/{number}/events"): (MANAGE, built(_event)),

@@ -418,6 +418,113 @@ def test_a_licensee_reports_for_itself_whole_or_not_at_all(api: Api, built: int)
     )
 
 
+def _link(api: Api, built: int, *, member: str = "", licensee: str = "", org: str) -> int:
+    """Give a member company or licensee of the built pool an organisation; its row id."""
+    with session_scope(api.engine) as session:
+        found = accounts.get_organisation_by_name(db_session=session, name=org)
+        organisation = found or accounts.create_organisation(
+            db_session=session, name=org, kind=OrgKind.ENTERPRISE, actor=ACTOR
+        )
+        pool = session.get(Pool, built)
+        assert pool is not None
+        party: Member | Licensee = (
+            service.get_member(db_session=session, pool=pool, name=member)
+            if member
+            else service.get_licensee(db_session=session, pool=pool, name=licensee)
+        )
+        party.organisation_id = organisation.id
+        return party.id
+
+
+def test_a_licensee_sees_its_own_invoices_and_reports_and_no_one_elses(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    acme_id = _link(api, built, licensee="Acme Cooling", org="Acme Group")
+    acme = api.headers(Role.LICENSEE, "Acme Group")
+    report = {"licensee": "Acme Cooling", "period": "2025-03", "lines": [LINE]}
+    assert api.post(f"/pools/{built}/reports", acme, report).status_code == 201
+    url = f"/api/v1/pool/pools/{built}/licensees/{acme_id}/account"
+    mine = api.client.get(url, headers=acme)
+    assert mine.status_code == 200, mine.text
+    account = mine.json()
+    assert (account["invoiced"], account["paid"], account["outstanding"]) == (
+        "300.00",
+        "0.00",
+        "300.00",
+    )
+    (entry,) = account["reports"]
+    assert entry["royalty"] == "300.00" and entry["period_from"] == "2025-03-01"
+    assert entry["invoice"]["amount"] == "300.00" and entry["invoice"]["licensee"] == "Acme Cooling"
+    assert api.client.get(url, headers=admin).json() == account
+    platform = api.headers(Role.PLATFORM_ADMIN)
+    assert api.client.get(url, headers=platform).status_code == 200
+    beta = api.post(f"/pools/{built}/licensees", admin, {"name": "Beta Air", "country": "VN"})
+    beta_url = f"/api/v1/pool/pools/{built}/licensees/{beta.json()['id']}/account"
+    refused(api, api.client.get(beta_url, headers=acme), 404, None)
+    other = api.headers(Role.LICENSEE, "Other Group")
+    refused(api, api.client.get(url, headers=other), 404, None)
+    missing = f"/api/v1/pool/pools/{built}/licensees/999999/account"
+    refused(api, api.client.get(missing, headers=acme), 404, "licensee")
+    member = api.headers(Role.POOL_MEMBER, "Acme Group")  # same organisation, wrong role
+    refused(api, api.client.get(url, headers=member), 403, None)
+    refused(api, api.client.get(missing, headers=member), 403, None)
+
+
+def test_a_member_company_sees_its_own_patents_and_their_status(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    haier_id = _link(api, built, member="海尔", org="海尔集团")
+    haier = api.headers(Role.POOL_MEMBER, "海尔集团")
+    facts = {"member": "海尔", "number": "CN777", "country": "CN", "expires_on": "2040-01-01"}
+    assert api.post(f"/pools/{built}/patents", haier, facts).status_code == 201
+    url = f"/api/v1/pool/pools/{built}/members/{haier_id}/patents"
+    mine = api.client.get(url, headers=haier)
+    assert mine.status_code == 200, mine.text
+    assert {(p["number"], p["status"]) for p in mine.json()} == {
+        ("CN777", "submitted"),
+        ("US202", "admitted"),
+    }
+    assert {p["member"] for p in mine.json()} == {"海尔"}
+    submitted = api.client.get(url + "?status=submitted", headers=haier).json()
+    assert [p["number"] for p in submitted] == ["CN777"]
+    assert api.client.get(url, headers=admin).json() == mine.json()
+    with session_scope(api.engine) as session:
+        pool = session.get(Pool, built)
+        assert pool is not None
+        gree_id = service.get_member(db_session=session, pool=pool, name="格力").id
+    gree_url = f"/api/v1/pool/pools/{built}/members/{gree_id}/patents"
+    refused(api, api.client.get(gree_url, headers=haier), 404, None)
+    missing = f"/api/v1/pool/pools/{built}/members/999999/patents"
+    refused(api, api.client.get(missing, headers=haier), 404, "member")
+    licensee = api.headers(Role.LICENSEE, "海尔集团")  # same organisation, wrong role
+    refused(api, api.client.get(url, headers=licensee), 403, None)
+    refused(api, api.client.get(missing, headers=licensee), 403, None)
+
+
+def test_no_right_is_refused_before_the_name_is_looked_up(api: Api, built: int) -> None:
+    analyst = api.headers(Role.ANALYST)
+    member = api.headers(Role.POOL_MEMBER, "海尔集团")
+    before = api.counts()
+    report = {"licensee": "Nobody", "period": "2025-03", "lines": [LINE]}
+    refused(api, api.post(f"/pools/{built}/reports", member, report), 403, None)
+    patent = {"member": "Nobody", "number": "CN1", "country": "CN", "expires_on": "2040-01-01"}
+    refused(api, api.post(f"/pools/{built}/patents", analyst, patent), 403, None)
+    statement = f"/api/v1/pool/pools/{built}/members/999999/statement"
+    refused(api, api.client.get(statement, headers=analyst), 403, None)
+    opinion = f"/api/v1/pool/pools/{built}/assignments/999999/opinion"
+    body = {"opinion": "essential", "note": "x"}
+    refused(api, api.client.post(opinion, headers=member, json=body), 403, None)
+    unchanged(api, before)
+
+
+def test_only_reviewers_list_assignments(api: Api, admin: dict[str, str], built: int) -> None:
+    url = f"/api/v1/pool/pools/{built}/assignments"
+    assert len(api.client.get(url, headers=admin).json()) == 10  # five patents, two experts each
+    assert api.client.get(url, headers=api.headers(Role.EXPERT)).json() == []
+    for role in (Role.ANALYST, Role.LICENSEE, Role.POOL_MEMBER, Role.PLATFORM_ADMIN):
+        refused(api, api.client.get(url, headers=api.headers(role)), 403, None)
+
+
 def test_payments_against_invoices_then_allocation(
     api: Api, admin: dict[str, str], built: int
 ) -> None:

@@ -256,3 +256,47 @@ def test_pages_public_list_statement_scope_and_expert_form(home: Path) -> None:
     body = {"csrf_token": csrf.group(1), "opinion": "not_essential", "note": "avoidable"}
     assert expert.post(url, data=body, follow_redirects=False).status_code == 303
     assert expert.post(url, data={**body, "csrf_token": "x"}).status_code in (400, 403)
+
+
+@pytest.mark.slow  # the module builds an `ipops demo` workspace (about 30 s)
+def test_own_lists_through_the_api_on_the_demo_pool(client: TestClient) -> None:
+    member = token(client, "member.demo", "pool_member")
+    mine = client.get("/api/v1/pool/pools/1/members/1/patents", headers=member)
+    assert mine.status_code == 200 and mine.json()
+    assert len({p["member"] for p in mine.json()}) == 1  # only its own
+    assert client.get("/api/v1/pool/pools/1/members/2/patents", headers=member).status_code == 404
+    assert client.get("/api/v1/pool/pools/1/assignments", headers=member).status_code == 403
+    licensee = token(client, "licensee.demo", "licensee")
+    own = client.get("/api/v1/pool/pools/1/licensees/1/account", headers=licensee)
+    assert own.status_code == 200 and len(own.json()["reports"]) == 12  # a year of months
+    assert (
+        client.get("/api/v1/pool/pools/1/licensees/2/account", headers=licensee).status_code == 404
+    )
+    assert client.get("/api/v1/pool/pools/1/invoices", headers=licensee).status_code == 403
+
+
+@pytest.mark.slow  # the module builds an `ipops demo` workspace (about 30 s)
+def test_pages_my_patents_and_my_invoices_stay_in_the_organisation(home: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPOPS_HOME", str(home))
+        app_ = create_app()
+    member = TestClient(app_)
+    web_login(member, "member.demo", "pool_member")
+    assert "/pool/1/members/1/patents" in member.get("/pool/1/members/1/statement").text
+    page = member.get("/pool/1/members/1/patents")
+    assert page.status_code == 200 and "已提交专利" in page.text and "入池状态" in page.text
+    assert member.get("/pool/1/members/2/patents").status_code == 404
+    assert member.get("/pool/1/licensees/1/account").status_code == 403
+    assert member.get("/pool/1/assignments").status_code == 403  # may never review
+    licensee = TestClient(app_)
+    web_login(licensee, "licensee.demo", "licensee")
+    public = licensee.get("/pool/1").text
+    link = re.search(r'href="(/pool/1/licensees/\d+/account)"', public)
+    assert link is not None and "我的发票与报告" in public
+    account = licensee.get(link.group(1))
+    assert account.status_code == 200 and "发票与许可费报告" in account.text
+    assert licensee.get("/pool/1/licensees/2/account").status_code == 404
+    assert licensee.get("/pool/1/members/1/patents").status_code == 403
+    licensee.get("/lang/en?next=/pool/1")
+    english = licensee.get(link.group(1)).text
+    assert "Invoices and royalty reports" in english and "Outstanding" in english

@@ -110,6 +110,22 @@ POLICY: tuple[Rule, ...] = (
         Scope.ORGANISATION,
         note="a licensee's own royalty reports",
     ),
+    rule("pool:invoices", "pool_licensee", (Role.POOL_ADMIN, Role.PLATFORM_ADMIN)),
+    rule(
+        "pool:invoices",
+        "pool_licensee",
+        (Role.LICENSEE,),
+        Scope.ORGANISATION,
+        note="a licensee's own invoices and royalty reports",
+    ),
+    rule("pool:patents", "pool_member", (Role.POOL_ADMIN, Role.PLATFORM_ADMIN)),
+    rule(
+        "pool:patents",
+        "pool_member",
+        (Role.POOL_MEMBER,),
+        Scope.ORGANISATION,
+        note="a member company's own submitted patents and their admission status",
+    ),
     rule(
         "finance:read",
         "finance_programme",

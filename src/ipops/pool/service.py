@@ -509,6 +509,15 @@ def patents_of(db_session: Session, pool: Pool) -> list[tuple[PoolPatent, Member
     )
 
 
+def patents_of_member(db_session: Session, member: Member) -> list[PoolPatent]:
+    """A member's submitted patents, whatever their admission status."""
+    return list(
+        db_session.scalars(
+            select(PoolPatent).where(PoolPatent.member_id == member.id).order_by(PoolPatent.number)
+        )
+    )
+
+
 def end_of_count(patent: PoolPatent) -> date | None:
     """The first day the patent no longer counts (expiry, lapse, invalidation)."""
     ends = [d for d in (patent.expires_on, patent.left_on) if d is not None]
@@ -934,6 +943,18 @@ def invoices_of(db_session: Session, pool: Pool) -> list[tuple[Invoice, Licensee
             .join(Report, Report.id == Invoice.report_id)
             .where(Invoice.pool_id == pool.id)
             .order_by(Invoice.number)
+        ).all()
+    )
+
+
+def account_of(db_session: Session, licensee: Licensee) -> list[tuple[Report, Invoice]]:
+    """A licensee's accepted royalty reports, each with its invoice, oldest period first."""
+    return list(
+        db_session.execute(
+            select(Report, Invoice)
+            .join(Invoice, Invoice.report_id == Report.id)
+            .where(Report.licensee_id == licensee.id)
+            .order_by(Report.period_start, Report.id)
         ).all()
     )
 

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from ipops.accounts import authz
 from ipops.accounts import service as accounts
+from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
-from ipops.errors import NotFound, ValidationError
+from ipops.errors import Forbidden, NotFound, ValidationError
 from ipops.pool import service
 from ipops.pool.allocation import CountBasis, allocate
 from ipops.pool.models import (
@@ -56,6 +57,14 @@ StrictId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 def _pool(db_session: Session, pool_id: int) -> Pool:
     return service.get_pool_by_id(db_session=db_session, pool_id=pool_id)
+
+
+def _require_some_right(user: User, action: str, resource_type: str) -> None:
+    """Permission first: a role with no rule for the action is refused before any lookup,
+    so naming a member, licensee or assignment that does not exist tells it nothing."""
+    rules = authz.rules_for(action, resource_type)
+    if not user.is_active or not any(user.role in r.roles for r in rules):
+        raise Forbidden(f"the {user.role} role may not do {action} on {resource_type}")
 
 
 # --------------------------------------------------------------------------- public
@@ -179,7 +188,9 @@ class AssignmentOut(BaseModel):
 def list_assignments(
     pool_id: PoolId, user: CurrentUser, db_session: SessionDep
 ) -> list[AssignmentOut]:
-    """Review assignments: all for the administrator, its own for an expert."""
+    """Review assignments: all for the administrator, its own for an expert; refused (403)
+    to a role that may never review."""
+    _require_some_right(user, "pool:review", "pool_assignment")
     pool = _pool(db_session, pool_id)
     query = (
         select(Assignment, PoolPatent, Member, Expert)
@@ -221,6 +232,7 @@ def record_opinion(
     db_session: SessionDep,
 ) -> AssignmentOut:
     """An expert's essential / not essential opinion with its reasons."""
+    _require_some_right(user, "pool:review", "pool_assignment")
     pool = _pool(db_session, pool_id)
     assignment = db_session.get(Assignment, assignment_id)
     patent = db_session.get(PoolPatent, assignment.patent_id) if assignment else None
@@ -311,6 +323,7 @@ def submit_report(
     pool_id: PoolId, body: ReportIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> ReportOut:
     """A royalty report, accepted whole (invoiced) or rejected whole naming row and reason."""
+    _require_some_right(user, "pool:report", "pool_licensee")
     pool = _pool(db_session, pool_id)
     licensee = service.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
     authz.require(user, "pool:report", "pool_licensee", licensee, hide=True)
@@ -374,6 +387,7 @@ def member_statement(
     period: Annotated[SafeStr | None, Query(max_length=10)] = None,
 ) -> dict[str, Any]:
     """A member's open ledger: per licensee and country, its patents counted and earnings."""
+    _require_some_right(user, "pool:statement", "pool_member")
     pool = _pool(db_session, pool_id)
     member = db_session.get(Member, member_id)
     if member is None or member.pool_id != pool.id:
@@ -673,6 +687,7 @@ def submit_patent(
 ) -> PatentOut:
     """A member submits a patent for admission: the administrator for any member, a member
     company for itself."""
+    _require_some_right(user, "pool:submit", "pool_member")
     pool = _pool(db_session, pool_id)
     member = service.get_member(db_session=db_session, pool=pool, name=body.member)
     authz.require(user, "pool:submit", "pool_member", member, hide=True)
@@ -751,6 +766,31 @@ def list_patents(
     return [
         _patent_out(patent, member)
         for patent, member in service.patents_of(db_session, _pool(db_session, pool_id))
+        if status is None or patent.status == status
+    ]
+
+
+@router.get("/pools/{pool_id}/members/{member_id}/patents")
+def member_patents(
+    pool_id: PoolId,
+    member_id: RowId,
+    user: CurrentUser,
+    db_session: SessionDep,
+    status: Annotated[
+        SafeStr | None, Query(max_length=16, description="submitted, under_review, ...")
+    ] = None,
+) -> list[PatentOut]:
+    """A member's submitted patents and their admission status: the administrator for any
+    member, a member company for itself (another's answers 404)."""
+    _require_some_right(user, "pool:patents", "pool_member")
+    pool = _pool(db_session, pool_id)
+    member = db_session.get(Member, member_id)
+    if member is None or member.pool_id != pool.id:
+        raise NotFound(f"no member {member_id} in {pool.name}", field="member")
+    authz.require(user, "pool:patents", "pool_member", member, hide=True)
+    return [
+        _patent_out(patent, member)
+        for patent in service.patents_of_member(db_session, member)
         if status is None or patent.status == status
     ]
 
@@ -1006,6 +1046,61 @@ def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) ->
         _invoice_out(invoice, licensee.name, (report.period_start, report.period_end))
         for invoice, licensee, report in service.invoices_of(db_session, _pool(db_session, pool_id))
     ]
+
+
+class AccountReport(BaseModel):
+    report: int
+    period_from: date
+    period_to: date
+    accepted_at: str
+    royalty: str
+    uncapped_royalty: str
+    invoice: InvoiceOut
+
+
+class AccountOut(BaseModel):
+    licensee: str
+    invoiced: str
+    paid: str
+    outstanding: str
+    reports: list[AccountReport]
+
+
+@router.get("/pools/{pool_id}/licensees/{licensee_id}/account")
+def licensee_account(
+    pool_id: PoolId, licensee_id: RowId, user: CurrentUser, db_session: SessionDep
+) -> AccountOut:
+    """A licensee's royalty reports and their invoices with what is paid and outstanding:
+    the administrator for any licensee, a licensee for itself (another's answers 404)."""
+    _require_some_right(user, "pool:invoices", "pool_licensee")
+    pool = _pool(db_session, pool_id)
+    licensee = db_session.get(Licensee, licensee_id)
+    if licensee is None or licensee.pool_id != pool.id:
+        raise NotFound(f"no licensee {licensee_id} in {pool.name}", field="licensee")
+    authz.require(user, "pool:invoices", "pool_licensee", licensee, hide=True)
+    rows = service.account_of(db_session, licensee)
+    invoiced = sum(invoice.amount_fen for _report, invoice in rows)
+    paid = sum(invoice.paid_fen for _report, invoice in rows)
+    return AccountOut(
+        licensee=licensee.name,
+        invoiced=fen_text(invoiced),
+        paid=fen_text(paid),
+        outstanding=fen_text(invoiced - paid),
+        reports=[
+            AccountReport(
+                report=report.id,
+                period_from=report.period_start,
+                period_to=report.period_end,
+                accepted_at=report.accepted_at.isoformat(),
+                royalty=fen_text(report.royalty_fen),
+                uncapped_royalty=fen_text(report.uncapped_fen),
+                invoice=_invoice_out(
+                    invoice, licensee.name, (report.period_start, report.period_end)
+                ),
+            )
+            for report, invoice in rows
+        ],
+    )
 
 
 class PaymentIn(StrictModel):

@@ -1,5 +1,6 @@
 """Patent pool pages: the public pool list and patent list (no login), the administrator's
-overview, a member's statement (the open ledger) and an expert's assignments."""
+overview, a member's statement (the open ledger) and its submitted patents, a licensee's
+invoices and reports, and an expert's assignments."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ipops.api.deps import client_address
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.pool import service
-from ipops.pool.models import Assignment, Expert, Member, Pool, PoolPatent
+from ipops.pool.models import Assignment, Expert, Licensee, Member, Pool, PoolPatent
 from ipops.pool.money import fen_text
 from ipops.web.charts import bar_chart
 from ipops.web.context import AnonymousWeb, DbSession, Web, WebContext
@@ -77,7 +78,39 @@ def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Respo
             for m in service.members_of(db_session, pool)
             if web.can("pool:statement", "pool_member", m)
         },
+        member_patents={
+            m.id
+            for m in service.members_of(db_session, pool)
+            if web.can("pool:patents", "pool_member", m)
+        },
+        own_accounts=_own_accounts(web, db_session, pool),
     )
+
+
+def _own_accounts(web: WebContext, db_session: DbSession, pool: Pool) -> list[Licensee]:
+    """The licensees of the signed-in user's own organisation it may see the account of (the
+    administrator reaches every account from the administration page)."""
+    if web.user is None or web.user.organisation_id is None:
+        return []
+    return [
+        licensee
+        for licensee in service.licensees_of(db_session, pool)
+        if licensee.organisation_id == web.user.organisation_id
+        and web.can("pool:invoices", "pool_licensee", licensee)
+    ]
+
+
+def _require_some_right(web: WebContext, action: str, resource_type: str) -> None:
+    """Permission first, as in the API: a role with no rule is refused before any lookup."""
+    user = web.user
+    if user is None or not any(
+        user.role in r.roles for r in authz.rules_for(action, resource_type)
+    ):
+        raise web.error(
+            403,
+            web.gettext("Access denied"),
+            web.gettext("Your role does not give access to this page."),
+        )
 
 
 def _actor(web: WebContext) -> Actor:
@@ -166,22 +199,103 @@ def _admin(
 def statement_page(
     web: Web, db_session: DbSession, pool_id: int, member_id: int, period: str | None = None
 ) -> Response:
+    _require_some_right(web, "pool:statement", "pool_member")
     pool = _pool(web, db_session, pool_id)
-    member = db_session.get(Member, member_id)
-    if member is None or member.pool_id != pool.id:
-        raise web.not_found(web.gettext("There is no such member."))
-    if not web.can("pool:statement", "pool_member", member):
-        raise web.not_found(web.gettext("There is no such member."))
+    member = _member(web, db_session, pool, member_id, "pool:statement")
     chosen = period if period and len(period) <= 10 else None
     try:
         ledger = service.statement(db_session=db_session, pool=pool, member=member, period=chosen)
     except ValidationError:  # a malformed period: show the whole ledger instead
         ledger = service.statement(db_session=db_session, pool=pool, member=member)
-    return web.render("pool_statement.html", active="pool", pool=pool, member=member, ledger=ledger)
+    return web.render(
+        "pool_statement.html",
+        active="pool",
+        pool=pool,
+        member=member,
+        ledger=ledger,
+        may_see_patents=web.can("pool:patents", "pool_member", member),
+    )
+
+
+def _member(
+    web: WebContext, db_session: DbSession, pool: Pool, member_id: int, action: str
+) -> Member:
+    """The member, or 404 when it is not in this pool or not in the user's scope."""
+    member = db_session.get(Member, member_id)
+    if member is None or member.pool_id != pool.id:
+        raise web.not_found(web.gettext("There is no such member."))
+    if not web.can(action, "pool_member", member):
+        raise web.not_found(web.gettext("There is no such member."))
+    return member
+
+
+@router.get("/pool/{pool_id}/members/{member_id}/patents", response_class=HTMLResponse)
+def member_patents_page(web: Web, db_session: DbSession, pool_id: int, member_id: int) -> Response:
+    """A member company's submitted patents and where each stands in admission."""
+    _require_some_right(web, "pool:patents", "pool_member")
+    pool = _pool(web, db_session, pool_id)
+    member = _member(web, db_session, pool, member_id, "pool:patents")
+    patents = service.patents_of_member(db_session, member)
+    counts: dict[str, int] = {}
+    for patent in patents:
+        counts[patent.status] = counts.get(patent.status, 0) + 1
+    return web.render(
+        "pool_member_patents.html",
+        active="pool",
+        pool=pool,
+        member=member,
+        patents=patents,
+        counts=sorted(counts.items()),
+        may_see_statement=web.can("pool:statement", "pool_member", member),
+    )
+
+
+@router.get("/pool/{pool_id}/licensees/{licensee_id}/account", response_class=HTMLResponse)
+def licensee_account_page(
+    web: Web, db_session: DbSession, pool_id: int, licensee_id: int
+) -> Response:
+    """A licensee's royalty reports and invoices, with what is paid and outstanding."""
+    _require_some_right(web, "pool:invoices", "pool_licensee")
+    pool = _pool(web, db_session, pool_id)
+    licensee = db_session.get(Licensee, licensee_id)
+    if (
+        licensee is None
+        or licensee.pool_id != pool.id
+        or not web.can("pool:invoices", "pool_licensee", licensee)
+    ):
+        raise web.not_found(web.gettext("There is no such licensee."))
+    account = service.account_of(db_session, licensee)
+    rows = [
+        {
+            "period": f"{report.period_start} – {report.period_end}",
+            "accepted": report.accepted_at.date(),
+            "royalty": fen_text(report.royalty_fen),
+            "capped": report.royalty_fen != report.uncapped_fen,
+            "invoice": invoice.number,
+            "due_on": invoice.due_on,
+            "amount": fen_text(invoice.amount_fen),
+            "paid": fen_text(invoice.paid_fen),
+            "outstanding": fen_text(invoice.amount_fen - invoice.paid_fen),
+        }
+        for report, invoice in account
+    ]
+    invoiced = sum(invoice.amount_fen for _report, invoice in account)
+    paid = sum(invoice.paid_fen for _report, invoice in account)
+    return web.render(
+        "pool_licensee_account.html",
+        active="pool",
+        pool=pool,
+        licensee=licensee,
+        rows=rows,
+        invoiced=fen_text(invoiced),
+        paid=fen_text(paid),
+        outstanding=fen_text(invoiced - paid),
+    )
 
 
 @router.get("/pool/{pool_id}/assignments", response_class=HTMLResponse)
 def assignments_page(web: Web, db_session: DbSession, pool_id: int) -> Response:
+    _require_some_right(web, "pool:review", "pool_assignment")
     return _assignments(web, db_session, _pool(web, db_session, pool_id))
 
 
@@ -235,6 +349,7 @@ async def opinion_submit(
     web: Web, db_session: DbSession, pool_id: int, assignment_id: int, request: Request
 ) -> Response:
     """An expert records essential / not essential with the reasons."""
+    _require_some_right(web, "pool:review", "pool_assignment")
     pool = _pool(web, db_session, pool_id)
     assignment = db_session.get(Assignment, assignment_id)
     patent = db_session.get(PoolPatent, assignment.patent_id) if assignment else None
