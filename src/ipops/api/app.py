@@ -26,6 +26,7 @@ from ipops.finance.views import router as finance_router
 from ipops.geo.views import router as geo_router
 from ipops.pool.views import router as pool_router
 from ipops.registry.db import make_engine, upgrade
+from ipops.report.views import router as report_router
 from ipops.valuation.views import router as value_router
 from ipops.workspace import open_workspace
 
@@ -58,6 +59,7 @@ def api_routers() -> tuple[APIRouter, ...]:
         finance_router,
         pool_router,
         geo_router,
+        report_router,
     )
 
 

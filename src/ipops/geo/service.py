@@ -96,18 +96,22 @@ def collaboration_by_year(
     top_hotspots: int = DEFAULT_TOP_HOTSPOTS,
     eps_km: float = DEFAULT_EPS_KM,
     min_weight: float | None = None,
+    clusters: ClusterResult | None = None,
 ) -> list[CollaborationYear]:
     """Team, international co-invention and hotspot shares per filing year.
 
     The hotspots are the ``top_hotspots`` highest-ranked patent clusters of the same
-    scope and years.
+    scope and years; ``clusters``, when given, is that clustering already made (from
+    ``patent_cluster_result`` with the same scope and years), so it is not made again.
     """
     check_years(years)
     engine = DuckDBEngine(con)
     source = patent_source(scope=scope, years=years)
-    found = analysis.find_clusters(
-        engine, [source], eps_km=eps_km, min_weight=min_weight, years=years, profile=False
-    )
+    found = clusters
+    if found is None:
+        found = analysis.find_clusters(
+            engine, [source], eps_km=eps_km, min_weight=min_weight, years=years, profile=False
+        )
     return analysis.collaboration(engine, source, hot=found.hot_places(top_hotspots))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,9 @@ import duckdb
 
 from ipops.corpus.queries import fetch_dicts
 from ipops.corpus.store import CorpusStore
+from ipops.geo import service as geo
 from ipops.report.query import ReportQuery
+from ipops.report.scope import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,16 @@ class ReportContext:
     families: int
     valuation_root: Path | None  # where value scores are cached; None: no value section
     top: int = 10
+    # Results computed once per report and shared by sections (the clustering: hotspots
+    # and collaboration both need it, and it is among the slowest steps).
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def clusters(self) -> geo.ClusterResult:
+        """The hotspot clustering of the report's families (``ipops.geo`` defaults), once."""
+        if "clusters" not in self._cache:
+            self._cache["clusters"] = geo.patent_cluster_result(self.con, scope=FAMILIES)
+        result: geo.ClusterResult = self._cache["clusters"]
+        return result
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         return fetch_dicts(self.con, sql, params)

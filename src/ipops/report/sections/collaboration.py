@@ -36,7 +36,10 @@ GROUP BY ALL ORDER BY families DESC, a, b"""
 
 def build(ctx: ReportContext) -> Section:
     say = ctx.say
-    years = [_year_row(y) for y in geo.collaboration_by_year(ctx.con, scope=FAMILIES)]
+    years = [
+        _year_row(y)
+        for y in geo.collaboration_by_year(ctx.con, scope=FAMILIES, clusters=ctx.clusters())
+    ]
     parties = top_applicants(ctx, NETWORK_PARTIES)
     pairs = ctx.rows(PAIRS_SQL, [[p["entity"] for p in parties]]) if parties else []
     names = {p["entity"]: p["name"] for p in parties}

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from ipops.geo import service as geo
 from ipops.report.countrynames import country_name
 from ipops.report.model import Chart, Column, DataTable
-from ipops.report.scope import FAMILIES
 from ipops.report.sections.base import ReportContext
 from ipops.report.words import listing, num, share
 
@@ -31,7 +30,7 @@ class Hotspots:
 
 def find(ctx: ReportContext) -> Hotspots:
     say = ctx.say
-    clusters = geo.patent_clusters(ctx.con, scope=FAMILIES)
+    clusters = ctx.clusters().clusters
     top = clusters[:TOP_CLUSTERS]
     table = DataTable(
         "hotspots",

@@ -7,7 +7,6 @@ and PDF files and the annex land in ``<workspace>/reports`` and are listed on th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path as FsPath
 
 from fastapi import APIRouter, Depends, Request
@@ -16,14 +15,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from ipops.api.deps import api_state
 from ipops.audit import service as audit
 from ipops.audit.service import origin_of
-from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound, ValidationError
 from ipops.report import library, render
-from ipops.report.jobs import ReportJobs
-from ipops.report.model import Report
+from ipops.report.jobs import JOBS, report_work
 from ipops.report.pools import pool_memberships
 from ipops.report.query import parse_language, parse_query
-from ipops.report.service import ReportRequest, build_report, write_report
+from ipops.report.service import ReportRequest
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.security import check_csrf_form
@@ -35,13 +32,7 @@ FIELDS = ("ipc", "words", "party", "years", "title")
 MAX_FIELD = 200
 REFRESH_SECONDS = 2
 REPORT_LANGUAGES = (("zh", "中文"), ("en", "English"))  # endonyms, never translated
-JOBS = ReportJobs()
-FILE_HEADERS = {
-    # Our own generated HTML: inline styles, data: images, never a script.
-    "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    "X-Content-Type-Options": "nosniff",
-}
+FILE_HEADERS = library.FILE_HEADERS
 PROBLEMS = {
     "--ipc": N_("IPC/CPC prefix: enter symbols or their start, e.g. F24F, F25B 13."),
     "--years": N_("Filing years: a range A-B, the first year not after the last."),
@@ -97,15 +88,16 @@ async def start_report(web: Web, db_session: DbSession, request: Request) -> Res
         return _form_page(web, request, form=form, errors=[_problem(web, exc)], status=422)
     assert web.user is not None  # web.require passed
     store = api_state(request).corpus.store
-    work = _work(
+    formats = ("html", "pdf") if with_pdf else ("html",)
+    work = report_work(
         store,
         report_request,
         folder=reports_folder(request),
         valuation=api_state(request).workspace.root / "valuation",
         pools=pool_memberships(db_session),
-        with_pdf=with_pdf,
+        formats=formats,
     )
-    job_id = JOBS.start(web.user.id, work)
+    job_id = JOBS.start(web.user.id, work, formats=formats)
     audit.record(
         db_session=db_session,
         actor=web.user.username,
@@ -183,33 +175,6 @@ def _form_page(
         demo_stem=library.DEMO_NAME,
         languages=REPORT_LANGUAGES,
     )
-
-
-def _work(
-    store: CorpusStore,
-    report_request: ReportRequest,
-    *,
-    folder: FsPath,
-    valuation: FsPath,
-    pools: dict[str, tuple[str, ...]],
-    with_pdf: bool,
-) -> Callable[[Callable[[str, int, int], None]], tuple[Report, list[str]]]:
-    def work(progress: Callable[[str, int, int], None]) -> tuple[Report, list[str]]:
-        folder.mkdir(parents=True, exist_ok=True)
-        report = build_report(
-            store, report_request, valuation_root=valuation, pools=pools, progress=progress
-        )
-        progress("writing", 1, 1)
-        stem = library.new_stem()
-        files = write_report(report, folder / f"{stem}.html")
-        written = [files.report.name]
-        if with_pdf:
-            written.append(write_report(report, folder / f"{stem}.pdf").report.name)
-        written.append(files.annex_xlsx.name)
-        written += [f"{files.annex_csv.name}/{p.name}" for p in sorted(files.annex_csv.iterdir())]
-        return report, written
-
-    return work
 
 
 def _annex_links(files: tuple[str, ...]) -> list[tuple[str, str]]:
