@@ -5,18 +5,25 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
+from ipops.accounts import service as accounts
+from ipops.accounts.roles import OrgKind
 from ipops.audit.service import Actor
+from ipops.config import Settings
 from ipops.corpus.ingest import LoadJob, LoadTarget, load
 from ipops.corpus.prepare import Prepared
 from ipops.corpus.schema import to_table
 from ipops.corpus.store import CorpusStore
+from ipops.finance import service
 from ipops.names.harmonize import harmonize_name
-from ipops.registry.db import make_engine, upgrade
+from ipops.registry.db import make_engine, session_scope, upgrade
+from ipops.web.demo_users import DEMO_ORGANISATIONS, ensure_demo_users
+from ipops.workspace import create_workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
 from loadhelpers import make_target
@@ -142,3 +149,85 @@ def build_world(root: Path, url: str | None = None) -> FinanceWorld:
 def registry(url: str) -> Engine:
     upgrade(url)
     return make_engine(url)
+
+
+def build_web_world(root: Path) -> tuple[Settings, dict[str, int], dict[str, str]]:
+    """A workspace for the finance pages: the constructed corpus, demo users (returned with
+    their passwords) in a demo bank and enterprise, Acme (the enterprise user's) and another
+    firm rated, a product of the user's bank and one of another bank, and the other firm's
+    application to the other bank."""
+    settings = Settings(home=root)
+    workspace = create_workspace(settings)
+    world = build_world(root, workspace.database_url)
+    with session_scope(world.engine) as s:
+        passwords = dict(ensure_demo_users(s))
+        org = {
+            kind: accounts.ensure_organisation(
+                db_session=s, name=DEMO_ORGANISATIONS[kind], kind=kind, actor=ACTOR
+            ).id
+            for kind in (OrgKind.BANK, OrgKind.ENTERPRISE)
+        }
+        acme = service.register_enterprise(
+            db_session=s,
+            actor=ACTOR,
+            name=ACME,
+            credit_code=VALID_CODES[0],
+            region="320106",
+            industry="制造业",
+            size="small",
+            organisation_id=org[OrgKind.ENTERPRISE],
+        )
+        other = service.register_enterprise(
+            db_session=s,
+            actor=ACTOR,
+            name="上海别家电器有限公司",
+            credit_code=VALID_CODES[1],
+            region="310104",
+            industry="制造业",
+            size="micro",
+        )
+        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
+        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=other)
+        service.rate_enterprises(
+            db_session=s,
+            store=world.store,
+            valuation_root=world.valuation,
+            actor=ACTOR,
+            as_of=AS_OF,
+        )
+        mine = service.add_bank(
+            db_session=s, actor=ACTOR, name="示范银行", organisation_id=org[OrgKind.BANK]
+        )
+        theirs = service.add_bank(db_session=s, actor=ACTOR, name="别的银行", organisation_id=None)
+        ids = {"acme": acme.id, "other": other.id}
+        for bank, key in ((mine, "mine"), (theirs, "theirs")):
+            ids[key] = service.add_product(
+                db_session=s,
+                actor=ACTOR,
+                bank=bank,
+                spec=service.ProductInput(
+                    name=f"贷{key}",
+                    min_amount=Decimal(100000),
+                    max_amount=Decimal(5000000),
+                    min_term_months=6,
+                    max_term_months=36,
+                    rate_multiple=Decimal("1.1"),
+                    min_grade="C",
+                ),
+            ).id
+        app = service.prepare_application(
+            db_session=s,
+            store=world.store,
+            enterprise=other,
+            amount="100000",
+            term_months=12,
+            offered=[service.Collateral("CN2001", value=Decimal("900000"))],
+        )
+        ids["their_loan"] = service.submit(
+            db_session=s,
+            actor=ACTOR,
+            application=app,
+            product_id=ids["theirs"],
+            applied_on=date(2024, 3, 1),
+        ).id
+    return settings, ids, passwords

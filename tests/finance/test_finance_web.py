@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from financebuilders import ACME, ACTOR, AS_OF, VALID_CODES, build_world
+from financebuilders import ACME, build_web_world
 
-from ipops.accounts import service as accounts
-from ipops.accounts.roles import OrgKind
 from ipops.api.app import create_app
-from ipops.config import Settings
-from ipops.finance import service
-from ipops.registry.db import session_scope
-from ipops.web.demo_users import DEMO_ORGANISATIONS, ensure_demo_users
-from ipops.workspace import create_workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from webhelpers import PASSWORDS, csrf_of, login
@@ -26,81 +17,8 @@ from webhelpers import PASSWORDS, csrf_of, login
 
 @pytest.fixture(scope="module")
 def app_and_ids(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict[str, int]]:
-    root = tmp_path_factory.mktemp("finweb") / "ws"
-    settings = Settings(home=root)
-    workspace = create_workspace(settings)
-    world = build_world(root, workspace.database_url)
-    with session_scope(world.engine) as s:
-        PASSWORDS.update(ensure_demo_users(s))
-        org = {
-            kind: accounts.ensure_organisation(
-                db_session=s, name=DEMO_ORGANISATIONS[kind], kind=kind, actor=ACTOR
-            ).id
-            for kind in (OrgKind.BANK, OrgKind.ENTERPRISE)
-        }
-        acme = service.register_enterprise(
-            db_session=s,
-            actor=ACTOR,
-            name=ACME,
-            credit_code=VALID_CODES[0],
-            region="320106",
-            industry="制造业",
-            size="small",
-            organisation_id=org[OrgKind.ENTERPRISE],
-        )
-        other = service.register_enterprise(
-            db_session=s,
-            actor=ACTOR,
-            name="上海别家电器有限公司",
-            credit_code=VALID_CODES[1],
-            region="310104",
-            industry="制造业",
-            size="micro",
-        )
-        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
-        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=other)
-        service.rate_enterprises(
-            db_session=s,
-            store=world.store,
-            valuation_root=world.valuation,
-            actor=ACTOR,
-            as_of=AS_OF,
-        )
-        mine = service.add_bank(
-            db_session=s, actor=ACTOR, name="示范银行", organisation_id=org[OrgKind.BANK]
-        )
-        theirs = service.add_bank(db_session=s, actor=ACTOR, name="别的银行", organisation_id=None)
-        ids = {"acme": acme.id, "other": other.id}
-        for bank, key in ((mine, "mine"), (theirs, "theirs")):
-            ids[key] = service.add_product(
-                db_session=s,
-                actor=ACTOR,
-                bank=bank,
-                spec=service.ProductInput(
-                    name=f"贷{key}",
-                    min_amount=Decimal(100000),
-                    max_amount=Decimal(5000000),
-                    min_term_months=6,
-                    max_term_months=36,
-                    rate_multiple=Decimal("1.1"),
-                    min_grade="C",
-                ),
-            ).id
-        app = service.prepare_application(
-            db_session=s,
-            store=world.store,
-            enterprise=other,
-            amount="100000",
-            term_months=12,
-            offered=[service.Collateral("CN2001", value=Decimal("900000"))],
-        )
-        ids["their_loan"] = service.submit(
-            db_session=s,
-            actor=ACTOR,
-            application=app,
-            product_id=ids["theirs"],
-            applied_on=date(2024, 3, 1),
-        ).id
+    settings, ids, passwords = build_web_world(tmp_path_factory.mktemp("finweb") / "ws")
+    PASSWORDS.update(passwords)
     return create_app(settings), ids
 
 
