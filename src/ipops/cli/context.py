@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,6 +29,7 @@ from ipops.registry.db import make_engine, upgrade
 from ipops.workspace import Workspace, open_workspace
 
 console = Console()
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 err_console = Console(stderr=True)
 
 

@@ -8,15 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ipops.cli.context import app_context, console, print_json, progress_bar
+from ipops.cli.context import JsonOption, app_context, console, print_json, progress_bar
 from ipops.corpus import loaders, runs
 from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
 from ipops.registry.db import session_scope
 
 app = typer.Typer(help="Patent corpus: ingest, generate, inspect.", no_args_is_help=True)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 @app.command()

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from ipops.audit.service import Actor
-from ipops.cli.context import AppContext, app_context, console, print_json
+from ipops.cli.context import AppContext, JsonOption, app_context, console, print_json
 from ipops.errors import NoWorkspace, ValidationError
 from ipops.finance import claims, money, pledges, policy, service, stats
 from ipops.finance.compensation import CompensationCase, assess
@@ -33,7 +33,6 @@ app.add_typer(enterprise_app, name="enterprise")
 app.add_typer(bank_app, name="bank")
 app.add_typer(loan_app, name="loan")
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
 PolicyOption = Annotated[
     str, typer.Option("--policy", help="Policy file name (built-in: ningchuangdai).")

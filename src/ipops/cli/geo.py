@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ipops.cli.context import app_context, console, print_json
+from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.geo import charts
 from ipops.geo.analysis import DEFAULT_TOP_HOTSPOTS, ClusterResult, CollaborationYear
 from ipops.geo.clusters import DEFAULT_EPS_KM
@@ -30,7 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 SourceOption = Annotated[
     str, typer.Option("--source", help="patents, publications or both (union of clusters).")
 ]

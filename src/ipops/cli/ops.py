@@ -17,11 +17,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ipops.cli.context import console, err_console, print_json
+from ipops.cli.context import JsonOption, console, err_console, print_json
 from ipops.ops.backup import ProgressCallback, backup_workspace, restore_workspace
 from ipops.workspace import create_workspace, open_workspace
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from ipops.audit.service import Actor
-from ipops.cli.context import app_context, console, print_json
+from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.errors import ValidationError
 from ipops.pool import service
 from ipops.pool.allocation import CountBasis, allocate
@@ -34,7 +34,6 @@ app.add_typer(expert_app, name="expert")
 app.add_typer(licensee_app, name="licensee")
 app.add_typer(case_app, name="case")
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 PoolArg = Annotated[str, typer.Argument(help="Pool name.")]
 
 

@@ -17,14 +17,13 @@ from ipops.accounts import service
 from ipops.accounts.models import User
 from ipops.accounts.roles import HOME_ORG_KIND, OrgKind, Role
 from ipops.audit.service import Actor
-from ipops.cli.context import app_context, console, print_json
+from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.errors import ValidationError
 from ipops.paging import MAX_PAGE_SIZE, Page, SortKey
 from ipops.registry.db import session_scope
 
 app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 PasswordStdin = Annotated[
     bool,
     typer.Option("--password-stdin", help="Read the password from the first line of stdin."),

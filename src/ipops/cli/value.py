@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ipops.cli.context import (
     AppContext,
+    JsonOption,
     app_context,
     console,
     err_console,
@@ -31,7 +32,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 SchemeOption = Annotated[
     str,
     typer.Option("--scheme", help="Scheme name (default, finance, licensing) or a TOML file."),
