@@ -26,6 +26,14 @@ TABLE_NAMES: tuple[str, ...] = (
     "classifications",
     "citations",
     "events",
+    "related_documents",
+    "priority_claims",
+    "pct_data",
+    "terms",
+    "examiners",
+    "agents",
+    "families",
+    "citing_documents",
 )
 
 PATENTS = pa.schema(
@@ -145,6 +153,124 @@ EVENTS = pa.schema(
     ]
 )
 
+
+# Continuity data (USPTO <us-related-documents>; PatentsView g_us_related_documents):
+# one row per relation; `child_*` names the application the relation attaches to, so a
+# chain A <- B <- patent can be followed. Dates are the related application's filing date.
+RELATED_DOCUMENTS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("sequence", pa.int32()),
+        # continuation | continuation_in_part | division | reissue | provisional |
+        # substitution | continuing_reissue | reexamination | correction |
+        # related_publication | utility_model_basis | other
+        ("relation", pa.string()),
+        ("related_office", pa.string()),
+        ("related_number", pa.string()),  # application number as printed, e.g. "08/236,034"
+        ("related_date", pa.date32()),  # the related application's filing date
+        ("parent_status", pa.string()),  # granted | pending | abandoned | null (not stated)
+        ("parent_patent_office", pa.string()),
+        ("parent_patent_number", pa.string()),
+        ("parent_grant_date", pa.date32()),
+        ("child_office", pa.string()),
+        ("child_number", pa.string()),
+        ("child_date", pa.date32()),
+        ("generated", pa.bool_()),
+    ]
+)
+
+# Paris-Convention and other priority claims, in the order the document lists them.
+PRIORITY_CLAIMS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("sequence", pa.int32()),
+        ("country", pa.string()),  # office code: ISO 3166 alpha-2, EP, WO ...
+        ("number", pa.string()),
+        ("date", pa.date32()),
+        ("kind", pa.string()),  # national | regional | international
+        ("generated", pa.bool_()),
+    ]
+)
+
+# PCT filing data (<pct-or-regional-filing-data>, <pct-or-regional-publishing-data>).
+PCT_DATA = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("pct_number", pa.string()),  # e.g. PCT/US2008/012345
+        ("pct_filing_date", pa.date32()),
+        ("date_371", pa.date32()),  # 35 USC 371(c) date
+        ("pct_publication_number", pa.string()),  # e.g. WO2009012345
+        ("pct_publication_date", pa.date32()),
+        ("generated", pa.bool_()),
+    ]
+)
+
+# Term of grant (<us-term-of-grant>): 35 USC 154(b) adjustment, terminal disclaimers,
+# design length of grant.
+TERMS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("adjustment_days", pa.int32()),  # us-term-extension; null when not printed
+        ("disclaimer", pa.bool_()),  # a terminal disclaimer is recorded
+        ("disclaimer_text", pa.string()),
+        ("length_of_grant_years", pa.int32()),  # designs: 14 or 15
+        ("generated", pa.bool_()),
+    ]
+)
+
+EXAMINERS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("role", pa.string()),  # primary | assistant
+        ("name", pa.string()),
+        ("first_name", pa.string()),
+        ("last_name", pa.string()),
+        ("art_unit", pa.string()),
+        ("generated", pa.bool_()),
+    ]
+)
+
+AGENTS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("sequence", pa.int32()),
+        ("role", pa.string()),  # attorney | agent | common_representative
+        ("name", pa.string()),  # organisation name, or "first last"
+        ("first_name", pa.string()),
+        ("last_name", pa.string()),
+        ("country", pa.string()),
+        ("generated", pa.bool_()),
+    ]
+)
+
+# Patent families loaded from DOCDB/INPADOC-style family tables: one row per member.
+FAMILIES = pa.schema(
+    [
+        ("family_id", pa.string()),
+        ("family_type", pa.string()),  # docdb | inpadoc | other
+        ("patent_id", pa.string()),  # member publication, comparable with patents.patent_id
+        ("office", pa.string()),
+        ("number", pa.string()),
+        ("kind", pa.string()),
+        ("filing_date", pa.date32()),
+        ("publication_date", pa.date32()),
+        ("source", pa.string()),
+    ]
+)
+
+# The citing universe: documents whose references are loaded (from the corpus itself or
+# from a citation table such as PatentsView g_us_patent_citation), with their dates.
+# Forward citations are known only over this universe.
+CITING_DOCUMENTS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("office", pa.string()),
+        ("publication_date", pa.date32()),
+        ("source", pa.string()),
+        ("generated", pa.bool_()),
+    ]
+)
+
 SCHEMAS: dict[str, pa.Schema] = {
     "patents": PATENTS,
     "applications": APPLICATIONS,
@@ -153,6 +279,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     "classifications": CLASSIFICATIONS,
     "citations": CITATIONS,
     "events": EVENTS,
+    "related_documents": RELATED_DOCUMENTS,
+    "priority_claims": PRIORITY_CLAIMS,
+    "pct_data": PCT_DATA,
+    "terms": TERMS,
+    "examiners": EXAMINERS,
+    "agents": AGENTS,
+    "families": FAMILIES,
+    "citing_documents": CITING_DOCUMENTS,
 }
 
 # Columns that identify a row uniquely within its table (for de-duplication checks).
@@ -164,6 +298,14 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "classifications": ("patent_id", "scheme", "sequence"),
     "citations": ("patent_id", "sequence"),
     "events": ("patent_id", "event_date", "event_type", "detail"),
+    "related_documents": ("patent_id", "sequence"),
+    "priority_claims": ("patent_id", "sequence"),
+    "pct_data": ("patent_id",),
+    "terms": ("patent_id",),
+    "examiners": ("patent_id", "role"),
+    "agents": ("patent_id", "sequence"),
+    "families": ("family_id", "patent_id"),
+    "citing_documents": ("patent_id",),
 }
 
 Row = dict[str, Any]

@@ -44,7 +44,20 @@ PART_NAME = "part-00000.parquet"
 ROW_GROUP_ROWS = 128_000
 
 # Child tables follow the patent that wins; applications and events have their own rule.
-_PATENT_CHILDREN = ("parties", "inventors", "classifications", "citations")
+_PATENT_CHILDREN = (
+    "parties",
+    "inventors",
+    "classifications",
+    "citations",
+    "related_documents",
+    "priority_claims",
+    "pct_data",
+    "terms",
+    "examiners",
+    "agents",
+)
+# Tables not owned by one corpus patent: the latest batch wins per row key.
+_KEYED_TABLES = {"families": ("family_id", "patent_id"), "citing_documents": ("patent_id",)}
 _READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
@@ -315,6 +328,13 @@ def _latest_batch_views(loaded: set[str]) -> list[str]:
         )
     if "events" in loaded:
         statements.append("CREATE VIEW events AS SELECT DISTINCT * EXCLUDE (_seq) FROM _events_all")
+    for table, keys in _KEYED_TABLES.items():
+        if table in loaded:
+            statements.append(
+                f"CREATE VIEW {table} AS SELECT * EXCLUDE (_seq) FROM _{table}_all "
+                f"QUALIFY row_number() OVER (PARTITION BY {', '.join(keys)} "
+                "ORDER BY _seq DESC) = 1"
+            )
     return statements
 
 
