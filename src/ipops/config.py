@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     session_https_only: bool = Field(
         default=False, description="mark the web session cookie Secure (behind HTTPS)"
     )
+    token_lifetime_days: int = Field(
+        default=90, ge=1, le=3650, description="days an API token stays valid after issue"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "comma-separated addresses of reverse proxies whose X-Forwarded-For is believed;"
+            " empty (the default): the header is ignored and the peer address is the client"
+        ),
+    )
 
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()

@@ -45,7 +45,7 @@ class NoWorkspace(IpopsError):
 
 
 class NotAuthenticated(IpopsError):
-    """No valid credentials: unknown user, wrong password, invalid or revoked token."""
+    """No valid credentials: unknown user, wrong password, invalid, expired or revoked token."""
 
     exit_code = 6
 

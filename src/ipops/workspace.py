@@ -34,6 +34,12 @@ class Workspace:
     def marker(self) -> Path:
         return self.root / MARKER
 
+    @property
+    def revocation_stamp(self) -> Path:
+        """Replaced whenever a token or user changes, so that every process of the
+        workspace forgets the token answers it remembers (``accounts.service``)."""
+        return self.root / "accounts.stamp"
+
 
 def create_workspace(settings: Settings | None = None) -> Workspace:
     """Create (or re-open) the workspace folder and its sub-folders; idempotent."""

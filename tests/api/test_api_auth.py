@@ -60,7 +60,7 @@ def test_bearer_token_lifecycle(api: LiveApi, analyst: User) -> None:
     assert api.client.delete(f"/api/v1/auth/tokens/{token_id}", headers=auth).status_code == 204
     refused = api.client.get("/api/v1/users/me", headers=auth)
     assert refused.status_code == 401
-    assert error_of(refused)["message"] == "invalid or revoked token"
+    assert error_of(refused)["message"] == "invalid, expired or revoked token"
 
 
 def test_garbage_credentials_are_401_not_500(api: LiveApi) -> None:

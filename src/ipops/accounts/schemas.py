@@ -67,6 +67,7 @@ class TokenIssued(StrictModel):
     token: Annotated[str, Field(description="the secret; shown this once, never again")]
     id: int
     name: str
+    expires_at: UtcDatetime | None = None
 
 
 class TokenPublic(PublicModel):
@@ -75,6 +76,7 @@ class TokenPublic(PublicModel):
     created_at: UtcDatetime
     last_used_at: UtcDatetime | None
     revoked_at: UtcDatetime | None
+    expires_at: UtcDatetime | None
 
 
 class TokensPage(Paged[TokenPublic]):

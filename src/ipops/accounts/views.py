@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -21,7 +22,14 @@ from ipops.accounts.schemas import (
     UserPublic,
     UsersPage,
 )
-from ipops.api.deps import ActorDep, CurrentUser, SessionDep, client_address
+from ipops.api.deps import (
+    ActorDep,
+    CurrentUser,
+    SessionDep,
+    api_state,
+    client_address,
+    credential_of,
+)
 from ipops.api.pagination import page_params, paged
 from ipops.audit.service import Actor
 from ipops.paging import Page
@@ -38,17 +46,19 @@ OrgPage = Annotated[Page, Depends(page_params(service.ORG_SORTABLE, "name"))]
 @auth_router.post("/token", status_code=201)
 def create_token(body: TokenRequest, request: Request, db_session: SessionDep) -> TokenIssued:
     """Exchange a username and password for an API token (5 failures in 15 minutes from one
-    address lock that username there for a while)."""
+    address lock that username there for a while). The token expires after
+    ``IPOPS_TOKEN_LIFETIME_DAYS`` (90 by default)."""
     address = client_address(request)
     user = service.authenticate(
         db_session=db_session, username=body.username, password=body.password, source=address
     )
     actor = Actor.of(user.username, channel="api", address=address)
+    lifetime = timedelta(days=api_state(request).settings.token_lifetime_days)
     token, secret = service.issue_token(
-        db_session=db_session, user=user, name=body.name, actor=actor
+        db_session=db_session, user=user, name=body.name, actor=actor, lifetime=lifetime
     )
     authz.require(user, "tokens:manage", "api_token", token)
-    return TokenIssued(token=secret, id=token.id, name=token.name)
+    return TokenIssued(token=secret, id=token.id, name=token.name, expires_at=token.expires_at)
 
 
 @auth_router.get("/tokens")
@@ -119,8 +129,14 @@ def read_me(user: CurrentUser) -> UserPublic:
 
 @users_router.put("/me/password", status_code=204)
 def change_my_password(
-    body: PasswordChange, user: CurrentUser, actor: ActorDep, db_session: SessionDep
+    body: PasswordChange,
+    request: Request,
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
 ) -> Response:
+    """Change one's password; every other session and token of the caller ends (the token
+    or web session this request was made with stays valid)."""
     authz.require(user, "users:change_password", "user", user)
     service.change_own_password(
         db_session=db_session,
@@ -128,8 +144,37 @@ def change_my_password(
         current_password=body.current_password,
         new_password=body.new_password,
         actor=actor,
+        keep=credential_of(request),
     )
     return Response(status_code=204)
+
+
+@users_router.post("/{user_id}/deactivate")
+def deactivate_user(
+    user_id: Annotated[PositiveId, Path()],
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
+) -> UserPublic:
+    """Refuse a user from now on: sign-in fails, every session and token ends at once."""
+    authz.require(user, "users:manage", "user")
+    target = service.get_user(db_session=db_session, user_id=user_id)
+    service.deactivate_user(db_session=db_session, user=target, actor=actor)
+    return UserPublic.model_validate(target)
+
+
+@users_router.post("/{user_id}/reactivate")
+def reactivate_user(
+    user_id: Annotated[PositiveId, Path()],
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
+) -> UserPublic:
+    """Let a deactivated user sign in again (old sessions and tokens stay ended)."""
+    authz.require(user, "users:manage", "user")
+    target = service.get_user(db_session=db_session, user_id=user_id)
+    service.reactivate_user(db_session=db_session, user=target, actor=actor)
+    return UserPublic.model_validate(target)
 
 
 @organisations_router.get("")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from ipops import __version__
+from ipops.accounts import service as accounts_service
 from ipops.accounts.views import auth_router, organisations_router, users_router
 from ipops.api.corpus_access import CorpusConnections
 from ipops.api.deps import ApiState, request_sessions
@@ -108,6 +109,7 @@ def _open_state(settings: Settings) -> ApiState:
     workspace = open_workspace(settings)
     upgrade(workspace.database_url)
     engine = make_engine(workspace.database_url)
+    accounts_service.watch_revocations(workspace.revocation_stamp)
     return ApiState(
         settings=settings,
         workspace=workspace,

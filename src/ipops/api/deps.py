@@ -96,21 +96,42 @@ SessionDep = Annotated[Session, Depends(get_db_session, scope="function")]
 
 
 def client_address(request: Request) -> str:
+    """The peer address. ``X-Forwarded-For`` counts only when the server was started with
+    the sender among ``IPOPS_TRUSTED_PROXIES`` (``ipops serve`` passes them to uvicorn;
+    empty by default, so the header is ignored and cannot dodge the login limit)."""
     return request.client.host if request.client else "unknown"
 
 
+WEB_SESSION_KEY = "sid"
+
+
+def web_session_secret(request: Request) -> str | None:
+    """The secret of the request's web session (from the signed cookie), if any."""
+    secret = request.session.get(WEB_SESSION_KEY) if "session" in request.scope else None
+    return secret if isinstance(secret, str) and secret else None
+
+
 def current_user_from_request(request: Request, db_session: Session) -> User:
-    """The user of a bearer token, else of the web session (``request.session["user_id"]``
-    when a SessionMiddleware is installed); ``NotAuthenticated`` when there is neither."""
+    """The user of a bearer token, else of the web session (a server-side session whose
+    secret the signed cookie carries); ``NotAuthenticated`` when there is neither."""
     token = _bearer_token(request)
     if token is not None:
         return service.user_for_token(db_session=db_session, plaintext=token)
-    user_id = request.session.get("user_id") if "session" in request.scope else None
-    if isinstance(user_id, int):
-        user = service.active_user(db_session=db_session, user_id=user_id)
+    secret = web_session_secret(request)
+    if secret is not None:
+        user = service.user_for_web_session(db_session=db_session, secret=secret)
         if user is not None:
             return user
     raise NotAuthenticated("sign in first: send the header Authorization: Bearer <token>")
+
+
+def credential_of(request: Request) -> service.Credential:
+    """What this request signed in with (kept alive by a password change it makes)."""
+    token = _bearer_token(request)
+    if token is not None:
+        return service.Credential(token_hash=service.hash_token(token))
+    secret = web_session_secret(request)
+    return service.Credential(session_hash=service.hash_token(secret) if secret else None)
 
 
 def _bearer_token(request: Request) -> str | None:

@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from sqlalchemy import Engine
 
+from ipops.accounts.service import watch_revocations
 from ipops.corpus.ingest import LoadTarget, ProgressCallback
 from ipops.corpus.queries import jsonable
 from ipops.corpus.store import CorpusStore
@@ -40,6 +41,7 @@ class AppContext:
     @cached_property
     def engine(self) -> Engine:
         upgrade(self.workspace.database_url)
+        watch_revocations(self.workspace.revocation_stamp)
         return make_engine(self.workspace.database_url)
 
     @cached_property

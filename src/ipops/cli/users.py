@@ -97,13 +97,33 @@ def passwd(
     name: Annotated[str, typer.Argument(help="Username.")],
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Set a user's password."""
+    """Set a user's password; every web session and API token of the user ends."""
     ctx = app_context()
     password = _read_password(password_stdin)
     with session_scope(ctx.engine) as session:
         user = service.require_user_by_username(db_session=session, username=name)
         service.set_password(db_session=session, user=user, password=password, actor=Actor.cli())
-    console.print(f"password of {user.username} changed")
+    console.print(f"password of {user.username} changed; their sessions and tokens ended")
+
+
+@app.command("deactivate")
+def deactivate(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
+    """Refuse a user: sign-in fails and every web session and API token ends at once."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        user = service.require_user_by_username(db_session=session, username=name)
+        service.deactivate_user(db_session=session, user=user, actor=Actor.cli())
+    console.print(f"{user.username} deactivated; their sessions and tokens ended")
+
+
+@app.command("reactivate")
+def reactivate(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
+    """Let a deactivated user sign in again (old sessions and tokens stay ended)."""
+    ctx = app_context()
+    with session_scope(ctx.engine) as session:
+        user = service.require_user_by_username(db_session=session, username=name)
+        service.reactivate_user(db_session=session, user=user, actor=Actor.cli())
+    console.print(f"{user.username} reactivated")
 
 
 def _read_password(from_stdin: bool) -> str:

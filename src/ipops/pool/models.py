@@ -38,6 +38,10 @@ class Pool(Base):
     categories: Mapped[dict[str, Any]] = mapped_column(JSON)  # code -> name
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The organisation whose pool administrators manage the pool (None: platform admins only).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
 
 
 class Member(Base):

@@ -1,6 +1,13 @@
 """Imports every domain's registry models so that Base.metadata knows all tables."""
 
-from ipops.accounts.models import ApiToken, LoginAttempt, Organisation, User
+from ipops.accounts.models import (
+    ApiToken,
+    LoginAttempt,
+    LoginThrottle,
+    Organisation,
+    User,
+    WebSession,
+)
 from ipops.audit.models import AuditRecord
 from ipops.corpus.models import IngestionRun
 from ipops.finance import models as finance_models
@@ -14,9 +21,11 @@ __all__ = [
     "Base",
     "IngestionRun",
     "LoginAttempt",
+    "LoginThrottle",
     "Organisation",
     "User",
     "ValuationRun",
+    "WebSession",
     "finance_models",
     "pool_models",
 ]

@@ -1,8 +1,10 @@
 """Session secret and CSRF tokens of the web UI.
 
-The session is Starlette's signed cookie. Its secret comes from the settings
-(``IPOPS_SESSION_SECRET``) or else from ``web-session.key`` in the workspace, created with
-mode 0600 on first use, so sessions survive a restart of the server.
+The session is Starlette's signed cookie; it carries the secret of a server-side session
+(``accounts.models.WebSession``), so logging out, a password change or deactivating the
+user ends it for good even if a copy of the cookie is kept. The signing secret comes from
+the settings (``IPOPS_SESSION_SECRET``) or else from ``web-session.key`` in the workspace,
+created with mode 0600 on first use, so sessions survive a restart of the server.
 
 Every POST form carries the session's CSRF token in a hidden field named ``csrf_token``;
 the token is compared in constant time and a missing or wrong one is refused with 403.
@@ -18,6 +20,7 @@ from typing import Any
 
 from fastapi import Request
 
+from ipops.api.deps import WEB_SESSION_KEY
 from ipops.config import Settings
 
 SECRET_FILE = "web-session.key"
@@ -88,10 +91,11 @@ async def check_csrf_form(request: Request) -> None:
     check_csrf(request.session, form.get(CSRF_FIELD))
 
 
-def start_session(session: dict[str, Any], *, user_id: object) -> None:
-    """A fresh session for a user who just logged in (new CSRF token: no fixation)."""
+def start_session(session: dict[str, Any], *, secret: str) -> None:
+    """A fresh cookie for a user who just logged in: the server-side session's secret and a
+    new CSRF token (no fixation)."""
     session.clear()
-    session["user_id"] = user_id
+    session[WEB_SESSION_KEY] = secret
     csrf_token(session)
 
 

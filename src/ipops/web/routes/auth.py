@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipops.accounts import service as accounts
+from ipops.api.deps import client_address, web_session_secret
+from ipops.audit.service import Actor
 from ipops.errors import NotAuthenticated, TooManyAttempts
 from ipops.web.context import AnonymousWeb, DbSession, WebContext
 from ipops.web.i18n import LANG_COOKIE, LOCALES
@@ -39,7 +41,7 @@ def login(
             db_session=db_session,
             username=username,
             password=password,
-            source=_client_address(web.request),
+            source=client_address(web.request),
             channel="web",
         )
     except TooManyAttempts as exc:
@@ -51,13 +53,30 @@ def login(
     except NotAuthenticated:
         message = web.gettext("Wrong username or password.")
         return _login_page(web, next=target, username=username, errors=[message], status=401)
-    start_session(web.request.session, user_id=user.id)
+    address = client_address(web.request)
+    _session, secret = accounts.start_web_session(
+        db_session=db_session,
+        user=user,
+        actor=Actor.of(user.username, channel="web", address=address),
+    )
+    start_session(web.request.session, secret=secret)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf_form)])
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(web: AnonymousWeb, db_session: DbSession) -> Response:
+    """End the session server-side (a kept copy of the cookie no longer works), then
+    forget the cookie."""
+    secret = web_session_secret(web.request)
+    if secret is not None:
+        name = web.user.username if web.user is not None else "anonymous"
+        accounts.end_web_session(
+            db_session=db_session,
+            secret=secret,
+            actor=Actor.of(name, channel="web", address=client_address(web.request)),
+            reason="logout",
+        )
+    web.request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
@@ -77,7 +96,3 @@ def _login_page(
     return web.render(
         "login.html", status=status, next=next, username=username, error_messages=errors
     )
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
