@@ -43,10 +43,10 @@ def test_csrf_token_is_kept_per_session_and_checked() -> None:
 
 
 def test_a_new_login_gets_a_new_session_and_token() -> None:
-    session: dict[str, Any] = {"user_id": 7, "other": "x"}
+    session: dict[str, Any] = {"sid": "old secret", "other": "x"}
     old = csrf_token(session)
-    start_session(session, user_id=8)
-    assert session["user_id"] == 8 and "other" not in session
+    start_session(session, secret="new secret")
+    assert session["sid"] == "new secret" and "other" not in session
     assert csrf_token(session) != old
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ipops.cli.context import err_console
+from ipops.config import Settings
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -20,13 +21,27 @@ def serve(
 
     from ipops.api.app import create_app
 
-    app = create_app()
+    from ipops.config import load_settings
+
+    settings = load_settings()
+    app = create_app(settings)
     _prepare_serving_index()
     if host not in LOOPBACK:
         err_console.print(
             f"[yellow]listening on {host} without TLS: put a TLS proxy in front of it[/]"
         )
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's proxy options: ``X-Forwarded-For`` is believed only from the addresses in
+    ``IPOPS_TRUSTED_PROXIES``. Empty (the default) turns the header off altogether, so a
+    client cannot pick the address the login limit counts it under (uvicorn alone would
+    believe any local sender)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 def _prepare_serving_index() -> None:
