@@ -314,7 +314,8 @@ def end_sessions_of(
     keep: Credential | None = None,
 ) -> tuple[int, int]:
     """End every web session and revoke every token of ``user`` except ``keep``; audited
-    as ``user.sessions_ended``. Returns ``(sessions ended, tokens revoked)``."""
+    as ``user.sessions_ended`` (when there was any). Returns ``(sessions ended, tokens
+    revoked)``."""
     now = _now()
     keep = keep or Credential()
     sessions = update(WebSession).where(
@@ -329,6 +330,8 @@ def end_sessions_of(
     revoked = db_session.execute(tokens.values(revoked_at=now))
     counts = (_rowcount(ended), _rowcount(revoked))
     forget_known_tokens(db_session)
+    if counts == (0, 0):
+        return counts
     record_by(
         actor,
         db_session=db_session,
