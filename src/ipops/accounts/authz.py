@@ -9,7 +9,12 @@ A rule grants an action on a resource type to some roles, for objects in a scope
   (a bank officer sees only the applications routed to the bank).
 
 Without an object, ``can`` asks about *any* object of the type, so only ``any`` rules
-count; lists of scoped types are filtered with ``restrict``. A later domain adds rows to
+count; lists of scoped types are filtered with ``restrict``.
+
+A pool administrator's rights on a pool's members, licensees and assignments (the rows
+below with scope ``any`` for ``pool_admin``) hold only inside the pools the administrator
+may ``pool:manage``: the pool views look the pool up first and answer 404 for another
+organisation's pool (``pool.views._pool_in_reach``). A later domain adds rows to
 ``POLICY`` (for example ``Rule("finance:read", "loan_application", {BANK_OFFICER},
 Scope.ORGANISATION)``) and calls ``require`` in its views; nothing else changes.
 """
@@ -81,8 +86,15 @@ POLICY: tuple[Rule, ...] = (
     rule(
         "pool:manage",
         "pool",
-        (Role.POOL_ADMIN, Role.PLATFORM_ADMIN),
+        ADMIN,
         note="members, experts, admission, licences, invoices, allocation, cases",
+    ),
+    rule(
+        "pool:manage",
+        "pool",
+        (Role.POOL_ADMIN,),
+        Scope.ORGANISATION,
+        note="the same, in the pools owned by the administrator's organisation",
     ),
     rule("pool:review", "pool_assignment", (Role.POOL_ADMIN,)),
     rule("pool:review", "pool_assignment", (Role.EXPERT,), Scope.OWN, note="own assignments"),

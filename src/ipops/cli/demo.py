@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from ipops.accounts.roles import OrgKind
 from ipops.cli.context import AppContext, console, print_json, progress_bar
 from ipops.cli.corpus import print_stats
 from ipops.corpus.loaders import load_generated
@@ -13,7 +14,7 @@ from ipops.geo.runs import demo_summary
 from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import session_scope
 from ipops.report.demo import write_demo_report
-from ipops.web.demo_users import ensure_demo_users
+from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 from ipops.workspace import create_workspace
 
 
@@ -23,7 +24,8 @@ def run_demo(*, patents: int, seed: int, as_json: bool) -> None:
         report = load_generated(ctx.load_target, patents=patents, seed=seed, progress=progress)
     with session_scope(ctx.engine) as session:
         users = ensure_demo_users(session)
-        pool = seed_demo_pool(session, ctx.store, seed=seed)
+        owner = demo_organisation_id(session, OrgKind.POOL)
+        pool = seed_demo_pool(session, ctx.store, seed=seed, owner=owner)
     with session_scope(ctx.engine) as session:
         finance = seed_demo_finance(session, ctx.store, ctx.workspace.root, seed=seed)
     landscape = write_demo_report(ctx.store, ctx.workspace.root, ctx.engine)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ipops.accounts import service as accounts
 from ipops.audit.service import Actor
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.errors import ValidationError
@@ -97,12 +98,22 @@ def create(
     count: Annotated[str, typer.Option(help="Allocation counts patents or families.")] = "patents",
     quorum: Annotated[int, typer.Option(help="Opinions needed before a decision.")] = 2,
     majority: Annotated[str, typer.Option(help="simple, two_thirds or unanimous.")] = "simple",
+    org: Annotated[
+        str | None,
+        typer.Option(help="Owning organisation (its pool administrators manage the pool)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a pool with its product categories and standard rates."""
     spec = _json_file(terms, "terms")
     ctx = app_context()
     with session_scope(ctx.engine) as session:
+        owner = None
+        if org is not None:
+            found = accounts.get_organisation_by_name(db_session=session, name=org)
+            if found is None:
+                raise ValidationError(f"no organisation named {org!r}", field="--org")
+            owner = found.id
         pool = service.create_pool(
             db_session=session,
             actor=Actor.cli(),
@@ -116,6 +127,7 @@ def create(
             count_basis=count,
             quorum=quorum,
             majority=majority,
+            organisation_id=owner,
         )
         payload = {"id": pool.id, "name": pool.name, **service.pool_settings(pool)}
     _emit(payload, as_json, f"[green]created[/] pool {name}")

@@ -20,7 +20,6 @@ def serve(
     import uvicorn
 
     from ipops.api.app import create_app
-
     from ipops.config import load_settings
 
     settings = load_settings()

@@ -79,12 +79,19 @@ class DemoPoolSummary:
         return dict(self.__dict__)
 
 
-def seed_demo_pool(db_session: Session, store: CorpusStore, *, seed: int = 2019) -> DemoPoolSummary:
-    """Create the demo pool once (flush only); an existing one is summarised as it is."""
+def seed_demo_pool(
+    db_session: Session, store: CorpusStore, *, seed: int = 2019, owner: int | None = None
+) -> DemoPoolSummary:
+    """Create the demo pool once (flush only); an existing one is summarised as it is.
+    ``owner``: the organisation whose pool administrators manage it (set on an existing
+    pool that has none)."""
     existing = db_session.scalar(select(Pool).where(Pool.name == POOL_NAME))
     if existing is None:
         _build(db_session, store, random.Random(seed))
         existing = service.get_pool(db_session=db_session, name=POOL_NAME)
+    if existing.organisation_id is None and owner is not None:
+        existing.organisation_id = owner
+        db_session.flush()
     return _summary(db_session, existing)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from ipops.accounts.models import Organisation
 from ipops.audit.service import Actor, record_by
 from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.pool import admission, allocation, disputes, royalties, stats
@@ -70,8 +71,12 @@ def create_pool(
     quorum: int = 2,
     majority: str = "simple",
     demo: bool = False,
+    organisation_id: int | None = None,
 ) -> Pool:
+    """A new pool; ``organisation_id`` owns it (its pool administrators manage it)."""
     name = _text(name, "name", 200)
+    if organisation_id is not None and db_session.get(Organisation, organisation_id) is None:
+        raise ValidationError(f"no organisation {organisation_id}", field="organisation_id")
     if db_session.scalar(select(Pool.id).where(Pool.name == name)) is not None:
         raise Conflict(f"a pool named {name!r} exists already", field="name")
     checked_rates = royalties.parse_rates(rates)
@@ -91,10 +96,18 @@ def create_pool(
         categories={str(k): str(v) for k, v in categories.items()},
         demo=demo,
         created_at=_now(),
+        organisation_id=organisation_id,
     )
     db_session.add(pool)
     db_session.flush()
-    _audit(db_session, actor, "pool.created", "pool", pool.id, after={"name": name})
+    _audit(
+        db_session,
+        actor,
+        "pool.created",
+        "pool",
+        pool.id,
+        after={"name": name, "organisation_id": organisation_id},
+    )
     return pool
 
 

@@ -9,6 +9,7 @@ a JSON float is refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -57,6 +58,25 @@ StrictId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 def _pool(db_session: Session, pool_id: int) -> Pool:
     return service.get_pool_by_id(db_session=db_session, pool_id=pool_id)
+
+
+def _require_manage(db_session: Session, pool_id: int, user: User) -> Pool:
+    """The pool, if ``user`` may manage it: 403 for a role that manages no pool, 404 for a
+    pool administrator asking about another organisation's pool (nothing to probe)."""
+    _require_some_right(user, "pool:manage", "pool")
+    pool = _pool(db_session, pool_id)
+    authz.require(user, "pool:manage", "pool", pool, hide=True)
+    return pool
+
+
+def _pool_in_reach(db_session: Session, pool_id: int, user: User) -> Pool:
+    """The pool, unless ``user`` administers pools but not this one (then 404): a pool
+    administrator's rights on members, licensees and assignments end at its own pools."""
+    pool = _pool(db_session, pool_id)
+    administers = any(user.role in r.roles for r in authz.rules_for("pool:manage", "pool"))
+    if administers and not authz.can(user, "pool:manage", "pool", pool):
+        raise NotFound(f"no pool {pool_id}", field="pool_id")
+    return pool
 
 
 def _require_some_right(user: User, action: str, resource_type: str) -> None:
@@ -191,7 +211,7 @@ def list_assignments(
     """Review assignments: all for the administrator, its own for an expert; refused (403)
     to a role that may never review."""
     _require_some_right(user, "pool:review", "pool_assignment")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     query = (
         select(Assignment, PoolPatent, Member, Expert)
         .join(PoolPatent, PoolPatent.id == Assignment.patent_id)
@@ -233,7 +253,7 @@ def record_opinion(
 ) -> AssignmentOut:
     """An expert's essential / not essential opinion with its reasons."""
     _require_some_right(user, "pool:review", "pool_assignment")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     assignment = db_session.get(Assignment, assignment_id)
     patent = db_session.get(PoolPatent, assignment.patent_id) if assignment else None
     if assignment is None or patent is None or patent.pool_id != pool.id:
@@ -272,7 +292,7 @@ def assign(
 ) -> dict[str, Any]:
     """Assign a patent to an expert; refused (409, with the reason) for an expert recommended
     by the submitting member."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     assignment = service.assign_expert(
         db_session=db_session,
@@ -324,7 +344,7 @@ def submit_report(
 ) -> ReportOut:
     """A royalty report, accepted whole (invoiced) or rejected whole naming row and reason."""
     _require_some_right(user, "pool:report", "pool_licensee")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     licensee = service.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
     authz.require(user, "pool:report", "pool_licensee", licensee, hide=True)
     accepted = service.submit_report(
@@ -360,7 +380,7 @@ def list_allocations(
     pool_id: PoolId, user: CurrentUser, db_session: SessionDep
 ) -> list[dict[str, Any]]:
     """The recorded allocations, each member's total, the fee and what was collected."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     return [
         service.allocation_summary(db_session, r) for r in service.allocations_of(db_session, pool)
@@ -372,7 +392,7 @@ def run_allocation(
     pool_id: PoolId, body: AllocateIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> dict[str, Any]:
     """Allocate the period's paid, not yet allocated royalties."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     run = service.allocate_period(db_session=db_session, actor=actor, pool=pool, period=body.period)
     return service.allocation_summary(db_session, run)
@@ -388,7 +408,7 @@ def member_statement(
 ) -> dict[str, Any]:
     """A member's open ledger: per licensee and country, its patents counted and earnings."""
     _require_some_right(user, "pool:statement", "pool_member")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     member = db_session.get(Member, member_id)
     if member is None or member.pool_id != pool.id:
         raise NotFound(f"no member {member_id} in {pool.name}", field="member")
@@ -402,7 +422,7 @@ def member_statement(
 @router.get("/pools/{pool_id}/cases")
 def list_cases(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[dict[str, Any]]:
     """Dispute and negotiation cases with the status changes allowed next."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     return [service.case_dict(c) for c in service.cases_of(db_session, _pool(db_session, pool_id))]
 
 
@@ -421,7 +441,7 @@ def change_case_status(
     db_session: SessionDep,
 ) -> dict[str, Any]:
     """Move a case on; a disallowed change is a 409 naming the allowed ones."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     case = service.get_case(db_session=db_session, pool=pool, case_id=case_id)
     service.change_case_status(
@@ -446,6 +466,16 @@ class PoolIn(StrictModel):
     count_basis: CountBasis = CountBasis.PATENTS
     quorum: Annotated[int, Field(strict=True, ge=1, le=1000)] = 2
     majority: Annotated[SafeStr, Field(max_length=16)] = "simple"
+    organisation_id: Annotated[
+        int | None,
+        Field(
+            strict=True,
+            ge=1,
+            le=2**31 - 1,
+            description="owning organisation (default: the caller's; a pool administrator "
+            "may only create pools of its own organisation)",
+        ),
+    ] = None
 
 
 class PoolRulesIn(StrictModel):
@@ -468,6 +498,7 @@ class PoolOut(BaseModel):
     rates: dict[str, Any]
     regional: dict[str, Any]
     demo: bool
+    organisation_id: int | None
 
 
 def _pool_out(pool: Pool) -> PoolOut:
@@ -480,6 +511,7 @@ def _pool_out(pool: Pool) -> PoolOut:
         rates=pool.rates,
         regional=pool.regional,
         demo=pool.demo,
+        organisation_id=pool.organisation_id,
         **service.pool_settings(pool),
     )
 
@@ -489,7 +521,8 @@ def create_pool(
     body: PoolIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> PoolOut:
     """A new pool with its product categories, standard rates and committee rules."""
-    authz.require(user, "pool:manage", "pool")
+    owner = user.organisation_id if body.organisation_id is None else body.organisation_id
+    authz.require(user, "pool:manage", "pool", _NewPool(owner))
     pool = service.create_pool(
         db_session=db_session,
         actor=actor,
@@ -503,8 +536,16 @@ def create_pool(
         count_basis=str(body.count_basis),
         quorum=body.quorum,
         majority=body.majority,
+        organisation_id=owner,
     )
     return _pool_out(pool)
+
+
+@dataclass(frozen=True)
+class _NewPool:
+    """A pool about to be created, for the permission check on its owner."""
+
+    organisation_id: int | None
 
 
 @router.patch("/pools/{pool_id}")
@@ -512,7 +553,7 @@ def configure_pool(
     pool_id: PoolId, body: PoolRulesIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> PoolOut:
     """Change the fee, the count basis or the committee's quorum and majority rule."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = service.configure_pool(
         db_session=db_session,
         actor=actor,
@@ -553,7 +594,7 @@ def add_member(
 ) -> MemberOut:
     """A member company (licensor): its Unified Social Credit Code is checked, or a foreign
     member's registration number is required."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     if body.organisation_id is not None:
         accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
@@ -600,7 +641,7 @@ def add_expert(
 ) -> ExpertOut:
     """A committee expert recommended by a member (optionally linked to a login, which then
     sees and answers its own assignments)."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     if body.user_id is not None:
         accounts.get_user(db_session=db_session, user_id=body.user_id)
@@ -625,7 +666,7 @@ def add_expert(
 @router.get("/pools/{pool_id}/experts")
 def list_experts(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[ExpertOut]:
     """The committee: each expert with the member that recommended it."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     names = {m.id: m.name for m in service.members_of(db_session, pool)}
     return [
@@ -688,7 +729,7 @@ def submit_patent(
     """A member submits a patent for admission: the administrator for any member, a member
     company for itself."""
     _require_some_right(user, "pool:submit", "pool_member")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     member = service.get_member(db_session=db_session, pool=pool, name=body.member)
     authz.require(user, "pool:submit", "pool_member", member, hide=True)
     from_corpus = body.country is None
@@ -762,7 +803,7 @@ def list_patents(
 ) -> list[PatentOut]:
     """Every patent submitted to the pool with its admission status (the public list shows
     the admitted ones)."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     return [
         _patent_out(patent, member)
         for patent, member in service.patents_of(db_session, _pool(db_session, pool_id))
@@ -783,7 +824,7 @@ def member_patents(
     """A member's submitted patents and their admission status: the administrator for any
     member, a member company for itself (another's answers 404)."""
     _require_some_right(user, "pool:patents", "pool_member")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     member = db_session.get(Member, member_id)
     if member is None or member.pool_id != pool.id:
         raise NotFound(f"no member {member_id} in {pool.name}", field="member")
@@ -812,7 +853,7 @@ def decide_patent(
     db_session: SessionDep,
 ) -> dict[str, Any]:
     """The committee's decision by its quorum and majority rule, with the votes."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     patent = service.get_patent(db_session=db_session, pool=pool, number=number)
     decision = service.decide_patent(
@@ -845,7 +886,7 @@ def record_patent_event(
     db_session: SessionDep,
 ) -> dict[str, Any]:
     """An expiry, lapse, invalidation or withdrawal: the patent leaves the count that day."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     patent = service.get_patent(db_session=db_session, pool=pool, number=number)
     event = service.record_patent_event(
@@ -888,7 +929,7 @@ def add_licensee(
     pool_id: PoolId, body: LicenseeIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> LicenseeOut:
     """A licensee; linked to an organisation, its users file their own royalty reports."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     if body.organisation_id is not None:
         accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
@@ -913,7 +954,7 @@ def add_licensee(
 @router.get("/pools/{pool_id}/licensees")
 def list_licensees(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[LicenseeOut]:
     """The pool's licensees."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     return [
         LicenseeOut(
             id=x.id,
@@ -984,7 +1025,7 @@ def sign_agreement(
     pool_id: PoolId, body: AgreementIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> AgreementOut:
     """A licence agreement: term, territory, rates, discounts, annual cap, back royalties."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     licensee = service.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
     agreement = service.sign_agreement(
@@ -1041,7 +1082,7 @@ def _invoice_out(invoice: Invoice, licensee_name: str, period: tuple[date, date]
 def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[InvoiceOut]:
     """Invoices with what was paid and which allocation took them (only fully paid invoices
     are allocated)."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     return [
         _invoice_out(invoice, licensee.name, (report.period_start, report.period_end))
         for invoice, licensee, report in service.invoices_of(db_session, _pool(db_session, pool_id))
@@ -1073,7 +1114,7 @@ def licensee_account(
     """A licensee's royalty reports and their invoices with what is paid and outstanding:
     the administrator for any licensee, a licensee for itself (another's answers 404)."""
     _require_some_right(user, "pool:invoices", "pool_licensee")
-    pool = _pool(db_session, pool_id)
+    pool = _pool_in_reach(db_session, pool_id, user)
     licensee = db_session.get(Licensee, licensee_id)
     if licensee is None or licensee.pool_id != pool.id:
         raise NotFound(f"no licensee {licensee_id} in {pool.name}", field="licensee")
@@ -1127,7 +1168,7 @@ def record_payment(
     db_session: SessionDep,
 ) -> PaymentOut:
     """A payment against an invoice; more than is outstanding is refused."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     invoice = service.get_invoice(db_session=db_session, pool=pool, number=number)
     payment: Payment = service.record_payment(
@@ -1166,7 +1207,7 @@ def open_case(
     pool_id: PoolId, body: CaseIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> dict[str, Any]:
     """A litigation, collective negotiation or mediation case."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     case = service.open_case(
         db_session=db_session,
         actor=actor,
@@ -1195,7 +1236,7 @@ def add_case_note(
     db_session: SessionDep,
 ) -> dict[str, Any]:
     """A dated note, and optionally a document (its reference or file name), on a case."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     case = _case(db_session, pool_id, case_id)
     service.add_case_note(
         db_session=db_session, actor=actor, case=case, note=body.note, document=body.document
@@ -1221,7 +1262,7 @@ def settle_case(
     db_session: SessionDep,
 ) -> dict[str, Any]:
     """Settle a case with a licence at the pool's standard rates."""
-    authz.require(user, "pool:manage", "pool")
+    _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     case = _case(db_session, pool_id, case_id)
     agreement = service.settle_with_licence(

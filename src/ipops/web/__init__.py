@@ -10,10 +10,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from ipops.api.errors import handle_request_validation
 from ipops.config import Settings
 from ipops.web.context import LoginRequired, PageError, WebContext, locale_of
 from ipops.web.rendering import STATIC_DIR
@@ -40,6 +42,7 @@ def mount(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(LoginRequired, _to_login)  # type: ignore[arg-type]
     app.add_exception_handler(PageError, _error_page)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfFailed, _csrf_refused)
+    app.add_exception_handler(RequestValidationError, _bad_page_input)
 
 
 def _to_login(_request: Request, exc: LoginRequired) -> Response:
@@ -48,6 +51,17 @@ def _to_login(_request: Request, exc: LoginRequired) -> Response:
 
 def _error_page(_request: Request, exc: PageError) -> Response:
     return exc.response
+
+
+async def _bad_page_input(request: Request, exc: Exception) -> Response:
+    """A page whose path names no possible row (``/pool/99999999999999999999``, ``/pool/x``)
+    does not exist: 404 page. The API keeps its JSON 422."""
+    assert isinstance(exc, RequestValidationError)
+    in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+    if request.url.path.startswith("/api/") or not in_path:
+        return await handle_request_validation(request, exc)
+    web = WebContext(request, locale_of(request), None)
+    return web.not_found(web.gettext("There is no such page.")).response
 
 
 def _csrf_refused(request: Request, _exc: Exception) -> Response:

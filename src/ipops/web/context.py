@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,11 @@ from ipops.web.nav import NAV_ITEMS, NavItem
 from ipops.web.rendering import render
 from ipops.web.roles import role_label
 from ipops.web.security import PAGE_HEADERS, csrf_token
+
+# A row id in a page's path: bounded as in the API (a larger number is no row; the page
+# answers 404, never an overflow in the database driver).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class LoginRequired(Exception):

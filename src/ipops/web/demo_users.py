@@ -82,3 +82,10 @@ def _organisation_id(db_session: Session, kind: OrgKind, actor: Actor) -> int:
     if org is None:
         org = accounts.create_organisation(db_session=db_session, name=name, kind=kind, actor=actor)
     return org.id
+
+
+def demo_organisation_id(db_session: Session, kind: OrgKind) -> int | None:
+    """The id of the demo organisation of ``kind``, if the demo users made it."""
+    name = DEMO_ORGANISATIONS[kind]
+    org = accounts.get_organisation_by_name(db_session=db_session, name=name)
+    return None if org is None else org.id

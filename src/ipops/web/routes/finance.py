@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -25,12 +25,11 @@ from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.finance.workdays import calendar_for
 from ipops.web.charts import bar_chart
-from ipops.web.context import DbSession, Web, WebContext
+from ipops.web.context import DbSession, RowId, Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PROGRAMME_START = date(2019, 1, 1)
 APPLY_FIELDS = ("amount", "term", "patents", "product")
 

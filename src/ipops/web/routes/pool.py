@@ -19,7 +19,7 @@ from ipops.pool import service
 from ipops.pool.models import Assignment, Expert, Licensee, Member, Pool, PoolPatent
 from ipops.pool.money import fen_text
 from ipops.web.charts import bar_chart
-from ipops.web.context import AnonymousWeb, DbSession, Web, WebContext
+from ipops.web.context import AnonymousWeb, DbSession, RowId, Web, WebContext
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +33,26 @@ def _pool(web: WebContext, db_session: DbSession, pool_id: int) -> Pool:
         raise web.not_found(web.gettext("There is no such patent pool.")) from None
 
 
+def _managed(web: WebContext, db_session: DbSession, pool_id: int) -> Pool:
+    """The pool, if the user may manage it: 403 for a role that manages no pool, 404 for
+    another organisation's pool (as in the API)."""
+    _require_some_right(web, *MANAGE)
+    pool = _pool(web, db_session, pool_id)
+    if not web.can(*MANAGE, pool):
+        raise web.not_found(web.gettext("There is no such patent pool."))
+    return pool
+
+
+def _reachable(web: WebContext, db_session: DbSession, pool_id: int) -> Pool:
+    """The pool, unless the user administers pools but not this one (404)."""
+    pool = _pool(web, db_session, pool_id)
+    user = web.user
+    administers = user is not None and any(user.role in r.roles for r in authz.rules_for(*MANAGE))
+    if administers and not web.can(*MANAGE, pool):
+        raise web.not_found(web.gettext("There is no such patent pool."))
+    return pool
+
+
 @router.get("/pool", response_class=HTMLResponse)
 def pools_page(web: AnonymousWeb, db_session: DbSession) -> Response:
     pools = service.list_pools(db_session=db_session)
@@ -40,7 +60,7 @@ def pools_page(web: AnonymousWeb, db_session: DbSession) -> Response:
 
 
 @router.get("/pool/{pool_id}", response_class=HTMLResponse)
-def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Response:
+def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: RowId) -> Response:
     """The open list, without login: members, patents, countries, expiry, and charts."""
     pool = _pool(web, db_session, pool_id)
     result = service.pool_stats(db_session, pool)
@@ -72,7 +92,7 @@ def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Respo
         charts=charts,
         income=income,
         income_chart=income_chart,
-        may_manage=web.can(*MANAGE),
+        may_manage=web.can(*MANAGE, pool),
         statements={
             m.id
             for m in service.members_of(db_session, pool)
@@ -119,18 +139,18 @@ def _actor(web: WebContext) -> Actor:
 
 
 @router.get("/pool/{pool_id}/admin", response_class=HTMLResponse)
-def admin_page(web: Web, db_session: DbSession, pool_id: int) -> Response:
-    web.require(*MANAGE)
-    return _admin(web, db_session, _pool(web, db_session, pool_id))
+def admin_page(web: Web, db_session: DbSession, pool_id: RowId) -> Response:
+    return _admin(web, db_session, _managed(web, db_session, pool_id))
 
 
 @router.post(
     "/pool/{pool_id}/admin", response_class=HTMLResponse, dependencies=[Depends(check_csrf_form)]
 )
-async def admin_action(web: Web, db_session: DbSession, pool_id: int, request: Request) -> Response:
+async def admin_action(
+    web: Web, db_session: DbSession, pool_id: RowId, request: Request
+) -> Response:
     """Decide a patent under review, or allocate a period's paid royalties."""
-    web.require(*MANAGE)
-    pool = _pool(web, db_session, pool_id)
+    pool = _managed(web, db_session, pool_id)
     form = await request.form()
     try:
         if form.get("action") == "decide":
@@ -197,10 +217,10 @@ def _admin(
 
 @router.get("/pool/{pool_id}/members/{member_id}/statement", response_class=HTMLResponse)
 def statement_page(
-    web: Web, db_session: DbSession, pool_id: int, member_id: int, period: str | None = None
+    web: Web, db_session: DbSession, pool_id: RowId, member_id: RowId, period: str | None = None
 ) -> Response:
     _require_some_right(web, "pool:statement", "pool_member")
-    pool = _pool(web, db_session, pool_id)
+    pool = _reachable(web, db_session, pool_id)
     member = _member(web, db_session, pool, member_id, "pool:statement")
     chosen = period if period and len(period) <= 10 else None
     try:
@@ -230,10 +250,12 @@ def _member(
 
 
 @router.get("/pool/{pool_id}/members/{member_id}/patents", response_class=HTMLResponse)
-def member_patents_page(web: Web, db_session: DbSession, pool_id: int, member_id: int) -> Response:
+def member_patents_page(
+    web: Web, db_session: DbSession, pool_id: RowId, member_id: RowId
+) -> Response:
     """A member company's submitted patents and where each stands in admission."""
     _require_some_right(web, "pool:patents", "pool_member")
-    pool = _pool(web, db_session, pool_id)
+    pool = _reachable(web, db_session, pool_id)
     member = _member(web, db_session, pool, member_id, "pool:patents")
     patents = service.patents_of_member(db_session, member)
     counts: dict[str, int] = {}
@@ -252,11 +274,11 @@ def member_patents_page(web: Web, db_session: DbSession, pool_id: int, member_id
 
 @router.get("/pool/{pool_id}/licensees/{licensee_id}/account", response_class=HTMLResponse)
 def licensee_account_page(
-    web: Web, db_session: DbSession, pool_id: int, licensee_id: int
+    web: Web, db_session: DbSession, pool_id: RowId, licensee_id: RowId
 ) -> Response:
     """A licensee's royalty reports and invoices, with what is paid and outstanding."""
     _require_some_right(web, "pool:invoices", "pool_licensee")
-    pool = _pool(web, db_session, pool_id)
+    pool = _reachable(web, db_session, pool_id)
     licensee = db_session.get(Licensee, licensee_id)
     if (
         licensee is None
@@ -294,9 +316,9 @@ def licensee_account_page(
 
 
 @router.get("/pool/{pool_id}/assignments", response_class=HTMLResponse)
-def assignments_page(web: Web, db_session: DbSession, pool_id: int) -> Response:
+def assignments_page(web: Web, db_session: DbSession, pool_id: RowId) -> Response:
     _require_some_right(web, "pool:review", "pool_assignment")
-    return _assignments(web, db_session, _pool(web, db_session, pool_id))
+    return _assignments(web, db_session, _reachable(web, db_session, pool_id))
 
 
 def _assignments(
@@ -346,11 +368,11 @@ def _assignments(
     dependencies=[Depends(check_csrf_form)],
 )
 async def opinion_submit(
-    web: Web, db_session: DbSession, pool_id: int, assignment_id: int, request: Request
+    web: Web, db_session: DbSession, pool_id: RowId, assignment_id: RowId, request: Request
 ) -> Response:
     """An expert records essential / not essential with the reasons."""
     _require_some_right(web, "pool:review", "pool_assignment")
-    pool = _pool(web, db_session, pool_id)
+    pool = _reachable(web, db_session, pool_id)
     assignment = db_session.get(Assignment, assignment_id)
     patent = db_session.get(PoolPatent, assignment.patent_id) if assignment else None
     if assignment is None or patent is None or patent.pool_id != pool.id:
