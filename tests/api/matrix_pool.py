@@ -1,7 +1,10 @@
 """Who may call each route of the pool domain (rows of the authorization matrix).
 
 The pool's open list is public; statistics and what-if are for every signed-in role; the
-administrator (``pool_admin``, and ``platform_admin`` for ``pool:manage``) runs the pool.
+administrator (``pool_admin`` of the organisation that owns the pool, and
+``platform_admin`` for ``pool:manage``) runs the pool: the matrix's pool administrator is
+put in the owning organisation before it calls. ``OTHER_ORGANISATION`` lists what a pool
+administrator of another organisation is refused (404: the pool is not its to see).
 Organisation-scoped rows (a member company's statement, submissions and submitted
 patents, a licensee's reports and its account of invoices) are built in the caller's own
 organisation, so the caller who may do it for itself gets its 2xx; an expert answers an
@@ -48,6 +51,9 @@ def _pool_id(engine: Engine) -> int:
 
 
 def _build_pool(session: Any) -> Pool:
+    owner = accounts.create_organisation(
+        db_session=session, name=f"矩阵专利池联盟 {next(counter)}", kind=OrgKind.POOL, actor=ACTOR
+    )
     pool = service.create_pool(
         db_session=session,
         actor=ACTOR,
@@ -56,6 +62,7 @@ def _build_pool(session: Any) -> Pool:
         administrator="联盟",
         categories={"split-ac": "split"},
         rates={"split-ac": {"unit": "3.00"}},
+        organisation_id=owner.id,
     )
     for i in range(3):
         name = f"成员{i}"
@@ -123,6 +130,17 @@ def _organisation_of(caller: Caller, session: Any) -> int | None:
         user.organisation_id = org.id
         accounts.forget_known_tokens()  # the token's remembered user has no organisation
     return int(user.organisation_id) if user.organisation_id is not None else None
+
+
+def _administer(caller: Caller, session: Any, pool: Pool) -> None:
+    """Put the matrix's pool administrator in the organisation that owns ``pool`` (not
+    another organisation's administrator, who asks from outside)."""
+    if caller.user is None or caller.name != Role.POOL_ADMIN.value:
+        return
+    user = session.get(User, caller.user.id)
+    if user.organisation_id != pool.organisation_id:
+        user.organisation_id = pool.organisation_id
+        accounts.forget_known_tokens(session)
 
 
 def _licensee(session: Any, pool: Pool, organisation_id: int | None = None) -> Licensee:
@@ -194,6 +212,7 @@ def built(make: Any) -> Request:
         with session_scope(engine) as session:
             pool = session.get(Pool, pool_id)
             assert pool is not None
+            _administer(caller, session, pool)
             path, kwargs = make(caller, session, pool)
         return f"{BASE}/{pool_id}{path}", kwargs
 
@@ -204,7 +223,9 @@ def pool_path(path: str = "", **kwargs: Any) -> Request:
     return built(lambda _caller, _session, _pool: (path, kwargs))
 
 
-def new_pool(_caller: Caller) -> tuple[str, dict[str, Any]]:
+def new_pool(caller: Caller) -> tuple[str, dict[str, Any]]:
+    """A pool of the caller's organisation (the matrix pool's owner, for its administrator)."""
+    built(lambda _caller, _session, _pool: ("", {}))(caller)  # puts it in the organisation
     body = {
         "name": f"新专利池 {next(counter)}",
         "field": "air conditioning",
@@ -428,3 +449,25 @@ ROWS: Rows = {
     ("POST", BASE + "/{pool_id}/cases/{case_id}/notes"): (MANAGE, built(_case_note)),
     ("POST", BASE + "/{pool_id}/cases/{case_id}/settlement"): (MANAGE, built(_settlement)),
 }
+
+
+# A pool administrator of another organisation asks about the matrix pool: every read of
+# its private data and every change answers 404 (nothing to probe, nothing changed).
+OTHER_ORGANISATION: list[tuple[str, Request]] = [
+    ("GET", pool_path("/invoices")),
+    ("GET", pool_path("/licensees")),
+    ("GET", pool_path("/allocations")),
+    ("GET", pool_path("/experts")),
+    ("GET", pool_path("/patents")),
+    ("GET", pool_path("/cases")),
+    ("GET", pool_path("/assignments")),
+    ("GET", built(_statement)),
+    ("GET", built(_account)),
+    ("GET", built(_member_patents)),
+    ("PATCH", pool_path(json={"admin_fee_rate": "0.3"})),
+    ("POST", built(_allocation)),
+    ("POST", built(_payment)),
+    ("POST", built(_member)),
+    ("POST", built(_report)),
+    ("POST", pool_path("/cases", json=NEW_CASE)),
+]

@@ -11,7 +11,7 @@ import importlib
 from typing import Any
 
 import pytest
-from apihelpers import PASSWORD, LiveApi, first_patent
+from apihelpers import PASSWORD, TEST_ACTOR, LiveApi, first_patent
 from fastapi.routing import iter_route_contexts
 from matrixhelpers import (
     ADMIN,
@@ -25,13 +25,29 @@ from matrixhelpers import (
 )
 from starlette.routing import Mount
 
+from ipops.accounts import service as accounts
 from ipops.accounts.models import User
 from ipops.accounts.roles import Role
+from ipops.registry.db import session_scope
 
 
 def new_user(_caller: Caller) -> tuple[str, dict[str, Any]]:
     body = {"username": f"new{next(counter)}", "password": PASSWORD, "role": "analyst"}
     return "/api/v1/users", {"json": body}
+
+
+def user_to_deactivate(caller: Caller) -> tuple[str, dict[str, Any]]:
+    target = caller.api.add_user(f"leaver{next(counter)}", Role.ANALYST)
+    return f"/api/v1/users/{target.id}/deactivate", {}
+
+
+def user_to_reactivate(caller: Caller) -> tuple[str, dict[str, Any]]:
+    target = caller.api.add_user(f"returner{next(counter)}", Role.ANALYST)
+    with session_scope(caller.api.engine) as session:
+        accounts.deactivate_user(
+            db_session=session, user=session.get(User, target.id), actor=TEST_ACTOR
+        )
+    return f"/api/v1/users/{target.id}/reactivate", {}
 
 
 def new_organisation(_caller: Caller) -> tuple[str, dict[str, Any]]:
@@ -82,6 +98,8 @@ MATRIX: Rows = {
     ("GET", "/api/v1/users"): (ADMIN, fixed("/api/v1/users")),
     ("POST", "/api/v1/users"): (ADMIN, new_user),
     ("GET", "/api/v1/users/me"): (SIGNED_IN, fixed("/api/v1/users/me")),
+    ("POST", "/api/v1/users/{user_id}/deactivate"): (ADMIN, user_to_deactivate),
+    ("POST", "/api/v1/users/{user_id}/reactivate"): (ADMIN, user_to_reactivate),
     ("PUT", "/api/v1/users/me/password"): (SIGNED_IN, same_password),
     ("GET", "/api/v1/organisations"): (ADMIN, fixed("/api/v1/organisations")),
     ("POST", "/api/v1/organisations"): (ADMIN, new_organisation),
