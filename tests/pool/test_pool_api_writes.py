@@ -154,16 +154,26 @@ def api(tmp_path: Path, registry_url: str, corpus: Path) -> Iterator[Api]:
         yield Api(client, app.state.ipops.engine)
 
 
+ALLIANCE = "空调联盟"  # the organisation of the pool administrator, owner of its pools
+
+
 @pytest.fixture
 def built(api: Api) -> int:
-    """The small pool of poolbuild (three members, five admitted patents, one licensee)."""
+    """The small pool of poolbuild (three members, five admitted patents, one licensee),
+    owned by the administrator's organisation."""
     with session_scope(api.engine) as session:
-        return build_pool(session).id
+        pool = build_pool(session)
+        found = accounts.get_organisation_by_name(db_session=session, name=ALLIANCE)
+        owner = found or accounts.create_organisation(
+            db_session=session, name=ALLIANCE, kind=OrgKind.POOL, actor=ACTOR
+        )
+        pool.organisation_id = owner.id
+        return pool.id
 
 
 @pytest.fixture
 def admin(api: Api) -> dict[str, str]:
-    return api.headers(Role.POOL_ADMIN)
+    return api.headers(Role.POOL_ADMIN, ALLIANCE)
 
 
 def refused(api: Api, response: httpx.Response, status: int, field: str | None) -> dict[str, Any]:

@@ -12,13 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from ipops.accounts.roles import OrgKind
 from ipops.api.app import create_app
 from ipops.cli.app import app
 from ipops.cli.context import app_context
 from ipops.errors import InvalidTransition, ValidationError
 from ipops.pool.demo import POOL_NAME, seed_demo_pool
 from ipops.registry.db import session_scope
-from ipops.web.demo_users import ensure_demo_users
+from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 
 HOLDINGS = """member,patent,family,country,expires
 格力,CN1,F1,CN,2030-01-01
@@ -41,7 +42,8 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         ctx = app_context()
         with session_scope(ctx.engine) as session:
             ensure_demo_users(session)
-            summary = seed_demo_pool(session, ctx.store, seed=7)
+            owner = demo_organisation_id(session, OrgKind.POOL)
+            summary = seed_demo_pool(session, ctx.store, seed=7, owner=owner)
         assert summary.members == 10 and summary.experts == 8
         assert summary.reports == 240 and summary.allocations == 12
         yield home
