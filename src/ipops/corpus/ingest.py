@@ -31,6 +31,7 @@ from ipops.corpus.prepare import Prepared, prepare_chunk
 from ipops.corpus.records import Chunk, Reject, chunked
 from ipops.corpus.store import BatchWriter, CorpusStore
 from ipops.errors import InputFormatError, ValidationError
+from ipops.exports import csv_record
 from ipops.places.gazetteer import default_gazetteer
 from ipops.registry.db import session_scope
 
@@ -381,7 +382,7 @@ def _write_chunks(
         for part in prepared:
             writer.write_all(part.tables)
             for reject in part.rejects:
-                rejects.writerow(reject.as_row())
+                rejects.writerow(csv_record(reject.as_row()))
             tally.records_read += part.records_read
             tally.rejected += len(part.rejects)
             tally.places.update(part.places)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ipops.audit.service import Actor, record_by
 from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from ipops.exports import append_row, csv_record
 from ipops.finance import compensation as rules
 from ipops.finance import money
 from ipops.finance.loans import LoanState
@@ -352,7 +353,7 @@ def claims_csv(rows: list[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=list(CLAIM_COLUMNS), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row[k] is None else row[k] for k in CLAIM_COLUMNS})
+        writer.writerow(csv_record({k: "" if row[k] is None else row[k] for k in CLAIM_COLUMNS}))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -362,7 +363,7 @@ def claims_xlsx(rows: list[dict[str, Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "claims"
-    sheet.append(list(CLAIM_COLUMNS))
+    append_row(sheet, CLAIM_COLUMNS)
     for row in rows:
         values = []
         for column in CLAIM_COLUMNS:
@@ -370,7 +371,7 @@ def claims_xlsx(rows: list[dict[str, Any]]) -> bytes:
             if column in MONEY_COLUMNS:
                 value = Decimal(value)
             values.append(value)
-        sheet.append(values)
+        append_row(sheet, values)
         for index, column in enumerate(CLAIM_COLUMNS, start=1):
             if column in MONEY_COLUMNS:
                 sheet.cell(row=sheet.max_row, column=index).number_format = "#,##0.00"

@@ -46,6 +46,7 @@ from typing import Any
 from unidecode import unidecode
 
 from ipops.errors import InputFormatError, NotFound, ValidationError
+from ipops.exports import csv_record
 from ipops.places.countries import to_iso2
 
 ENTITY_ID_PREFIX = "E"
@@ -370,5 +371,5 @@ def _to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_record(row) for row in rows)
     return buffer.getvalue()

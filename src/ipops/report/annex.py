@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from ipops.exports import append_row, csv_row
 from ipops.report.model import DataTable, Report
 
 MAX_SHEET_NAME = 31
@@ -58,9 +59,9 @@ def write_annex(report: Report, output: Path) -> AnnexFiles:
 def csv_text(table: DataTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.label for c in table.columns])
+    writer.writerow(csv_row(c.label for c in table.columns))
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row("" if v is None else v for v in row))
     return buffer.getvalue()
 
 
@@ -77,13 +78,13 @@ def _write_workbook(report: Report, tables: list[DataTable], path: Path) -> None
         ("patents", report.patents),
         ("families", report.families),
     ):
-        about.append(list(row))
+        append_row(about, row)
     used = {"report"}
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table.name, used))
-        sheet.append([c.label for c in table.columns])
+        append_row(sheet, [c.label for c in table.columns])
         for row in table.rows:
-            sheet.append([_cell(v) for v in row])
+            append_row(sheet, [_cell(v) for v in row])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     book.save(tmp)
     tmp.replace(path)
