@@ -20,7 +20,7 @@ from ipops.accounts import authz
 from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
-from ipops.errors import ValidationError
+from ipops.errors import Forbidden, NotFound, ValidationError
 from ipops.finance import claims, money, pledges, policy, service, stats
 from ipops.finance.compensation import CompensationCase, assess
 from ipops.finance.loans import Action, parse_action
@@ -55,21 +55,32 @@ DecimalText = Annotated[
 def visible_enterprise(
     db_session: Any, user: User, enterprise_id: EnterpriseId, action: str
 ) -> Enterprise:
+    """The enterprise, if ``user`` may ``action`` it: 403 for a role that never may (asked
+    before any lookup), 404 alike for one outside the caller's scope and one that does not
+    exist (ids cannot be probed)."""
+    _require_some_right(user, (action,), "fin_enterprise")
     found = service.get_enterprise(db_session=db_session, key=enterprise_id)
     authz.require(user, action, "fin_enterprise", found, hide=True)
     return found
 
 
 def visible_loan(db_session: Any, user: User, loan_id: int) -> Loan:
-    """A loan its bank, its enterprise or the administrator may see."""
+    """A loan its bank, its enterprise or the administrator may see; 403 for a role that
+    sees no loan (before any lookup), 404 alike for another's loan and a missing one."""
+    _require_some_right(user, ("finance:read",), "fin_loan", "fin_enterprise")
     loan = service.get_loan(db_session=db_session, loan_id=loan_id)
     enterprise = db_session.get(Enterprise, loan.enterprise_id)
     if authz.can(user, "finance:read", "fin_loan", loan) or authz.can(
         user, "finance:read", "fin_enterprise", enterprise
     ):
         return loan
-    authz.require(user, "finance:read", "fin_loan", loan, hide=True)
-    return loan
+    raise NotFound(f"no loan {loan_id}", field="loan_id")
+
+
+def _require_some_right(user: User, actions: tuple[str, ...], *resource_types: str) -> None:
+    rules = [r for a in actions for t in resource_types for r in authz.rules_for(a, t)]
+    if not user.is_active or not any(user.role in r.roles for r in rules):
+        raise Forbidden(f"the {user.role} role may not do {actions[0]} on {resource_types[0]}")
 
 
 # --------------------------------------------------------------------------- enterprises
