@@ -44,6 +44,11 @@ class NoWorkspace(IpopsError):
     exit_code = 5
 
 
+class RegistryUnavailable(NoWorkspace):
+    """The registry database cannot be opened or written (missing or read-only folder,
+    database server down): one line saying where and why, never a driver traceback."""
+
+
 class NotAuthenticated(IpopsError):
     """No valid credentials: unknown user, wrong password, invalid, expired or revoked token."""
 

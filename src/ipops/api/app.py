@@ -26,7 +26,7 @@ from ipops.corpus.views import router as corpus_router
 from ipops.finance.views import router as finance_router
 from ipops.geo.views import router as geo_router
 from ipops.pool.views import router as pool_router
-from ipops.registry.db import make_engine, upgrade
+from ipops.registry.db import open_registry
 from ipops.report.views import router as report_router
 from ipops.valuation.views import router as value_router
 from ipops.workspace import open_workspace
@@ -107,8 +107,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
 
 def _open_state(settings: Settings) -> ApiState:
     workspace = open_workspace(settings)
-    upgrade(workspace.database_url)
-    engine = make_engine(workspace.database_url)
+    engine = open_registry(workspace.database_url)
     accounts_service.watch_revocations(workspace.revocation_stamp)
     return ApiState(
         settings=settings,

@@ -26,7 +26,7 @@ from ipops.accounts.service import watch_revocations
 from ipops.corpus.ingest import LoadTarget, ProgressCallback
 from ipops.corpus.queries import jsonable
 from ipops.corpus.store import CorpusStore
-from ipops.registry.db import make_engine, upgrade
+from ipops.registry.db import open_registry
 from ipops.workspace import Workspace, open_workspace
 
 console = Console()
@@ -40,9 +40,9 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
-        upgrade(self.workspace.database_url)
+        engine = open_registry(self.workspace.database_url)
         watch_revocations(self.workspace.revocation_stamp)
-        return make_engine(self.workspace.database_url)
+        return engine
 
     @cached_property
     def store(self) -> CorpusStore:

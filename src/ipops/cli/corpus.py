@@ -12,6 +12,7 @@ from ipops.cli.context import JsonOption, app_context, console, print_json, prog
 from ipops.corpus import loaders, runs
 from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
+from ipops.corpus.store import seal
 from ipops.registry.db import session_scope
 
 app = typer.Typer(help="Patent corpus: ingest, generate, inspect.", no_args_is_help=True)
@@ -111,7 +112,7 @@ def query(
 ) -> None:
     """Read-only SQL over the views patents, applications, parties, inventors, ... ."""
     ctx = app_context()
-    with ctx.store.connect() as con:
+    with seal(ctx.store.connect(), ctx.store) as con:
         columns, rows = run_query(con, sql, limit=limit)
     if as_json:
         print_json([dict(zip(columns, row, strict=True)) for row in rows])

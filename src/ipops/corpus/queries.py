@@ -162,6 +162,10 @@ def run_query(
         rows = result.fetchmany(limit) if limit else result.fetchall()
         if limit and len(rows) == limit:
             con.abort()  # the rest is not wanted; free the connection
+    except duckdb.PermissionException as exc:
+        reason = str(exc).splitlines()[0]
+        message = f"only the corpus views can be read, not files or the network ({reason})"
+        raise ValidationError(message, field="sql") from exc
     except duckdb.Error as exc:
         raise ValidationError(str(exc).splitlines()[0], field="sql") from exc
     return columns, rows

@@ -268,6 +268,18 @@ class CorpusStore:
         return con
 
 
+def seal(con: duckdb.DuckDBPyConnection, store: CorpusStore) -> duckdb.DuckDBPyConnection:
+    """Turn off DuckDB's access to files, the network and extensions on ``con`` (after its
+    views are made): a query may then read the corpus views and nothing else of this
+    machine (``read_csv('/etc/hostname')`` is refused), and cannot turn it on again."""
+    folders = {str(store.root), str(store.root.resolve())}
+    listed = ", ".join(_sql_str(folder.rstrip("/") + "/") for folder in sorted(folders))
+    con.execute(f"SET allowed_directories = [{listed}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
 def corpus_view_statements(
     con: duckdb.DuckDBPyConnection, store: CorpusStore, manifest: Manifest
 ) -> list[str]:
