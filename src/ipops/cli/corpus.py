@@ -125,7 +125,8 @@ def query(
 
 @app.command("runs")
 def list_runs(as_json: JsonOption = False) -> None:
-    """The ingestion runs recorded in the registry, newest first."""
+    """The ingestion runs recorded in the registry, newest first (a run whose process is
+    gone is marked interrupted, and what it left behind is removed)."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found: list[dict[str, Any]] = [
@@ -143,6 +144,7 @@ def list_runs(as_json: JsonOption = False) -> None:
             }
             for r in runs.list_runs(db_session=session)
         ]
+    ctx.store.remove_leftovers()  # of the runs just found interrupted
     if as_json:
         print_json(found)
         return

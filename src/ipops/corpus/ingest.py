@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from ipops.audit.service import Actor, record_ingestion
 from ipops.corpus import runs
 from ipops.corpus.formats import cn_table, patentsview, uspto_xml
+from ipops.corpus.lifetime import die_with_parent
 from ipops.corpus.prepare import Prepared, prepare_chunk
 from ipops.corpus.records import Chunk, Reject, chunked
 from ipops.corpus.store import BatchWriter, CorpusStore
@@ -235,7 +236,12 @@ def _parallel_xml(paths: Sequence[Path], workers: int) -> Iterator[Prepared]:
     in_flight: list[Future[Prepared]] = []
     _ = default_gazetteer().index  # built once here; forked workers share its pages
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,  # a killed loader takes its workers with it
+        initargs=(os.getpid(),),
+    ) as pool:
         for documents, file, first in tasks:
             in_flight.append(pool.submit(parse_xml_task, documents, file, first))
             if len(in_flight) >= workers * 2:  # bounded: memory stays flat

@@ -23,7 +23,8 @@ class IngestionRun(Base):
     source_format: Mapped[str] = mapped_column(String(32))
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{path, sha256, bytes}]
     load_key: Mapped[str] = mapped_column(String(64), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # running|committed|skipped|failed
+    # running | committed | skipped | failed | interrupted
+    status: Mapped[str] = mapped_column(String(16))
     batch_id: Mapped[str | None] = mapped_column(String(64))
     records_read: Mapped[int] = mapped_column(Integer, default=0)
     records_rejected: Mapped[int] = mapped_column(Integer, default=0)
@@ -31,3 +32,6 @@ class IngestionRun(Base):
     rejects_path: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str | None] = mapped_column(Text)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The loading process, so that a run whose process is gone shows as interrupted.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))

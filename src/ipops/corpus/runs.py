@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipops.corpus.models import IngestionRun
+from ipops.corpus.store import process_alive
 from ipops.errors import NotFound
 
 
@@ -33,6 +36,8 @@ def start_run(
         records_rejected=0,
         row_counts={},
         options=options,
+        pid=os.getpid(),
+        host=socket.gethostname()[:255],
     )
     db_session.add(run)
     db_session.flush()
@@ -72,5 +77,27 @@ def get_run(*, db_session: Session, run_id: int) -> IngestionRun:
 
 
 def list_runs(*, db_session: Session, limit: int = 50) -> list[IngestionRun]:
+    """The newest runs; a run still marked running whose process is gone is first marked
+    ``interrupted`` (see :func:`mark_interrupted`)."""
+    mark_interrupted(db_session=db_session)
     query = select(IngestionRun).order_by(IngestionRun.id.desc()).limit(limit)
     return list(db_session.scalars(query))
+
+
+def mark_interrupted(*, db_session: Session) -> list[int]:
+    """Mark ``interrupted`` every run of this machine still ``running`` whose process no
+    longer exists (killed, machine restarted); flush only. Runs of other machines are left
+    alone: their processes cannot be seen from here. Returns the ids marked."""
+    here = socket.gethostname()[:255]
+    running = db_session.scalars(
+        select(IngestionRun).where(IngestionRun.status == "running", IngestionRun.host == here)
+    )
+    marked = []
+    for run in running:
+        if run.pid is not None and not process_alive(run.pid):
+            run.status = "interrupted"
+            run.finished_at = datetime.now(UTC)
+            run.message = f"the loading process (pid {run.pid}) ended before the run finished"
+            marked.append(run.id)
+    db_session.flush()
+    return marked

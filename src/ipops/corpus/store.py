@@ -239,6 +239,10 @@ class CorpusStore:
         tmp.replace(self.root / MANIFEST_NAME)
         _fsync_dir(self.root)
 
+    def remove_leftovers(self) -> None:
+        """Remove what killed loads left behind (staging folders of processes gone)."""
+        self._remove_orphaned_staging()
+
     def _remove_orphaned_staging(self) -> None:
         if not self.staging_dir.exists():
             return

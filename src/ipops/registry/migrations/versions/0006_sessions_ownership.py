@@ -3,6 +3,7 @@
 * ``api_tokens.expires_at``: existing tokens expire 90 days after they were issued;
 * ``web_sessions``: server-side web sessions (the cookie holds only a secret);
 * ``login_throttles``: failed logins counted per username and source, one row each;
+* ``ingestion_runs.pid`` and ``host``: a run whose process is gone shows as interrupted;
 * ``pool_pools.organisation_id``: the owning organisation. An existing pool goes to the
   organisation named like its ``administrator``; failing that, when exactly one
   organisation has pool administrators, to that one; otherwise it stays unowned (only
@@ -70,9 +71,15 @@ def upgrade() -> None:
         )
         batch.create_index("ix_pool_pools_organisation_id", ["organisation_id"])
     _assign_pool_owners()
+    with op.batch_alter_table("ingestion_runs") as batch:
+        batch.add_column(sa.Column("pid", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("host", sa.String(length=255), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ingestion_runs") as batch:
+        batch.drop_column("host")
+        batch.drop_column("pid")
     with op.batch_alter_table("pool_pools") as batch:
         batch.drop_index("ix_pool_pools_organisation_id")
         batch.drop_constraint("fk_pool_pools_organisation_id_organisations", type_="foreignkey")
