@@ -290,3 +290,21 @@ class _Served:
 
 def _served(app: object, options: dict[str, object]) -> _Served:
     return _Served(app, options)
+
+
+def test_the_admin_page_deactivates_and_reactivates(web_api: LiveApi) -> None:
+    web_api.add_user("boss", Role.PLATFORM_ADMIN)
+    user = web_api.add_user("lu.xun", Role.ANALYST)
+    cookie = browser_login(web_api, "lu.xun").cookies["ipops_session"]
+    admin = browser_login(web_api, "boss")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200 and "lu.xun" in page.text and "停用" in page.text
+    done = admin.post(f"/admin/users/{user.id}/deactivate", data={"csrf_token": csrf_of(admin)})
+    assert done.status_code == 303
+    assert me_with_cookie(web_api, cookie) == 401
+    assert "已停用" in admin.get("/admin/users").text
+    done = admin.post(f"/admin/users/{user.id}/reactivate", data={"csrf_token": csrf_of(admin)})
+    assert done.status_code == 303
+    assert browser_login(web_api, "lu.xun").get("/api/v1/users/me").status_code == 200
+    analyst = browser_login(web_api, "lu.xun")
+    assert analyst.get("/admin/users").status_code == 403

@@ -33,4 +33,5 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("reports", N_("Landscape reports"), "/reports", "report:read", "report"),
     NavItem("geo", N_("Innovation hotspots"), "/geo", "geo:read", "geography"),
     NavItem("audit", N_("Audit log"), "/audit", "audit:read", "audit_record"),
+    NavItem("users", N_("User accounts"), "/admin/users", "users:manage", "user"),
 )

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ipops.web.routes import audit, auth, corpus, finance, geo, home, pool, report, value
+from ipops.web.routes import (
+    audit,
+    auth,
+    corpus,
+    finance,
+    geo,
+    home,
+    pool,
+    report,
+    users,
+    value,
+)
 
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -20,4 +31,5 @@ DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     report.router,
     geo.router,
     audit.router,
+    users.router,
 )

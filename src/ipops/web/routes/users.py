@@ -1,0 +1,76 @@
+"""The user accounts page (platform administrators): deactivate or reactivate a user.
+
+Deactivating refuses the user at sign-in and ends every web session and API token of
+theirs at once (``accounts.service.deactivate_user``); both are in the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipops.accounts import service as accounts
+from ipops.accounts.models import User
+from ipops.api.deps import client_address
+from ipops.audit.service import Actor
+from ipops.errors import Conflict, NotFound
+from ipops.paging import MAX_PAGE_SIZE, Page, SortKey
+from ipops.web.context import DbSession, RowId, Web, WebContext
+from ipops.web.roles import role_label
+from ipops.web.security import check_csrf_form
+
+router = APIRouter(include_in_schema=False)
+MANAGE = ("users:manage", "user")
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(web: Web, db_session: DbSession) -> Response:
+    web.require(*MANAGE)
+    page = Page(number=1, size=MAX_PAGE_SIZE, sort=(SortKey("username"),))
+    users, total = accounts.list_users(db_session=db_session, page=page)
+    return web.render(
+        "users.html", active="users", users=[_row(web, u) for u in users], total=total
+    )
+
+
+@router.post("/admin/users/{user_id}/{change}", dependencies=[Depends(check_csrf_form)])
+def change_user(web: Web, db_session: DbSession, user_id: RowId, change: str) -> Response:
+    """``change`` is ``deactivate`` or ``reactivate``."""
+    web.require(*MANAGE)
+    if change not in ("deactivate", "reactivate"):
+        raise web.not_found(web.gettext("There is no such page."))
+    try:
+        user = accounts.get_user(db_session=db_session, user_id=user_id)
+    except NotFound:
+        raise web.not_found(web.gettext("There is no such page.")) from None
+    actor = _actor(web)
+    try:
+        if change == "deactivate":
+            accounts.deactivate_user(db_session=db_session, user=user, actor=actor)
+        else:
+            accounts.reactivate_user(db_session=db_session, user=user, actor=actor)
+    except Conflict:
+        raise web.error(
+            409,
+            web.gettext("Request refused"),
+            web.gettext("You cannot deactivate yourself."),
+        ) from None
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _row(web: WebContext, user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": web.gettext(role_label(user.role)),
+        "active": user.is_active,
+        "me": web.user is not None and web.user.id == user.id,
+    }
+
+
+def _actor(web: WebContext) -> Actor:
+    assert web.user is not None
+    return Actor.of(web.user.username, channel="web", address=client_address(web.request))
