@@ -44,8 +44,8 @@ def user_to_deactivate(caller: Caller) -> tuple[str, dict[str, Any]]:
 def user_to_reactivate(caller: Caller) -> tuple[str, dict[str, Any]]:
     target = caller.api.add_user(f"returner{next(counter)}", Role.ANALYST)
     with session_scope(caller.api.engine) as session:
-        accounts.deactivate_user(
-            db_session=session, user=session.get(User, target.id), actor=TEST_ACTOR
+        accounts.set_user_active(
+            db_session=session, user=session.get(User, target.id), active=False, actor=TEST_ACTOR
         )
     return f"/api/v1/users/{target.id}/reactivate", {}
 

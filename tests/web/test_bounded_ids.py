@@ -35,7 +35,5 @@ def test_a_huge_id_is_no_page(client: TestClient, path: str) -> None:
     answer = client.get(path, follow_redirects=False)
     assert answer.status_code == 404, answer.text[:300]
     assert "text/html" in answer.headers["content-type"]
-    posted = client.post(
-        f"/pool/{HUGE}/admin", data={"csrf_token": "x"}, follow_redirects=False
-    )
+    posted = client.post(f"/pool/{HUGE}/admin", data={"csrf_token": "x"}, follow_redirects=False)
     assert posted.status_code in (403, 404)

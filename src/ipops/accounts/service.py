@@ -262,46 +262,29 @@ def change_own_password(
     set_password(db_session=db_session, user=user, password=new_password, actor=actor, keep=keep)
 
 
-def deactivate_user(*, db_session: Session, user: User, actor: Actor) -> User:
-    """Refuse ``user`` from now on: sign-in fails and every session and token ends at once
-    (a later reactivation does not bring them back). Deactivating twice changes nothing."""
-    if actor.name == user.username and actor.origin != "cli":
+def set_user_active(*, db_session: Session, user: User, active: bool, actor: Actor) -> User:
+    """Deactivate (``active=False``) or reactivate ``user``; setting the state it has
+    changes nothing. A deactivated user is refused from now on: sign-in fails and every
+    web session and token ends at once (reactivating does not bring them back)."""
+    if not active and actor.name == user.username and actor.origin != "cli":
         raise Conflict("you cannot deactivate yourself", field="username")
-    if not user.is_active:
+    if user.is_active == active:
         return user
     before = user_snapshot(user)
-    user.is_active = False
-    db_session.flush()
-    record_by(
-        actor,
-        db_session=db_session,
-        action="user.deactivated",
-        object_type="user",
-        object_id=user.id,
-        before=before,
-        after=user_snapshot(user),
-    )
-    end_sessions_of(db_session=db_session, user=user, actor=actor, reason="deactivated")
-    return user
-
-
-def reactivate_user(*, db_session: Session, user: User, actor: Actor) -> User:
-    """Let ``user`` sign in again (with a new login: old sessions and tokens stay ended)."""
-    if user.is_active:
-        return user
-    before = user_snapshot(user)
-    user.is_active = True
+    user.is_active = active
     db_session.flush()
     forget_known_tokens(db_session)
     record_by(
         actor,
         db_session=db_session,
-        action="user.reactivated",
+        action="user.reactivated" if active else "user.deactivated",
         object_type="user",
         object_id=user.id,
         before=before,
         after=user_snapshot(user),
     )
+    if not active:
+        end_sessions_of(db_session=db_session, user=user, actor=actor, reason="deactivated")
     return user
 
 

@@ -157,10 +157,7 @@ def deactivate_user(
     db_session: SessionDep,
 ) -> UserPublic:
     """Refuse a user from now on: sign-in fails, every session and token ends at once."""
-    authz.require(user, "users:manage", "user")
-    target = service.get_user(db_session=db_session, user_id=user_id)
-    service.deactivate_user(db_session=db_session, user=target, actor=actor)
-    return UserPublic.model_validate(target)
+    return _set_active(db_session, user, actor, user_id, active=False)
 
 
 @users_router.post("/{user_id}/reactivate")
@@ -171,9 +168,15 @@ def reactivate_user(
     db_session: SessionDep,
 ) -> UserPublic:
     """Let a deactivated user sign in again (old sessions and tokens stay ended)."""
+    return _set_active(db_session, user, actor, user_id, active=True)
+
+
+def _set_active(
+    db_session: SessionDep, user: CurrentUser, actor: Actor, user_id: int, *, active: bool
+) -> UserPublic:
     authz.require(user, "users:manage", "user")
     target = service.get_user(db_session=db_session, user_id=user_id)
-    service.reactivate_user(db_session=db_session, user=target, actor=actor)
+    service.set_user_active(db_session=db_session, user=target, active=active, actor=actor)
     return UserPublic.model_validate(target)
 
 

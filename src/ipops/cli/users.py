@@ -109,21 +109,22 @@ def passwd(
 @app.command("deactivate")
 def deactivate(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
     """Refuse a user: sign-in fails and every web session and API token ends at once."""
-    ctx = app_context()
-    with session_scope(ctx.engine) as session:
-        user = service.require_user_by_username(db_session=session, username=name)
-        service.deactivate_user(db_session=session, user=user, actor=Actor.cli())
-    console.print(f"{user.username} deactivated; their sessions and tokens ended")
+    username = _set_active(name, active=False)
+    console.print(f"{username} deactivated; their sessions and tokens ended")
 
 
 @app.command("reactivate")
 def reactivate(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
     """Let a deactivated user sign in again (old sessions and tokens stay ended)."""
+    console.print(f"{_set_active(name, active=True)} reactivated")
+
+
+def _set_active(name: str, *, active: bool) -> str:
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         user = service.require_user_by_username(db_session=session, username=name)
-        service.reactivate_user(db_session=session, user=user, actor=Actor.cli())
-    console.print(f"{user.username} reactivated")
+        service.set_user_active(db_session=session, user=user, active=active, actor=Actor.cli())
+        return user.username
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -1,7 +1,7 @@
 """The user accounts page (platform administrators): deactivate or reactivate a user.
 
 Deactivating refuses the user at sign-in and ends every web session and API token of
-theirs at once (``accounts.service.deactivate_user``); both are in the audit trail.
+theirs at once (``accounts.service.set_user_active``); both are in the audit trail.
 """
 
 from __future__ import annotations
@@ -47,10 +47,8 @@ def change_user(web: Web, db_session: DbSession, user_id: RowId, change: str) ->
         raise web.not_found(web.gettext("There is no such page.")) from None
     actor = _actor(web)
     try:
-        if change == "deactivate":
-            accounts.deactivate_user(db_session=db_session, user=user, actor=actor)
-        else:
-            accounts.reactivate_user(db_session=db_session, user=user, actor=actor)
+        active = change == "reactivate"
+        accounts.set_user_active(db_session=db_session, user=user, active=active, actor=actor)
     except Conflict:
         raise web.error(
             409,
