@@ -62,6 +62,9 @@ PATENTS = pa.schema(
         ("legal_status", pa.string()),  # as reported by the source; events refine it
         ("generated", pa.bool_()),
         ("source", pa.string()),
+        # Added after the first release: batches written before lack them and read as null.
+        ("figures_count", pa.int32()),  # <number-of-figures>
+        ("drawing_sheets", pa.int32()),  # <number-of-drawing-sheets>
     ]
 )
 
@@ -98,6 +101,11 @@ PARTIES = pa.schema(
         ("party_type", pa.string()),  # organization | individual
         ("address", pa.string()),
         *_PLACE,
+        # USPTO assignee type as printed (<role>, PAP <assignee-type>): 01 unassigned,
+        # 02 US company, 03 foreign company, 04 US individual, 05 foreign individual,
+        # 06 US government, 07 foreign government, 08 county, 09 state government;
+        # 1x: part interest. Added later: older batches read null.
+        ("role_code", pa.string()),
     ]
 )
 
@@ -176,6 +184,9 @@ RELATED_DOCUMENTS = pa.schema(
         ("child_number", pa.string()),
         ("child_date", pa.date32()),
         ("generated", pa.bool_()),
+        # the parent was itself an international application (<parent-pct-document>)
+        ("parent_pct_number", pa.string()),
+        ("parent_pct_date", pa.date32()),
     ]
 )
 
