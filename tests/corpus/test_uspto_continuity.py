@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from loadhelpers import make_target
 from lxml import etree
-from tests.corpus.loadhelpers import make_target
 
 from ipops.corpus.formats.uspto_xml import iter_raw_documents, parse_document, parse_file
 from ipops.corpus.ingest import ingest_files
