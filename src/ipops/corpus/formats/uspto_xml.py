@@ -467,7 +467,7 @@ def _parent_status(printed: str | None, grant: dict[str, str]) -> str | None:
 
 
 def _v4_priority_claims(claims: _Element | None, patent_id: str) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for claim in _children_named(claims, "priority-claim"):
         fields = _texts(claim)
         rows.append(
@@ -547,7 +547,7 @@ def _v4_examiners(examiners: _Element | None, patent_id: str) -> list[Row]:
 
 def _v4_agents(people: _Element | None, patent_id: str) -> list[Row]:
     agents = None if people is None else people.find("agents")
-    rows = []
+    rows: list[Row] = []
     for element in _children_named(agents, "agent"):
         party = _v4_party(element)
         rows.append(
@@ -930,7 +930,7 @@ def _pap_related(continuity: _Element | None, patent_id: str) -> list[Row]:
 
 
 def _pap_priority_claims(biblio: _Element, patent_id: str) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for claim in biblio.iterfind("foreign-priority-data"):
         rows.append(
             _priority_row(
