@@ -61,6 +61,25 @@ def events(
 
 
 @app.command()
+def families(
+    path: Annotated[Path, typer.Argument(help="CSV of family members (family id, publication …).")],
+    family_type: Annotated[
+        str | None,
+        typer.Option("--family-type", help="docdb, inpadoc or other, when the file does not say."),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Any rejected row fails the whole load.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load a DOCDB/INPADOC-style patent family table (columns in docs/corpus.md)."""
+    ctx = app_context()
+    with progress_bar("loading families") as progress:
+        report = loaders.load_families(
+            ctx.load_target, path, family_type=family_type, strict=strict, progress=progress
+        )
+    _print_report(report, as_json)
+
+
+@app.command()
 def generate(
     patents: Annotated[int, typer.Option(min=1, help="How many patents to generate.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,

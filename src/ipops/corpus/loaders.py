@@ -1,11 +1,12 @@
-"""Loads other than patent source files: legal-status events and generated corpora."""
+"""Loads other than patent source files: legal-status events, family tables and generated
+corpora."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from ipops.corpus import events, generate
+from ipops.corpus import events, families, generate
 from ipops.corpus.ingest import (
     LoadJob,
     LoadReport,
@@ -39,6 +40,31 @@ def load_events(
         strict=strict,
     )
     return load(target, job, map(prepare_chunk, events.read_events(path)), progress=progress)
+
+
+def load_families(
+    target: LoadTarget,
+    path: Path,
+    *,
+    family_type: str | None = None,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+) -> LoadReport:
+    """``ipops corpus families FILE``: DOCDB/INPADOC-style family members (``families``)."""
+    if not path.is_file():
+        raise InputFormatError(f"{path}: no such file", field="path")
+    sources = describe_sources([path])
+    options: dict[str, Any] = {"family_type": family_type}
+    job = LoadJob(
+        kind="families",
+        source_format=families.SOURCE,
+        sources=sources,
+        load_key=load_key_for(families.SOURCE, sources, options),
+        options=options,
+        strict=strict,
+    )
+    chunks = families.read_family_table(path, family_type=family_type)
+    return load(target, job, map(prepare_chunk, chunks), progress=progress)
 
 
 def load_generated(
