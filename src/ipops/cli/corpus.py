@@ -14,6 +14,14 @@ from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
 from ipops.registry.db import session_scope
 
+AllowGenerated = Annotated[
+    bool,
+    typer.Option(
+        "--allow-generated",
+        help="Let generated and real patents share this corpus (refused by default).",
+    ),
+]
+
 app = typer.Typer(help="Patent corpus: ingest, generate, inspect.", no_args_is_help=True)
 
 
@@ -30,6 +38,7 @@ def ingest(
         Path | None, typer.Option(help="Extra column mapping (TOML) for Chinese table exports.")
     ] = None,
     workers: Annotated[int | None, typer.Option(help="Parser processes (default: cores).")] = None,
+    allow_generated: AllowGenerated = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
@@ -43,6 +52,7 @@ def ingest(
             mapping=mapping,
             workers=workers,
             progress=progress,
+            allow_generated=allow_generated,
         )
     _print_report(report, as_json)
 
@@ -83,13 +93,18 @@ def families(
 def generate(
     patents: Annotated[int, typer.Option(min=1, help="How many patents to generate.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
+    allow_generated: AllowGenerated = False,
     as_json: JsonOption = False,
 ) -> None:
     """Generate a realistic corpus (every record marked generated) and load it."""
     ctx = app_context()
     with progress_bar("generating", total=patents) as progress:
         report = loaders.load_generated(
-            ctx.load_target, patents=patents, seed=seed, progress=progress
+            ctx.load_target,
+            patents=patents,
+            seed=seed,
+            progress=progress,
+            allow_generated=allow_generated,
         )
     _print_report(report, as_json)
 

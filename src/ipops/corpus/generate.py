@@ -50,7 +50,7 @@ import numpy.typing as npt
 
 from ipops.corpus.events import EventType
 from ipops.corpus.records import Chunk
-from ipops.corpus.schema import Row
+from ipops.corpus.schema import SCHEMAS, TABLE_NAMES, Row
 from ipops.errors import ValidationError
 
 IntArray = npt.NDArray[np.int64]
@@ -76,7 +76,17 @@ ATTACHMENT_EXPONENT = 0.5
 FITNESS_PARETO_ALPHA = 2.5
 FITNESS_CAP = 10.0
 FILING_GROWTH_PER_YEAR = 1.08
+US_GRANT_WEEKDAY = 1  # Tuesday: the USPTO issues patents on Tuesdays
+US_APPLICATION_WEEKDAY = 3  # Thursday: pre-grant publications appear on Thursdays
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# Generated publication numbers come from ranges no office assigns (docs/corpus.md,
+# "Generated data"): CN 9xxxxxxxx (CNIPA numbers start 1 inventions, 2 utility models,
+# 3 designs), US grants 900,000,000 and up (the USPTO passed 12 million in 2024), US
+# applications YYYY9xxxxxx (fewer than 500,000 a year), JP grants 9xxxxxxx (8 digits; JP is
+# at 7 digits), JP applications YYYY9xxxxx, DE 10YYYY9xxxxx (type digit 9 is unused),
+# KR grants 99xxxxxxx (KR registrations start 10, 20, 30 or 40), KR applications
+# 10YYYY9xxxxxx.
+RESERVED_NUMBERS = "docs/corpus.md#generated-data"
 _T = TypeVar("_T")
 
 
@@ -106,7 +116,61 @@ def generate_corpus(
     for number, start in enumerate(range(0, patents, chunk_size)):
         rng = np.random.default_rng([seed & 0xFFFFFFFF, number])
         index = np.arange(start, min(start + chunk_size, patents), dtype=np.int64)
-        yield _ChunkBuilder(skeleton, applicants, rng, index).build()
+        yield _flagged(_with_term_data(_ChunkBuilder(skeleton, applicants, rng, index).build()))
+
+
+def _with_term_data(chunk: Chunk) -> Chunk:
+    """Priority claims, US term adjustment and the citing universe, from the patents' rows.
+
+    A patent whose priority date precedes its filing claims one priority at home (the
+    applicant's country) with a number in the reserved range (``9`` + its own number); a
+    granted US patent gets ``number mod 397`` days of adjustment two times in three;
+    every generated patent's references are generated, so each is a citing document.
+    """
+    for table in TABLE_NAMES:
+        chunk.rows.setdefault(table, [])
+    home = {
+        row["patent_id"]: row["country"]
+        for row in chunk.rows["parties"]
+        if row["sequence"] == 0 and row.get("country")
+    }
+    for patent in chunk.rows["patents"]:
+        patent_id, office = patent["patent_id"], patent["office"]
+        digits = int("".join(c for c in patent["number"] if c.isdigit()) or 0)
+        if patent["priority_date"] and patent["priority_date"] < patent["filing_date"]:
+            chunk.rows["priority_claims"].append(
+                {
+                    "patent_id": patent_id,
+                    "sequence": 0,
+                    "country": home.get(patent_id, office),
+                    "number": f"9{patent['number']}",
+                    "date": patent["priority_date"],
+                    "kind": "national",
+                }
+            )
+        if office == "US" and patent["grant_date"] is not None:
+            adjustment = digits % 397 if digits % 3 else None
+            chunk.rows["terms"].append(
+                {"patent_id": patent_id, "adjustment_days": adjustment, "disclaimer": False}
+            )
+        chunk.rows["citing_documents"].append(
+            {
+                "patent_id": patent_id,
+                "office": office,
+                "publication_date": patent["publication_date"],
+                "source": SOURCE,
+            }
+        )
+    return chunk
+
+
+def _flagged(chunk: Chunk) -> Chunk:
+    """Every row of every table that has the column is marked ``generated``."""
+    for table, rows in chunk.rows.items():
+        if "generated" in SCHEMAS[table].names:
+            for row in rows:
+                row["generated"] = True
+    return chunk
 
 
 # =========================================================================== vocabulary
@@ -1082,6 +1146,13 @@ def _dates(days: IntArray) -> list[date]:
     return list(days.astype("datetime64[D]").astype(object))
 
 
+def _on_weekday(days: IntArray, weekday: int) -> IntArray:
+    """Each day moved forward to the next ``weekday`` (Monday 0), or kept if it is one."""
+    current = (days + _EPOCH_ORDINAL - 1) % 7  # date.fromordinal(1) is a Monday
+    shifted: IntArray = days + (weekday - current) % 7
+    return shifted
+
+
 def _date(day: int) -> date:
     return date.fromordinal(day + _EPOCH_ORDINAL)
 
@@ -1150,13 +1221,29 @@ class _Skeleton:
         snapshot = self.settings.snapshot_day
         lag_u = u("grant_lag", index)
         grant_lag = np.where(utility, 120 + lag_u * 240, 730 + lag_u * 730).astype(np.int64)
-        grant = np.where(utility, np.minimum(filing + grant_lag, snapshot), filing + grant_lag)
+        # a utility model is granted (and first published) within the data: one whose grant
+        # would fall after the snapshot gets a day spread over the time since its filing,
+        # never a pile on the snapshot day
+        spread = filing + 1 + (u("late", index) * (snapshot - filing - 1)).astype(np.int64)
+        grant = filing + grant_lag
+        grant = np.where(utility & (grant > snapshot), np.maximum(spread, filing), grant)
+        us = category == US
+        grant = np.where(us, _on_weekday(grant, US_GRANT_WEEKDAY), grant)
         rates = np.array([c.grant_rate for c in _CATEGORIES])[category]
         granted = (u("granted", index) < rates) & (grant <= snapshot)
         first_publication = (
             priority + PUBLICATION_LAG_DAYS + (u("pub", index) * 31).astype(np.int64)
         )
-        publication = np.where(utility, grant, np.minimum(first_publication, snapshot))
+        first_publication = np.where(
+            first_publication > snapshot, np.maximum(spread, filing), first_publication
+        )
+        first_publication = np.where(
+            us, _on_weekday(first_publication, US_APPLICATION_WEEKDAY), first_publication
+        )
+        first_publication = np.where(
+            first_publication > snapshot, first_publication - 7, first_publication
+        )
+        publication = np.where(utility, grant, first_publication)
         return _Facts(
             index=index,
             category=category,
@@ -1210,22 +1297,30 @@ class _Skeleton:
         """10**digits, or more when the corpus has more patents than that many serials."""
         return int(10 ** max(digits, len(str(max(self.settings.patents - 1, 1)))))
 
+    def _reserved(self, head: IntArray, stream: str, index: IntArray, digits: int) -> IntArray:
+        """``head`` followed by ``digits`` digits of which the first is 9: the top tenth of
+        a yearly range that offices never reach (wider when the corpus needs more serials)."""
+        span = self._width(digits - 1)
+        return (head * 10 + 9) * span + self._serial(stream, index, span)
+
     def publication_numbers(self, facts: _Facts) -> IntArray:
-        """Publication numbers: CN1…/CN2…, US7654321 or US2019…, JP2015…, DE102015…, KR10…"""
+        """Publication numbers in reserved ranges: CN91…/CN95…, US9xxxxxxxx or US2019 9…,
+        JP9xxxxxxx or JP2015 9…, DE102015 9…, KR99… or KR102015 9…"""
         index, category, granted = facts.index, facts.category, facts.granted
         year = _year_of(np.where(category == DE, facts.filing, facts.publication))
         serial = self._serial
-        six, seven = self._width(6), self._width(7)
+        # every generated publication number lies where no office numbers (RESERVED_NUMBERS)
+        reserved = self._reserved
         choices = [
-            (category == CN_INVENTION, 100_000_000 + serial("cn", index, 18_000_000)),
-            (category == CN_UTILITY, 200_000_000 + serial("cn", index, 22_000_000)),
-            ((category == US) & granted, 6_800_000 + serial("us", index, 5_200_000)),
-            (category == US, year * seven + serial("us", index, seven - 1)),
-            ((category == JP) & granted, 3_700_000 + serial("jp", index, 3_800_000)),
-            (category == JP, year * six + serial("jp", index, six - 1)),
-            (category == DE, (10 * 10**4 + year) * six + serial("de", index, six - 1)),
-            ((category == KR) & granted, 100_500_000 + serial("kr", index, 2_200_000)),
-            (category == KR, (10 * 10**4 + year) * seven + serial("kr", index, seven - 1)),
+            (category == CN_INVENTION, 910_000_000 + serial("cn", index, 18_000_000)),
+            (category == CN_UTILITY, 950_000_000 + serial("cn", index, 22_000_000)),
+            ((category == US) & granted, 900_000_000 + serial("us", index, 50_000_000)),
+            (category == US, reserved(year, "us", index, 7)),
+            ((category == JP) & granted, 90_000_000 + serial("jp", index, 9_000_000)),
+            (category == JP, reserved(year, "jp", index, 6)),
+            (category == DE, reserved(10 * 10**4 + year, "de", index, 6)),
+            ((category == KR) & granted, 990_000_000 + serial("kr", index, 9_000_000)),
+            (category == KR, reserved(10 * 10**4 + year, "kr", index, 7)),
         ]
         return np.select([c for c, _ in choices], [n for _, n in choices]).astype(np.int64)
 

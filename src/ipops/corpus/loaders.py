@@ -73,8 +73,11 @@ def load_generated(
     patents: int,
     seed: int,
     progress: ProgressCallback | None = None,
+    allow_generated: bool = False,
 ) -> LoadReport:
-    """``ipops corpus generate``: a synthetic corpus, every record marked generated."""
+    """``ipops corpus generate``: a synthetic corpus, every record marked generated.
+
+    Refused (Conflict) in a corpus holding real patents unless ``allow_generated``."""
     options: dict[str, Any] = {"patents": patents, "seed": seed, "generator": 1}
     job = LoadJob(
         kind="patents",
@@ -82,6 +85,7 @@ def load_generated(
         sources=[],
         load_key=load_key_for("generated", [], options),
         options=options,
+        allow_generated=allow_generated,
     )
     chunks = generate.generate_corpus(patents=patents, seed=seed)
     return load(target, job, map(prepare_chunk, chunks), progress=progress, progress_total=patents)

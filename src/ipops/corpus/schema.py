@@ -106,6 +106,7 @@ PARTIES = pa.schema(
         # 06 US government, 07 foreign government, 08 county, 09 state government;
         # 1x: part interest. Added later: older batches read null.
         ("role_code", pa.string()),
+        ("generated", pa.bool_()),
     ]
 )
 
@@ -117,6 +118,7 @@ INVENTORS = pa.schema(
         ("first_name", pa.string()),
         ("last_name", pa.string()),
         *_PLACE,
+        ("generated", pa.bool_()),  # added later: older batches read null
     ]
 )
 
@@ -131,6 +133,7 @@ CLASSIFICATIONS = pa.schema(
         ("is_main", pa.bool_()),
         ("value", pa.string()),  # inventive | additional, where known
         ("version", pa.string()),
+        ("generated", pa.bool_()),  # added later: older batches read null
     ]
 )
 
@@ -147,6 +150,7 @@ CITATIONS = pa.schema(
         ("cited_by", pa.string()),  # examiner | applicant | other | null
         ("relevance", pa.string()),  # search-report category (X, Y, A ...) where known
         ("npl_text", pa.string()),
+        ("generated", pa.bool_()),  # added later: older batches read null
     ]
 )
 
@@ -266,6 +270,7 @@ FAMILIES = pa.schema(
         ("filing_date", pa.date32()),
         ("publication_date", pa.date32()),
         ("source", pa.string()),
+        ("generated", pa.bool_()),
     ]
 )
 
@@ -334,7 +339,16 @@ def to_table(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     unknown = keys - set(schema.names)
     if unknown:
         raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
-    return pa.Table.from_pylist(list(rows), schema=schema)
+    table_ = pa.Table.from_pylist(list(rows), schema=schema)
+    return _real_unless_said(table_, keys)
+
+
+def _real_unless_said(table: pa.Table, keys: set[str]) -> pa.Table:
+    """Rows whose reader does not set ``generated`` are real: the flag is false, not null."""
+    if "generated" not in table.schema.names or "generated" in keys:
+        return table
+    index = table.schema.get_field_index("generated")
+    return table.set_column(index, "generated", pa.repeat(pa.scalar(False), table.num_rows))
 
 
 def columns_to_table(table: str, columns: Mapping[str, list[Any]]) -> pa.Table:
@@ -342,7 +356,8 @@ def columns_to_table(table: str, columns: Mapping[str, list[Any]]) -> pa.Table:
     schema = SCHEMAS[table]
     length = max((len(v) for v in columns.values()), default=0)
     arrays = [columns.get(name, [None] * length) for name in schema.names]
-    return pa.table(dict(zip(schema.names, arrays, strict=True)), schema=schema)
+    table = pa.table(dict(zip(schema.names, arrays, strict=True)), schema=schema)
+    return _real_unless_said(table, set(columns))
 
 
 def empty_table(table: str) -> pa.Table:
