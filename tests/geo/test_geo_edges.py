@@ -202,3 +202,8 @@ def test_cluster_fields_fall_back_through_main_groups_to_the_subclass(
 
 def test_a_subclass_the_concordance_does_not_know_has_no_field() -> None:
     assert subclass_field("Y02E") is None
+
+
+def test_collaboration_text_says_the_data_are_generated(ipops: CliRunner) -> None:
+    out = " ".join(run(ipops, "geo", "collaboration", "--min-weight", "10").split())
+    assert "generated data: all 1,500 patents are generated (synthetic)" in out

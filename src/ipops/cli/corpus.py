@@ -11,7 +11,7 @@ from rich.table import Table
 from ipops.cli.context import JsonOption, app_context, console, print_json, progress_bar
 from ipops.corpus import loaders, runs
 from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
-from ipops.corpus.queries import corpus_stats, run_query, show_patent
+from ipops.corpus.queries import corpus_stats, describe_generated, run_query, show_patent
 from ipops.registry.db import session_scope
 
 AllowGenerated = Annotated[
@@ -218,6 +218,10 @@ def print_stats(result: dict[str, object]) -> None:
         table.add_row(name, f"{count:,}")
     console.print(table)
     console.print(f"years: {result['years']}")
+    generated = result.get("generated_patents")
+    notice = describe_generated(generated if isinstance(generated, int) else 0, counts["patents"])
+    if notice:
+        console.print(f"[yellow]{notice}[/]")
     for key in ("top_inventor_countries", "top_parties"):
         rows = result[key]
         assert isinstance(rows, list)
