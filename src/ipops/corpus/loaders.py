@@ -28,18 +28,25 @@ def load_events(
     progress: ProgressCallback | None = None,
 ) -> LoadReport:
     """``ipops corpus events FILE``: legal-status events; patents' status derives from them."""
+    job = _file_job(path, kind="events", source_format="events", options={}, strict=strict)
+    return load(target, job, map(prepare_chunk, events.read_events(path)), progress=progress)
+
+
+def _file_job(
+    path: Path, *, kind: str, source_format: str, options: dict[str, Any], strict: bool
+) -> LoadJob:
+    """The job of a load from one file (events, families), after checking the file exists."""
     if not path.is_file():
         raise InputFormatError(f"{path}: no such file", field="path")
     sources = describe_sources([path])
-    job = LoadJob(
-        kind="events",
-        source_format="events",
+    return LoadJob(
+        kind=kind,
+        source_format=source_format,
         sources=sources,
-        load_key=load_key_for("events", sources, {}),
-        options={},
+        load_key=load_key_for(source_format, sources, options),
+        options=options,
         strict=strict,
     )
-    return load(target, job, map(prepare_chunk, events.read_events(path)), progress=progress)
 
 
 def load_families(
@@ -51,16 +58,11 @@ def load_families(
     progress: ProgressCallback | None = None,
 ) -> LoadReport:
     """``ipops corpus families FILE``: DOCDB/INPADOC-style family members (``families``)."""
-    if not path.is_file():
-        raise InputFormatError(f"{path}: no such file", field="path")
-    sources = describe_sources([path])
-    options: dict[str, Any] = {"family_type": family_type}
-    job = LoadJob(
+    job = _file_job(
+        path,
         kind="families",
         source_format=families.SOURCE,
-        sources=sources,
-        load_key=load_key_for(families.SOURCE, sources, options),
-        options=options,
+        options={"family_type": family_type},
         strict=strict,
     )
     chunks = families.read_family_table(path, family_type=family_type)

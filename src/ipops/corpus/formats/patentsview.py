@@ -90,7 +90,7 @@ from ipops.corpus.classification import (
     subclass_of,
     symbol_from_parts,
 )
-from ipops.corpus.records import Chunk, Reject
+from ipops.corpus.records import Chunk, Reject, citing_row
 from ipops.corpus.schema import TABLE_NAMES, Row
 from ipops.errors import InputFormatError
 
@@ -600,19 +600,9 @@ def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
         patent_id = "US" + number
         citations, rejects = _citation_rows(group, patent_id, file)
         chunk.rows["citations"].extend(citations)
-        chunk.rows["citing_documents"].append(_citing_row(patent_id, None))
+        chunk.rows["citing_documents"].append(citing_row(patent_id, "US", None, SOURCE))
         chunk.rejects.extend(rejects)
     return chunk
-
-
-def _citing_row(patent_id: str, published: date | None) -> Row:
-    return {
-        "patent_id": patent_id,
-        "office": "US",
-        "publication_date": published,
-        "source": SOURCE,
-        "generated": False,
-    }
 
 
 def _by_patent(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -659,7 +649,9 @@ def _document(
     rows["citations"] = citations
     if "g_us_patent_citation" in file_names:
         # the patent's references are loaded: it belongs to the citing universe
-        rows["citing_documents"] = [_citing_row(patent_id, rows["patents"][0]["publication_date"])]
+        rows["citing_documents"] = [
+            citing_row(patent_id, "US", rows["patents"][0]["publication_date"], SOURCE)
+        ]
     rows["related_documents"] = _related_rows(related["g_us_rel_doc"], patent_id)
     rows["priority_claims"] = [
         _priority_row(row, patent_id, n) for n, row in enumerate(related["g_foreign_priority"])

@@ -76,7 +76,7 @@ from typing import IO, Any, NamedTuple, TypeAlias
 
 from lxml import etree
 
-from ipops.corpus.records import Reject
+from ipops.corpus.records import Reject, citing_row
 from ipops.corpus.schema import Row
 
 __all__ = ["SOURCE", "iter_raw_documents", "looks_like", "parse_document", "parse_file"]
@@ -381,7 +381,7 @@ def _v4_rows(root: _Element) -> Document:
     }
     if doc_type == "grant":
         # a grant's references are printed on it: it belongs to the citing universe
-        document["citing_documents"] = [_citing_row(patent_id, published)]
+        document["citing_documents"] = [citing_row(patent_id, "US", published, SOURCE)]
     return document
 
 
@@ -659,6 +659,7 @@ def _citation_row(patent_id: str, sequence: int, citation: _Element) -> Row:
         "cited_by": cited_by,
         "relevance": None,
         "npl_text": _all_text(parts.get("nplcit")) if document is None else None,
+        "generated": False,
     }
 
 
@@ -823,6 +824,7 @@ def _classification_rows(patent_id: str, scheme: str, symbols: Iterable[_Symbol]
             "is_main": found.is_main,
             "value": found.value,
             "version": found.version,
+            "generated": False,
         }
         for sequence, found in enumerate(symbols)
     ]
@@ -1127,6 +1129,7 @@ def _inventor_row(patent_id: str, sequence: int, party: _Party) -> Row:
         "latitude": None,
         "longitude": None,
         "geo_source": None,
+        "generated": False,
     }
 
 
@@ -1147,6 +1150,7 @@ def _party_row(patent_id: str, sequence: int, role: str, party: _Party) -> Row:
         "longitude": None,
         "geo_source": None,
         "role_code": party.role_code,
+        "generated": False,
     }
 
 
@@ -1199,16 +1203,6 @@ def _priority_row(
         "number": number,
         "date": claimed,
         "kind": kind,
-        "generated": False,
-    }
-
-
-def _citing_row(patent_id: str, published: date | None) -> Row:
-    return {
-        "patent_id": patent_id,
-        "office": "US",
-        "publication_date": published,
-        "source": SOURCE,
         "generated": False,
     }
 
