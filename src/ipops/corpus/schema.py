@@ -333,9 +333,7 @@ def to_table(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     Missing keys become null; a key that is not a column of the table is an error.
     """
     schema = SCHEMAS[table]
-    keys: set[str] = set()
-    for row in rows:
-        keys.update(row)
+    keys: set[str] = set().union(*rows)
     unknown = keys - set(schema.names)
     if unknown:
         raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
