@@ -19,6 +19,7 @@ from ipops.pool import service
 from ipops.pool.allocation import CountBasis, allocate
 from ipops.pool.holdings import read_holdings
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
+from ipops.pool.royalties import check_country
 from ipops.registry.db import session_scope
 
 app = typer.Typer(
@@ -586,7 +587,15 @@ def pay(
 @app.command("allocate")
 def allocate_what_if(
     amount: Annotated[str, typer.Option(help="CNY triggered by a sale, e.g. 10000.00.")],
-    country: Annotated[str, typer.Option(help="The country that triggered it (ISO 3166).")],
+    country: Annotated[str, typer.Option(help="The country of sale (ISO 3166).")],
+    made_in: Annotated[
+        str | None,
+        typer.Option(
+            "--made-in",
+            help="The country of manufacture: patents in force there count too "
+            "(default: the country of sale only).",
+        ),
+    ] = None,
     admin_fee: Annotated[
         str | None, typer.Option(help="Fee rate (default: the pool's, else 0.1).")
     ] = None,
@@ -601,7 +610,8 @@ def allocate_what_if(
     count: Annotated[str | None, typer.Option(help="patents or families.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What-if: split an amount a sale in COUNTRY triggered among the members."""
+    """What-if: split an amount a sale in COUNTRY (made in --made-in) triggered among the
+    members, pro rata to their patents in force in either country."""
     day = _date(on, "date", date.today())
     cents = to_fen(parse_amount(amount, "amount"))
     if (holdings is None) == (pool is None):
@@ -624,9 +634,10 @@ def allocate_what_if(
         cents,
         to_ppm(parse_rate(fee_rate, "admin-fee")),
         found,
-        country=country.strip().upper(),
+        country=check_country(country, "country"),
         on=day,
         count=CountBasis(basis),
+        made_in=None if made_in is None else check_country(made_in, "made-in"),
     )
     payload = result.as_dict()
     if as_json:
@@ -637,7 +648,8 @@ def allocate_what_if(
         "counted",
         "weight",
         "amount (CNY)",
-        title=f"{amount} CNY triggered in {result.country} on {day}",
+        title=f"{amount} CNY triggered in {result.country} on {day}"
+        + (f" (made in {result.made_in})" if result.made_in else ""),
     )
     for share in result.shares:
         table.add_row(

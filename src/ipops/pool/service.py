@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
@@ -530,6 +529,7 @@ def holdings(
     """The admitted patents as the allocation sees them; ``expire`` ends some early (what-if)."""
     expire = {k.upper(): v for k, v in (expire or {}).items()}
     found: list[Holding] = []
+    labels: list[str] = []
     for patent, member in patents_of(db_session, pool):
         if patent.status != admission.PatentStatus.ADMITTED:
             continue
@@ -544,6 +544,8 @@ def holdings(
                 starts=patent.admitted_on,
             )
         )
+        labels.append(f"pool patent {patent.id} ({member.name})")
+    allocation.refuse_duplicates(found, labels)
     unknown = sorted(set(expire) - {h.patent for h in found})
     if unknown:
         raise NotFound(f"not admitted in {pool.name}: {', '.join(unknown)}", field="expire")
@@ -964,9 +966,14 @@ def account_of(db_session: Session, licensee: Licensee) -> list[tuple[Report, In
 
 @dataclass(frozen=True)
 class GroupKey:
+    """Royalty lines that share their counted patents: one licensee's sales of one day made
+    in one country and sold in another (``country``: the line's trigger, where it is shown)."""
+
     licensee_id: int
     country: str
     day: date
+    made_in: str = ""
+    sold_in: str = ""
 
 
 def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: str) -> AllocationRun:
@@ -1006,7 +1013,7 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
     db_session.add(run)
     db_session.flush()
     members = {m.name: m for m in members_of(db_session, pool)}
-    run.fee_fen, lines = _allocate_groups(groups, holdings(db_session, pool), basis, fee_ppm)
+    run.fee_fen, lines = _allocate_groups(groups, holdings(db_session, pool), basis, fee_ppm, start)
     db_session.add_all(
         AllocationLine(
             allocation_id=run.id,
@@ -1046,15 +1053,23 @@ def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, in
             Report.licensee_id,
             ReportLine.trigger_country,
             ReportLine.sold_on,
+            ReportLine.made_in,
+            ReportLine.sold_in,
             func.sum(ReportLine.royalty_fen),
         )
         .join(Report, Report.id == ReportLine.report_id)
         .where(ReportLine.report_id.in_(report_ids), ReportLine.trigger_country.is_not(None))
-        .group_by(Report.licensee_id, ReportLine.trigger_country, ReportLine.sold_on)
+        .group_by(
+            Report.licensee_id,
+            ReportLine.trigger_country,
+            ReportLine.sold_on,
+            ReportLine.made_in,
+            ReportLine.sold_in,
+        )
     ).all()
     return {
-        GroupKey(licensee, country, day): int(total)
-        for licensee, country, day, total in rows
+        GroupKey(licensee, country, day, made_in, sold_in): int(total)
+        for licensee, country, day, made_in, sold_in, total in rows
         if country is not None and total
     }
 
@@ -1075,21 +1090,23 @@ def _allocate_groups(
     found: Sequence[Holding],
     basis: CountBasis,
     fee_ppm: int,
+    period_start: date,
 ) -> tuple[int, list[_MemberLine]]:
-    """All groups at once (``allocation.allocate_blocks``, one block per country and day);
-    then summed per member, licensee and country."""
-    keys = sorted(groups, key=lambda k: (k.country, k.day, k.licensee_id))
+    """The period at once (``allocation.split_period``): patents in force in the country of
+    manufacture or of sale count; the fee on the period total; each member rounded once.
+    Lines are per member, licensee and trigger country."""
+    keys = sorted(groups, key=lambda k: (k.country, k.day, k.made_in, k.sold_in, k.licensee_id))
     names = sorted({h.member for h in found})
-    places = sorted({(k.country, k.day) for k in keys})
-    counted = {place: allocation.counted_patents(found, *place) for place in places}
-    weights = np.zeros((len(places), len(names)), dtype=np.int64)
-    for row, place in enumerate(places):
-        for member, patents in counted[place].items():
-            weights[row, names.index(member)] = allocation.weight_of(patents, basis)
+    column = {name: col for col, name in enumerate(names)}
+    places = sorted({(k.sold_in or k.country, k.made_in or None, k.day) for k in keys}, key=str)
+    counted = {
+        place: allocation.counted_patents(found, place[0], place[2], made_in=place[1])
+        for place in places
+    }
     empty = [
-        f"{country} on {day}"
-        for (country, day), w in zip(places, weights, strict=True)
-        if not w.any()
+        f"{sold} on {day}" + (f" (made in {made})" if made else "")
+        for (sold, made, day) in places
+        if not counted[(sold, made, day)]
     ]
     if empty:
         raise Conflict(
@@ -1097,23 +1114,33 @@ def _allocate_groups(
             f"recorded since?): {', '.join(empty[:5])}",
             field="period",
         )
-    block_of = {place: row for row, place in enumerate(places)}
-    blocks = np.array([block_of[(k.country, k.day)] for k in keys], dtype=np.int64)
-    amounts = np.array([groups[k] for k in keys], dtype=np.int64)
-    fees, shares = allocation.allocate_blocks(amounts, blocks, weights, fee_ppm)
+    period_groups = []
     merged: dict[tuple[str, int, str], _MemberLine] = {}
-    for row, key in enumerate(keys):
-        for member, patents in counted[(key.country, key.day)].items():
-            col = names.index(member)
+    for key in keys:
+        found_here = counted[(key.sold_in or key.country, key.made_in or None, key.day)]
+        weights = [0] * len(names)
+        for member, patents in found_here.items():
+            weight = allocation.weight_of(patents, basis)
+            weights[column[member]] = weight
             line = merged.setdefault(
                 (member, key.licensee_id, key.country),
                 _MemberLine(member, key.licensee_id, key.country, set(), 0, 0, 0),
             )
             line.patents.update(h.patent for h in patents)
-            line.weight = max(line.weight, int(weights[blocks[row], col]))
-            line.triggered_fen += int(amounts[row])
-            line.amount_fen += int(shares[row, col])
-    return int(fees.sum()), list(merged.values())
+            line.weight = max(line.weight, weight)
+            line.triggered_fen += groups[key]
+        period_groups.append(
+            allocation.PeriodGroup((key.licensee_id, key.country), groups[key], tuple(weights))
+        )
+    split = allocation.split_period(
+        period_groups,
+        len(names),
+        fee_ppm,
+        first=allocation.rotation(period_start, len(names)),
+    )
+    for ((licensee_id, country), col), fen in split.lines.items():
+        merged[(names[col], licensee_id, country)].amount_fen = fen
+    return split.fee_fen, list(merged.values())
 
 
 def allocations_of(db_session: Session, pool: Pool) -> list[AllocationRun]:
