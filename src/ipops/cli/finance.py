@@ -15,8 +15,8 @@ from rich.table import Table
 from ipops.audit.service import Actor
 from ipops.cli.context import AppContext, JsonOption, app_context, console, print_json
 from ipops.errors import NoWorkspace, ValidationError
-from ipops.finance import claims, money, pledges, policy, service, stats
-from ipops.finance.compensation import CompensationCase, assess
+from ipops.finance import claims, money, pledges, policy, rates, service, stats
+from ipops.finance.compensation import CompensationCase, Status, assess
 from ipops.finance.enterprises import parse_financials
 from ipops.finance.loans import parse_action
 from ipops.finance.workdays import calendar_for
@@ -32,6 +32,8 @@ loan_app = typer.Typer(help="Applications and loans.", no_args_is_help=True)
 app.add_typer(enterprise_app, name="enterprise")
 app.add_typer(bank_app, name="bank")
 app.add_typer(loan_app, name="loan")
+rates_app = typer.Typer(help="Reference lending rates (PBOC benchmark, LPR).", no_args_is_help=True)
+app.add_typer(rates_app, name="rates")
 
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
 PolicyOption = Annotated[
@@ -80,11 +82,25 @@ def compensation(
         str, typer.Option(help="Bank's weak-collateral share of its 宁创贷 balance, e.g. 0.25.")
     ],
     rate: Annotated[str, typer.Option(help="Annual loan rate, e.g. 0.05 or 5%.")],
-    benchmark_rate: Annotated[str, typer.Option(help="Benchmark (or LPR) rate, same term.")],
+    benchmark_rate: Annotated[
+        str | None,
+        typer.Option(
+            help="Same-term benchmark (or LPR) rate; default: looked up from --loan-date and "
+            "--term-months in the reference-rate table."
+        ),
+    ] = None,
+    loan_date: Annotated[
+        str | None, typer.Option(help="Loan date YYYY-MM-DD (for the reference rate).")
+    ] = None,
+    term_months: Annotated[
+        int | None, typer.Option(help="Loan term in months (for the reference rate).")
+    ] = None,
     size: Annotated[
         str, typer.Option(help="Enterprise size: small, micro, medium, large.")
     ] = "small",
-    collateral: Annotated[str, typer.Option(help="ip_pledge, credit, mortgage, ...")] = "ip_pledge",
+    collateral: Annotated[
+        str, typer.Option(help="ip_pledge, credit, guarantee, mortgage, other_pledge.")
+    ] = "ip_pledge",
     compensated_this_year: Annotated[
         str, typer.Option(help="Already compensated to the bank this year, CNY.")
     ] = "0",
@@ -92,30 +108,128 @@ def compensation(
     as_json: JsonOption = False,
 ) -> None:
     """What the policy compensates for an overdue loan: eligibility with reasons, ratio, amount."""
-    chosen = policy.load_policy(policy_name, _workspace_root_or_none())
+    root = _workspace_root_or_none()
+    chosen = policy.load_policy(policy_name, root)
+    reference = None
+    if benchmark_rate is not None:
+        benchmark = money.rate(benchmark_rate, "benchmark-rate")
+    elif loan_date is None or term_months is None:
+        raise ValidationError(
+            "give --benchmark-rate, or --loan-date and --term-months to look it up",
+            field="benchmark-rate",
+        )
+    else:
+        reference = rates.reference_rate(
+            rates.load_table(root),
+            chosen.reference,
+            loan_date=_day(loan_date, "loan-date"),
+            term_months=term_months,
+        )
+        benchmark = reference.rate
     case = CompensationCase(
         principal=money.amount(principal, "principal"),
         repaid=money.amount(repaid, "repaid", allow_zero=True),
         days_overdue=days_overdue,
         bank_weak_share=money.rate(bank_weak_share, "bank-weak-share"),
         rate=money.rate(rate, "rate"),
-        benchmark_rate=money.rate(benchmark_rate, "benchmark-rate"),
+        benchmark_rate=benchmark,
         enterprise_size=size,
         collateral=collateral,
         compensated_this_year=money.amount(
             compensated_this_year, "compensated-this-year", allow_zero=True
         ),
+        benchmark_source=reference.text() if reference else "",
     )
     result = assess(chosen, case)
     if as_json:
-        print_json(result.as_dict())
+        payload = result.as_dict()
+        payload["benchmark"] = (
+            reference.as_dict() if reference else {"rate": str(benchmark), "source": "given"}
+        )
+        print_json(payload)
         return
-    verdict = "[green]eligible[/]" if result.eligible else "[red]not eligible[/]"
+    verdict = {
+        Status.ELIGIBLE: "[green]eligible[/]",
+        Status.NOTHING: "[yellow]nothing to compensate[/]",
+    }.get(result.status, "[red]not eligible[/]")
     console.print(f"{verdict} under {result.policy}")
     for check in result.checks:
         console.print(f"  {'✓' if check.ok else '✗'} {check.text}", highlight=False)
     console.print(f"ratio {result.ratio}; unrecovered principal {result.unrecovered}")
     console.print(f"compensation {result.amount}", highlight=False)
+
+
+@rates_app.command("show")
+def rates_command(
+    loan_date: Annotated[
+        str | None, typer.Option(help="Show the reference rate of a loan of this date.")
+    ] = None,
+    term_months: Annotated[int | None, typer.Option(help="... and this term.")] = None,
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """The reference-rate table (PBOC benchmark, LPR), or one loan's reference rate."""
+    root = _workspace_root_or_none()
+    table = rates.load_table(root)
+    if loan_date is not None or term_months is not None:
+        if loan_date is None or term_months is None:
+            raise ValidationError("give --loan-date and --term-months", field="loan-date")
+        found = rates.reference_rate(
+            table,
+            policy.load_policy(policy_name, root).reference,
+            loan_date=_day(loan_date, "loan-date"),
+            term_months=term_months,
+        )
+        _out(found.as_dict(), as_json, found.text())
+        return
+    rows = [
+        {
+            "series": str(r.series),
+            "effective_from": r.effective_from.isoformat(),
+            "band": str(r.band),
+            "rate": str(r.rate),
+            "source": r.source,
+        }
+        for r in sorted(table.rows, key=lambda r: (r.effective_from, r.series, r.band))
+    ]
+    if as_json:
+        print_json({"origin": table.origin, "rows": rows})
+        return
+    shown = Table("series", "from", "band", "rate %", "source", title=table.origin)
+    for row in rows:
+        shown.add_row(
+            row["series"], row["effective_from"], row["band"],
+            rates.percent(Decimal(row["rate"])), row["source"],
+        )  # fmt: skip
+    console.print(shown)
+
+
+@rates_app.command("add")
+def rates_add(
+    on: Annotated[str, typer.Option("--date", help="Publication date of the LPR, YYYY-MM-DD.")],
+    one_year: Annotated[str, typer.Option(help="1-year LPR in %, e.g. 3.00.")],
+    five_year: Annotated[str, typer.Option(help="5-year-plus LPR in %, e.g. 3.50.")],
+    source: Annotated[str, typer.Option(help="Where it was published.")] = "NIFC LPR",
+    as_json: JsonOption = False,
+) -> None:
+    """Add a month of LPR to the workspace's reference-rate table (a copy of the built-in one
+    the first time)."""
+    ctx = app_context()
+    path = rates.workspace_file(_root(ctx))
+    day = _day(on, "date")
+    text = path.read_text("utf-8") if path.exists() else rates.builtin_text()
+    updated = rates.add_month(
+        text,
+        origin=str(path),
+        on=day,
+        one_year=rates.parse_percent(one_year, "one-year"),
+        five_year=rates.parse_percent(five_year, "five-year"),
+        source=f"{source} {day}".strip(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(updated, "utf-8")
+    payload = {"file": str(path), "date": day, "one_year": one_year, "five_year": five_year}
+    _out(payload, as_json, f"LPR of {day} added to {path}")
 
 
 def _workspace_root_or_none() -> Path | None:
