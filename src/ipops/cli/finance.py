@@ -15,7 +15,7 @@ from rich.table import Table
 from ipops.audit.service import Actor
 from ipops.cli.context import AppContext, JsonOption, app_context, console, print_json
 from ipops.errors import NoWorkspace, ValidationError
-from ipops.finance import claims, money, pledges, policy, rates, service, stats
+from ipops.finance import balances, claims, money, pledges, policy, rates, service, stats
 from ipops.finance.compensation import CompensationCase, Status, assess
 from ipops.finance.enterprises import parse_financials
 from ipops.finance.loans import parse_action
@@ -485,9 +485,13 @@ def bank_balance(
     year: Annotated[int, typer.Option(help="Year end, e.g. 2023.")],
     weak: Annotated[str, typer.Option(help="Weak-collateral loan balance, CNY.")],
     programme: Annotated[str, typer.Option(help="Total 宁创贷 loan balance, CNY.")],
+    reason: Annotated[
+        str, typer.Option(help="Why these figures replace the loan book's (audited).")
+    ] = "reported by the bank",
     as_json: JsonOption = False,
 ) -> None:
-    """A bank's year-end balances (they set next year's compensation ratio)."""
+    """A bank's year-end balances, recorded over the loan book's (they set next year's
+    compensation ratio); see `finance bank book` for the loan book's figures."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_bank(db_session=session, key=bank)
@@ -498,9 +502,36 @@ def bank_balance(
             year=year,
             weak=money.amount(weak, "weak", allow_zero=True),
             programme=money.amount(programme, "programme"),
+            reason=reason.strip()[:500] or "reported by the bank",
         )
         share = service.weak_share(db_session=session, bank_id=found.id, year=year)
     payload = {"bank": found.name, "year": year, "weak_share": str(round(share, 4))}
+    _out(payload, as_json)
+
+
+@bank_app.command("book")
+def bank_book(
+    bank: Annotated[str, typer.Argument(help="Bank id or name.")],
+    year: Annotated[int, typer.Option(help="Year end, e.g. 2024.")],
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """The bank's year-end balances from the platform's loan book (and the recorded ones)."""
+    ctx = app_context()
+    chosen = policy.load_policy(policy_name, _root(ctx))
+    with session_scope(ctx.engine) as session:
+        found = service.get_bank(db_session=session, key=bank)
+        book = balances.book_share(
+            balances.book_loans(session, found.id, year), chosen.weak_collateral, year
+        )
+        payload: dict[str, Any] = {"bank": found.name, "loan_book": book.as_dict()}
+        try:
+            used = balances.year_end_share(
+                db_session=session, bank_id=found.id, year=year, weak_types=chosen.weak_collateral
+            )
+            payload["used"] = used.as_dict()
+        except ValidationError as exc:
+            payload["used"] = {"unknown": str(exc)}
     _out(payload, as_json)
 
 
@@ -613,7 +644,12 @@ def loan_match(
             offered=_collateral(patent),
         )
         matches = [
-            m.as_dict() for m in service.match_products(db_session=session, application=application)
+            m.as_dict()
+            for m in service.match_products(
+                db_session=session,
+                application=application,
+                rate_table=rates.load_table(_root(ctx)),
+            )
         ]
     if as_json:
         print_json(matches)
@@ -656,6 +692,7 @@ def loan_apply(
             application=application,
             product_id=product,
             applied_on=_day(on),
+            rate_table=rates.load_table(_root(ctx)),
         )
         payload = service.loan_dict(loan)
     _out(payload, as_json)

@@ -56,7 +56,10 @@ def assess_loan(
         repaid=money.from_fen(loan.principal_repaid_fen),
         days_overdue=loan.days_past_due,
         bank_weak_share=weak_share(
-            db_session=db_session, bank_id=loan.bank_id, year=on_day.year - 1
+            db_session=db_session,
+            bank_id=loan.bank_id,
+            year=on_day.year - 1,
+            weak_types=policy.weak_collateral,
         ),
         rate=Decimal(loan.annual_rate),
         benchmark_rate=Decimal(loan.benchmark_rate),

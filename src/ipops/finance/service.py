@@ -28,7 +28,7 @@ from ipops.audit.service import Actor, record_by
 from ipops.corpus.queries import fetch_dicts
 from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from ipops.finance import money, patents, rating, schedules
+from ipops.finance import balances, money, patents, rates, rating, schedules
 from ipops.finance.enterprises import (
     Financials,
     check_credit_code,
@@ -67,7 +67,6 @@ from ipops.valuation.schemes import load_scheme
 
 RATING_SCHEME = "finance"
 MIN_COHORT = 20
-DEFAULT_BENCHMARK_RATE = Decimal("0.0435")  # PBoC 1-year benchmark (2015-10-24); use LPR
 OBJECT = "fin_loan"
 
 
@@ -578,9 +577,17 @@ def get_bank(*, db_session: Session, key: int | str) -> Bank:
 
 
 def set_balance(
-    *, db_session: Session, actor: Actor, bank: Bank, year: int, weak: Decimal, programme: Decimal
+    *,
+    db_session: Session,
+    actor: Actor,
+    bank: Bank,
+    year: int,
+    weak: Decimal,
+    programme: Decimal,
+    reason: str = "",
 ) -> BankBalance:
-    """The bank's weak-collateral and total 宁创贷 balances at the end of ``year``."""
+    """The bank's weak-collateral and total 宁创贷 balances at the end of ``year``, recorded
+    by an operator over the loan book's (``balances``); the reason is audited."""
     if weak > programme:
         raise ValidationError(
             "the weak-collateral balance exceeds the programme balance", field="weak"
@@ -600,20 +607,23 @@ def set_balance(
         action="finance.balance_set",
         object_type="fin_bank",
         object_id=bank.id,
-        after={"year": year, "weak": str(weak), "programme": str(programme)},
+        after={"year": year, "weak": str(weak), "programme": str(programme), "reason": reason},
     )
     return found
 
 
-def weak_share(*, db_session: Session, bank_id: int, year: int) -> Decimal:
-    """The weak-collateral share of the bank's 宁创贷 balance at the end of ``year`` (0 when
-    not reported)."""
-    found = db_session.scalars(
-        select(BankBalance).where(BankBalance.bank_id == bank_id, BankBalance.year == year)
-    ).first()
-    if found is None or found.programme_fen == 0:
-        return Decimal(0)
-    return Decimal(found.weak_collateral_fen) / Decimal(found.programme_fen)
+def weak_share(
+    *,
+    db_session: Session,
+    bank_id: int,
+    year: int,
+    weak_types: frozenset[str] = frozenset({"credit", "ip_pledge"}),
+) -> Decimal:
+    """The weak-collateral share of the bank's 宁创贷 balance at the end of ``year``: recorded,
+    else from the loan book (``balances``); ``ValidationError`` when unknown."""
+    return balances.year_end_share(
+        db_session=db_session, bank_id=bank_id, year=year, weak_types=weak_types
+    ).share
 
 
 @dataclass(frozen=True)
@@ -841,12 +851,37 @@ def _money_value(offer: Collateral, fact: patents.PatentFacts) -> tuple[Decimal,
     return result.value, f"relief from royalty over {result.life} years ({result.life_basis})"
 
 
+def benchmark_for(
+    *,
+    on: date,
+    term_months: int,
+    table: rates.RateTable | None = None,
+    rule: rates.ReferenceRule | None = None,
+) -> Decimal:
+    """The same-term reference rate of a loan dated ``on`` (``rates.reference_rate``; the
+    built-in table and the default rule unless given)."""
+    return rates.reference_rate(
+        table or rates.load_table(),
+        rule or rates.ReferenceRule(),
+        loan_date=on,
+        term_months=term_months,
+    ).rate
+
+
 def match_products(
     *,
     db_session: Session,
     application: Application,
-    benchmark_rate: Decimal = DEFAULT_BENCHMARK_RATE,
+    benchmark_rate: Decimal | None = None,
+    on: date | None = None,
+    rate_table: rates.RateTable | None = None,
 ) -> list[Match]:
+    """Products ranked for an application; rates from the same-term reference rate of the
+    day ``on`` (default today) unless ``benchmark_rate`` is given."""
+    if benchmark_rate is None:
+        benchmark_rate = benchmark_for(
+            on=on or date.today(), term_months=application.term_months, table=rate_table
+        )
     e = application.enterprise
     request = Request(
         application.amount,
@@ -867,10 +902,17 @@ def submit(
     application: Application,
     product_id: int,
     applied_on: date,
-    benchmark_rate: Decimal = DEFAULT_BENCHMARK_RATE,
+    benchmark_rate: Decimal | None = None,
+    rate_table: rates.RateTable | None = None,
 ) -> Loan:
     """The enterprise's choice: a loan application routed to the product's bank. The product
-    must fit; otherwise it is refused with the reasons."""
+    must fit; otherwise it is refused with the reasons. The benchmark is the same-term
+    reference rate of ``applied_on`` (``rates``) unless given; it is stored with the loan and
+    used again at claim time."""
+    if benchmark_rate is None:
+        benchmark_rate = benchmark_for(
+            on=applied_on, term_months=application.term_months, table=rate_table
+        )
     product = db_session.get(Product, product_id)
     if product is None or not product.active:
         raise NotFound(f"no product {product_id}", field="product")
