@@ -493,9 +493,16 @@ def report(
         Path, typer.Argument(help="CSV: category, made_in, sold_in, units|net_sales[, sold_on].")
     ],
     period: Annotated[str, typer.Option(help="YYYY-MM, YYYY-Qn or YYYY.")],
+    accepted_on: Annotated[
+        str | None, typer.Option(help="Day the report is accepted (default today).")
+    ] = None,
+    payment_days: Annotated[int, typer.Option(help="Invoice due this many days later.")] = (
+        service.PAYMENT_DAYS
+    ),
     as_json: JsonOption = False,
 ) -> None:
-    """Accept a royalty report (whole or not at all) and issue its invoice."""
+    """Accept a royalty report (whole or not at all) and issue its invoice, dated the day of
+    acceptance (back royalties: not before the licence's signing day)."""
     rows = list(csv.DictReader(io.StringIO(lines.read_text("utf-8-sig"))))
     ctx = app_context()
     with session_scope(ctx.engine) as session:
@@ -507,11 +514,14 @@ def report(
             licensee_name=licensee,
             period=period,
             rows=rows,
+            issued_on=_optional_date(accepted_on, "accepted-on"),
+            payment_days=payment_days,
         )
         payload = {
             "report": accepted.report.id,
             "invoice": accepted.invoice.number,
             "amount": fen_text(accepted.invoice.amount_fen),
+            "issued_on": accepted.invoice.issued_on,
             "due_on": accepted.invoice.due_on,
             "lines": [
                 {

@@ -10,7 +10,7 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from ipops.audit.service import Actor, record_by
 from ipops.errors import Conflict, NotFound, ValidationError
-from ipops.pool import admission, allocation, disputes, royalties, stats
+from ipops.pool import admission, allocation, disputes, invoicing, royalties, stats
 from ipops.pool.allocation import CountBasis, Holding
 from ipops.pool.models import (
     Agreement,
@@ -44,7 +44,7 @@ from ipops.pool.models import (
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
 from ipops.valuation.status import term_end
 
-PAYMENT_DAYS = 30
+PAYMENT_DAYS = invoicing.PAYMENT_DAYS
 
 
 def _now() -> datetime:
@@ -722,8 +722,12 @@ def submit_report(
     rows: Sequence[Mapping[str, Any]],
     issued_on: date | None = None,
     found: Sequence[Holding] | None = None,
+    payment_days: int = PAYMENT_DAYS,
 ) -> Accepted:
-    """A royalty report checked whole, priced, capped and invoiced; or rejected whole."""
+    """A royalty report checked whole, priced, capped and invoiced; or rejected whole.
+
+    ``issued_on``: the day the report is accepted (default today); the invoice is dated then,
+    not before the licence's signing day, and due ``payment_days`` later (``invoicing``)."""
     licensee = get_licensee(db_session=db_session, pool=pool, name=licensee_name)
     _label, start, end = parse_period(period)
     _no_overlap(db_session, licensee, (start, end))
@@ -741,7 +745,7 @@ def submit_report(
         agreement_id=agreement.id,
         period_start=start,
         period_end=end,
-        accepted_at=_now(),
+        accepted_at=_now() if issued_on is None else datetime.combine(issued_on, time(12), UTC),
         royalty_fen=sum(amounts),
         uncapped_fen=sum(p.royalty_fen for p in priced),
     )
@@ -765,7 +769,12 @@ def submit_report(
         for p, amount in zip(priced, amounts, strict=True)
     ]
     db_session.add_all(stored)
-    invoice = _issue_invoice(db_session, pool, report, issued_on or end)
+    dates = invoicing.invoice_dates(
+        accepted_on=issued_on or report.accepted_at.date(),
+        signed_on=agreement.signed_on,
+        payment_days=payment_days,
+    )
+    invoice = _issue_invoice(db_session, pool, report, dates)
     _audit(
         db_session,
         actor,
@@ -875,7 +884,10 @@ def _cap_room(db_session: Session, agreement: Agreement, period_start: date) -> 
     return max(agreement.annual_cap_fen - int(used or 0), 0)
 
 
-def _issue_invoice(db_session: Session, pool: Pool, report: Report, issued_on: date) -> Invoice:
+def _issue_invoice(
+    db_session: Session, pool: Pool, report: Report, dates: invoicing.InvoiceDates
+) -> Invoice:
+    issued_on = dates.issued_on
     count = db_session.scalar(
         select(func.count()).select_from(Invoice).where(Invoice.pool_id == pool.id)
     )
@@ -885,7 +897,7 @@ def _issue_invoice(db_session: Session, pool: Pool, report: Report, issued_on: d
         licensee_id=report.licensee_id,
         number=f"P{pool.id}-{issued_on.year}-{int(count or 0) + 1:06d}",
         issued_on=issued_on,
-        due_on=issued_on + timedelta(days=PAYMENT_DAYS),
+        due_on=dates.due_on,
         amount_fen=report.royalty_fen,
         paid_fen=0,
     )

@@ -1,0 +1,83 @@
+"""The period rules through the service: manufacture or sale, back-royalty invoice dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from poolbuild import ACTOR, build_pool
+
+from ipops.pool import service
+from ipops.registry.db import make_engine, session_scope
+
+LICENSEE = "Acme Cooling"
+
+
+def test_a_unit_made_in_china_and_sold_in_the_us_pays_the_cn_patents_too(
+    registry_url: str,
+) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
+        accepted = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=rows,
+            issued_on=date(2025, 4, 5),
+        )
+        assert accepted.invoice.issued_on == date(2025, 4, 5)
+        assert accepted.invoice.due_on == date(2025, 5, 5)
+        assert accepted.report.accepted_at.date() == date(2025, 4, 5)
+        service.record_payment(
+            db_session=session,
+            actor=ACTOR,
+            invoice=accepted.invoice,
+            amount="30.00",
+            paid_on=date(2025, 4, 20),
+        )
+        run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
+        summary = service.allocation_summary(session, run)
+    # 30.00, fee 3.00; 27.00 over the patents in force in US or CN: 格力 CN101, CN102,
+    # US201 (3), 美的 CN103 (1), 海尔 US202 (1): 16.20 / 5.40 / 5.40 (the sale-country rule
+    # would have given 格力 and 海尔 13.50 each and 美的 nothing)
+    assert summary["admin_fee"] == "3.00"
+    assert {m["member"]: m["amount"] for m in summary["members"]} == {
+        "格力": "16.20",
+        "海尔": "5.40",
+        "美的": "5.40",
+    }
+
+
+def test_back_royalties_are_invoiced_on_the_signing_day(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        late = service.add_licensee(
+            db_session=session, actor=ACTOR, pool=pool, name="Late Signer", country="TH"
+        )
+        service.sign_agreement(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee=late,
+            signed_on=date(2025, 2, 1),
+            starts_on=date(2025, 2, 1),
+            ends_on=date(2027, 12, 31),
+            back_royalties_from=date(2024, 1, 1),
+        )
+        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
+        accepted = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name="Late Signer",
+            period="2024-06",
+            rows=rows,
+            issued_on=date(2024, 7, 5),  # reported before the licence existed
+            payment_days=45,
+        )
+        assert accepted.invoice.issued_on == date(2025, 2, 1)
+        assert accepted.invoice.due_on == date(2025, 3, 18)
