@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from ipops.audit.models import AuditRecord
 from ipops.errors import ValidationError
-from ipops.finance import balances, service
+from ipops.finance import balances, service, stats
 from ipops.finance.balances import BookLoan, book_share
 from ipops.finance.models import Loan, Repayment
+from ipops.finance.workdays import WorkCalendar
 from ipops.registry.db import session_scope
 
 WEAK = frozenset({"credit", "ip_pledge"})
@@ -121,3 +122,53 @@ def test_the_balance_comes_from_the_loan_book_and_a_missing_one_is_refused(
             select(AuditRecord).where(AuditRecord.action == "finance.balance_set")
         ).all()
         assert "loans booked outside the platform" in str(audit[-1].after)
+
+
+def test_stats_count_ip_pledge_loans_only_and_state_the_period(tmp_path: Path) -> None:
+    engine = registry(f"sqlite:///{tmp_path / 'r.db'}")
+    with session_scope(engine) as s:
+        e = service.register_enterprise(
+            db_session=s,
+            actor=ACTOR,
+            name="南京某科技有限公司",
+            credit_code=VALID_CODES[0],
+            region="320106",
+            industry="制造业",
+            size="small",
+        )
+        bank = service.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
+        product = service.add_product(
+            db_session=s,
+            actor=ACTOR,
+            bank=bank,
+            spec=service.ProductInput(
+                name="p",
+                min_amount=Decimal("1"),
+                max_amount=Decimal("9000000"),
+                min_term_months=1,
+                max_term_months=60,
+                rate_multiple=Decimal("1.2"),
+            ),
+        )
+        ids = {"enterprise_id": e.id, "product_id": product.id, "bank_id": bank.id}
+        s.add_all(
+            [
+                _loan(s, **ids, amount_fen=1_000_000_00),
+                _loan(s, **ids, amount_fen=2_000_000_00, collateral="credit"),
+                _loan(s, **ids, amount_fen=5_000_000_00, disbursed_on=date(2024, 10, 1)),
+            ]
+        )
+        s.flush()
+        report = stats.programme_stats(
+            db_session=s, start=date(2024, 1, 1), end=date(2024, 9, 30), calendar=WorkCalendar()
+        )
+    # the credit loan and the October loan are not IP-pledge financing of Jan-Sep
+    assert (report.financed, report.loans) == (Decimal("1000000.00"), 1)
+    assert report.statement() == (
+        "2024年1月1日至2024年9月30日，知识产权质押融资额0.01亿元（1笔），约1家企业受益"
+    )
+    assert [(r["name"], r["financed"]) for r in report.by_collateral] == [
+        ("credit", "2000000.00"),
+        ("ip_pledge", "1000000.00"),
+    ]
+    assert [r["financed"] for r in report.by_bank] == ["1000000.00"]
