@@ -16,10 +16,15 @@ from typer.testing import CliRunner
 from ipops.cli.app import app
 from ipops.errors import ValidationError
 from ipops.pool.allocation import (
+    CountBasis,
     Holding,
     PeriodGroup,
     allocate,
+    counted_patents,
+    days_in_force,
     largest_remainder,
+    prorated_patents,
+    prorated_weight,
     refuse_duplicates,
     rotation,
     split_period,
@@ -173,3 +178,39 @@ def test_a_period_adds_up_and_each_member_is_within_a_fen_of_its_entitlement(
         assert abs(split.member_fen[member] - exact) < 1
         lines = [v for (_line, m), v in split.lines.items() if m == member]
         assert sum(lines) == split.member_fen[member]
+
+
+MARCH = (date(2025, 3, 1), date(2025, 3, 31))
+
+
+def test_days_in_force_within_the_period() -> None:
+    expiring = Holding("Alpha", "CN1", "CN", expires=date(2025, 3, 16))  # last day: 15th
+    admitted = Holding("Beta", "CN2", "CN", starts=date(2025, 3, 21))
+    assert days_in_force(expiring, *MARCH) == 15
+    assert days_in_force(admitted, *MARCH) == 11
+    assert days_in_force(Holding("G", "CN3", "CN", expires=date(2025, 3, 1)), *MARCH) == 0
+
+
+def test_an_undated_line_is_shared_pro_rata_to_days_in_force() -> None:
+    # Alpha's CN1 in force 15 of March's 31 days, Beta's CN2 all 31: 1000 fen (no fee)
+    # 1000 x 15/46 = 326.09 -> 326; 1000 x 31/46 = 673.91 -> 674
+    holdings = [
+        Holding("Alpha", "CN1", "CN", expires=date(2025, 3, 16)),
+        Holding("Beta", "CN2", "CN"),
+    ]
+    found = prorated_patents(holdings, "CN", *MARCH, made_in=None)
+    weights = tuple(prorated_weight(found[m], CountBasis.PATENTS, *MARCH) for m in found)
+    assert weights == (15, 31)
+    split = split_period([PeriodGroup((1, "CN"), 1_000, weights)], 2, 0)
+    assert split.member_fen == (326, 674)
+    # "in force at period end": Alpha's patent no longer counts at all
+    at_end = counted_patents(holdings, "CN", MARCH[1])
+    assert list(at_end) == ["Beta"]
+    # a family counts a day once: two patents of one family, one expiring on the 16th
+    family = [
+        Holding("Alpha", "CN1", "CN", family="F", expires=date(2025, 3, 16)),
+        Holding("Alpha", "CN4", "CN", family="F", starts=date(2025, 3, 11)),
+    ]
+    both = prorated_patents(family, "CN", *MARCH, made_in=None)["Alpha"]
+    assert prorated_weight(both, CountBasis.FAMILIES, *MARCH) == 31  # 1-15 and 11-31
+    assert prorated_weight(both, CountBasis.PATENTS, *MARCH) == 15 + 21

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from poolbuild import ACTOR, build_pool
 
 from ipops.pool import service
@@ -81,3 +82,43 @@ def test_back_royalties_are_invoiced_on_the_signing_day(registry_url: str) -> No
         )
         assert accepted.invoice.issued_on == date(2025, 2, 1)
         assert accepted.invoice.due_on == date(2025, 3, 18)
+
+
+@pytest.mark.parametrize(
+    ("proration", "expected"),
+    [("days_in_force", {"格力": "18.20", "海尔": "8.80"}), ("period_end", {"格力": "27.00"})],
+)
+def test_a_patent_expiring_mid_month_counts_for_its_days(
+    registry_url: str, proration: str, expected: dict[str, str]
+) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        service.configure_pool(db_session=session, actor=ACTOR, pool=pool, proration=proration)
+        patent = service.get_patent(db_session=session, pool=pool, number="US202")
+        service.record_patent_event(
+            db_session=session, actor=ACTOR, patent=patent, kind="lapsed", on=date(2025, 3, 16)
+        )
+        rows = [{"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": 10}]
+        accepted = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=rows,
+            issued_on=date(2025, 4, 5),
+        )
+        service.record_payment(
+            db_session=session,
+            actor=ACTOR,
+            invoice=accepted.invoice,
+            amount="30.00",
+            paid_on=date(2025, 4, 20),
+        )
+        run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
+        summary = service.allocation_summary(session, run)
+    # US201 (格力) in force 31 days, US202 (海尔) 15 days: 27.00 x 31/46 = 18.1957,
+    # x 15/46 = 8.8043 -> 1819 + 880 fen and the last fen to the larger remainder (格力)
+    assert summary["admin_fee"] == "3.00"
+    assert {m["member"]: m["amount"] for m in summary["members"]} == expected

@@ -129,13 +129,20 @@ def config(
     count: Annotated[str | None, typer.Option(help="patents or families.")] = None,
     quorum: Annotated[int | None, typer.Option()] = None,
     majority: Annotated[str | None, typer.Option(help="simple, two_thirds, unanimous.")] = None,
+    proration: Annotated[
+        str | None,
+        typer.Option(help="Undated lines: days_in_force (pro rata) or period_end."),
+    ] = None,
+    payment_days: Annotated[int | None, typer.Option(help="Invoices due after N days.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show or change the pool's fee, count basis, quorum and majority rule."""
+    """Show or change the pool's fee, count basis, quorum, majority rule, proration of
+    patents expiring mid-period and invoice payment days."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
-        if any(v is not None for v in (admin_fee, count, quorum, majority)):
+        changes = (admin_fee, count, quorum, majority, proration, payment_days)
+        if any(v is not None for v in changes):
             service.configure_pool(
                 db_session=session,
                 actor=Actor.cli(),
@@ -144,6 +151,8 @@ def config(
                 count_basis=count,
                 quorum=quorum,
                 majority=majority,
+                proration=proration,
+                payment_days=payment_days,
             )
         payload = service.pool_settings(found)
     _emit(payload, as_json, ", ".join(f"{k}: {v}" for k, v in payload.items()))
@@ -496,9 +505,9 @@ def report(
     accepted_on: Annotated[
         str | None, typer.Option(help="Day the report is accepted (default today).")
     ] = None,
-    payment_days: Annotated[int, typer.Option(help="Invoice due this many days later.")] = (
-        service.PAYMENT_DAYS
-    ),
+    payment_days: Annotated[
+        int | None, typer.Option(help="Invoice due this many days later (default: the pool's).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Accept a royalty report (whole or not at all) and issue its invoice, dated the day of

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -211,6 +211,54 @@ def allocate(
         for (member, found), weight, part in zip(members.items(), weights, parts, strict=True)
     )
     return Allocation(country, on, count, amount_fen, fee_ppm, fee, shares, made_in)
+
+
+class Proration(StrEnum):
+    """How report lines without a sale date count patents that expire (or are admitted)
+    within the period."""
+
+    DAYS_IN_FORCE = "days_in_force"  # each patent weighted by its days in force in the period
+    PERIOD_END = "period_end"  # the patents in force on the period's last day
+
+
+def days_in_force(holding: Holding, start: date, end: date) -> int:
+    """Days d with start <= d <= end on which the holding counts."""
+    first = max(start, holding.starts) if holding.starts else start
+    last = min(end, holding.expires - timedelta(days=1)) if holding.expires else end
+    return max((last - first).days + 1, 0)
+
+
+def prorated_patents(
+    holdings: Iterable[Holding], country: str, start: date, end: date, *, made_in: str | None
+) -> dict[str, list[tuple[Holding, int]]]:
+    """Per member (sorted by name), its holdings in the countries with their days in force
+    within [start, end] (only those with at least one day)."""
+    countries = countries_of(country, made_in)
+    found: dict[str, list[tuple[Holding, int]]] = {}
+    for holding in holdings:
+        if holding.country in countries:
+            days = days_in_force(holding, start, end)
+            if days:
+                found.setdefault(holding.member, []).append((holding, days))
+    return {m: sorted(found[m], key=lambda hd: hd[0].patent) for m in sorted(found)}
+
+
+def prorated_weight(
+    found: Sequence[tuple[Holding, int]], count: CountBasis, start: date, end: date
+) -> int:
+    """A member's weight in patent-days (or family-days: a day counts once per family when
+    any of its patents is in force that day). A patent in force the whole period weighs the
+    period's length, so with no expiry the shares equal the plain count's."""
+    if count is CountBasis.PATENTS:
+        return sum(days for _h, days in found)
+    families: dict[str, set[int]] = {}
+    for holding, _days in found:
+        key = holding.family or f"patent:{holding.patent}"
+        covered = families.setdefault(key, set())
+        for offset in range((end - start).days + 1):
+            if holding.live_on(start + timedelta(days=offset)):
+                covered.add(offset)
+    return sum(len(days) for days in families.values())
 
 
 def rotation(period_start: date, members: int) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +39,14 @@ class Pool(Base):
     categories: Mapped[dict[str, Any]] = mapped_column(JSON)  # code -> name
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # undated report lines: "days_in_force" (pro rata to days in force within the period)
+    # or "period_end" (patents in force on the period's last day)
+    proration: Mapped[str] = mapped_column(
+        String(16), default="days_in_force", server_default="days_in_force"
+    )
+    payment_days: Mapped[int] = mapped_column(
+        Integer, default=30, server_default="30"
+    )  # invoice due
 
 
 class Member(Base):
@@ -187,7 +196,10 @@ class ReportLine(Base):
     category: Mapped[str] = mapped_column(String(64))
     made_in: Mapped[str] = mapped_column(String(2))
     sold_in: Mapped[str] = mapped_column(String(2))
-    sold_on: Mapped[date] = mapped_column(Date)
+    sold_on: Mapped[date] = mapped_column(Date)  # the period's last day when not dated
+    dated: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )  # sale date given
     units: Mapped[int | None] = mapped_column(BigInteger)
     net_sales_fen: Mapped[int | None] = mapped_column(BigInteger)
     rate_micro: Mapped[int] = mapped_column(BigInteger)

@@ -106,8 +106,21 @@ def configure_pool(
     count_basis: str | None = None,
     quorum: int | None = None,
     majority: str | None = None,
+    proration: str | None = None,
+    payment_days: int | None = None,
 ) -> Pool:
     before = pool_settings(pool)
+    if proration is not None:
+        try:
+            pool.proration = str(allocation.Proration(proration))
+        except ValueError:
+            allowed = ", ".join(allocation.Proration)
+            raise ValidationError(f"{proration!r}: one of {allowed}", field="proration") from None
+    if payment_days is not None:
+        invoicing.invoice_dates(  # checks the number
+            accepted_on=date.min, signed_on=date.min, payment_days=payment_days
+        )
+        pool.payment_days = payment_days
     if admin_fee_rate is not None:
         pool.admin_fee_rate = str(parse_rate(admin_fee_rate, "admin_fee_rate"))
     if count_basis is not None:
@@ -127,6 +140,8 @@ def pool_settings(pool: Pool) -> dict[str, Any]:
         "count_basis": pool.count_basis,
         "quorum": pool.quorum,
         "majority": pool.majority,
+        "proration": pool.proration,
+        "payment_days": pool.payment_days,
     }
 
 
@@ -722,12 +737,13 @@ def submit_report(
     rows: Sequence[Mapping[str, Any]],
     issued_on: date | None = None,
     found: Sequence[Holding] | None = None,
-    payment_days: int = PAYMENT_DAYS,
+    payment_days: int | None = None,
 ) -> Accepted:
     """A royalty report checked whole, priced, capped and invoiced; or rejected whole.
 
     ``issued_on``: the day the report is accepted (default today); the invoice is dated then,
-    not before the licence's signing day, and due ``payment_days`` later (``invoicing``)."""
+    not before the licence's signing day, and due ``payment_days`` later (default: the
+    pool's setting; ``invoicing``)."""
     licensee = get_licensee(db_session=db_session, pool=pool, name=licensee_name)
     _label, start, end = parse_period(period)
     _no_overlap(db_session, licensee, (start, end))
@@ -736,7 +752,15 @@ def submit_report(
     lines = royalties.parse_report_lines(rows, rates=terms.rates, period=(start, end))
     _in_territory(lines, agreement)
     found = found if found is not None else holdings(db_session, pool)
-    priced = _price(lines, terms, found, end, good_standing=licensee.good_standing, back=back)
+    priced = _price(
+        lines,
+        terms,
+        found,
+        (start, end),
+        good_standing=licensee.good_standing,
+        back=back,
+        proration=allocation.Proration(pool.proration),
+    )
     room = _cap_room(db_session, agreement, start)
     amounts = royalties.capped([p.royalty_fen for p in priced], room)
     report = Report(
@@ -763,6 +787,7 @@ def submit_report(
             net_sales_fen=p.line.net_sales_fen,
             rate_micro=p.rate_micro,
             trigger_country=p.trigger,
+            dated=p.line.sold_on is not None,
             back_royalty=back,
             royalty_fen=amount,
         )
@@ -772,7 +797,7 @@ def submit_report(
     dates = invoicing.invoice_dates(
         accepted_on=issued_on or report.accepted_at.date(),
         signed_on=agreement.signed_on,
-        payment_days=payment_days,
+        payment_days=pool.payment_days if payment_days is None else payment_days,
     )
     invoice = _issue_invoice(db_session, pool, report, dates)
     _audit(
@@ -805,18 +830,26 @@ def _price(
     lines: Sequence[royalties.ReportLine],
     terms: royalties.Terms,
     found: Sequence[Holding],
-    period_end: date,
+    period: tuple[date, date],
     *,
     good_standing: bool,
     back: bool,
+    proration: allocation.Proration = allocation.Proration.DAYS_IN_FORCE,
 ) -> list[_Priced]:
+    """Lines priced; royalty is due where a patent is in force in the country of manufacture
+    or sale on the sale date, or for an undated line (days-in-force proration) on any day of
+    the period, so a patent expiring on the 15th still counts for the first half."""
+    period_end = period[1]
     by_day: dict[date, set[str]] = {}
+    during = {h.country for h in found if allocation.days_in_force(h, period[0], period[1]) > 0}
     priced = []
     for line in lines:
         day = line.sold_on or period_end
         if day not in by_day:
             by_day[day] = in_force_countries(found, day)
-        trigger = royalties.trigger_country(line.made_in, line.sold_in, by_day[day])
+        undated = line.sold_on is None and proration is allocation.Proration.DAYS_IN_FORCE
+        countries = during if undated else by_day[day]
+        trigger = royalties.trigger_country(line.made_in, line.sold_in, countries)
         rate = royalties.effective_rate_micro(
             terms, line.category, line.sold_in, good_standing=good_standing, back_royalty=back
         )
@@ -986,6 +1019,7 @@ class GroupKey:
     day: date
     made_in: str = ""
     sold_in: str = ""
+    undated_from: date | None = None  # undated lines: the report period's first day
 
 
 def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: str) -> AllocationRun:
@@ -1025,7 +1059,9 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
     db_session.add(run)
     db_session.flush()
     members = {m.name: m for m in members_of(db_session, pool)}
-    run.fee_fen, lines = _allocate_groups(groups, holdings(db_session, pool), basis, fee_ppm, start)
+    run.fee_fen, lines = _allocate_groups(
+        groups, holdings(db_session, pool), basis, fee_ppm, start, pool.proration
+    )
     db_session.add_all(
         AllocationLine(
             allocation_id=run.id,
@@ -1067,6 +1103,8 @@ def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, in
             ReportLine.sold_on,
             ReportLine.made_in,
             ReportLine.sold_in,
+            ReportLine.dated,
+            Report.period_start,
             func.sum(ReportLine.royalty_fen),
         )
         .join(Report, Report.id == ReportLine.report_id)
@@ -1077,13 +1115,19 @@ def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, in
             ReportLine.sold_on,
             ReportLine.made_in,
             ReportLine.sold_in,
+            ReportLine.dated,
+            Report.period_start,
         )
     ).all()
     return {
-        GroupKey(licensee, country, day, made_in, sold_in): int(total)
-        for licensee, country, day, made_in, sold_in, total in rows
+        GroupKey(licensee, country, day, made_in, sold_in, None if dated else first): int(total)
+        for licensee, country, day, made_in, sold_in, dated, first, total in rows
         if country is not None and total
     }
+
+
+# sale country, manufacture country, day, and the first day of an undated line's period
+_Place = tuple[str, str | None, date, date | None]
 
 
 @dataclass
@@ -1103,22 +1147,38 @@ def _allocate_groups(
     basis: CountBasis,
     fee_ppm: int,
     period_start: date,
+    proration: str = allocation.Proration.DAYS_IN_FORCE,
 ) -> tuple[int, list[_MemberLine]]:
     """The period at once (``allocation.split_period``): patents in force in the country of
-    manufacture or of sale count; the fee on the period total; each member rounded once.
-    Lines are per member, licensee and trigger country."""
-    keys = sorted(groups, key=lambda k: (k.country, k.day, k.made_in, k.sold_in, k.licensee_id))
+    manufacture or of sale count; undated lines pro rata to the days in force within their
+    report's period (``Proration.DAYS_IN_FORCE``); the fee on the period total; each member
+    rounded once. Lines are per member, licensee and trigger country."""
+    prorate = allocation.Proration(proration) is allocation.Proration.DAYS_IN_FORCE
+    keys = sorted(
+        groups, key=lambda k: (k.country, k.day, k.made_in, k.sold_in, k.licensee_id, str(k))
+    )
     names = sorted({h.member for h in found})
     column = {name: col for col, name in enumerate(names)}
-    places = sorted({(k.sold_in or k.country, k.made_in or None, k.day) for k in keys}, key=str)
-    counted = {
-        place: allocation.counted_patents(found, place[0], place[2], made_in=place[1])
-        for place in places
+    places: set[_Place] = {
+        (k.sold_in or k.country, k.made_in or None, k.day, k.undated_from if prorate else None)
+        for k in keys
     }
+    counted: dict[_Place, dict[str, list[tuple[Holding, int]]]] = {}
+    for place in places:
+        sold, made, day, first = place
+        if first is None:
+            counted[place] = {
+                member: [(h, 1) for h in found_here]
+                for member, found_here in allocation.counted_patents(
+                    found, sold, day, made_in=made
+                ).items()
+            }
+        else:
+            counted[place] = allocation.prorated_patents(found, sold, first, day, made_in=made)
     empty = [
         f"{sold} on {day}" + (f" (made in {made})" if made else "")
-        for (sold, made, day) in places
-        if not counted[(sold, made, day)]
+        for (sold, made, day, _first) in sorted(places, key=str)
+        if not counted[(sold, made, day, _first)]
     ]
     if empty:
         raise Conflict(
@@ -1129,11 +1189,17 @@ def _allocate_groups(
     period_groups = []
     merged: dict[tuple[str, int, str], _MemberLine] = {}
     for key in keys:
-        found_here = counted[(key.sold_in or key.country, key.made_in or None, key.day)]
+        first = key.undated_from if prorate else None
+        found_here = counted[(key.sold_in or key.country, key.made_in or None, key.day, first)]
         weights = [0] * len(names)
-        for member, patents in found_here.items():
+        for member, with_days in found_here.items():
+            patents = [h for h, _days in with_days]
             weight = allocation.weight_of(patents, basis)
-            weights[column[member]] = weight
+            weights[column[member]] = (
+                weight
+                if first is None
+                else allocation.prorated_weight(with_days, basis, first, key.day)
+            )
             line = merged.setdefault(
                 (member, key.licensee_id, key.country),
                 _MemberLine(member, key.licensee_id, key.country, set(), 0, 0, 0),

@@ -1,0 +1,41 @@
+"""Pool rules: proration of patents expiring mid-period, invoice payment days, dated lines
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("pool_pools") as batch:
+        batch.add_column(
+            sa.Column(
+                "proration",
+                sa.String(length=16),
+                server_default="days_in_force",
+                nullable=False,
+            )
+        )
+        batch.add_column(
+            sa.Column("payment_days", sa.Integer(), server_default="30", nullable=False)
+        )
+    with op.batch_alter_table("pool_report_lines") as batch:
+        batch.add_column(sa.Column("dated", sa.Boolean(), server_default=sa.true(), nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("pool_report_lines") as batch:
+        batch.drop_column("dated")
+    with op.batch_alter_table("pool_pools") as batch:
+        batch.drop_column("payment_days")
+        batch.drop_column("proration")
