@@ -122,3 +122,44 @@ def test_a_patent_expiring_mid_month_counts_for_its_days(
     # x 15/46 = 8.8043 -> 1819 + 880 fen and the last fen to the larger remainder (格力)
     assert summary["admin_fee"] == "3.00"
     assert {m["member"]: m["amount"] for m in summary["members"]} == expected
+
+
+def test_an_unpaid_invoice_loses_the_compliant_discount(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        good = service.add_licensee(
+            db_session=session, actor=ACTOR, pool=pool, name="Good Cooling", country="TH"
+        )
+        service.sign_agreement(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee=good,
+            signed_on=date(2024, 12, 1),
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2027, 12, 31),
+            compliant_discount="0.1",
+        )
+        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
+
+        def report(period: str, accepted: date) -> int:
+            return service.submit_report(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                licensee_name="Good Cooling",
+                period=period,
+                rows=rows,
+                issued_on=accepted,
+            ).invoice.amount_fen
+
+        # January on time: 10 x 3.00 x (1 - 10 %) = 27.00; due 30 days after acceptance
+        assert report("2025-01", date(2025, 2, 10)) == 2_700
+        # February's report comes after January's invoice fell due (12 March) unpaid:
+        # the compliant rate is lost, 30.00
+        assert report("2025-02", date(2025, 3, 20)) == 3_000
+        found = service.licensee_standing(
+            db_session=session, pool=pool, licensee=good, on=date(2025, 3, 20)
+        )
+        assert not found.good and "payment due 2025-03-12" in found.reason

@@ -134,6 +134,15 @@ def config(
         typer.Option(help="Undated lines: days_in_force (pro rata) or period_end."),
     ] = None,
     payment_days: Annotated[int | None, typer.Option(help="Invoices due after N days.")] = None,
+    report_days: Annotated[
+        int | None, typer.Option(help="Reports due N days after the period.")
+    ] = None,
+    grace_days: Annotated[
+        int | None, typer.Option(help="Days late before the compliant discount is lost.")
+    ] = None,
+    regain_after: Annotated[
+        int | None, typer.Option(help="Events on time that regain the compliant discount.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show or change the pool's fee, count basis, quorum, majority rule, proration of
@@ -141,7 +150,8 @@ def config(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
-        changes = (admin_fee, count, quorum, majority, proration, payment_days)
+        changes: tuple[object, ...] = (admin_fee, count, quorum, majority, proration)
+        changes += (payment_days, report_days, grace_days, regain_after)
         if any(v is not None for v in changes):
             service.configure_pool(
                 db_session=session,
@@ -153,6 +163,9 @@ def config(
                 majority=majority,
                 proration=proration,
                 payment_days=payment_days,
+                report_days=report_days,
+                grace_days=grace_days,
+                regain_after=regain_after,
             )
         payload = service.pool_settings(found)
     _emit(payload, as_json, ", ".join(f"{k}: {v}" for k, v in payload.items()))

@@ -44,9 +44,12 @@ class Pool(Base):
     proration: Mapped[str] = mapped_column(
         String(16), default="days_in_force", server_default="days_in_force"
     )
-    payment_days: Mapped[int] = mapped_column(
-        Integer, default=30, server_default="30"
-    )  # invoice due
+    payment_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    # standing: reports due report_days after the period; late beyond grace_days loses the
+    # compliant-rate discount, regained after regain_after events on time (pool.standing)
+    report_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    grace_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    regain_after: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
 
 class Member(Base):

@@ -10,7 +10,7 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from ipops.audit.service import Actor, record_by
 from ipops.errors import Conflict, NotFound, ValidationError
-from ipops.pool import admission, allocation, disputes, invoicing, royalties, stats
+from ipops.pool import admission, allocation, disputes, invoicing, royalties, standing, stats
 from ipops.pool.allocation import CountBasis, Holding
 from ipops.pool.models import (
     Agreement,
@@ -108,8 +108,20 @@ def configure_pool(
     majority: str | None = None,
     proration: str | None = None,
     payment_days: int | None = None,
+    report_days: int | None = None,
+    grace_days: int | None = None,
+    regain_after: int | None = None,
 ) -> Pool:
     before = pool_settings(pool)
+    for name, value in (
+        ("report_days", report_days),
+        ("grace_days", grace_days),
+        ("regain_after", regain_after),
+    ):
+        if value is not None:
+            if not 0 <= value <= 366:
+                raise ValidationError("must be between 0 and 366", field=name)
+            setattr(pool, name, value)
     if proration is not None:
         try:
             pool.proration = str(allocation.Proration(proration))
@@ -142,6 +154,9 @@ def pool_settings(pool: Pool) -> dict[str, Any]:
         "majority": pool.majority,
         "proration": pool.proration,
         "payment_days": pool.payment_days,
+        "report_days": pool.report_days,
+        "grace_days": pool.grace_days,
+        "regain_after": pool.regain_after,
     }
 
 
@@ -752,12 +767,22 @@ def submit_report(
     lines = royalties.parse_report_lines(rows, rates=terms.rates, period=(start, end))
     _in_territory(lines, agreement)
     found = found if found is not None else holdings(db_session, pool)
+    accepted_on = issued_on or date.today()
+    good = licensee.good_standing and (
+        licensee_standing(
+            db_session=db_session,
+            pool=pool,
+            licensee=licensee,
+            on=accepted_on,
+            current=standing.Event("report", end + timedelta(days=pool.report_days), accepted_on),
+        ).good
+    )
     priced = _price(
         lines,
         terms,
         found,
         (start, end),
-        good_standing=licensee.good_standing,
+        good_standing=good,
         back=back,
         proration=allocation.Proration(pool.proration),
     )
@@ -1003,6 +1028,33 @@ def account_of(db_session: Session, licensee: Licensee) -> list[tuple[Report, In
             .where(Report.licensee_id == licensee.id)
             .order_by(Report.period_start, Report.id)
         ).all()
+    )
+
+
+def licensee_standing(
+    *,
+    db_session: Session,
+    pool: Pool,
+    licensee: Licensee,
+    on: date,
+    current: standing.Event | None = None,
+) -> standing.Standing:
+    """The licensee's standing on ``on`` from its reports (due ``report_days`` after the
+    period) and payments (due on the invoice's due date; done when paid in full), plus
+    ``current`` (the report being accepted), by the pool's grace and regain rule."""
+    events = [] if current is None else [current]
+    for report, invoice in account_of(db_session, licensee):
+        due = report.period_end + timedelta(days=pool.report_days)
+        events.append(standing.Event("report", due, report.accepted_at.date()))
+        if invoice.amount_fen:
+            paid = None
+            if invoice.paid_fen >= invoice.amount_fen:
+                paid = db_session.scalar(
+                    select(func.max(Payment.paid_on)).where(Payment.invoice_id == invoice.id)
+                )
+            events.append(standing.Event("payment", invoice.due_on, paid))
+    return standing.standing(
+        events, on=on, grace_days=pool.grace_days, regain_after=pool.regain_after
     )
 
 

@@ -1,4 +1,4 @@
-"""Pool rules: proration of patents expiring mid-period, invoice payment days, dated lines
+"""Pool rules: proration, invoice payment days, dated lines, standing (report days, grace)
 
 Revision ID: 0008
 Revises: 0005
@@ -29,6 +29,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("payment_days", sa.Integer(), server_default="30", nullable=False)
         )
+        batch.add_column(
+            sa.Column("report_days", sa.Integer(), server_default="30", nullable=False)
+        )
+        batch.add_column(sa.Column("grace_days", sa.Integer(), server_default="0", nullable=False))
+        batch.add_column(
+            sa.Column("regain_after", sa.Integer(), server_default="2", nullable=False)
+        )
     with op.batch_alter_table("pool_report_lines") as batch:
         batch.add_column(sa.Column("dated", sa.Boolean(), server_default=sa.true(), nullable=False))
 
@@ -37,5 +44,8 @@ def downgrade() -> None:
     with op.batch_alter_table("pool_report_lines") as batch:
         batch.drop_column("dated")
     with op.batch_alter_table("pool_pools") as batch:
+        batch.drop_column("regain_after")
+        batch.drop_column("grace_days")
+        batch.drop_column("report_days")
         batch.drop_column("payment_days")
         batch.drop_column("proration")
