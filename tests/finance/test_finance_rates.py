@@ -152,3 +152,22 @@ def test_the_cli_looks_the_benchmark_up_from_loan_date_and_term(tmp_path: Path) 
     typo = runner.invoke(app, [*BASE, "--benchmark-rate", "0.0435", "--size", "smal"])
     assert isinstance(typo.exception, ValidationError)
     assert "accepted: large, medium, micro, small" in str(typo.exception)
+
+
+def test_the_auc_comes_with_its_interval_and_sample() -> None:
+    from ipops.finance.pd_model import PdModel, auc_ci
+
+    # Hanley-McNeil: A = 0.8, 10 defaults, 40 others: Q1 = 0.8/1.2, Q2 = 1.28/1.8,
+    # SE^2 = (0.16 + 9 x 0.02667 + 39 x 0.07111) / 400 = 0.007933, SE = 0.08907,
+    # 0.8 +- 1.96 x 0.08907 = 0.625 .. 0.975
+    low, high = auc_ci(0.8, 10, 40)
+    assert (round(low, 3), round(high, 3)) == (0.625, 0.975)
+    # the same AUC on ten times the loans is far tighter
+    low_big, high_big = auc_ci(0.8, 100, 400)
+    assert high_big - low_big < (high - low) / 3
+    model = PdModel(0.0, {}, 0.8, n_train=117, n_test=50, defaults=33, test_defaults=10)
+    assert model.as_dict()["auc_ci95"] == [round(low, 4), round(high, 4)]
+    assert model.as_dict()["auc_sample"] == {"held_out_loans": 50, "held_out_defaults": 10}
+    assert PdModel.from_dict(model.as_dict()).auc_interval() == model.auc_interval()
+    with pytest.raises(ValidationError):
+        auc_ci(0.8, 0, 10)

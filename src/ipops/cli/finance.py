@@ -449,7 +449,8 @@ def rating(
     if pd:
         console.print(
             f"probability of default {pd['probability']:.2%} "
-            f"(AUC on held-out loans {pd['model']['auc_held_out']})"
+            f"(AUC on held-out loans {pd['model']['auc_held_out']}, 95 % CI "
+            f"{pd['model'].get('auc_ci95')}, {pd['model'].get('auc_sample')})"
         )
     console.print(f"inputs: {card['inputs']}", highlight=False)
 
