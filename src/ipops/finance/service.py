@@ -65,7 +65,7 @@ from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.money import relief_from_royalty
 from ipops.valuation.schemes import load_scheme
 
-RATING_SCHEME = "finance"
+RATING_SCHEME = "finance_rating"  # no pledge, no remaining term (rating.py)
 MIN_COHORT = 20
 OBJECT = "fin_loan"
 
