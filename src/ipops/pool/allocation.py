@@ -371,23 +371,28 @@ def allocate_blocks(
     """``allocate_many`` for groups that share weights: the groups of one country and date.
 
     ``blocks[i]`` indexes the row of ``block_weights`` (shape (b, m)) that group ``i`` uses;
-    groups must be sorted by block. Each block is split among its members with a patent in
-    force only, which saves the work on the others (a smaller country has fewer members).
-    Same results as ``allocate_many(amounts, block_weights[blocks], fee_ppm)``.
+    groups must be sorted by block. Each group is split among its block's members with a
+    patent in force only, which saves the work on the others (a country, or a pair of
+    countries of manufacture and sale, has fewer members than the pool). Groups are taken
+    together by the number of such members (one ``allocate_many`` call per number, not per
+    block: thousands of country pairs cost no more than a few dozen calls). Same results as
+    ``allocate_many(amounts, block_weights[blocks], fee_ppm)``.
     """
     amounts = np.asarray(amounts, dtype=np.int64)
     blocks = np.asarray(blocks, dtype=np.int64)
+    block_weights = np.asarray(block_weights, dtype=np.int64)
     if np.any(np.diff(blocks) < 0):
         raise ValueError("groups must be sorted by block")
     fees = np.zeros(len(amounts), dtype=np.int64)
     shares = np.zeros((len(amounts), block_weights.shape[1]), dtype=np.int64)
-    bounds = np.searchsorted(blocks, np.arange(block_weights.shape[0] + 1))
-    for block in np.unique(blocks):
-        rows = slice(bounds[block], bounds[block + 1])
-        members = np.flatnonzero(block_weights[block])
-        weights = np.broadcast_to(
-            block_weights[block, members], (rows.stop - rows.start, len(members))
-        )
+    positive = block_weights > 0
+    # per block, its members with a weight first, in member order (ties keep that order)
+    columns = np.argsort(~positive, axis=1, kind="stable")
+    sizes = positive.sum(axis=1)[blocks]
+    for size in np.unique(sizes):
+        rows = np.flatnonzero(sizes == size)
+        cols = columns[blocks[rows], :size]
+        weights = np.take_along_axis(block_weights[blocks[rows]], cols, axis=1)
         fees[rows], part = allocate_many(amounts[rows], weights, fee_ppm)
-        shares[rows, members] = part
+        shares[rows[:, None], cols] = part
     return fees, shares
