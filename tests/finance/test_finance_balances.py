@@ -172,3 +172,44 @@ def test_stats_count_ip_pledge_loans_only_and_state_the_period(tmp_path: Path) -
         ("ip_pledge", "1000000.00"),
     ]
     assert [r["financed"] for r in report.by_bank] == ["1000000.00"]
+
+
+def test_a_loan_is_registered_with_its_eligibility_and_checked_again_at_claim() -> None:
+    from ipops.finance.claims import registered_check
+    from ipops.finance.compensation import CompensationCase, Status, assess
+    from ipops.finance.policy import load_policy
+
+    programme = load_policy()
+    ok = service.registration(
+        programme,
+        size="small",
+        rate=Decimal("0.045"),
+        benchmark=Decimal("0.0435"),
+        collateral="ip_pledge",
+    )
+    assert ok["eligible"] and ok["policy"].startswith("ningchuangdai")
+    # 5 % > 3.45 % x 1.3: not a policy loan when it was made
+    too_dear = service.registration(
+        programme,
+        size="small",
+        rate=Decimal("0.05"),
+        benchmark=Decimal("0.0345"),
+        collateral="credit",
+    )
+    assert not too_dear["eligible"]
+    case = CompensationCase(
+        principal=Decimal("100000"),
+        repaid=Decimal("0"),
+        days_overdue=90,
+        bank_weak_share=Decimal("0.25"),
+        rate=Decimal("0.045"),
+        benchmark_rate=Decimal("0.0435"),
+    )
+    result = assess(programme, case)
+    assert result.status == Status.ELIGIBLE
+    registered = Loan(registered_on=date(2024, 1, 5), registration=ok)
+    assert registered_check(registered, result).amount == Decimal("90000.00")
+    for loan in (Loan(registered_on=None, registration=None), Loan(registration=too_dear)):
+        refused = registered_check(loan, result)
+        assert refused.status == Status.NOT_ELIGIBLE and refused.amount == Decimal("0.00")
+        assert refused.checks[-1].code == "registered" and not refused.checks[-1].ok

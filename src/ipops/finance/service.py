@@ -28,7 +28,7 @@ from ipops.audit.service import Actor, record_by
 from ipops.corpus.queries import fetch_dicts
 from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from ipops.finance import balances, money, patents, rates, rating, schedules
+from ipops.finance import balances, compensation, money, patents, rates, rating, schedules
 from ipops.finance.enterprises import (
     Financials,
     check_credit_code,
@@ -60,6 +60,7 @@ from ipops.finance.models import (
     ScheduleLine,
 )
 from ipops.finance.pd_model import Observation, PdModel, fit
+from ipops.finance.policy import Policy, load_policy
 from ipops.valuation import service as valuation
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.money import relief_from_royalty
@@ -904,14 +905,21 @@ def submit(
     applied_on: date,
     benchmark_rate: Decimal | None = None,
     rate_table: rates.RateTable | None = None,
+    programme: Policy | None = None,
 ) -> Loan:
     """The enterprise's choice: a loan application routed to the product's bank. The product
     must fit; otherwise it is refused with the reasons. The benchmark is the same-term
     reference rate of ``applied_on`` (``rates``) unless given; it is stored with the loan and
-    used again at claim time."""
+    used again at claim time. The loan is registered (备案) in the policy programme
+    (``programme``, default 宁创贷) the day it is submitted, with the eligibility then
+    (``registration``); a claim checks it again."""
+    programme = programme or load_policy()
     if benchmark_rate is None:
         benchmark_rate = benchmark_for(
-            on=applied_on, term_months=application.term_months, table=rate_table
+            on=applied_on,
+            term_months=application.term_months,
+            table=rate_table,
+            rule=programme.reference,
         )
     product = db_session.get(Product, product_id)
     if product is None or not product.active:
@@ -952,6 +960,14 @@ def submit(
         days_past_due=0,
         max_days_past_due=0,
         note="",
+        registered_on=applied_on,
+        registration=registration(
+            programme,
+            size=e.size_class,
+            rate=Decimal(str(found.annual_rate)),
+            benchmark=benchmark_rate,
+            collateral=product.collateral,
+        ),
     )
     db_session.add(loan)
     db_session.flush()
@@ -977,6 +993,20 @@ def submit(
     return loan
 
 
+def registration(
+    programme: Policy, *, size: str, rate: Decimal, benchmark: Decimal, collateral: str
+) -> dict[str, Any]:
+    """The programme's eligibility checks of a loan at origination (备案), as stored."""
+    checks = compensation.eligibility(programme, size=size, rate=rate, benchmark=benchmark)
+    weak = collateral in programme.weak_collateral
+    return {
+        "policy": programme.label(),
+        "eligible": all(c.ok for c in checks),
+        "weak_collateral": weak,
+        "checks": [c.as_dict() for c in checks],
+    }
+
+
 def loan_dict(loan: Loan) -> dict[str, Any]:
     return {
         "id": loan.id,
@@ -994,6 +1024,8 @@ def loan_dict(loan: Loan) -> dict[str, Any]:
         "decided_on": loan.decided_on,
         "disbursed_on": loan.disbursed_on,
         "closed_on": loan.closed_on,
+        "registered_on": loan.registered_on,
+        "registration": loan.registration,
         "principal_repaid": str(money.from_fen(loan.principal_repaid_fen)),
         "interest_repaid": str(money.from_fen(loan.interest_repaid_fen)),
         "principal_outstanding": str(money.from_fen(loan.amount_fen - loan.principal_repaid_fen)),
