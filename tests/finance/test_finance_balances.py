@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from financebuilders import ACTOR, VALID_CODES, registry
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ipops.audit.models import AuditRecord
 from ipops.errors import ValidationError
 from ipops.finance import balances, service, stats
 from ipops.finance.balances import BookLoan, book_share
-from ipops.finance.models import Loan, Repayment
+from ipops.finance.models import Bank, Loan, Repayment
 from ipops.finance.workdays import WorkCalendar
 from ipops.registry.db import session_scope
 
@@ -31,6 +32,34 @@ def test_book_share_by_hand() -> None:
     found = book_share(loans, WEAK, 2024)
     assert (found.weak_fen, found.programme_fen, found.loans) == (1_300_000_00, 4_000_000_00, 3)
     assert found.share == Decimal("0.325")  # 1.3m / 4m >= 20 %: the 90 % ratio
+
+
+def _programme(s: Session) -> tuple[Bank, dict[str, object]]:
+    """An enterprise, a bank and a product: what a loan row refers to."""
+    e = service.register_enterprise(
+        db_session=s,
+        actor=ACTOR,
+        name="南京某科技有限公司",
+        credit_code=VALID_CODES[0],
+        region="320106",
+        industry="制造业",
+        size="small",
+    )
+    bank = service.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
+    product = service.add_product(
+        db_session=s,
+        actor=ACTOR,
+        bank=bank,
+        spec=service.ProductInput(
+            name="p",
+            min_amount=Decimal("1"),
+            max_amount=Decimal("9000000"),
+            min_term_months=1,
+            max_term_months=60,
+            rate_multiple=Decimal("1.2"),
+        ),
+    )
+    return bank, {"enterprise_id": e.id, "product_id": product.id, "bank_id": bank.id}
 
 
 def _loan(s: object, **values: object) -> Loan:
@@ -54,33 +83,10 @@ def test_the_balance_comes_from_the_loan_book_and_a_missing_one_is_refused(
 ) -> None:
     engine = registry(f"sqlite:///{tmp_path / 'r.db'}")
     with session_scope(engine) as s:
-        e = service.register_enterprise(
-            db_session=s,
-            actor=ACTOR,
-            name="南京某科技有限公司",
-            credit_code=VALID_CODES[0],
-            region="320106",
-            industry="制造业",
-            size="small",
-        )
-        bank = service.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
-        product = service.add_product(
-            db_session=s,
-            actor=ACTOR,
-            bank=bank,
-            spec=service.ProductInput(
-                name="p",
-                min_amount=Decimal("1"),
-                max_amount=Decimal("9000000"),
-                min_term_months=1,
-                max_term_months=60,
-                rate_multiple=Decimal("1.2"),
-            ),
-        )
+        bank, ids = _programme(s)
         # nothing outstanding at the end of 2023 and nothing recorded: unknown, refused
         with pytest.raises(ValidationError, match="end of 2023 is unknown"):
             service.weak_share(db_session=s, bank_id=bank.id, year=2023)
-        ids = {"enterprise_id": e.id, "product_id": product.id, "bank_id": bank.id}
         weak = _loan(s, **ids)
         strong = _loan(s, **ids, collateral="mortgage", amount_fen=3_000_000_00)
         closed = _loan(s, **ids, closed_on=date(2024, 11, 30))
@@ -127,30 +133,7 @@ def test_the_balance_comes_from_the_loan_book_and_a_missing_one_is_refused(
 def test_stats_count_ip_pledge_loans_only_and_state_the_period(tmp_path: Path) -> None:
     engine = registry(f"sqlite:///{tmp_path / 'r.db'}")
     with session_scope(engine) as s:
-        e = service.register_enterprise(
-            db_session=s,
-            actor=ACTOR,
-            name="南京某科技有限公司",
-            credit_code=VALID_CODES[0],
-            region="320106",
-            industry="制造业",
-            size="small",
-        )
-        bank = service.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
-        product = service.add_product(
-            db_session=s,
-            actor=ACTOR,
-            bank=bank,
-            spec=service.ProductInput(
-                name="p",
-                min_amount=Decimal("1"),
-                max_amount=Decimal("9000000"),
-                min_term_months=1,
-                max_term_months=60,
-                rate_multiple=Decimal("1.2"),
-            ),
-        )
-        ids = {"enterprise_id": e.id, "product_id": product.id, "bank_id": bank.id}
+        _bank, ids = _programme(s)
         s.add_all(
             [
                 _loan(s, **ids, amount_fen=1_000_000_00),

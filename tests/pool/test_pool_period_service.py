@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from poolbuild import ACTOR, build_pool
+from sqlalchemy.orm import Session
 
 from ipops.pool import service
+from ipops.pool.models import Licensee, Pool
 from ipops.registry.db import make_engine, session_scope
 
 LICENSEE = "Acme Cooling"
+
+
+def licensed(session: Session, pool: Pool, name: str, **terms: Any) -> Licensee:
+    """A licensee from Thailand with a licence to the end of 2027 on ``terms``."""
+    licensee = service.add_licensee(
+        db_session=session, actor=ACTOR, pool=pool, name=name, country="TH"
+    )
+    service.sign_agreement(
+        db_session=session,
+        actor=ACTOR,
+        pool=pool,
+        licensee=licensee,
+        ends_on=date(2027, 12, 31),
+        **terms,
+    )
+    return licensee
 
 
 def test_a_unit_made_in_china_and_sold_in_the_us_pays_the_cn_patents_too(
@@ -56,17 +75,12 @@ def test_back_royalties_are_invoiced_on_the_signing_day(registry_url: str) -> No
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        late = service.add_licensee(
-            db_session=session, actor=ACTOR, pool=pool, name="Late Signer", country="TH"
-        )
-        service.sign_agreement(
-            db_session=session,
-            actor=ACTOR,
-            pool=pool,
-            licensee=late,
+        licensed(
+            session,
+            pool,
+            "Late Signer",
             signed_on=date(2025, 2, 1),
             starts_on=date(2025, 2, 1),
-            ends_on=date(2027, 12, 31),
             back_royalties_from=date(2024, 1, 1),
         )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
@@ -128,17 +142,12 @@ def test_an_unpaid_invoice_loses_the_compliant_discount(registry_url: str) -> No
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        good = service.add_licensee(
-            db_session=session, actor=ACTOR, pool=pool, name="Good Cooling", country="TH"
-        )
-        service.sign_agreement(
-            db_session=session,
-            actor=ACTOR,
-            pool=pool,
-            licensee=good,
+        good = licensed(
+            session,
+            pool,
+            "Good Cooling",
             signed_on=date(2024, 12, 1),
             starts_on=date(2025, 1, 1),
-            ends_on=date(2027, 12, 31),
             compliant_discount="0.1",
         )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]

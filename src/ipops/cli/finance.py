@@ -110,22 +110,13 @@ def compensation(
     """What the policy compensates for an overdue loan: eligibility with reasons, ratio, amount."""
     root = _workspace_root_or_none()
     chosen = policy.load_policy(policy_name, root)
-    reference = None
-    if benchmark_rate is not None:
-        benchmark = money.rate(benchmark_rate, "benchmark-rate")
-    elif loan_date is None or term_months is None:
-        raise ValidationError(
-            "give --benchmark-rate, or --loan-date and --term-months to look it up",
-            field="benchmark-rate",
-        )
-    else:
-        reference = rates.reference_rate(
-            rates.load_table(root),
-            chosen.reference,
-            loan_date=_day(loan_date, "loan-date"),
-            term_months=term_months,
-        )
-        benchmark = reference.rate
+    benchmark, reference = rates.benchmark_of(
+        given=None if benchmark_rate is None else money.rate(benchmark_rate, "benchmark-rate"),
+        loan_date=None if loan_date is None else _day(loan_date, "loan-date"),
+        term_months=term_months,
+        table=rates.load_table(root),
+        rule=chosen.reference,
+    )
     case = CompensationCase(
         principal=money.amount(principal, "principal"),
         repaid=money.amount(repaid, "repaid", allow_zero=True),
@@ -143,9 +134,7 @@ def compensation(
     result = assess(chosen, case)
     if as_json:
         payload = result.as_dict()
-        payload["benchmark"] = (
-            reference.as_dict() if reference else {"rate": str(benchmark), "source": "given"}
-        )
+        payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
         print_json(payload)
         return
     verdict = {

@@ -258,3 +258,29 @@ def add_month(
     result = text.rstrip("\n") + "\n" + out.getvalue()
     parse_table(result, origin=origin)
     return result
+
+
+def benchmark_of(
+    *,
+    given: Decimal | None,
+    loan_date: date | None,
+    term_months: int | None,
+    table: RateTable,
+    rule: ReferenceRule,
+    names: tuple[str, str, str] = ("--benchmark-rate", "--loan-date", "--term-months"),
+) -> tuple[Decimal, ReferenceRate | None]:
+    """The benchmark given, else the reference rate looked up from the loan's date and term
+    (``ValidationError`` naming the three inputs, as ``names`` spells them, otherwise)."""
+    if given is not None:
+        return given, None
+    if loan_date is None or term_months is None:
+        raise ValidationError(
+            f"give {names[0]}, or {names[1]} and {names[2]} to look it up",
+            field=names[0].lstrip("-"),
+        )
+    found = reference_rate(table, rule, loan_date=loan_date, term_months=term_months)
+    return found.rate, found
+
+
+def benchmark_dict(rate: Decimal, found: ReferenceRate | None) -> dict[str, Any]:
+    return found.as_dict() if found else {"rate": str(rate), "source": "given"}

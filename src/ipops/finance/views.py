@@ -498,22 +498,16 @@ def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> d
     authz.require(user, "finance:calculate", "finance_policy")
     root = api_state(request).workspace.root
     chosen = policy.load_policy(body.policy, root)
-    reference = None
-    if body.benchmark_rate is not None:
-        benchmark = money.rate(body.benchmark_rate, "benchmark_rate")
-    elif body.loan_date is None or body.term_months is None:
-        raise ValidationError(
-            "give benchmark_rate, or loan_date and term_months to look it up",
-            field="benchmark_rate",
-        )
-    else:
-        reference = rates.reference_rate(
-            rates.load_table(root),
-            chosen.reference,
-            loan_date=body.loan_date,
-            term_months=body.term_months,
-        )
-        benchmark = reference.rate
+    benchmark, reference = rates.benchmark_of(
+        given=None
+        if body.benchmark_rate is None
+        else money.rate(body.benchmark_rate, "benchmark_rate"),
+        loan_date=body.loan_date,
+        term_months=body.term_months,
+        table=rates.load_table(root),
+        rule=chosen.reference,
+        names=("benchmark_rate", "loan_date", "term_months"),
+    )
     case = CompensationCase(
         principal=money.amount(body.principal, "principal"),
         repaid=money.amount(body.repaid, "repaid", allow_zero=True),
@@ -529,9 +523,7 @@ def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> d
         benchmark_source=reference.text() if reference else "",
     )
     payload = assess(chosen, case).as_dict()
-    payload["benchmark"] = (
-        reference.as_dict() if reference else {"rate": str(benchmark), "source": "given"}
-    )
+    payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
     return payload
 
 

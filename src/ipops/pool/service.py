@@ -1148,28 +1148,20 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
 
 
 def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, int]:
+    keys = (
+        Report.licensee_id,
+        ReportLine.trigger_country,
+        ReportLine.sold_on,
+        ReportLine.made_in,
+        ReportLine.sold_in,
+        ReportLine.dated,
+        Report.period_start,
+    )
     rows = db_session.execute(
-        select(
-            Report.licensee_id,
-            ReportLine.trigger_country,
-            ReportLine.sold_on,
-            ReportLine.made_in,
-            ReportLine.sold_in,
-            ReportLine.dated,
-            Report.period_start,
-            func.sum(ReportLine.royalty_fen),
-        )
+        select(*keys, func.sum(ReportLine.royalty_fen))
         .join(Report, Report.id == ReportLine.report_id)
         .where(ReportLine.report_id.in_(report_ids), ReportLine.trigger_country.is_not(None))
-        .group_by(
-            Report.licensee_id,
-            ReportLine.trigger_country,
-            ReportLine.sold_on,
-            ReportLine.made_in,
-            ReportLine.sold_in,
-            ReportLine.dated,
-            Report.period_start,
-        )
+        .group_by(*keys)
     ).all()
     return {
         GroupKey(licensee, country, day, made_in, sold_in, None if dated else first): int(total)
