@@ -32,34 +32,42 @@ def licensed(session: Session, pool: Pool, name: str, **terms: Any) -> Licensee:
     return licensee
 
 
+def march_paid_and_allocated(
+    session: Session, pool: Pool, *, made_in: str
+) -> tuple[service.Accepted, dict[str, Any]]:
+    """10 units made in ``made_in`` and sold in the US in March 2025 (30.00), the report
+    accepted on 5 April, paid on 20 April, then March allocated."""
+    rows = [{"category": "split-ac", "made_in": made_in, "sold_in": "US", "units": 10}]
+    accepted = service.submit_report(
+        db_session=session,
+        actor=ACTOR,
+        pool=pool,
+        licensee_name=LICENSEE,
+        period="2025-03",
+        rows=rows,
+        issued_on=date(2025, 4, 5),
+    )
+    service.record_payment(
+        db_session=session,
+        actor=ACTOR,
+        invoice=accepted.invoice,
+        amount="30.00",
+        paid_on=date(2025, 4, 20),
+    )
+    run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
+    return accepted, service.allocation_summary(session, run)
+
+
 def test_a_unit_made_in_china_and_sold_in_the_us_pays_the_cn_patents_too(
     registry_url: str,
 ) -> None:
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
-        accepted = service.submit_report(
-            db_session=session,
-            actor=ACTOR,
-            pool=pool,
-            licensee_name=LICENSEE,
-            period="2025-03",
-            rows=rows,
-            issued_on=date(2025, 4, 5),
-        )
+        accepted, summary = march_paid_and_allocated(session, pool, made_in="CN")
         assert accepted.invoice.issued_on == date(2025, 4, 5)
         assert accepted.invoice.due_on == date(2025, 5, 5)
         assert accepted.report.accepted_at.date() == date(2025, 4, 5)
-        service.record_payment(
-            db_session=session,
-            actor=ACTOR,
-            invoice=accepted.invoice,
-            amount="30.00",
-            paid_on=date(2025, 4, 20),
-        )
-        run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
-        summary = service.allocation_summary(session, run)
     # 30.00, fee 3.00; 27.00 over the patents in force in US or CN: 格力 CN101, CN102,
     # US201 (3), 美的 CN103 (1), 海尔 US202 (1): 16.20 / 5.40 / 5.40 (the sale-country rule
     # would have given 格力 and 海尔 13.50 each and 美的 nothing)
@@ -113,25 +121,7 @@ def test_a_patent_expiring_mid_month_counts_for_its_days(
         service.record_patent_event(
             db_session=session, actor=ACTOR, patent=patent, kind="lapsed", on=date(2025, 3, 16)
         )
-        rows = [{"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": 10}]
-        accepted = service.submit_report(
-            db_session=session,
-            actor=ACTOR,
-            pool=pool,
-            licensee_name=LICENSEE,
-            period="2025-03",
-            rows=rows,
-            issued_on=date(2025, 4, 5),
-        )
-        service.record_payment(
-            db_session=session,
-            actor=ACTOR,
-            invoice=accepted.invoice,
-            amount="30.00",
-            paid_on=date(2025, 4, 20),
-        )
-        run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
-        summary = service.allocation_summary(session, run)
+        _accepted, summary = march_paid_and_allocated(session, pool, made_in="TH")
     # US201 (格力) in force 31 days, US202 (海尔) 15 days: 27.00 x 31/46 = 18.1957,
     # x 15/46 = 8.8043 -> 1819 + 880 fen and the last fen to the larger remainder (格力)
     assert summary["admin_fee"] == "3.00"
