@@ -9,7 +9,7 @@ import pytest
 from poolbuild import ACTOR, build_pool
 from sqlalchemy.orm import Session
 
-from ipops.pool import service
+from ipops.pool import service, standing
 from ipops.pool.models import Licensee, Pool
 from ipops.registry.db import make_engine, session_scope
 
@@ -162,3 +162,58 @@ def test_an_unpaid_invoice_loses_the_compliant_discount(registry_url: str) -> No
             db_session=session, pool=pool, licensee=good, on=date(2025, 3, 20)
         )
         assert not found.good and "payment due 2025-03-12" in found.reason
+
+
+def test_affiliates_share_one_cap_and_foreign_sales_are_converted_once(
+    registry_url: str,
+) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        for name in ("Acme A", "Acme B"):
+            licensee = service.add_licensee(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                name=name,
+                country="TH",
+                enterprise_group="Acme group",
+            )
+            service.sign_agreement(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                licensee=licensee,
+                signed_on=date(2024, 12, 1),
+                starts_on=date(2025, 1, 1),
+                ends_on=date(2027, 12, 31),
+                annual_cap="5000.00",
+            )
+        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
+
+        def report(name: str, period: str, lines: list[dict[str, Any]]) -> service.Accepted:
+            return service.submit_report(
+                db_session=session,
+                actor=ACTOR,
+                pool=pool,
+                licensee_name=name,
+                period=period,
+                rows=lines,
+                issued_on=date(2025, 2, 5),
+                fx=standing.parse_fx(
+                    "date,currency,cny,per\n2025-02-05,USD,7.1740,1\n", origin="fx.csv"
+                ),
+            )
+
+        # 1000 x 3.00 = 3,000.00 for A; B's 3,000.00 meets the group's 2,000.00 left
+        assert report("Acme A", "2025-01", rows).invoice.amount_fen == 300_000
+        assert report("Acme B", "2025-01", rows).invoice.amount_fen == 200_000
+        # 10,000.00 USD of chillers at 0.5 % (a licensee outside the group): converted once,
+        # 10,000 x 7.1740 = 71,740.00 CNY -> 358.70
+        usd = [{"category": "chiller", "made_in": "CN", "sold_in": "US", "net_sales": "10000.00"}]
+        usd[0]["currency"] = "USD"
+        licensed(session, pool, "Solo", signed_on=date(2024, 12, 1), starts_on=date(2025, 1, 1))
+        line = report("Solo", "2025-01", usd).lines[0]
+        assert (line.net_sales_fen, line.royalty_fen) == (7_174_000, 35_870)
+        assert (line.currency, line.net_sales_reported) == ("USD", "10000.00")
+        assert line.fx_rate is not None and line.fx_rate.startswith("7.1740/1")

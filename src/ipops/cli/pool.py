@@ -15,7 +15,7 @@ from rich.table import Table
 from ipops.audit.service import Actor
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.errors import ValidationError
-from ipops.pool import service
+from ipops.pool import service, standing
 from ipops.pool.allocation import CountBasis, allocate
 from ipops.pool.holdings import read_holdings
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
@@ -456,6 +456,9 @@ def licensee_add(
     pool: PoolArg,
     name: Annotated[str, typer.Argument()],
     country: Annotated[str, typer.Option(help="ISO 3166 code.")],
+    group: Annotated[
+        str | None, typer.Option(help="Enterprise group: affiliates share one annual cap.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add a licensee."""
@@ -463,7 +466,12 @@ def licensee_add(
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
         licensee = service.add_licensee(
-            db_session=session, actor=Actor.cli(), pool=found, name=name, country=country
+            db_session=session,
+            actor=Actor.cli(),
+            pool=found,
+            name=name,
+            country=country,
+            enterprise_group=group,
         )
         payload = {"id": licensee.id, "name": licensee.name}
     _emit(payload, as_json, f"[green]added[/] licensee {name}")
@@ -538,6 +546,7 @@ def report(
             rows=rows,
             issued_on=_optional_date(accepted_on, "accepted-on"),
             payment_days=payment_days,
+            fx=_fx_table(ctx.workspace.root),
         )
         payload = {
             "report": accepted.report.id,
@@ -555,6 +564,14 @@ def report(
             ],
         }
     _emit(payload, as_json, f"[green]invoice[/] {payload['invoice']}: CNY {payload['amount']}")
+
+
+def _fx_table(root: Path) -> standing.FxTable | None:
+    """The operator's CNY central-parity file, ``<workspace>/pool/fx_rates.csv``, if any."""
+    path = root / "pool" / "fx_rates.csv"
+    if not path.exists():
+        return None
+    return standing.parse_fx(path.read_text("utf-8"), origin=str(path))
 
 
 @app.command()

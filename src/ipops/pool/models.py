@@ -152,6 +152,8 @@ class Licensee(Base):
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     good_standing: Mapped[bool] = mapped_column(Boolean, default=True)
+    # affiliates in one enterprise group share one annual cap (pool.standing.group_cap_room)
+    enterprise_group: Mapped[str | None] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
@@ -200,9 +202,10 @@ class ReportLine(Base):
     made_in: Mapped[str] = mapped_column(String(2))
     sold_in: Mapped[str] = mapped_column(String(2))
     sold_on: Mapped[date] = mapped_column(Date)  # the period's last day when not dated
-    dated: Mapped[bool] = mapped_column(
-        Boolean, default=True, server_default=true()
-    )  # sale date given
+    dated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    net_sales_reported: Mapped[str | None] = mapped_column(String(32))  # in ``currency``
+    fx_rate: Mapped[str | None] = mapped_column(String(48))  # central parity used, once
     units: Mapped[int | None] = mapped_column(BigInteger)
     net_sales_fen: Mapped[int | None] = mapped_column(BigInteger)
     rate_micro: Mapped[int] = mapped_column(BigInteger)

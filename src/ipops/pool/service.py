@@ -598,7 +598,9 @@ def add_licensee(
     country: str,
     organisation_id: int | None = None,
     good_standing: bool = True,
+    enterprise_group: str | None = None,
 ) -> Licensee:
+    """A licensee; affiliates named in one ``enterprise_group`` share one annual cap."""
     name = _text(name, "name", 200)
     if db_session.scalar(
         select(Licensee.id).where(Licensee.pool_id == pool.id, Licensee.name == name)
@@ -610,6 +612,9 @@ def add_licensee(
         country=royalties.check_country(country, "country"),
         organisation_id=organisation_id,
         good_standing=good_standing,
+        enterprise_group=_text(enterprise_group, "enterprise_group", 200)
+        if enterprise_group
+        else None,
     )
     db_session.add(licensee)
     db_session.flush()
@@ -753,6 +758,7 @@ def submit_report(
     issued_on: date | None = None,
     found: Sequence[Holding] | None = None,
     payment_days: int | None = None,
+    fx: standing.FxTable | None = None,
 ) -> Accepted:
     """A royalty report checked whole, priced, capped and invoiced; or rejected whole.
 
@@ -764,10 +770,12 @@ def submit_report(
     _no_overlap(db_session, licensee, (start, end))
     agreement, back = _agreement_for(db_session, licensee, (start, end))
     terms = terms_of(agreement)
-    lines = royalties.parse_report_lines(rows, rates=terms.rates, period=(start, end))
+    accepted_on = issued_on or date.today()
+    lines = royalties.parse_report_lines(
+        rows, rates=terms.rates, period=(start, end), fx=fx, on=accepted_on
+    )
     _in_territory(lines, agreement)
     found = found if found is not None else holdings(db_session, pool)
-    accepted_on = issued_on or date.today()
     good = licensee.good_standing and (
         licensee_standing(
             db_session=db_session,
@@ -813,6 +821,11 @@ def submit_report(
             rate_micro=p.rate_micro,
             trigger_country=p.trigger,
             dated=p.line.sold_on is not None,
+            currency=p.line.currency,
+            net_sales_reported=None
+            if p.line.net_sales_reported is None
+            else str(p.line.net_sales_reported),
+            fx_rate=p.line.fx_rate,
             back_royalty=back,
             royalty_fen=amount,
         )
@@ -929,17 +942,28 @@ def _in_territory(lines: Sequence[royalties.ReportLine], agreement: Agreement) -
 
 
 def _cap_room(db_session: Session, agreement: Agreement, period_start: date) -> int | None:
-    """What the annual cap still allows this calendar year."""
+    """What the annual cap still allows this calendar year: over the licence's reports, or,
+    for a licensee in an enterprise group, over the reports of all its affiliates in the
+    pool (one cap per group, ``standing.group_cap_room``)."""
     if agreement.annual_cap_fen is None:
         return None
-    used = db_session.scalar(
-        select(func.coalesce(func.sum(Report.royalty_fen), 0)).where(
-            Report.agreement_id == agreement.id,
-            Report.period_start >= date(period_start.year, 1, 1),
-            Report.period_start <= date(period_start.year, 12, 31),
-        )
+    licensee = db_session.get(Licensee, agreement.licensee_id)
+    group = licensee.enterprise_group if licensee is not None else None
+    query = select(Report.licensee_id, func.sum(Report.royalty_fen)).where(
+        Report.period_start >= date(period_start.year, 1, 1),
+        Report.period_start <= date(period_start.year, 12, 31),
     )
-    return max(agreement.annual_cap_fen - int(used or 0), 0)
+    if group:
+        affiliates = select(Licensee.id).where(
+            Licensee.pool_id == agreement.pool_id, Licensee.enterprise_group == group
+        )
+        query = query.where(Report.licensee_id.in_(affiliates))
+    else:
+        query = query.where(Report.agreement_id == agreement.id)
+    used = db_session.execute(query.group_by(Report.licensee_id)).all()
+    return standing.group_cap_room(
+        agreement.annual_cap_fen, {str(lid): int(total or 0) for lid, total in used}
+    )
 
 
 def _issue_invoice(

@@ -1,4 +1,4 @@
-"""Pool rules: proration, invoice payment days, dated lines, standing (report days, grace)
+"""Pool rules: proration, payment days, dated lines, standing, currencies, enterprise groups
 
 Revision ID: 0008
 Revises: 0005
@@ -38,10 +38,22 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("pool_report_lines") as batch:
         batch.add_column(sa.Column("dated", sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch.add_column(
+            sa.Column("currency", sa.String(length=3), server_default="CNY", nullable=False)
+        )
+        batch.add_column(sa.Column("net_sales_reported", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("fx_rate", sa.String(length=48), nullable=True))
+    with op.batch_alter_table("pool_licensees") as batch:
+        batch.add_column(sa.Column("enterprise_group", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("pool_licensees") as batch:
+        batch.drop_column("enterprise_group")
     with op.batch_alter_table("pool_report_lines") as batch:
+        batch.drop_column("fx_rate")
+        batch.drop_column("net_sales_reported")
+        batch.drop_column("currency")
         batch.drop_column("dated")
     with op.batch_alter_table("pool_pools") as batch:
         batch.drop_column("regain_after")
