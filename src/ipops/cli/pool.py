@@ -546,7 +546,7 @@ def report(
             rows=rows,
             issued_on=_optional_date(accepted_on, "accepted-on"),
             payment_days=payment_days,
-            fx=_fx_table(ctx.workspace.root),
+            fx=standing.workspace_fx(ctx.workspace.root),
         )
         payload = {
             "report": accepted.report.id,
@@ -564,14 +564,6 @@ def report(
             ],
         }
     _emit(payload, as_json, f"[green]invoice[/] {payload['invoice']}: CNY {payload['amount']}")
-
-
-def _fx_table(root: Path) -> standing.FxTable | None:
-    """The operator's CNY central-parity file, ``<workspace>/pool/fx_rates.csv``, if any."""
-    path = root / "pool" / "fx_rates.csv"
-    if not path.exists():
-        return None
-    return standing.parse_fx(path.read_text("utf-8"), origin=str(path))
 
 
 @app.command()

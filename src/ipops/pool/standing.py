@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
 from ipops.errors import NotFound, ValidationError
 
@@ -154,6 +155,14 @@ def parse_fx(text: str, *, origin: str) -> FxTable:
             raise ValidationError(f"{where}: currency or rate is not valid", field="fx")
         rates.append(FxRate(day, currency, cny, per))
     return FxTable(tuple(rates), origin)
+
+
+def workspace_fx(root: Path) -> FxTable | None:
+    """The operator's CNY central-parity file, ``<workspace>/pool/fx_rates.csv``, if any."""
+    path = root / "pool" / "fx_rates.csv"
+    if not path.exists():
+        return None
+    return parse_fx(path.read_text("utf-8"), origin=str(path))
 
 
 def to_fen(amount: Decimal, currency: str, *, on: date, table: FxTable) -> int:
