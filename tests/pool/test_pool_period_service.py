@@ -217,3 +217,34 @@ def test_affiliates_share_one_cap_and_foreign_sales_are_converted_once(
         assert (line.net_sales_fen, line.royalty_fen) == (7_174_000, 35_870)
         assert (line.currency, line.net_sales_reported) == ("USD", "10000.00")
         assert line.fx_rate is not None and line.fx_rate.startswith("7.1740/1")
+
+
+def test_late_payment_interest_at_the_pools_rate(registry_url: str) -> None:
+    engine = make_engine(registry_url)
+    with session_scope(engine) as session:
+        pool = build_pool(session)
+        service.configure_pool(
+            db_session=session, actor=ACTOR, pool=pool, late_interest_rate="0.06", grace_days=5
+        )
+        rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
+        accepted = service.submit_report(
+            db_session=session,
+            actor=ACTOR,
+            pool=pool,
+            licensee_name=LICENSEE,
+            period="2025-03",
+            rows=rows,
+            issued_on=date(2025, 4, 5),
+        )
+        invoice = accepted.invoice  # 3,000.00 due 5 May
+        assert service.late_interest(session, pool, invoice, date(2025, 5, 10)) == 0  # grace
+        service.record_payment(
+            db_session=session,
+            actor=ACTOR,
+            invoice=invoice,
+            amount="1000.00",
+            paid_on=date(2025, 6, 4),
+        )
+        # 1,000.00 paid 30 days late: 100,000 x 0.06 x 30 / 365 = 493.15 -> 4.93;
+        # 2,000.00 still unpaid on 4 July, 60 days: 200,000 x 0.06 x 60 / 365 = 1,972.60 -> 19.73
+        assert service.late_interest(session, pool, invoice, date(2025, 7, 4)) == 493 + 1_973

@@ -134,6 +134,9 @@ def config(
         typer.Option(help="Undated lines: days_in_force (pro rata) or period_end."),
     ] = None,
     payment_days: Annotated[int | None, typer.Option(help="Invoices due after N days.")] = None,
+    late_interest: Annotated[
+        str | None, typer.Option(help="Late-payment interest a year, e.g. 0.06.")
+    ] = None,
     report_days: Annotated[
         int | None, typer.Option(help="Reports due N days after the period.")
     ] = None,
@@ -151,7 +154,7 @@ def config(
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
         changes: tuple[object, ...] = (admin_fee, count, quorum, majority, proration)
-        changes += (payment_days, report_days, grace_days, regain_after)
+        changes += (payment_days, report_days, grace_days, regain_after, late_interest)
         if any(v is not None for v in changes):
             service.configure_pool(
                 db_session=session,
@@ -166,6 +169,7 @@ def config(
                 report_days=report_days,
                 grace_days=grace_days,
                 regain_after=regain_after,
+                late_interest_rate=late_interest,
             )
         payload = service.pool_settings(found)
     _emit(payload, as_json, ", ".join(f"{k}: {v}" for k, v in payload.items()))
@@ -567,8 +571,15 @@ def report(
 
 
 @app.command()
-def invoices(pool: PoolArg, as_json: JsonOption = False) -> None:
-    """Invoices with what was paid."""
+def invoices(
+    pool: PoolArg,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Interest up to (default today).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Invoices with what was paid, and late-payment interest at the pool's rate."""
+    day = _date(on, "date", date.today())
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
@@ -579,6 +590,8 @@ def invoices(pool: PoolArg, as_json: JsonOption = False) -> None:
                 "period": f"{rep.period_start}..{rep.period_end}",
                 "amount": fen_text(inv.amount_fen),
                 "paid": fen_text(inv.paid_fen),
+                "due_on": inv.due_on.isoformat(),
+                "late_interest": fen_text(service.late_interest(session, found, inv, day)),
                 "allocation": inv.allocation_id,
             }
             for inv, lic, rep in service.invoices_of(session, found)
@@ -586,7 +599,9 @@ def invoices(pool: PoolArg, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("invoice", "licensee", "period", "amount", "paid", "allocation")
+    table = Table(
+        "invoice", "licensee", "period", "amount", "paid", "due", "late interest", "allocation"
+    )
     for r in rows:
         table.add_row(*(str(r[k] if r[k] is not None else "") for k in r))
     console.print(table)

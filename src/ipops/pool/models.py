@@ -50,6 +50,8 @@ class Pool(Base):
     report_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     grace_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     regain_after: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # a year, simple, on invoices paid after their due date (+ grace): "0.06" for 6 %
+    late_interest_rate: Mapped[str] = mapped_column(String(16), default="0", server_default="0")
 
 
 class Member(Base):

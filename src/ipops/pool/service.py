@@ -111,8 +111,11 @@ def configure_pool(
     report_days: int | None = None,
     grace_days: int | None = None,
     regain_after: int | None = None,
+    late_interest_rate: object | None = None,
 ) -> Pool:
     before = pool_settings(pool)
+    if late_interest_rate is not None:
+        pool.late_interest_rate = str(parse_rate(late_interest_rate, "late_interest_rate"))
     for name, value in (
         ("report_days", report_days),
         ("grace_days", grace_days),
@@ -157,6 +160,7 @@ def pool_settings(pool: Pool) -> dict[str, Any]:
         "report_days": pool.report_days,
         "grace_days": pool.grace_days,
         "regain_after": pool.regain_after,
+        "late_interest_rate": pool.late_interest_rate,
     }
 
 
@@ -1029,6 +1033,25 @@ def record_payment(
         after={"invoice": invoice.number, "amount": fen_text(fen)},
     )
     return payment
+
+
+def late_interest(db_session: Session, pool: Pool, invoice: Invoice, on: date) -> int:
+    """Late-payment interest on an invoice by ``on`` (``standing.late_interest_fen`` at the
+    pool's rate): on each payment made after the due date plus the grace, and on what is
+    still unpaid on ``on``."""
+    rate = Decimal(pool.late_interest_rate)
+    if not rate:
+        return 0
+    payments = db_session.scalars(select(Payment).where(Payment.invoice_id == invoice.id))
+    parts = [(p.amount_fen, p.paid_on) for p in payments]
+    parts.append((invoice.amount_fen - invoice.paid_fen, on))
+    return sum(
+        standing.late_interest_fen(
+            fen, due_on=invoice.due_on, paid_on=day, rate=rate, grace_days=pool.grace_days
+        )
+        for fen, day in parts
+        if fen > 0
+    )
 
 
 def invoices_of(db_session: Session, pool: Pool) -> list[tuple[Invoice, Licensee, Report]]:

@@ -36,6 +36,11 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("regain_after", sa.Integer(), server_default="2", nullable=False)
         )
+        batch.add_column(
+            sa.Column(
+                "late_interest_rate", sa.String(length=16), server_default="0", nullable=False
+            )
+        )
     with op.batch_alter_table("pool_report_lines") as batch:
         batch.add_column(sa.Column("dated", sa.Boolean(), server_default=sa.true(), nullable=False))
         batch.add_column(
@@ -56,6 +61,7 @@ def downgrade() -> None:
         batch.drop_column("currency")
         batch.drop_column("dated")
     with op.batch_alter_table("pool_pools") as batch:
+        batch.drop_column("late_interest_rate")
         batch.drop_column("regain_after")
         batch.drop_column("grace_days")
         batch.drop_column("report_days")
