@@ -129,3 +129,17 @@ def test_pledges_do_not_feed_the_value_component(f: dict[str, Any], pledged: int
     assert {k: v for k, v in a.items() if k != "pledges"} == {
         k: v for k, v in b.items() if k != "pledges"
     }
+
+
+def test_financial_inputs_are_used_when_present_and_shown_when_absent() -> None:
+    rows = rating.financial_inputs(total_assets_fen=500_000_000, equity_fen=None, revenue_fen=None)
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["total_assets"] == {
+        "name": "total_assets",
+        "value": "5000000.00",
+        "used": True,
+        "how": "PD model: ln(total assets)",
+    }
+    assert not by_name["equity_ratio"]["used"]
+    assert by_name["equity_ratio"]["how"].startswith("absent: not used")
+    assert by_name["credit_bureau_flags"]["how"].startswith("absent: not used")

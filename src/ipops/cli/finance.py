@@ -441,6 +441,9 @@ def rating(
             f"(AUC on held-out loans {pd['model']['auc_held_out']}, 95 % CI "
             f"{pd['model'].get('auc_ci95')}, {pd['model'].get('auc_sample')})"
         )
+    for item in card.get("financial_inputs", []):
+        shown = item["value"] if item["used"] else "—"
+        console.print(f"  {item['name']}: {shown} ({item['how']})", highlight=False)
     console.print(f"inputs: {card['inputs']}", highlight=False)
 
 

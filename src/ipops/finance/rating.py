@@ -216,6 +216,41 @@ def explain(features: Mapping[str, Any]) -> Explanation:
     return Explanation(score, grade_of(score), components, tuple(alerts))
 
 
+def financial_inputs(
+    *, total_assets_fen: int | None, equity_fen: int | None, revenue_fen: int | None
+) -> list[dict[str, Any]]:
+    """The optional financial inputs, each with its value and how it is used — or that it is
+    absent and so not used (the score itself rests on the patents; these feed the
+    probability of default). R&D spend and credit-bureau flags are not recorded on the
+    platform: shown as absent."""
+
+    def money(fen: int | None) -> str | None:
+        return None if fen is None else f"{fen / 100:.2f}"
+
+    ratio = (
+        None
+        if total_assets_fen in (None, 0) or equity_fen is None
+        else round(equity_fen / total_assets_fen, 4)
+    )
+    rows = [
+        ("total_assets", money(total_assets_fen), "PD model: ln(total assets)"),
+        ("equity", money(equity_fen), "PD model: equity ratio and its interaction"),
+        ("equity_ratio", ratio, "PD model: equity ratio x ln(1 + patents)"),
+        ("revenue", money(revenue_fen), "shown to the committee"),
+        ("rd_spend", None, "not recorded on the platform"),
+        ("credit_bureau_flags", None, "not recorded on the platform"),
+    ]
+    return [
+        {
+            "name": name,
+            "value": value,
+            "used": value is not None,
+            "how": how if value is not None else f"absent: not used ({how})",
+        }
+        for name, value, how in rows
+    ]
+
+
 def alerts_of(f: Mapping[str, Any]) -> list[str]:
     alerts = []
     if _num(f, "expiring"):

@@ -472,6 +472,11 @@ def rating_card(*, db_session: Session, enterprise: Enterprise) -> dict[str, Any
         "alerts": found.alerts,
         "inputs": found.inputs,
         "features": found.features,
+        "financial_inputs": rating.financial_inputs(
+            total_assets_fen=enterprise.total_assets_fen,
+            equity_fen=enterprise.equity_fen,
+            revenue_fen=enterprise.revenue_fen,
+        ),
     }
     card["default_probability"] = default_probability(
         db_session=db_session, enterprise=enterprise, features=found.features
