@@ -16,10 +16,17 @@ from ipops.registry.db import make_engine, session_scope
 LICENSEE = "Acme Cooling"
 
 
-def licensed(session: Session, pool: Pool, name: str, **terms: Any) -> Licensee:
-    """A licensee from Thailand with a licence to the end of 2027 on ``terms``."""
+def licensed(
+    session: Session, pool: Pool, name: str, group: str | None = None, **terms: Any
+) -> Licensee:
+    """A licensee from Thailand (in enterprise ``group``) licensed to 2027 on ``terms``."""
     licensee = service.add_licensee(
-        db_session=session, actor=ACTOR, pool=pool, name=name, country="TH"
+        db_session=session,
+        actor=ACTOR,
+        pool=pool,
+        name=name,
+        country="TH",
+        enterprise_group=group,
     )
     service.sign_agreement(
         db_session=session,
@@ -171,22 +178,13 @@ def test_affiliates_share_one_cap_and_foreign_sales_are_converted_once(
     with session_scope(engine) as session:
         pool = build_pool(session)
         for name in ("Acme A", "Acme B"):
-            licensee = service.add_licensee(
-                db_session=session,
-                actor=ACTOR,
-                pool=pool,
-                name=name,
-                country="TH",
-                enterprise_group="Acme group",
-            )
-            service.sign_agreement(
-                db_session=session,
-                actor=ACTOR,
-                pool=pool,
-                licensee=licensee,
+            licensed(
+                session,
+                pool,
+                name,
+                "Acme group",
                 signed_on=date(2024, 12, 1),
                 starts_on=date(2025, 1, 1),
-                ends_on=date(2027, 12, 31),
                 annual_cap="5000.00",
             )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
