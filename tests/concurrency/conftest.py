@@ -12,10 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
-from apihelpers import LiveApi, generate_corpus, running_api, workspace_settings  # noqa: E402
-from argon2 import PasswordHasher  # noqa: E402
+from apihelpers import LiveApi, generate_corpus, running_api, workspace_settings
+from argon2 import PasswordHasher
 
-from ipops.accounts import passwords  # noqa: E402
+from ipops.accounts import passwords
 
 
 @pytest.fixture(scope="module", autouse=True)

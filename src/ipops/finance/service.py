@@ -60,6 +60,7 @@ from ipops.finance.models import (
     ScheduleLine,
 )
 from ipops.finance.pd_model import Observation, PdModel, fit
+from ipops.registry import concurrency
 from ipops.valuation import service as valuation
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.money import relief_from_royalty
@@ -1009,7 +1010,7 @@ def act(
 ) -> Loan:
     """Apply a lifecycle action; refused naming the allowed ones, or when another
     transaction changed the loan first."""
-    loan = get_loan(db_session=db_session, loan_id=loan_id)
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     before = LoanState(loan.state)
     after = next_state(before, action)
     _check_action(db_session, loan, action, on_day, require_pledge)
@@ -1161,7 +1162,7 @@ def repay(
     """A repayment: interest before principal, oldest instalment first; the loan closes when
     everything is repaid. Only an active loan takes payments."""
     value = money.amount(amount, "amount")
-    loan = get_loan(db_session=db_session, loan_id=loan_id)
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     if loan.state != LoanState.ACTIVE:
         raise InvalidTransition(
             f"loan {loan.id} is {loan.state}: only an active loan takes repayments", field="loan"

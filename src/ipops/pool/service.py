@@ -43,6 +43,7 @@ from ipops.pool.models import (
     ReportLine,
 )
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
+from ipops.registry.concurrency import claim
 from ipops.valuation.status import term_end
 
 PAYMENT_DAYS = 30
@@ -108,6 +109,7 @@ def configure_pool(
     quorum: int | None = None,
     majority: str | None = None,
 ) -> Pool:
+    claim(db_session, pool)
     before = pool_settings(pool)
     if admin_fee_rate is not None:
         pool.admin_fee_rate = str(parse_rate(admin_fee_rate, "admin_fee_rate"))
@@ -360,6 +362,7 @@ def get_patent(*, db_session: Session, pool: Pool, number: str) -> PoolPatent:
 def assign_expert(
     *, db_session: Session, actor: Actor, pool: Pool, patent: PoolPatent, expert: Expert
 ) -> Assignment:
+    claim(db_session, pool, patent)
     member = db_session.get(Member, patent.member_id)
     assert member is not None
     admission.check_assignment(
@@ -400,6 +403,7 @@ def record_opinion(
     opinion: str,
     note: str,
 ) -> Assignment:
+    claim(db_session, patent)
     assignment = db_session.scalar(
         select(Assignment).where(
             Assignment.patent_id == patent.id, Assignment.expert_id == expert.id
@@ -429,6 +433,7 @@ def record_opinion(
 def decide_patent(
     *, db_session: Session, actor: Actor, pool: Pool, patent: PoolPatent, on: date | None = None
 ) -> Decision:
+    claim(db_session, pool, patent)
     if patent.status != admission.PatentStatus.UNDER_REVIEW:
         raise Conflict(f"{patent.number} is {patent.status}, not under review", field="patent")
     rows = db_session.execute(
@@ -481,6 +486,7 @@ def record_patent_event(
     if kind not in admission.LeaveReason.__members__.values():
         options = ", ".join(admission.LeaveReason)
         raise ValidationError(f"unknown event {kind!r}; one of {options}", field="kind")
+    claim(db_session, patent)
     event = PatentEvent(patent_id=patent.id, kind=kind, happened_on=on, note=note)
     db_session.add(event)
     if patent.left_on is None or on < patent.left_on:
@@ -722,6 +728,7 @@ def submit_report(
     found: Sequence[Holding] | None = None,
 ) -> Accepted:
     """A royalty report checked whole, priced, capped and invoiced; or rejected whole."""
+    claim(db_session, pool)
     licensee = get_licensee(db_session=db_session, pool=pool, name=licensee_name)
     _label, start, end = parse_period(period)
     _no_overlap(db_session, licensee, (start, end))
@@ -910,14 +917,17 @@ def record_payment(
     paid_on: date,
     reference: str = "",
 ) -> Payment:
+    """A payment against what is outstanding, judged on the invoice as committed now
+    (``registry.concurrency``): a payment that no longer fits is a ``Conflict``."""
     fen = to_fen(parse_amount(amount, "amount"))
-    outstanding = invoice.amount_fen - invoice.paid_fen
     if fen == 0:
         raise ValidationError("a payment must be positive", field="amount")
+    claim(db_session, invoice)
+    outstanding = invoice.amount_fen - invoice.paid_fen
     if fen > outstanding:
-        raise ValidationError(
+        raise Conflict(
             f"{fen_text(fen)} exceeds what is outstanding on {invoice.number} "
-            f"({fen_text(outstanding)})",
+            f"({fen_text(outstanding)}); nothing was recorded",
             field="amount",
         )
     payment = Payment(invoice_id=invoice.id, paid_on=paid_on, amount_fen=fen, reference=reference)
@@ -972,6 +982,7 @@ class GroupKey:
 def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: str) -> AllocationRun:
     """Allocate the royalties of fully paid invoices of the period not yet allocated."""
     label, start, end = parse_period(period)
+    claim(db_session, pool)
     invoices = list(
         db_session.scalars(
             select(Invoice)
@@ -983,9 +994,11 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
                 Report.period_start >= start,
                 Report.period_end <= end,
             )
+            .execution_options(populate_existing=True)
         )
     )
     if not invoices:
+        _allocated_already(db_session, pool, label)
         raise ValidationError(
             f"no paid, unallocated invoice of {pool.name} for {label}", field="period"
         )
@@ -1038,6 +1051,21 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
         },
     )
     return run
+
+
+def _allocated_already(db_session: Session, pool: Pool, label: str) -> None:
+    """A ``Conflict`` when the period has a run already (made first by another request)."""
+    run = db_session.scalar(
+        select(AllocationRun)
+        .where(AllocationRun.pool_id == pool.id, AllocationRun.period == label)
+        .order_by(AllocationRun.id.desc())
+    )
+    if run is not None:
+        raise Conflict(
+            f"{label} of {pool.name} was allocated already (allocation {run.id}) and no paid "
+            "invoice of it is left to allocate; nothing was recorded",
+            field="period",
+        )
 
 
 def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, int]:
@@ -1248,6 +1276,7 @@ def change_case_status(
 ) -> Dispute:
     if status not in disputes.CaseStatus.__members__.values():
         raise ValidationError(f"one of {', '.join(disputes.CaseStatus)}", field="status")
+    claim(db_session, case)
     before = case.status
     disputes.check_transition(disputes.CaseStatus(case.status), disputes.CaseStatus(status))
     case.status = status
@@ -1272,6 +1301,7 @@ def add_case_note(
 ) -> Dispute:
     if not note.strip() and not document:
         raise ValidationError("give a note or a document", field="note")
+    claim(db_session, case)
     case.notes = [*case.notes, {"at": _now().isoformat(), "note": note.strip()}]
     if document:
         case.documents = [*case.documents, document.strip()]
@@ -1293,6 +1323,7 @@ def settle_with_licence(
     back_royalties_from: date | None = None,
 ) -> Agreement:
     """Settle a case with a licence at the pool's standard rates."""
+    claim(db_session, pool, case)
     disputes.check_transition(disputes.CaseStatus(case.status), disputes.CaseStatus.SETTLED)
     existing = db_session.scalar(
         select(Licensee).where(Licensee.pool_id == pool.id, Licensee.name == licensee_name)
