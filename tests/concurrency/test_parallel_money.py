@@ -4,18 +4,15 @@ the fen; every loser gets 409 with a message naming why; nothing is written twic
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
-from typing import Any
 
-import httpx
 import matrix_finance
 import matrix_pool
-from apihelpers import LiveApi, client_for, error_of
+from apihelpers import LiveApi, error_of
 from matrixhelpers import Caller
+from racing import fire, split
 from sqlalchemy import func, select
 
-from ipops.accounts.models import User
 from ipops.accounts.roles import Role
 from ipops.finance.loans import Action
 from ipops.finance.models import Loan, Repayment, ScheduleLine
@@ -24,33 +21,6 @@ from ipops.pool.money import fen_text
 from ipops.registry.db import session_scope
 
 ROUNDS = 3
-
-
-def fire(api: LiveApi, user: User, path: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
-    """POST each body from its own thread and connection, all released at once."""
-    headers = api.headers(user)
-    barrier = threading.Barrier(len(bodies))
-    responses: list[httpx.Response | None] = [None] * len(bodies)
-
-    def post(index: int) -> None:
-        with client_for(api.base_url) as client:
-            barrier.wait(timeout=30)
-            responses[index] = client.post(path, headers=headers, json=bodies[index])
-
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(r is not None for r in responses), "a request did not finish"
-    return [r for r in responses if r is not None]
-
-
-def split(responses: list[httpx.Response]) -> tuple[list[httpx.Response], list[httpx.Response]]:
-    accepted = [r for r in responses if r.status_code == 201]
-    refused = [r for r in responses if r.status_code != 201]
-    assert all(r.status_code == 409 for r in refused), [(r.status_code, r.text) for r in refused]
-    return accepted, refused
 
 
 def test_parallel_payments_of_half_the_outstanding(api: LiveApi) -> None:

@@ -223,9 +223,7 @@ def link_patents(
 def review_link(
     *, db_session: Session, actor: Actor, link_id: int, accept: bool
 ) -> EnterprisePatent:
-    link = db_session.get(EnterprisePatent, link_id)
-    if link is None:
-        raise NotFound(f"no patent link {link_id}", field="link")
+    link = concurrency.claim_key(db_session, EnterprisePatent, link_id, what=f"link {link_id}")
     before = link.status
     link.status = "confirmed" if accept else "rejected"
     db_session.flush()
@@ -586,6 +584,7 @@ def set_balance(
         raise ValidationError(
             "the weak-collateral balance exceeds the programme balance", field="weak"
         )
+    concurrency.claim(db_session, bank)  # one row per bank and year, found or made
     found = db_session.scalars(
         select(BankBalance).where(BankBalance.bank_id == bank.id, BankBalance.year == year)
     ).first()
