@@ -5,10 +5,12 @@ Services take an explicit session and only ``flush()``: the transaction belongs 
 (CLI command, API request). Every check runs before the first write, so a refused request
 stores nothing. State changes are audited (``ipops.audit``).
 
-Concurrent decisions on one loan: the state change is a conditional ``UPDATE ... WHERE
-state = <expected> AND version = <read>``; when another transaction changed the loan first,
-the update touches no row (PostgreSQL re-checks the condition after the other commits) and
-the late decision is refused naming the loan's new state.
+Concurrency (``ipops.registry.concurrency``, docs/architecture.md): every state change
+first claims its loan (or bank, link), then checks, then writes; a request that waited is
+judged on what the first one committed. A loan's state change is, besides, a conditional
+``UPDATE ... WHERE state = <expected> AND version = <read>``: should anything change the
+loan without the claim, the update touches no row and the late decision is refused naming
+the loan's new state.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import inspect, update
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from ipops.errors import Conflict, NotFound
 
@@ -55,8 +55,10 @@ def claim(db_session: Session, *rows: Any) -> None:
     """Claim loaded ``rows`` (root first) for the rest of the transaction and reload them,
     so that what the caller checks next is what is committed now."""
     db_session.flush()
-    _write_lock(db_session, rows[0] if rows else None)
     for row in rows:
+        mapper = inspect(row).mapper
+        key = mapper.primary_key[0]
+        _write_lock(db_session, mapper, getattr(row, mapper.get_property_by_column(key).key))
         db_session.refresh(row, with_for_update=True)
 
 
@@ -64,28 +66,31 @@ def claim_key(db_session: Session, model: type[T], key: int, *, what: str) -> T:
     """Claim the row of ``model`` with primary key ``key`` and return it, freshly read;
     :class:`NotFound` naming ``what`` when there is none."""
     db_session.flush()
-    _write_lock(db_session, None)
+    _write_lock(db_session, inspect(model), key)
     row = db_session.get(model, key, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(f"no {what}", field=what.split(" ")[0])
     return row
 
 
-def _write_lock(db_session: Session, row: Any | None) -> None:
-    """SQLite: make sure this transaction holds the database's write lock."""
+def _write_lock(db_session: Session, mapper: Mapper[Any], key: object) -> None:
+    """SQLite: make sure this transaction holds the database's write lock (PostgreSQL locks
+    the row itself, ``FOR UPDATE``)."""
     connection = db_session.connection()
     if connection.dialect.name != "sqlite":
         return
-    driver = connection.connection.dbapi_connection
-    if not getattr(driver, "in_transaction", True):
+    if not getattr(connection.connection.dbapi_connection, "in_transaction", True):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif row is not None:
-        # An open transaction normally holds the lock already (pysqlite begins at the
-        # first write); a no-op write makes sure, whatever began it.
-        mapper = inspect(row).mapper
-        key = mapper.primary_key[0]
-        value = getattr(row, mapper.get_property_by_column(key).key)
-        db_session.execute(update(mapper.local_table).where(key == value).values({key.name: key}))
+        return
+    # An open transaction normally holds the lock already (pysqlite begins at the first
+    # write); a no-op write of the row makes sure, whatever began it.
+    column = mapper.primary_key[0]
+    db_session.execute(
+        update(mapper.class_)
+        .where(column == key)
+        .values({column: column})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def as_conflict(context: ExceptionContext) -> None:
