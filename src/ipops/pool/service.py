@@ -486,7 +486,8 @@ def record_patent_event(
     if kind not in admission.LeaveReason.__members__.values():
         options = ", ".join(admission.LeaveReason)
         raise ValidationError(f"unknown event {kind!r}; one of {options}", field="kind")
-    claim(db_session, patent)
+    # the pool first: the patent's leaving changes what an allocation counts
+    claim(db_session, db_session.get(Pool, patent.pool_id), patent)
     event = PatentEvent(patent_id=patent.id, kind=kind, happened_on=on, note=note)
     db_session.add(event)
     if patent.left_on is None or on < patent.left_on:
