@@ -18,13 +18,6 @@ from argon2 import PasswordHasher
 from ipops.accounts import passwords
 
 
-@pytest.fixture(scope="module", autouse=True)
-def light_argon2() -> Iterator[None]:
-    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
-    yield
-    passwords.use_hasher(previous)
-
-
 @pytest.fixture(scope="session")
 def race_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated corpus: the loans pledge its patents."""
@@ -33,6 +26,12 @@ def race_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def api(tmp_path: Path, registry_url: str, race_corpus: Path) -> Iterator[LiveApi]:
+    """The served API; users get cheap argon2id hashes (the production parameters are
+    tested in tests/accounts)."""
     settings = workspace_settings(tmp_path / "workspace", registry_url, race_corpus)
-    with running_api(settings) as live:
-        yield live
+    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    try:
+        with running_api(settings) as live:
+            yield live
+    finally:
+        passwords.use_hasher(previous)
