@@ -5,10 +5,12 @@ Services take an explicit session and only ``flush()``: the transaction belongs 
 (CLI command, API request). Every check runs before the first write, so a refused request
 stores nothing. State changes are audited (``ipops.audit``).
 
-Concurrent decisions on one loan: the state change is a conditional ``UPDATE ... WHERE
-state = <expected> AND version = <read>``; when another transaction changed the loan first,
-the update touches no row (PostgreSQL re-checks the condition after the other commits) and
-the late decision is refused naming the loan's new state.
+Concurrency (``ipops.registry.concurrency``, docs/architecture.md): every state change
+first claims its loan (or bank, link), then checks, then writes; a request that waited is
+judged on what the first one committed. A loan's state change is, besides, a conditional
+``UPDATE ... WHERE state = <expected> AND version = <read>``: should anything change the
+loan without the claim, the update touches no row and the late decision is refused naming
+the loan's new state.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from ipops.finance.models import (
 )
 from ipops.finance.pd_model import Observation, PdModel, fit
 from ipops.finance.policy import Policy, load_policy
+from ipops.registry import concurrency
 from ipops.valuation import service as valuation
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.money import relief_from_royalty
@@ -222,9 +225,7 @@ def link_patents(
 def review_link(
     *, db_session: Session, actor: Actor, link_id: int, accept: bool
 ) -> EnterprisePatent:
-    link = db_session.get(EnterprisePatent, link_id)
-    if link is None:
-        raise NotFound(f"no patent link {link_id}", field="link")
+    link = concurrency.claim_key(db_session, EnterprisePatent, link_id, what=f"link {link_id}")
     before = link.status
     link.status = "confirmed" if accept else "rejected"
     db_session.flush()
@@ -598,6 +599,7 @@ def set_balance(
         raise ValidationError(
             "the weak-collateral balance exceeds the programme balance", field="weak"
         )
+    concurrency.claim(db_session, bank)  # one row per bank and year, found or made
     found = db_session.scalars(
         select(BankBalance).where(BankBalance.bank_id == bank.id, BankBalance.year == year)
     ).first()
@@ -1088,7 +1090,7 @@ def act(
 ) -> Loan:
     """Apply a lifecycle action; refused naming the allowed ones, or when another
     transaction changed the loan first."""
-    loan = get_loan(db_session=db_session, loan_id=loan_id)
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     before = LoanState(loan.state)
     after = next_state(before, action)
     _check_action(db_session, loan, action, on_day, require_pledge)
@@ -1240,7 +1242,7 @@ def repay(
     """A repayment: interest before principal, oldest instalment first; the loan closes when
     everything is repaid. Only an active loan takes payments."""
     value = money.amount(amount, "amount")
-    loan = get_loan(db_session=db_session, loan_id=loan_id)
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     if loan.state != LoanState.ACTIVE:
         raise InvalidTransition(
             f"loan {loan.id} is {loan.state}: only an active loan takes repayments", field="loan"

@@ -42,6 +42,7 @@ from ipops.pool.models import (
     ReportLine,
 )
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
+from ipops.registry.concurrency import claim
 from ipops.valuation.status import term_end
 
 PAYMENT_DAYS = invoicing.PAYMENT_DAYS
@@ -113,6 +114,7 @@ def configure_pool(
     regain_after: int | None = None,
     late_interest_rate: object | None = None,
 ) -> Pool:
+    claim(db_session, pool)
     before = pool_settings(pool)
     if late_interest_rate is not None:
         pool.late_interest_rate = str(parse_rate(late_interest_rate, "late_interest_rate"))
@@ -393,6 +395,7 @@ def get_patent(*, db_session: Session, pool: Pool, number: str) -> PoolPatent:
 def assign_expert(
     *, db_session: Session, actor: Actor, pool: Pool, patent: PoolPatent, expert: Expert
 ) -> Assignment:
+    claim(db_session, pool, patent)
     member = db_session.get(Member, patent.member_id)
     assert member is not None
     admission.check_assignment(
@@ -433,6 +436,7 @@ def record_opinion(
     opinion: str,
     note: str,
 ) -> Assignment:
+    claim(db_session, patent)
     assignment = db_session.scalar(
         select(Assignment).where(
             Assignment.patent_id == patent.id, Assignment.expert_id == expert.id
@@ -462,6 +466,7 @@ def record_opinion(
 def decide_patent(
     *, db_session: Session, actor: Actor, pool: Pool, patent: PoolPatent, on: date | None = None
 ) -> Decision:
+    claim(db_session, pool, patent)
     if patent.status != admission.PatentStatus.UNDER_REVIEW:
         raise Conflict(f"{patent.number} is {patent.status}, not under review", field="patent")
     rows = db_session.execute(
@@ -514,6 +519,8 @@ def record_patent_event(
     if kind not in admission.LeaveReason.__members__.values():
         options = ", ".join(admission.LeaveReason)
         raise ValidationError(f"unknown event {kind!r}; one of {options}", field="kind")
+    # the pool first: the patent's leaving changes what an allocation counts
+    claim(db_session, db_session.get(Pool, patent.pool_id), patent)
     event = PatentEvent(patent_id=patent.id, kind=kind, happened_on=on, note=note)
     db_session.add(event)
     if patent.left_on is None or on < patent.left_on:
@@ -769,6 +776,7 @@ def submit_report(
     ``issued_on``: the day the report is accepted (default today); the invoice is dated then,
     not before the licence's signing day, and due ``payment_days`` later (default: the
     pool's setting; ``invoicing``)."""
+    claim(db_session, pool)
     licensee = get_licensee(db_session=db_session, pool=pool, name=licensee_name)
     _label, start, end = parse_period(period)
     _no_overlap(db_session, licensee, (start, end))
@@ -1010,14 +1018,17 @@ def record_payment(
     paid_on: date,
     reference: str = "",
 ) -> Payment:
+    """A payment against what is outstanding, judged on the invoice as committed now
+    (``registry.concurrency``): a payment that no longer fits is a ``Conflict``."""
     fen = to_fen(parse_amount(amount, "amount"))
-    outstanding = invoice.amount_fen - invoice.paid_fen
     if fen == 0:
         raise ValidationError("a payment must be positive", field="amount")
+    claim(db_session, invoice)
+    outstanding = invoice.amount_fen - invoice.paid_fen
     if fen > outstanding:
-        raise ValidationError(
+        raise Conflict(
             f"{fen_text(fen)} exceeds what is outstanding on {invoice.number} "
-            f"({fen_text(outstanding)})",
+            f"({fen_text(outstanding)}); nothing was recorded",
             field="amount",
         )
     payment = Payment(invoice_id=invoice.id, paid_on=paid_on, amount_fen=fen, reference=reference)
@@ -1124,6 +1135,7 @@ class GroupKey:
 def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: str) -> AllocationRun:
     """Allocate the royalties of fully paid invoices of the period not yet allocated."""
     label, start, end = parse_period(period)
+    claim(db_session, pool)
     invoices = list(
         db_session.scalars(
             select(Invoice)
@@ -1135,9 +1147,11 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
                 Report.period_start >= start,
                 Report.period_end <= end,
             )
+            .execution_options(populate_existing=True)
         )
     )
     if not invoices:
+        _allocated_already(db_session, pool, label)
         raise ValidationError(
             f"no paid, unallocated invoice of {pool.name} for {label}", field="period"
         )
@@ -1192,6 +1206,21 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
         },
     )
     return run
+
+
+def _allocated_already(db_session: Session, pool: Pool, label: str) -> None:
+    """A ``Conflict`` when the period has a run already (made first by another request)."""
+    run = db_session.scalar(
+        select(AllocationRun)
+        .where(AllocationRun.pool_id == pool.id, AllocationRun.period == label)
+        .order_by(AllocationRun.id.desc())
+    )
+    if run is not None:
+        raise Conflict(
+            f"{label} of {pool.name} was allocated already (allocation {run.id}) and no paid "
+            "invoice of it is left to allocate; nothing was recorded",
+            field="period",
+        )
 
 
 def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, int]:
@@ -1444,6 +1473,7 @@ def change_case_status(
 ) -> Dispute:
     if status not in disputes.CaseStatus.__members__.values():
         raise ValidationError(f"one of {', '.join(disputes.CaseStatus)}", field="status")
+    claim(db_session, case)
     before = case.status
     disputes.check_transition(disputes.CaseStatus(case.status), disputes.CaseStatus(status))
     case.status = status
@@ -1468,6 +1498,7 @@ def add_case_note(
 ) -> Dispute:
     if not note.strip() and not document:
         raise ValidationError("give a note or a document", field="note")
+    claim(db_session, case)
     case.notes = [*case.notes, {"at": _now().isoformat(), "note": note.strip()}]
     if document:
         case.documents = [*case.documents, document.strip()]
@@ -1489,6 +1520,7 @@ def settle_with_licence(
     back_royalties_from: date | None = None,
 ) -> Agreement:
     """Settle a case with a licence at the pool's standard rates."""
+    claim(db_session, pool, case)
     disputes.check_transition(disputes.CaseStatus(case.status), disputes.CaseStatus.SETTLED)
     existing = db_session.scalar(
         select(Licensee).where(Licensee.pool_id == pool.id, Licensee.name == licensee_name)
