@@ -39,12 +39,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from unidecode import unidecode
 
+from ipops.names.chinese import has_cjk, to_simplified
 from ipops.errors import InputFormatError, NotFound, ValidationError
 from ipops.places.countries import to_iso2
 
@@ -92,6 +94,14 @@ AGENCY_TITLES: tuple[str, ...] = (
     "director", "chief of", "department of", "dept of", "minister of", "ministry of",
     "united states", "us",
 )  # fmt: skip
+
+AGENCY_TITLE_WORDS: tuple[str, ...] = ("secretary", "administrator", "director", "department")
+
+US_SOVEREIGN_FORMS: tuple[str, ...] = (
+    "united states of america", "united states", "government of united states of america",
+)  # fmt: skip
+
+SINGLE_WORD_LEGAL_FORMS = frozenset(form for form in LEGAL_FORMS if " " not in form)
 
 ARTICLES = frozenset({"the"})
 
@@ -174,6 +184,10 @@ LEADING_HOLDERS = Forms(HOLDER_FORMS, at_end=False)
 LEADING_AGENCY_TITLES = Forms(AGENCY_TITLES, at_end=False)
 
 
+def _traditional_chinese(text: str) -> str:
+    return to_simplified(text) if has_cjk(text) else text
+
+
 def _accents(text: str) -> str:
     return _LATIN_NON_ASCII.sub(lambda found: unidecode(found.group()).casefold(), text)
 
@@ -222,19 +236,57 @@ def _represented_by(words: list[str]) -> list[str]:
 
 
 def _sovereign(words: list[str]) -> list[str]:
-    code = to_iso2(" ".join(words))
+    text = " ".join(words)
+    code = to_iso2(text)
+    if code is None and _near(text, US_SOVEREIGN_FORMS):
+        code = "US"
     return [code.lower()] if code else words
+
+
+def _near(text: str, forms: Iterable[str], ratio: float = 0.9) -> bool:
+    """``text`` is one of ``forms`` or within a typo or two of one (difflib ratio)."""
+    return any(
+        text == form
+        or (abs(len(text) - len(form)) <= 3 and SequenceMatcher(None, text, form).ratio() >= ratio)
+        for form in forms
+    )
 
 
 def _agency(words: list[str]) -> list[str]:
     while True:
+        if len(words) > 2 and words[1] == "of" and _near(words[0], AGENCY_TITLE_WORDS, 0.8):
+            words = words[2:]  # a misspelt title: "Secreatry of the Army"
         stripped = LEADING_AGENCY_TITLES.strip(words)
         if stripped == words:
             return words
         words = stripped
 
 
+def _leading_sovereign(words: list[str]) -> list[str]:
+    """A (misspelt) "United States of America" before an agency: the country's code."""
+    if len(words) > 3 and words[0] == "us" and words[2] == "of":
+        return ["us", *_agency(words[1:])]
+    for size in (4, 3, 2):
+        if len(words) > size and words[0].startswith("uni"):
+            head = " ".join(words[:size])
+            if head not in ("united states", "united kingdom") and _near(
+                head, US_SOVEREIGN_FORMS
+            ):
+                return ["us", *_agency(words[size:])]
+    return words
+
+
+def _legal_form_of_place(words: list[str]) -> list[str]:
+    """"Gree Electric Appliances, Inc. of Zhuhai" → gree electric appliances zhuhai."""
+    for gap in (2, 3):
+        at = len(words) - gap - 1
+        if at >= 1 and words[at + 1] == "of" and words[at] in SINGLE_WORD_LEGAL_FORMS:
+            return [*words[:at], *words[at + 2 :]]
+    return words
+
+
 TEXT_RULES: dict[str, Callable[[str], str]] = {
+    "traditional_chinese": _traditional_chinese,
     "accents": _accents,
     "chinese_bracketed_place": _chinese_bracketed_place,
     "ampersand": _ampersand,
@@ -248,6 +300,8 @@ WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
     "legal_forms": _legal_forms,
     "holders": _holders,
     "represented_by": _represented_by,
+    "leading_sovereign": _leading_sovereign,
+    "legal_form_of_place": _legal_form_of_place,
 }
 
 
