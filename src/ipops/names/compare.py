@@ -1,7 +1,8 @@
 """The scored comparison of two normalised names: blocking, features and a pairwise model.
 
-Blocking: every distinct normalised Latin-script name is a TF-IDF vector of its character
-3-grams (spaces dropped, so "hewlett packard" meets "hewlettpackard"); the candidates of
+Blocking: every distinct normalised Latin-script name is a vector of its character
+3-grams (spaces dropped, so "hewlett packard" meets "hewlettpackard"; term frequency
+without IDF, so a score does not depend on the rest of the collection); the candidates of
 a name are its ``NEIGHBOURS`` nearest names by cosine above ``MIN_COSINE`` (sparse
 products in chunks, so memory stays linear in the names).
 
@@ -170,7 +171,9 @@ def candidate_pairs(names: Sequence[str]) -> list[tuple[int, int, float]]:
     """(i, j, cosine) with i < j: each name's nearest names by character 3-gram TF-IDF."""
     if len(names) < 2:
         return []
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(3, 3), sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        analyzer="char", ngram_range=(3, 3), sublinear_tf=True, use_idf=False
+    )
     matrix = vectorizer.fit_transform([f" {name.replace(' ', '')} " for name in names])
     matrix = sparse.csr_matrix(matrix, dtype=np.float32)
     pairs: dict[tuple[int, int], float] = {}

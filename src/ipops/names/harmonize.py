@@ -32,22 +32,17 @@ machine and in every run. ``normalize_with`` skips named rules, to measure each 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from unidecode import unidecode
 
 from ipops.names.chinese import has_cjk, to_simplified
-from ipops.errors import InputFormatError, NotFound, ValidationError
 from ipops.places.countries import to_iso2
 
 ENTITY_ID_PREFIX = "E"
@@ -336,9 +331,18 @@ def entity_id_for(normalized: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def harmonize_name(name: str) -> tuple[str, str]:
-    """(name_normalized, entity_id) of a raw name."""
+    """(name_normalized, entity_id) of one raw name, without the rest of its collection.
+
+    A name the alias table lists (``ipops.names.aliases``: 格力电器, GREE ELECTRIC
+    APPLIANCES, INC. OF ZHUHAI) gets its entity's id; any other name the id of its
+    normalised form. ``ipops.names.resolve.resolve_names`` also links names by the
+    scored comparison, which needs the whole collection.
+    """
+    from ipops.names.aliases import load_aliases
+
     normalized = normalize_name(name)
-    return normalized, entity_id_for(normalized)
+    listed = load_aliases().lookup(normalized)
+    return normalized, listed.entity_id if listed else entity_id_for(normalized)
 
 
 def harmonize_rows(rows: list[dict[str, Any]]) -> None:
@@ -347,82 +351,3 @@ def harmonize_rows(rows: list[dict[str, Any]]) -> None:
         name = row.get("name")
         if name and name.strip():
             row["name_normalized"], row["entity_id"] = harmonize_name(name)
-
-
-@dataclass(frozen=True, slots=True)
-class HarmonizeSummary:
-    """What ``harmonize_csv`` did; ``text`` holds the CSV when no output file was given."""
-
-    rows: int
-    entities: int
-    blank: int
-    output: Path | None
-    text: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "rows": self.rows,
-            "entities": self.entities,
-            "blank": self.blank,
-            "output": str(self.output) if self.output else None,
-        }
-
-
-OUTPUT_COLUMNS = ("name_normalized", "entity_id")
-
-
-def harmonize_csv(input: Path, column: str, output: Path | None) -> HarmonizeSummary:
-    """Copy a CSV (UTF-8, with or without BOM) adding name_normalized and entity_id."""
-    fields, rows = _read_csv(input)
-    if column not in fields:
-        raise ValidationError(
-            f"no column {column!r} in {input.name}; columns: {', '.join(fields) or 'none'}",
-            field=column,
-        )
-    entities, blank = _add_entities(rows, column)
-    out_fields = fields + [name for name in OUTPUT_COLUMNS if name not in fields]
-    text = _to_csv(rows, out_fields)
-    if output is not None:
-        output.write_text(text, encoding="utf-8", newline="")
-    return HarmonizeSummary(
-        rows=len(rows),
-        entities=len(entities),
-        blank=blank,
-        output=output,
-        text=None if output is not None else text,
-    )
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    if not path.is_file():
-        raise NotFound(f"no such file: {path}", field="file")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as source:
-            reader = csv.DictReader(source)
-            return list(reader.fieldnames or []), list(reader)
-    except UnicodeDecodeError as error:
-        raise InputFormatError(
-            f"{path.name} is not UTF-8 text ({error.reason})", field="file"
-        ) from error
-
-
-def _add_entities(rows: list[dict[str, Any]], column: str) -> tuple[set[str], int]:
-    entities: set[str] = set()
-    blank = 0
-    for row in rows:
-        name = row.get(column) or ""
-        if not name.strip():
-            row.update(dict.fromkeys(OUTPUT_COLUMNS, ""))
-            blank += 1
-            continue
-        row["name_normalized"], row["entity_id"] = harmonize_name(name)
-        entities.add(row["entity_id"])
-    return entities, blank
-
-
-def _to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()

@@ -267,7 +267,12 @@ def _entities(
 def _entity(
     forms: list[str], counts: Counter[str], raw_by_form: dict[str, Counter[str]], table: AliasTable
 ) -> Entity:
-    listed = sorted({e.name_zh: e for f in forms if (e := table.lookup(f))}.values(), key=str)
+    # the alias identity goes to the set holding the entity's own key: a name kept apart
+    # from it by a user's link does not take it
+    listed = sorted(
+        {e.name_zh: e for f in forms if (e := table.lookup(f)) and e.key in forms}.values(),
+        key=str,
+    )
     if listed:
         alias = listed[0]
         group = table.group_of(alias) or alias
