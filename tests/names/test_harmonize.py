@@ -143,7 +143,10 @@ def test_harmonize_csv_appends_the_columns(tmp_path: Path) -> None:
     assert lines[0] == "id,name,name_normalized,entity_id,entity_name"
     assert lines[1] == f"1,Sony Corporation,sony,{entity_id_for('sony')},Sony Corporation"
     assert lines[3] == "3,,,,"
-    assert lines[4] == "4,珠海格力电器股份有限公司,珠海格力电器,E621fd7c5afffab97,珠海格力电器股份有限公司"
+    assert (
+        lines[4]
+        == "4,珠海格力电器股份有限公司,珠海格力电器,E621fd7c5afffab97,珠海格力电器股份有限公司"
+    )
     assert summary.as_dict()["output"] == str(output)
 
 

@@ -187,7 +187,9 @@ def test_quality_on_the_vendored_nber_sample() -> None:
     """1,793 mentions of 157 organisations never used to learn the shipped model."""
     mentions = load_assignee_benchmark(FIXTURES / "nber-sample.csv")
     scores = score_resolution(mentions)
-    rules = pairwise_scores([normalize_name(m.name) for m in mentions], [m.unique_id for m in mentions])
+    rules = pairwise_scores(
+        [normalize_name(m.name) for m in mentions], [m.unique_id for m in mentions]
+    )
     assert scores.pairwise.precision >= 0.995  # 0.99997 measured
     assert scores.pairwise.f1 >= 0.99  # 0.9992 measured; normalisation alone 0.9841
     assert scores.pairwise.f1 > rules.f1
@@ -196,7 +198,12 @@ def test_quality_on_the_vendored_nber_sample() -> None:
 
 @pytest.mark.realdata
 def test_train_on_one_fold_report_on_the_others(shared_data: Path) -> None:
-    path = shared_data / "pv-evaluation-benchmarks" / "assignee" / "nber-subset-assignees-benchmark.csv"
+    path = (
+        shared_data
+        / "pv-evaluation-benchmarks"
+        / "assignee"
+        / "nber-subset-assignees-benchmark.csv"
+    )
     folds = split_by_entity(load_assignee_benchmark(path), 3)
     model = fit_model(folds[0], trained_on="fold 0")
     for fold in folds[1:]:

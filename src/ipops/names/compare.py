@@ -27,8 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse  # type: ignore[import-untyped]
+from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
 MODEL_FILE = Path(__file__).with_name("data") / "pairwise_model.json"
 NEIGHBOURS = 8

@@ -264,15 +264,13 @@ def _leading_sovereign(words: list[str]) -> list[str]:
     for size in (4, 3, 2):
         if len(words) > size and words[0].startswith("uni"):
             head = " ".join(words[:size])
-            if head not in ("united states", "united kingdom") and _near(
-                head, US_SOVEREIGN_FORMS
-            ):
+            if head not in ("united states", "united kingdom") and _near(head, US_SOVEREIGN_FORMS):
                 return ["us", *_agency(words[size:])]
     return words
 
 
 def _legal_form_of_place(words: list[str]) -> list[str]:
-    """"Gree Electric Appliances, Inc. of Zhuhai" → gree electric appliances zhuhai."""
+    """ "Gree Electric Appliances, Inc. of Zhuhai" → gree electric appliances zhuhai."""
     for gap in (2, 3):
         at = len(words) - gap - 1
         if at >= 1 and words[at + 1] == "of" and words[at] in SINGLE_WORD_LEGAL_FORMS:

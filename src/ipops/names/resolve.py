@@ -41,7 +41,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "user": ("用户确认为同一主体", "confirmed by a user as one entity"),
     "alias": ("别名表中为同一主体", "listed for one entity in the alias table"),
     "family": ("同族或优先权中的同一申请人", "one applicant across a family or priority claim"),
-    "chinese_core": ("去掉地名和组织形式后字号相同", "same trade name once place and legal form go"),
+    "chinese_core": (
+        "去掉地名和组织形式后字号相同",
+        "same trade name once place and legal form go",
+    ),
     "pinyin": ("拼音与中文名称一致", "the pinyin of the Chinese name"),
     "scored": ("相似度模型判定为同一主体", "the pairwise model scores them as one"),
 }
@@ -156,7 +159,9 @@ def resolve_names(
 
     for form in counts:
         forest.find(form)
-    link_forms = [(normalize_name(link.name_a), normalize_name(link.name_b), link) for link in links]
+    link_forms = [
+        (normalize_name(link.name_a), normalize_name(link.name_b), link) for link in links
+    ]
     for a, b, link in link_forms:
         if not link.same:
             forest.keep_apart(a, b)

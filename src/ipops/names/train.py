@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
 from ipops.names.compare import FEATURES, MODEL_FILE, PairwiseModel, candidate_pairs, features
 from ipops.names.evaluate import (
@@ -45,7 +45,10 @@ class Scores:
 
 
 def score_resolution(
-    mentions: Sequence[Mention], *, model: PairwiseModel | None = None, threshold: float | None = None
+    mentions: Sequence[Mention],
+    *,
+    model: PairwiseModel | None = None,
+    threshold: float | None = None,
 ) -> Scores:
     """Pairwise and B-cubed scores of ``resolve_names`` on labelled mentions."""
     resolution = resolve_names((m.name for m in mentions), model=model, threshold=threshold)
@@ -94,11 +97,7 @@ def fit_model(mentions: Sequence[Mention], *, trained_on: str) -> PairwiseModel:
         scores = score_resolution(mentions, model=model, threshold=threshold).pairwise
         if scores.precision >= MIN_PRECISION and scores.f1 > best[0]:
             best = (scores.f1, threshold)
-    return PairwiseModel(**{**_fields(model), "threshold": best[1]})
-
-
-def _fields(model: PairwiseModel) -> dict[str, object]:
-    return {name: getattr(model, name) for name in PairwiseModel.__slots__}
+    return replace(model, threshold=best[1])
 
 
 def main() -> None:
