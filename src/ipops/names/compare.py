@@ -30,6 +30,8 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
+from ipops.names.harmonize import edit_distance
+
 MODEL_FILE = Path(__file__).with_name("data") / "pairwise_model.json"
 NEIGHBOURS = 8
 MIN_COSINE = 0.5
@@ -115,23 +117,6 @@ def _acronym(short: str, long_words: Sequence[str]) -> bool:
     return len(short) >= 2 and " " not in short and len(initials) >= 2 and short == initials
 
 
-def edit_distance(a: str, b: str, limit: int = MAX_EDITS) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
-
-
 def _extra_words(shorter: Sequence[str], longer: Sequence[str]) -> int:
     """Words of the longer name with no equal or one-edit word in the shorter one."""
     return sum(
@@ -139,6 +124,34 @@ def _extra_words(shorter: Sequence[str], longer: Sequence[str]) -> int:
         for word in longer
         if word not in shorter and not any(edit_distance(word, w, 1) <= 1 for w in shorter)
     )
+
+
+def _unmatched(words: Sequence[str], others: Sequence[str]) -> int:
+    return sum(
+        1
+        for word in words
+        if word not in others
+        and not (len(word) >= 4 and any(edit_distance(word, w, 1) <= 1 for w in others))
+    )
+
+
+def comparable(a: str, b: str) -> bool:
+    """Whether the model may join ``a`` and ``b``: one spelling of the same words.
+
+    Every word of each name is in the other, or one edit (a typo) from one of its words;
+    or the names differ only in spacing, or one is the acronym of the other. A name with a
+    word more (General Electric Canada, University of South Florida) is another
+    organisation to the model however similar it looks: joining those is for links.
+    """
+    words_a, words_b = a.split(), b.split()
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    shorter, longer = (words_a, words_b) if len(words_a) <= len(words_b) else (words_b, words_a)
+    if _acronym(" ".join(shorter), longer):
+        return True
+    if _numbers(words_a) != _numbers(words_b):
+        return False
+    return _unmatched(words_a, words_b) == 0 and _unmatched(words_b, words_a) == 0
 
 
 def features(a: str, b: str, count_a: int, count_b: int, cosine: float) -> tuple[float, ...]:

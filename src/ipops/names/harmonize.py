@@ -98,6 +98,11 @@ US_SOVEREIGN_FORMS: tuple[str, ...] = (
 
 SINGLE_WORD_LEGAL_FORMS = frozenset(form for form in LEGAL_FORMS if " " not in form)
 
+LONG_LEGAL_FORMS = frozenset(
+    {"corporation", "company", "incorporated", "limited", "aktiengesellschaft"}
+)
+LEADING_HOLDER_WORDS = ("regents", "trustees")
+
 ARTICLES = frozenset({"the"})
 
 ABBREVIATIONS: dict[str, str] = {
@@ -170,8 +175,6 @@ class Forms:
         return words
 
 
-REPRESENTED_BY = ("represented", "by")
-
 TRAILING_LEGAL = Forms(LEGAL_FORMS, at_end=True, cjk=CJK_LEGAL_FORMS)
 LEADING_LEGAL = Forms(LEADING_LEGAL_FORMS, at_end=False, cjk=CJK_LEADING_LEGAL_FORMS)
 TRAILING_HOLDERS = Forms(HOLDER_FORMS, at_end=True)
@@ -217,14 +220,52 @@ def _legal_forms(words: list[str]) -> list[str]:
     return LEADING_LEGAL.strip(TRAILING_LEGAL.strip(words))
 
 
+def _misspelt_legal_form(words: list[str]) -> list[str]:
+    """A last word one or two typos from a long legal form goes ("Comapny", "Coporation")."""
+    last = words[-1]
+    if len(words) < 2 or len(last) < 6 or last in LONG_LEGAL_FORMS:
+        return words
+    typos = 1 if len(last) < 10 else 2  # "compass" is two edits from "company", and stays
+    if any(edit_distance(last, form, typos) <= typos for form in LONG_LEGAL_FORMS):
+        return words[:-1]
+    return words
+
+
 def _holders(words: list[str]) -> list[str]:
+    if (
+        len(words) > 2
+        and words[1] == "of"
+        and words[0] not in LEADING_HOLDER_WORDS
+        and any(edit_distance(words[0], word, 2) <= 2 for word in LEADING_HOLDER_WORDS)
+    ):
+        words = words[2:]  # "The Reagents of the University of California"
     return LEADING_HOLDERS.strip(TRAILING_HOLDERS.strip(words))
+
+
+def edit_distance(a: str, b: str, limit: int = 4) -> int:
+    """Edit distance of ``a`` and ``b`` (Levenshtein with adjacent transpositions, the
+    optimal string alignment distance), or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)  # a transposition: "univeristy"
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
 
 
 def _represented_by(words: list[str]) -> list[str]:
     """United States of America as represented by the Secretary of the Navy → us navy."""
     for start in range(1, len(words) - 2):
-        if (words[start], words[start + 1]) == REPRESENTED_BY:
+        if words[start + 1] == "by" and edit_distance(words[start], "represented", 2) <= 2:
             sovereign = words[: start - 1] if words[start - 1] == "as" else words[:start]
             return [*_sovereign(sovereign), *_agency(words[start + 2 :])]
     return words
@@ -291,6 +332,7 @@ WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
     "articles": _articles,
     "abbreviations": _abbreviations,
     "legal_forms": _legal_forms,
+    "misspelt_legal_form": _misspelt_legal_form,
     "holders": _holders,
     "represented_by": _represented_by,
     "leading_sovereign": _leading_sovereign,

@@ -15,8 +15,9 @@ benchmark) and gives each distinct raw name an ``Entity``. Steps, each recorded 
    not disagree: 格力电器 and 珠海格力电器; never 北京小米科技 and 上海小米科技, and a core
    used with two places joins nothing without a place.
 6. ``pinyin``: a Latin name that is the pinyin of exactly one Chinese name.
-7. ``scored``: candidate pairs from blocking scored by the pairwise model
-   (``ipops.names.compare``), best first, joined when at or above its threshold.
+7. ``scored``: candidate pairs from blocking that spell the same words (``comparable``)
+   scored by the pairwise model (``ipops.names.compare``); most frequent names first,
+   each joins its best-scoring centre at or above the model's threshold.
 
 An entity's id is ``entity_id_for`` of its alias-table name when it has one, else of its
 most frequent normalised form, so one name alone keeps the id ``harmonize_name`` gives it.
@@ -33,7 +34,13 @@ from typing import Protocol
 
 from ipops.names.aliases import AliasTable, load_aliases
 from ipops.names.chinese import core_and_place, has_cjk, pinyin_key
-from ipops.names.compare import PairwiseModel, candidate_pairs, features, shipped_model
+from ipops.names.compare import (
+    PairwiseModel,
+    candidate_pairs,
+    comparable,
+    features,
+    shipped_model,
+)
 from ipops.names.harmonize import entity_id_for, normalize_name
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -235,7 +242,7 @@ def _join_scored(
     for index, form in enumerate(latin):
         best: tuple[float, int] | None = None
         for other, cosine in neighbours.get(index, ()):
-            if other in centres:
+            if other in centres and comparable(latin[other], form):
                 centre = latin[other]
                 values = features(centre, form, counts[centre], counts[form], cosine)
                 probability = model.probability(values)

@@ -21,7 +21,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-from ipops.names.compare import FEATURES, MODEL_FILE, PairwiseModel, candidate_pairs, features
+from ipops.names.compare import (
+    FEATURES,
+    MODEL_FILE,
+    PairwiseModel,
+    candidate_pairs,
+    comparable,
+    features,
+)
 from ipops.names.evaluate import (
     BCubedScores,
     Mention,
@@ -71,6 +78,8 @@ def _examples(mentions: Sequence[Mention]) -> tuple[np.ndarray, np.ndarray]:
     rows, targets = [], []
     for i, j, cosine in candidate_pairs(latin):
         a, b = latin[i], latin[j]
+        if not comparable(a, b):
+            continue
         rows.append(features(a, b, counts[a], counts[b], cosine))
         targets.append(owner[a] == owner[b])
     return np.array(rows, dtype=float), np.array(targets, dtype=bool)
