@@ -6,12 +6,17 @@ import csv
 import io
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ipops.errors import InputFormatError, NotFound, ValidationError
 from ipops.names.chinese import has_cjk
 from ipops.names.compare import candidate_pairs, features, shipped_model
+from ipops.names.models import NameLink
 from ipops.names.resolve import REASONS, Entity, Join, Link, resolve_names
 
 OUTPUT_COLUMNS = ("name_normalized", "entity_id", "entity_name")
@@ -249,3 +254,32 @@ def _path(joins: tuple[Join, ...], start: str, end: str) -> tuple[Join, ...]:
         node, join = step
         steps.append(join)
     return tuple(reversed(steps))
+
+
+def confirm_link(
+    *, db_session: Session, name_a: str, name_b: str, same: bool, confirmed_by: str
+) -> Link:
+    """Record a user's decision that two names are (or are not) one entity; replaces an
+    earlier decision on the same pair, in either order."""
+    for field, name in (("name_a", name_a), ("name_b", name_b)):
+        if not name.strip():
+            raise ValidationError(f"{field} is blank", field=field)
+        if len(name) > 500:
+            raise ValidationError(f"{field} is longer than 500 characters", field=field)
+    existing = db_session.scalars(
+        select(NameLink).where(
+            ((NameLink.name_a == name_a) & (NameLink.name_b == name_b))
+            | ((NameLink.name_a == name_b) & (NameLink.name_b == name_a))
+        )
+    ).first()
+    row = existing or NameLink(name_a=name_a, name_b=name_b)
+    row.same, row.confirmed_by, row.confirmed_at = same, confirmed_by, datetime.now(UTC)
+    db_session.add(row)
+    db_session.flush()
+    return Link(row.name_a, row.name_b, same, "user")
+
+
+def confirmed_links(*, db_session: Session) -> tuple[Link, ...]:
+    """Every link users confirmed, oldest first."""
+    rows = db_session.scalars(select(NameLink).order_by(NameLink.id))
+    return tuple(Link(row.name_a, row.name_b, row.same, "user") for row in rows)
