@@ -11,6 +11,7 @@ import typer
 
 from ipops.cli.context import app_context, console, print_json
 from ipops.errors import ValidationError
+from ipops.names.links import family_links
 from ipops.names.resolve import Link
 from ipops.names.service import confirm_link, confirmed_links, harmonize_csv, read_links
 from ipops.names.service import explain as explain_names
@@ -30,11 +31,25 @@ ConfirmedOption = Annotated[
 ]
 
 
-def _links(path: Path | None, confirmed: bool = False) -> tuple[Link, ...]:
+FamilyLinksOption = Annotated[
+    bool,
+    typer.Option(
+        "--family-links", help="Also link Chinese and foreign applicant names across families."
+    ),
+]
+
+
+def _links(path: Path | None, confirmed: bool = False, families: bool = False) -> tuple[Link, ...]:
     links = read_links(path) if path is not None else ()
     if confirmed:
         with session_scope(app_context().engine) as db_session:
             links = confirmed_links(db_session=db_session) + links
+    if families:
+        con = app_context().store.connect()
+        try:
+            links = links + family_links(con)
+        finally:
+            con.close()
     return links
 
 
@@ -47,13 +62,16 @@ def harmonize(
     ] = None,
     links: LinksOption = None,
     confirmed: ConfirmedOption = False,
+    family: FamilyLinksOption = False,
     groups: Annotated[
         bool, typer.Option("--groups", help="Add group_id and group_name (roll-up).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Add name_normalized, entity_id and entity_name: one id per organisation."""
-    summary = harmonize_csv(file, column, output, links=_links(links, confirmed), groups=groups)
+    summary = harmonize_csv(
+        file, column, output, links=_links(links, confirmed, family), groups=groups
+    )
     if output is None:
         sys.stdout.write(summary.text or "")
         return
