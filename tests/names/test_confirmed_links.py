@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from ipops.cli.app import app
 from ipops.errors import ValidationError
 from ipops.names.resolve import Link, resolve_names
 from ipops.names.service import confirm_link, confirmed_links
@@ -34,3 +39,18 @@ def test_a_blank_name_is_refused_and_nothing_is_written(registry_url: str) -> No
     assert raised.value.field == "name_a"
     with session_scope(engine) as session:
         assert confirmed_links(db_session=session) == ()
+
+
+def test_cli_link_then_explain_with_confirmed_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPOPS_HOME", str(tmp_path / "ws"))
+    monkeypatch.delenv("IPOPS_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["names", "link", "GREE", "格力电器", "--apart", "--by", "li"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["names", "explain", "GREE", "格力电器", "--confirmed", "--json"])
+    assert json.loads(result.stdout)["same"] is False
+    result = runner.invoke(app, ["names", "explain", "GREE", "格力电器", "--json"])
+    assert json.loads(result.stdout)["same"] is True
