@@ -130,7 +130,10 @@ def test_explain_says_why_in_both_languages() -> None:
     assert "别名表中为同一主体" in "\n".join(same.lines("zh"))
     apart = explain("Washington University", "University of Washington")
     assert not apart.same and apart.score is not None and apart.score < apart.threshold
-    assert "below its threshold" in "\n".join(apart.lines("en"))
+    assert not apart.comparable
+    assert "never joins them" in "\n".join(apart.lines("en"))
+    typo = explain("Motorla Inc", "Motorola, Inc.")
+    assert typo.comparable and "below its threshold" in "\n".join(typo.lines("en"))
     group = explain("华为技术有限公司", "华为终端有限公司")
     assert not group.same and group.same_group
 

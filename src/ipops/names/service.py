@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ipops.errors import InputFormatError, NotFound, ValidationError
 from ipops.names.chinese import has_cjk
-from ipops.names.compare import candidate_pairs, features, shipped_model
+from ipops.names.compare import candidate_pairs, comparable, features, shipped_model
 from ipops.names.models import NameLink
 from ipops.names.resolve import REASONS, Entity, Join, Link, resolve_names
 
@@ -147,6 +147,7 @@ class Explanation:
     entity_b: Entity
     path: tuple[Join, ...]
     score: float | None
+    comparable: bool
     threshold: float
     refused: tuple[Join, ...]
     same_group: bool
@@ -176,7 +177,14 @@ class Explanation:
             f"{'不同主体' if zh else 'two entities'}: {self.entity_a.entity_name} "
             f"({self.entity_a.entity_id}) / {self.entity_b.entity_name} ({self.entity_b.entity_id})"
         )
-        if self.score is not None:
+        if self.score is not None and not self.comparable:
+            out.append(
+                "  两个名称的词语不同（多一个或少一个词），相似度模型不予合并"
+                if zh
+                else "  not spellings of the same words (a word more or less): "
+                "the pairwise model never joins them"
+            )
+        elif self.score is not None:
             verdict = (
                 f"相似度模型得分 {self.score:.3f}，低于阈值 {self.threshold:.3f}"
                 if zh
@@ -226,6 +234,7 @@ def explain(name_a: str, name_b: str, *, links: tuple[Link, ...] = ()) -> Explan
         entity_b=entity_b,
         path=_path(resolution.joins, norm_a, norm_b),
         score=score,
+        comparable=comparable(norm_a, norm_b),
         threshold=model.threshold,
         refused=resolution.refused,
         same_group=entity_a.group_id == entity_b.group_id,
