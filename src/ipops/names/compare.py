@@ -122,8 +122,12 @@ def _extra_words(shorter: Sequence[str], longer: Sequence[str]) -> int:
     return sum(
         1
         for word in longer
-        if word not in shorter and not any(edit_distance(word, w, 1) <= 1 for w in shorter)
+        if word not in shorter and not any(_one_edit(word, other) for other in shorter)
     )
+
+
+def _one_edit(word: str, other: str) -> bool:
+    return abs(len(word) - len(other)) <= 1 and edit_distance(word, other, 1) <= 1
 
 
 def _unmatched(words: Sequence[str], others: Sequence[str]) -> int:
@@ -131,7 +135,7 @@ def _unmatched(words: Sequence[str], others: Sequence[str]) -> int:
         1
         for word in words
         if word not in others
-        and not (len(word) >= 4 and any(edit_distance(word, w, 1) <= 1 for w in others))
+        and not (len(word) >= 4 and any(_one_edit(word, other) for other in others))
     )
 
 
