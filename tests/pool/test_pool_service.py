@@ -278,6 +278,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
             licensee_name="Capped",
             period="2025-01",
             rows=rows,
+            issued_on=date(2025, 2, 5),  # on time: the compliant rate applies
         )
         assert first.invoice.amount_fen == 270_000  # 1000 x 3.00 x 0.9
         second = service.submit_report(
@@ -287,6 +288,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
             licensee_name="Capped",
             period="2025-02",
             rows=rows,
+            issued_on=date(2025, 3, 5),
         )
         assert second.invoice.amount_fen == 230_000  # the cap's room
         assert second.report.uncapped_fen == 270_000

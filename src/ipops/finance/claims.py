@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -56,7 +56,10 @@ def assess_loan(
         repaid=money.from_fen(loan.principal_repaid_fen),
         days_overdue=loan.days_past_due,
         bank_weak_share=weak_share(
-            db_session=db_session, bank_id=loan.bank_id, year=on_day.year - 1
+            db_session=db_session,
+            bank_id=loan.bank_id,
+            year=on_day.year - 1,
+            weak_types=policy.weak_collateral,
         ),
         rate=Decimal(loan.annual_rate),
         benchmark_rate=Decimal(loan.benchmark_rate),
@@ -64,7 +67,36 @@ def assess_loan(
         collateral=loan.collateral,
         compensated_this_year=_compensated_this_year(db_session, loan.bank_id, on_day.year),
     )
-    return rules.assess(policy, case)
+    return registered_check(loan, rules.assess(policy, case))
+
+
+def registered_check(loan: Loan, result: rules.Compensation) -> rules.Compensation:
+    """Eligibility is checked at claim time (``assess``) and was at origination (备案): a loan
+    not registered, or not eligible when registered, is not compensated."""
+    found = loan.registration
+    if found is None:
+        check = rules.Check(
+            "registered", False, "not registered (备案) in the programme at origination"
+        )
+    elif not found.get("eligible"):
+        why = "; ".join(c["text"] for c in found.get("checks", []) if not c["ok"])
+        check = rules.Check(
+            "registered", False, f"registered on {loan.registered_on} but not eligible then: {why}"
+        )
+    else:
+        check = rules.Check(
+            "registered", True, f"registered (备案) on {loan.registered_on}, eligible then"
+        )
+    checks = (*result.checks, check)
+    if check.ok or result.status == rules.Status.NOTHING:
+        return replace(result, checks=checks)
+    return replace(
+        result,
+        checks=checks,
+        eligible=False,
+        status=rules.Status.NOT_ELIGIBLE,
+        amount=Decimal("0.00"),
+    )
 
 
 def claim_compensation(
