@@ -21,7 +21,7 @@ from ipops.corpus.schema import to_table
 from ipops.corpus.store import CorpusStore
 from ipops.exports import append_row, csv_cell, is_formula_like
 from ipops.finance.claims import CLAIM_COLUMNS, claims_csv, claims_xlsx
-from ipops.names.harmonize import harmonize_csv
+from ipops.names.service import harmonize_csv
 from ipops.registry.db import make_engine, upgrade
 from ipops.report.annex import write_annex
 from ipops.report.query import parse_query

@@ -11,6 +11,7 @@ from ipops.accounts.models import (
 from ipops.audit.models import AuditRecord
 from ipops.corpus.models import IngestionRun
 from ipops.finance import models as finance_models
+from ipops.names.models import NameLink
 from ipops.pool import models as pool_models
 from ipops.registry.base import Base
 from ipops.valuation.models import ValuationRun
@@ -22,6 +23,7 @@ __all__ = [
     "IngestionRun",
     "LoginAttempt",
     "LoginThrottle",
+    "NameLink",
     "Organisation",
     "User",
     "ValuationRun",

@@ -10,7 +10,7 @@
   platform administrators manage it until one is set).
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-07
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
