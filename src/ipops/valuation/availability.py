@@ -38,6 +38,13 @@ REASONS: dict[str, tuple[str, str]] = {
     "reserved": ("not provided by any domain yet", "暂无数据来源"),
 }
 
+FAMILY_BASIS_LABELS: dict[str, tuple[str, str]] = {
+    "families": ("loaded family table", "载入的同族表"),
+    "priority_claims": ("own office and priority offices", "本国及优先权国家/地区"),
+    "source": ("reported by the source (documents)", "数据来源报告（文献数）"),
+    "corpus": ("corpus patents sharing the family id", "本库同族成员"),
+}
+
 _FORWARD = ("fwd_citations", "fwd_citations_5y", "breakthrough")
 
 
