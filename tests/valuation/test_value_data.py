@@ -76,7 +76,7 @@ def named_grants(ws: Workspace) -> None:
                     "kind": "national",
                     "generated": False,
                 },
-            ],  # fmt: skip
+            ],
             "citations": cites("US8420883", "US5643588", npl=2) + cites("US8421425", "US7000001"),
         },
     )
