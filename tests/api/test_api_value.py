@@ -3,7 +3,6 @@ checked against the valuation service called directly on the same corpus."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +44,10 @@ def test_value_card_explains_the_score(
         tmp_path,
         number,
         load_scheme("finance"),
-        IndicatorOptions(as_of=date.today(), min_cohort=20),
+        # the API values as of the corpus's data cut-off, as the CLI and reports do
+        IndicatorOptions(as_of=service.default_as_of(CorpusStore(shared_corpus)), min_cohort=20),
     )
+    assert card["as_of"] == service.default_as_of(CorpusStore(shared_corpus)).isoformat()
     assert card["pvd"] == pytest.approx(expected.explanation.pvd)
     points = sum(d["contribution"] for d in card["degrees"])
     assert card["pvd"] is None or points == pytest.approx(card["pvd"], abs=0.01)
@@ -73,9 +74,8 @@ def test_ranking_is_paged_and_matches_the_service(
     pvds = [i["pvd"] for i in items]
     assert pvds == sorted(pvds, reverse=True)
     store = CorpusStore(shared_corpus)
-    run = service.score_corpus(
-        store, tmp_path, load_scheme("default"), IndicatorOptions(as_of=date.today(), min_cohort=20)
-    )
+    options = IndicatorOptions(as_of=service.default_as_of(store), min_cohort=20)
+    run = service.score_corpus(store, tmp_path, load_scheme("default"), options)
     expected = service.top_patents(store, run, limit=10)
     assert [i["patent_id"] for i in items] == [r["patent_id"] for r in expected]
     backwards = get(shared_api, bank, "/top", n=10, page_size=10, sort="-rank")

@@ -386,7 +386,9 @@ def money_value(
     as_json: JsonOption = False,
 ) -> None:
     """Money value by relief from royalty (income approach), with a cost-approach check."""
-    day = _as_of(as_of)
+    # the valuation date matters only for the patents' legal term: without patents no
+    # corpus is needed (and the date shown is the one asked, or today)
+    day = _as_of(as_of) if number or as_of else date.today()
     terms = _legal_terms(number or [], day)
     legal_life = _portfolio_life(terms)
     valuation = money.relief_from_royalty(
