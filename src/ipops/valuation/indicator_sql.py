@@ -20,22 +20,22 @@ Definitions (see docs/valuation.md for the full text):
 * Citation counts count the citations the source lists (a document listed twice counts
   twice, as in PatentsView's counts). A patent whose source has no citation data at all
   (no patent of that source cites anything) has null citation indicators, not 0.
-* Forward citations: citations received from patents of the corpus (self-citations, a
-  patent citing itself, left out); within 5 years: from patents filed before the fifth
-  anniversary of this patent's publication. When the source reports a larger count
+* Forward citations: citations received from the citing universe (``CorpusFacts``:
+  a loaded ``citing_documents`` table plus the corpus patents with citation data, or the
+  corpus alone when its patents cite one another, else none: unknown); self-citations left
+  out; within 5 years: from universe documents dated before the fifth anniversary of this
+  patent's publication, the window capped at the universe's last day. A patent filed after
+  that day has unknown forward citations. When the source reports a larger count
   (``reported_citations``), that count is the forward citations.
-* Generality (of the citing patents) and originality (of the cited patents) are
-  ``1 - sum_j s_j^2`` where ``s_j`` is the share of the citing (cited) corpus patents whose
-  **main** subclass is ``j`` (one class per patent, as the primary class in Trajtenberg,
-  Henderson & Jaffe 1997; the OECD variant counting every IPC code of every patent costs
-  twice the work on 100M citations and differs little at subclass level). No citing
-  (cited) corpus patent with a class: null. No small-sample correction.
-* Radicalness (OECD, after Shane 2001): the share of the cited corpus patents whose main
-  subclass is not among this patent's own subclasses; null as originality, or when the
-  patent has no class.
-* Cohort: WIPO field x filing year; a cell with fewer than ``min_cohort`` patents falls
-  back to the filing year (all fields), then to the whole corpus. Patents without a field
-  form field 0 ("unclassified"); without a filing date, the whole corpus.
+* Generality, originality and radicalness (OECD, Squicciarini, Dernis & Criscuolo 2013)
+  count **all** 4-digit IPC codes of the citing (cited) documents, where they are known
+  (``forward_sql``, ``backward_sql``). No small-sample correction.
+* Term: ``term.expiry_sql`` (continuity, PCT, adjustment, disclaimers; see ``term``).
+* Family size: distinct offices of the family (``family_sql``).
+* Cohort: document kind (invention grants, utility models, designs, applications: never
+  mixed) x WIPO field x filing year; a cell with fewer than ``min_cohort`` patents falls
+  back to every field of its kind and year, then to its kind. Patents without a field form
+  field 0 ("unclassified"); without a filing date, their kind.
 * Percentile: ``percent_rank()`` within the cohort, computed from counts of each cohort's
   distinct values (``rank_table_sql``) rather than a window sort per indicator: the same
   numbers, a fraction of the cost.
