@@ -74,13 +74,11 @@ class CorpusFacts:
     (a ``citing_documents`` table, plus the corpus patents with citation data), ``corpus``
     (no such table, but corpus patents cite one another: the corpus is its own universe),
     or ``none`` (no table and no citation between corpus patents: forward citations are
-    unknown, not 0). ``universe_start``/``universe_end``: the publication dates it spans.
+    unknown, not 0). The publication dates it spans are the step ``ip_universe_span``.
     """
 
     has_citations: bool
     universe: str = "corpus"  # loaded | corpus | none
-    universe_start: date | None = None
-    universe_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -107,10 +105,6 @@ def _sql_days(start: str, end: str) -> str:
 
 def _sql_date(value: date) -> str:
     return f"DATE '{value.isoformat()}'"
-
-
-def _sql_date_or_null(value: date | None) -> str:
-    return "CAST(NULL AS DATE)" if value is None else _sql_date(value)
 
 
 # --------------------------------------------------------------- classes and fields
@@ -203,15 +197,18 @@ def universe_sql(facts: CorpusFacts, salt: str) -> str:
     """(h, day): the citing universe, documents whose references are loaded, with the date
     a citation from them counts from (filing, else publication, for corpus patents)."""
     corpus = """
-SELECT b.h, coalesce(b.filing_date, b.publication_date) AS day
+SELECT b.h, coalesce(b.filing_date, b.publication_date) AS day, b.publication_date AS pub
 FROM ip_base b WHERE b.source IN (SELECT source FROM ip_cited_sources)"""
     if facts.universe == "none":
-        return "SELECT CAST(NULL AS UBIGINT) AS h, CAST(NULL AS DATE) AS day WHERE false"
+        return (
+            "SELECT CAST(NULL AS UBIGINT) AS h, CAST(NULL AS DATE) AS day, "
+            "CAST(NULL AS DATE) AS pub WHERE false"
+        )
     if facts.universe == "corpus":
         return corpus
     return f"""{corpus}
 UNION ALL
-SELECT {_sql_key("patent_id", salt)} AS h, publication_date AS day
+SELECT {_sql_key("patent_id", salt)} AS h, publication_date AS day, publication_date AS pub
 FROM citing_documents
 WHERE {_sql_key("patent_id", salt)} NOT IN (SELECT h FROM ip_base)"""
 
@@ -229,7 +226,7 @@ def edges_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
     falls in the forward window (``window_years`` from the cited patent's publication,
     capped at the universe's end)."""
     salt = options.key_salt
-    window_end = _window_end_sql("b.publication_date", options, facts)
+    window_end = _window_end_sql("b.publication_date", options)
     return f"""
 SELECT c.hc AS citing_h, a.idx AS citing, b.idx AS cited, b.h AS cited_h,
        u.h IS NOT NULL AS in_universe, u.day < {window_end} AS in_window
@@ -243,13 +240,19 @@ LEFT JOIN ip_universe u ON u.h = c.hc
 WHERE c.hc <> c.hd"""
 
 
-def _window_end_sql(publication: str, options: IndicatorOptions, facts: CorpusFacts) -> str:
+def universe_span_sql() -> str:
+    """(start, end): the publication dates the citing universe spans (null without one)."""
+    return 'SELECT min(pub) AS "start", max(pub) AS "end" FROM ip_universe'
+
+
+_UNIVERSE_END = '(SELECT "end" FROM ip_universe_span)'
+
+
+def _window_end_sql(publication: str, options: IndicatorOptions) -> str:
     """End of the forward window: ``window_years`` after publication, capped at the universe's
-    last day (the day after it, as the comparison is strict)."""
+    last day (the day after it, as the comparison is strict; ``least`` skips a null)."""
     full = _sql_add_years(publication, str(options.window_years))
-    if facts.universe_end is None:
-        return full
-    return f"least({full}, {_sql_date(facts.universe_end)} + 1)"
+    return f"least({full}, CAST({_UNIVERSE_END} + 1 AS DATE))"
 
 
 def citing_counts_sql(salt: str) -> str:
@@ -507,13 +510,9 @@ def raw_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
     """
     cited_sources = "(SELECT source FROM ip_cited_sources)"
     has_universe = "false" if facts.universe == "none" else "true"
-    after_end = (
-        "false"
-        if facts.universe_end is None
-        else f"coalesce(b.filing_date > {_sql_date(facts.universe_end)}, false)"
-    )
+    after_end = f"coalesce(b.filing_date > {_UNIVERSE_END}, false)"
     known = f"({has_universe} AND NOT {after_end})"
-    window_end = _window_end_sql("b.publication_date", options, facts)
+    window_end = _window_end_sql("b.publication_date", options)
     full_window = _sql_add_years("b.publication_date", str(options.window_years))
     return f"""
 SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
@@ -527,8 +526,7 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        s.term_disclaimer, s.term_upper_bound,
        fam.family_other_office, fam.family_basis, fam.family_offices,
        '{facts.universe}' AS fwd_universe,
-       {_sql_date_or_null(facts.universe_start)} AS fwd_universe_start,
-       {_sql_date_or_null(facts.universe_end)} AS fwd_universe_end,
+       span.start AS fwd_universe_start, span.end AS fwd_universe_end,
        {after_end} AS filed_after_universe,
        CASE WHEN {known} THEN greatest(coalesce(fw.fwd, 0), b.reported_citations)
             ELSE b.reported_citations END AS fwd_citations,
@@ -548,6 +546,7 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        s.licensed, s.pledged,
        CAST(NULL AS BOOLEAN) AS in_pool, CAST(NULL AS BOOLEAN) AS litigated
 FROM ip_base b
+CROSS JOIN ip_universe_span span
 JOIN ip_kinds kd ON kd.idx = b.idx
 JOIN ip_status s ON s.idx = b.idx
 JOIN ip_family fam ON fam.idx = b.idx
@@ -669,6 +668,7 @@ def indicator_steps(options: IndicatorOptions, facts: CorpusFacts) -> list[Step]
         Step("ip_classes", classes_sql()),
         Step("ip_cited_sources", cited_sources_sql(salt)),
         Step("ip_universe", universe_sql(facts, salt)),
+        Step("ip_universe_span", universe_span_sql()),
         Step("ip_edges", edges_sql(options, facts)),
         Step("ip_citing_counts", citing_counts_sql(salt)),
         Step("ip_forward", forward_sql()),

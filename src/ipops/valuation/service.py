@@ -138,41 +138,19 @@ def _safe(name: str) -> str:
 def corpus_facts(con: duckdb.DuckDBPyConnection) -> CorpusFacts:
     """Whether there are citations, and which citing universe forward citations are counted
     over (see ``CorpusFacts``): a loaded ``citing_documents`` table; else the corpus itself
-    when some corpus patent cites another; else none. Its span is the publication dates of
-    its documents (the corpus patents of sources with citation data, and the loaded ones)."""
+    when some corpus patent cites another; else none. Cheap: each check stops at one row."""
     has_citations = bool(
         fetch_value(con, "SELECT EXISTS (SELECT 1 FROM citations WHERE category = 'patent')")
     )
-    loaded = bool(fetch_value(con, "SELECT EXISTS (SELECT 1 FROM citing_documents)"))
-    internal = has_citations and bool(
-        fetch_value(
-            con,
-            "SELECT EXISTS (SELECT 1 FROM citations c "
-            "JOIN patents a ON a.patent_id = c.patent_id "
-            "JOIN patents b ON b.patent_id = c.cited_patent_id "
-            "WHERE c.category = 'patent' AND c.patent_id <> c.cited_patent_id)",
-        )
-    )
-    universe = "loaded" if loaded else "corpus" if internal else "none"
-    if universe == "none":
-        return CorpusFacts(has_citations=has_citations, universe=universe)
-    span = fetch_dicts(
+    if fetch_value(con, "SELECT count(*) FROM (SELECT 1 FROM citing_documents LIMIT 1)"):
+        return CorpusFacts(has_citations=has_citations, universe="loaded")
+    internal = has_citations and fetch_value(
         con,
-        """
-WITH sources AS (
-    SELECT DISTINCT p.source FROM patents p SEMI JOIN citations c ON c.patent_id = p.patent_id
-), days AS (
-    SELECT publication_date AS d FROM patents WHERE source IN (SELECT source FROM sources)
-    UNION ALL SELECT publication_date FROM citing_documents
-)
-SELECT min(d) AS start, max(d) AS end FROM days""",
-    )[0]
-    return CorpusFacts(
-        has_citations=has_citations,
-        universe=universe,
-        universe_start=span["start"],
-        universe_end=span["end"],
+        "SELECT count(*) FROM (SELECT 1 FROM citations c "
+        "SEMI JOIN patents p ON p.patent_id = c.cited_patent_id "
+        "WHERE c.category = 'patent' AND c.patent_id <> c.cited_patent_id LIMIT 1)",
     )
+    return CorpusFacts(has_citations=has_citations, universe="corpus" if internal else "none")
 
 
 def data_cutoff(con: duckdb.DuckDBPyConnection) -> date | None:
