@@ -70,15 +70,16 @@ class IndicatorOptions:
 class CorpusFacts:
     """What the corpus holds, decided before the SQL is built (cheap counts).
 
-    ``universe``: which citing universe forward citations are counted over: ``loaded``
-    (a ``citing_documents`` table, plus the corpus patents with citation data), ``corpus``
-    (no such table, but corpus patents cite one another: the corpus is its own universe),
-    or ``none`` (no table and no citation between corpus patents: forward citations are
-    unknown, not 0). The publication dates it spans are the step ``ip_universe_span``.
+    ``citing_loaded``: a ``citing_documents`` table is loaded. The citing universe is then
+    ``loaded`` (that table plus the corpus patents with citation data); without it, the
+    corpus is its own universe (``corpus``) when some corpus patent cites another, else
+    there is ``none`` and forward citations are unknown, not 0. The step
+    ``ip_universe_kind`` decides (from ``ip_edges``), ``ip_universe_span`` gives the
+    publication dates the universe spans.
     """
 
     has_citations: bool
-    universe: str = "corpus"  # loaded | corpus | none
+    citing_loaded: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,7 @@ def universe_sql(facts: CorpusFacts, salt: str) -> str:
     corpus = """
 SELECT b.h, coalesce(b.filing_date, b.publication_date) AS day, b.publication_date AS pub
 FROM ip_base b WHERE b.source IN (SELECT source FROM ip_cited_sources)"""
-    if facts.universe == "none":
-        return (
-            "SELECT CAST(NULL AS UBIGINT) AS h, CAST(NULL AS DATE) AS day, "
-            "CAST(NULL AS DATE) AS pub WHERE false"
-        )
-    if facts.universe == "corpus":
+    if not facts.citing_loaded:
         return corpus
     return f"""{corpus}
 UNION ALL
@@ -241,8 +237,21 @@ WHERE c.hc <> c.hd"""
 
 
 def universe_span_sql() -> str:
-    """(start, end): the publication dates the citing universe spans (null without one)."""
+    """(start, end): the publication dates the citing universe's documents span."""
     return 'SELECT min(pub) AS "start", max(pub) AS "end" FROM ip_universe'
+
+
+def universe_kind_sql(facts: CorpusFacts) -> str:
+    """(kind): ``loaded``, ``corpus`` (a corpus patent cites another) or ``none``."""
+    if facts.citing_loaded:
+        return "SELECT 'loaded' AS kind"
+    return (
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM ip_edges WHERE citing IS NOT NULL) "
+        "THEN 'corpus' ELSE 'none' END AS kind"
+    )
+
+
+_KNOWN_UNIVERSE = "(SELECT kind FROM ip_universe_kind) <> 'none'"
 
 
 _UNIVERSE_END = '(SELECT "end" FROM ip_universe_span)'
@@ -272,14 +281,14 @@ def forward_sql() -> str:
     4-digit IPC codes of the citing documents (each code of each citing document counted
     once); citing documents without classes are left out of it.
     """
-    return """
+    return f"""
 WITH fwd AS (
     SELECT cited AS idx, count(*) AS fwd, count(*) FILTER (WHERE in_window) AS fwd_5y
-    FROM ip_edges WHERE in_universe GROUP BY cited
+    FROM ip_edges WHERE in_universe AND {_KNOWN_UNIVERSE} GROUP BY cited
 ), occ AS (
     SELECT e.cited AS idx, k.cid, count(*) AS n
     FROM ip_edges e JOIN ip_doc_classes k ON k.h = e.citing_h
-    WHERE e.in_universe GROUP BY e.cited, k.cid
+    WHERE e.in_universe AND {_KNOWN_UNIVERSE} GROUP BY e.cited, k.cid
 ), gen AS (
     SELECT idx, 1 - sum(n * n) / (sum(n) ^ 2) AS generality FROM occ GROUP BY idx
 )
@@ -509,7 +518,7 @@ def raw_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
     the universe's last day; a count the source reports is taken when larger.
     """
     cited_sources = "(SELECT source FROM ip_cited_sources)"
-    has_universe = "false" if facts.universe == "none" else "true"
+    has_universe = _KNOWN_UNIVERSE
     after_end = f"coalesce(b.filing_date > {_UNIVERSE_END}, false)"
     known = f"({has_universe} AND NOT {after_end})"
     window_end = _window_end_sql("b.publication_date", options)
@@ -525,8 +534,9 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        s.term_rule, s.term_basis, s.term_basis_date, s.term_adjustment_days,
        s.term_disclaimer, s.term_upper_bound,
        fam.family_other_office, fam.family_basis, fam.family_offices,
-       '{facts.universe}' AS fwd_universe,
-       span.start AS fwd_universe_start, span.end AS fwd_universe_end,
+       uk.kind AS fwd_universe,
+       CASE WHEN {has_universe} THEN span.start END AS fwd_universe_start,
+       CASE WHEN {has_universe} THEN span.end END AS fwd_universe_end,
        {after_end} AS filed_after_universe,
        CASE WHEN {known} THEN greatest(coalesce(fw.fwd, 0), b.reported_citations)
             ELSE b.reported_citations END AS fwd_citations,
@@ -547,6 +557,7 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        CAST(NULL AS BOOLEAN) AS in_pool, CAST(NULL AS BOOLEAN) AS litigated
 FROM ip_base b
 CROSS JOIN ip_universe_span span
+CROSS JOIN ip_universe_kind uk
 JOIN ip_kinds kd ON kd.idx = b.idx
 JOIN ip_status s ON s.idx = b.idx
 JOIN ip_family fam ON fam.idx = b.idx
@@ -670,6 +681,7 @@ def indicator_steps(options: IndicatorOptions, facts: CorpusFacts) -> list[Step]
         Step("ip_universe", universe_sql(facts, salt)),
         Step("ip_universe_span", universe_span_sql()),
         Step("ip_edges", edges_sql(options, facts)),
+        Step("ip_universe_kind", universe_kind_sql(facts)),
         Step("ip_citing_counts", citing_counts_sql(salt)),
         Step("ip_forward", forward_sql()),
         Step("ip_backward", backward_sql()),

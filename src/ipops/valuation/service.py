@@ -136,21 +136,13 @@ def _safe(name: str) -> str:
 
 
 def corpus_facts(con: duckdb.DuckDBPyConnection) -> CorpusFacts:
-    """Whether there are citations, and which citing universe forward citations are counted
-    over (see ``CorpusFacts``): a loaded ``citing_documents`` table; else the corpus itself
-    when some corpus patent cites another; else none. Cheap: each check stops at one row."""
+    """Whether there are citations and a loaded citing-documents table (cheap: each check
+    stops at one row); which citing universe applies is decided by the SQL steps."""
     has_citations = bool(
         fetch_value(con, "SELECT EXISTS (SELECT 1 FROM citations WHERE category = 'patent')")
     )
-    if fetch_value(con, "SELECT count(*) FROM (SELECT 1 FROM citing_documents LIMIT 1)"):
-        return CorpusFacts(has_citations=has_citations, universe="loaded")
-    internal = has_citations and fetch_value(
-        con,
-        "SELECT count(*) FROM (SELECT 1 FROM citations c "
-        "SEMI JOIN patents p ON p.patent_id = c.cited_patent_id "
-        "WHERE c.category = 'patent' AND c.patent_id <> c.cited_patent_id LIMIT 1)",
-    )
-    return CorpusFacts(has_citations=has_citations, universe="corpus" if internal else "none")
+    loaded = bool(fetch_value(con, "SELECT count(*) FROM (SELECT 1 FROM citing_documents LIMIT 1)"))
+    return CorpusFacts(has_citations=has_citations, citing_loaded=loaded)
 
 
 def data_cutoff(con: duckdb.DuckDBPyConnection) -> date | None:
