@@ -220,19 +220,31 @@ def edges_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
     """Patent citations whose cited end is a corpus patent: the citing document's key, its
     corpus number if it is one, whether it belongs to the citing universe and whether it
     falls in the forward window (``window_years`` from the cited patent's publication,
-    capped at the universe's end)."""
+    capped at the universe's end).
+
+    Without a citing-documents table the universe is the corpus patents with citation data,
+    and every corpus patent that cites is one of them: no join with ``ip_universe`` needed.
+    """
     salt = options.key_salt
     window_end = _window_end_sql("b.publication_date", options)
+    if facts.citing_loaded:
+        member, day, universe = "u.h IS NOT NULL", "u.day", "LEFT JOIN ip_universe u ON u.h = c.hc"
+    else:
+        member, day, universe = (
+            "a.idx IS NOT NULL",
+            "coalesce(a.filing_date, a.publication_date)",
+            "",
+        )
     return f"""
-SELECT c.hc AS citing_h, a.idx AS citing, b.idx AS cited, b.h AS cited_h,
-       u.h IS NOT NULL AS in_universe, u.day < {window_end} AS in_window
+SELECT c.hc AS citing_h, a.idx AS citing, b.idx AS cited,
+       {member} AS in_universe, {day} < {window_end} AS in_window
 FROM (
     SELECT {_sql_key("patent_id", salt)} AS hc, {_sql_key("cited_patent_id", salt)} AS hd
     FROM citations WHERE category = 'patent' AND cited_patent_id IS NOT NULL
 ) c
 JOIN ip_base b ON b.h = c.hd
 LEFT JOIN ip_base a ON a.h = c.hc
-LEFT JOIN ip_universe u ON u.h = c.hc
+{universe}
 WHERE c.hc <> c.hd"""
 
 
@@ -307,7 +319,7 @@ def backward_sql() -> str:
     return """
 WITH occ AS (
     SELECT e.citing AS idx, k.cid, count(*) AS n
-    FROM ip_edges e JOIN ip_doc_classes k ON k.h = e.cited_h
+    FROM ip_edges e JOIN ip_classes k ON k.idx = e.cited
     WHERE e.citing IS NOT NULL GROUP BY e.citing, k.cid
 ), totals AS (
     SELECT idx, sum(n) AS n, sum(n * n) AS n2 FROM occ GROUP BY idx
