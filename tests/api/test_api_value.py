@@ -38,7 +38,22 @@ def test_value_card_explains_the_score(
     assert card["snapshot_id"] == CorpusStore(shared_corpus).manifest().snapshot_id
     assert [d["degree"] for d in card["degrees"]] == ["legal", "technical", "economic"]
     line = card["indicators"][0]
-    assert {"indicator", "raw", "percentile", "weight", "contribution"} <= set(line)
+    assert {
+        "indicator",
+        "raw",
+        "percentile",
+        "weight",
+        "contribution",
+        "available",
+        "reason",
+    } <= set(line)
+    # the expiry with how it was reached, the family basis and the citing universe
+    assert card["term"]["how"] and card["term"]["how_zh"]
+    assert {"expiry", "basis", "basis_date", "adjustment_days", "upper_bound"} <= set(card["term"])
+    assert {"size", "basis", "offices"} <= set(card["family"])
+    assert card["forward_citations"]["universe"] in ("loaded", "corpus", "none")
+    assert card["cohort_level"] in ("field_year", "year", "kind")
+    assert len(card["notes"]) == len(card["notes_zh"]) >= len(card["unavailable"])
     expected = service.patent_value(
         CorpusStore(shared_corpus),
         tmp_path,
