@@ -55,7 +55,10 @@ _RELATIONS = {"continuation": "continuation", "division": "division",
 
 def term_facts(biblio: Any, filed: date, granted: date, design: bool) -> TermFacts:
     """What the term rules need, read straight from the XML: each related application's
-    filing date (``us-related-documents/<relation>/relation/parent-doc/document-id/date``),
+    filing date (``us-related-documents/<relation>/relation/parent-doc/document-id/date``)
+    and, when that parent was a national stage, its PCT filing date
+    (``parent-doc/parent-pct-document/document-id/date``, e.g. US8420021: a division of
+    the national stage of PCT/JP2008/062636 filed 2008-07-12, so it ends 2028-07-12),
     the PCT filing date, ``us-term-extension`` days, a ``disclaimer`` and ``length-of-grant``.
     """
     related = []
@@ -63,7 +66,10 @@ def term_facts(biblio: Any, filed: date, granted: date, design: bool) -> TermFac
         for parent in biblio.findall(f"us-related-documents/{tag}/relation/parent-doc"):
             day = parent.findtext("document-id/date")
             country = parent.findtext("document-id/country")
-            related.append(Related(relation, country, _day(day) if day else None))
+            pct = parent.findtext("parent-pct-document/document-id/date")  # a national stage
+            related.append(
+                Related(relation, country, _day(day) if day else None, _day(pct) if pct else None)
+            )
     pct = biblio.findtext("pct-or-regional-filing-data/document-id/date")
     extension = biblio.findtext("us-term-of-grant/us-term-extension")
     length = biblio.findtext("us-term-of-grant/length-of-grant")
@@ -132,33 +138,8 @@ def _expected_remaining(xml: FromXml) -> float:
     return max((end - AS_OF).days, 0) / 365.25
 
 
-def term_batch(xml: dict[str, FromXml]) -> dict[str, list[dict[str, Any]]]:
-    """The term data of the grants as canonical rows (loaded when ingest has not read them)."""
-    related = [
-        {"patent_id": pid, "sequence": i, "relation": r.relation, "related_office": r.office,
-         "related_date": r.filing_date, "generated": False}
-        for pid, x in xml.items() for i, r in enumerate(x.term.related)
-    ]  # fmt: skip
-    terms = [
-        {"patent_id": pid, "adjustment_days": x.term.adjustment_days,
-         "disclaimer": x.term.disclaimer, "length_of_grant_years": x.term.length_of_grant_years,
-         "generated": False}
-        for pid, x in xml.items()
-    ]  # fmt: skip
-    pct = [
-        {"patent_id": pid, "pct_filing_date": x.term.pct_filing_date, "generated": False}
-        for pid, x in xml.items()
-        if x.term.pct_filing_date
-    ]
-    return {"related_documents": related, "terms": terms, "pct_data": pct}
-
-
 @pytest.fixture(scope="module")
 def indicators(real_workspace: Workspace) -> dict[str, dict[str, Any]]:
-    with real_workspace.store.connect() as con:
-        loaded = con.execute("SELECT count(*) FROM terms").fetchall()[0][0]
-    if not loaded:  # ingest of the term tables not on this branch yet: load them as read here
-        real_workspace.add("terms", term_batch(read_xml(real_grants_xml())))
     result = compute_indicators(real_workspace.store, real_workspace.valuation, OPTIONS)
     con = duckdb.connect()
     rows = con.execute("SELECT * FROM read_parquet(?)", [str(result.path)])
@@ -177,9 +158,12 @@ def test_every_grant_matches_its_xml(indicators: dict[str, dict[str, Any]]) -> N
         assert got["claims"] == expected.claims, patent_id
         assert got["remaining_term"] == pytest.approx(_expected_remaining(expected)), patent_id
         assert got["term_end"] == expiry(expected.term).expiry, patent_id
-        # no grant cites another: no citing universe, forward citations unknown (not 0)
-        assert got["fwd_citations"] is None and got["originality"] is None, patent_id
-        assert got["fwd_universe"] == "none"
+        # every grant is a citing document (its references are printed on it): the universe
+        # is the 421 grants, and none cites another: 0 over that universe, reported with it
+        assert got["fwd_citations"] == 0 and got["originality"] is None, patent_id
+        assert got["fwd_universe"] == "loaded" and got["fwd_universe_documents"] == 421
+        assert (got["fwd_universe_start"], got["fwd_universe_end"]) == (
+            date(2005, 1, 4), date(2013, 4, 16))  # fmt: skip
     # SOURCE.txt: 10,395 backward citations in all
     assert sum(x.patent_citations + x.npl_citations for x in xml.values()) == 10_395
 
@@ -194,6 +178,8 @@ def test_every_grant_matches_its_xml(indicators: dict[str, dict[str, Any]]) -> N
         ("US8418361", 7, 3, 1, 5, date(2028, 6, 26), 1272 / 365.25),
         # 373 days of adjustment on 20 years from 2010-09-23
         ("US8421425", None, None, None, None, date(2031, 10, 1), 2464 / 365.25),
+        # division of the national stage of a PCT application filed 2008-07-12
+        ("US8420021", None, None, None, None, date(2028, 7, 12), 1288 / 365.25),
         # filed 2003-01-09, us-term-extension 167 days: ended 2023-06-25, nothing remains
         ("US6836899", 39, 0, 1, 23, date(2023, 6, 25), 0.0),
         # design: Locarno only (no IPC scope), 14 years from the grant of 2012-03-27
@@ -271,6 +257,10 @@ def test_originality_radicalness_generality_with_added_records(tmp_path: Path) -
                     "cited_patent_id": "US6836899",
                 }
                 for p in citing
+            ],
+            "citing_documents": [
+                {"patent_id": p, "office": "CN", "publication_date": day, "generated": False}
+                for p, (_, day) in citing.items()
             ],
         },
     )

@@ -24,7 +24,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from ipops.valuation.term import Expiry, Related, TermFacts, expiry, expiry_sql
+from ipops.valuation.term import (
+    TERM_OFFICES,
+    TERM_RELATIONS,
+    Expiry,
+    Related,
+    TermFacts,
+    expiry,
+    expiry_sql,
+)
 
 AS_OF = date(2025, 1, 1)
 
@@ -97,6 +105,14 @@ def test_provisionals_and_foreign_parents_do_not_start_the_term() -> None:
     )  # fmt: skip
     found = expiry(facts)
     assert (found.basis, found.expiry) == ("filing", date(2032, 5, 1))
+
+
+def test_a_continuation_of_a_pct_application_runs_from_its_international_filing() -> None:
+    facts = TermFacts("US", "utility", date(2012, 6, 1), date(2015, 3, 3),
+                      related=(Related("continuation", "WO", date(2010, 2, 3)),
+                               Related("continuation", "US", date(2011, 5, 2),
+                                       pct_date=date(2009, 9, 9))))  # fmt: skip
+    assert (expiry(facts).basis, expiry(facts).expiry) == ("earliest_parent", date(2029, 9, 9))
 
 
 def test_a_national_stage_runs_from_the_international_filing_date() -> None:
@@ -183,6 +199,9 @@ CASES: list[TermFacts] = [
               related=(Related("provisional", "US", date(2011, 5, 1)),
                        Related("continuation", None, date(2012, 5, 1)),
                        Related("continuation", "EP", date(2009, 1, 1)))),
+    TermFacts("US", "utility", date(2012, 6, 1), date(2015, 3, 3),
+              related=(Related("continuation", "WO", date(2010, 2, 3)),
+                       Related("division", "US", None, pct_date=date(2009, 9, 9)))),
     TermFacts("CN", "invention", date(2012, 2, 29), date(2015, 1, 1)),
     TermFacts("CN", "utility_model", date(2016, 7, 1), date(2017, 1, 1)),
     TermFacts("CN", "design", date(2021, 5, 31), date(2021, 12, 1)),
@@ -195,11 +214,11 @@ CASES: list[TermFacts] = [
 
 def _sql_row(i: int, facts: TermFacts) -> dict[str, Any]:
     parents = [
-        r.filing_date
+        day
         for r in facts.related
-        if r.relation in ("continuation", "continuation_in_part", "division")
-        and r.office in (None, "US")
-        and r.filing_date
+        if r.relation in TERM_RELATIONS and r.office in TERM_OFFICES
+        for day in (r.filing_date, r.pct_date)
+        if day
     ]
     originals = [r.filing_date for r in facts.related if r.relation == "reissue" and r.filing_date]
     return {

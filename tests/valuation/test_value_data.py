@@ -173,8 +173,10 @@ def test_a_loaded_citation_table_makes_forward_citations_exact(workspace: Worksp
     assert got["US8421425"]["fwd_citations"] == 1
     assert got["US8420883"]["fwd_citations"] == 0  # known: cited by none of the universe
     assert got["US8418361"]["fwd_universe"] == "loaded"
-    assert (got["US8418361"]["fwd_universe_start"], got["US8418361"]["fwd_universe_end"]) == (
-        GRANTED, date(2019, 3, 5))  # fmt: skip
+    # the universe is exactly the citing documents loaded (docs/corpus.md)
+    universe = (got["US8418361"]["fwd_universe_start"], got["US8418361"]["fwd_universe_end"])
+    assert universe == (date(2014, 5, 6), date(2019, 3, 5))
+    assert got["US8418361"]["fwd_universe_documents"] == 4
     assert got["US8418361"]["fwd_window_end"] == date(2018, 4, 15)  # 5 years, not capped
     assert got["US8418361"]["fwd_window_capped"] is False
 
@@ -191,8 +193,11 @@ def test_the_window_is_capped_at_the_universe_end_and_later_filings_are_unknown(
                 patent("US3", filed=date(2014, 6, 3), granted=date(2016, 5, 3)),
             ],
             "citations": cites("US2", "US1"),
-            "citing_documents": [{"patent_id": "US2", "office": "US",
-                                  "publication_date": date(2013, 9, 3), "generated": False}],
+            "citing_documents": [{"patent_id": pid, "office": "US", "publication_date": day,
+                                  "generated": False}
+                                 for pid, day in (("US1", date(2012, 3, 6)),
+                                                  ("US2", date(2013, 9, 3)),
+                                                  ("US3", date(2016, 5, 3)))],
         },
     )  # fmt: skip
     got = rows(workspace)
@@ -201,7 +206,7 @@ def test_the_window_is_capped_at_the_universe_end_and_later_filings_are_unknown(
     # the universe ends with US3's grant 2016-05-03: the window stops there
     assert got["US1"]["fwd_window_end"] == date(2016, 5, 3)
     assert got["US3"]["fwd_citations"] == 0  # filed before the end: known
-    # a later application from a source without citation data is outside the universe
+    # a later application that is no citing document is outside the universe
     late_patent = patent("US4", filed=date(2017, 1, 3), granted=None, source="other")
     workspace.add("late", {"patents": [late_patent]})
     late = rows(workspace)["US4"]

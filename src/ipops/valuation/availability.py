@@ -111,15 +111,16 @@ class CitingUniverse:
     kind: str  # loaded | corpus | none
     start: date | None
     end: date | None
+    documents: int | None = None
 
     def describe(self, zh: bool = False) -> str:
         if self.kind == "none":
             return REASONS["no_citing_universe"][1 if zh else 0]
         if zh:
-            origin = "载入的引证表" if self.kind == "loaded" else "本库专利"
-            return f"{origin}，公开日 {self.start} 至 {self.end}"
-        origin = "loaded citation table" if self.kind == "loaded" else "corpus patents"
-        return f"{origin}, published {self.start} to {self.end}"
+            origin = "载入的施引文献" if self.kind == "loaded" else "本库专利"
+            return f"{origin} {self.documents} 件，公开日 {self.start} 至 {self.end}"
+        origin = "loaded citing documents" if self.kind == "loaded" else "corpus patents"
+        return f"{self.documents} {origin}, published {self.start} to {self.end}"
 
 
 def universe_of(row: Mapping[str, Any]) -> CitingUniverse:
@@ -127,4 +128,5 @@ def universe_of(row: Mapping[str, Any]) -> CitingUniverse:
         kind=str(row.get("fwd_universe") or "none"),
         start=row.get("fwd_universe_start"),
         end=row.get("fwd_universe_end"),
+        documents=row.get("fwd_universe_documents"),
     )

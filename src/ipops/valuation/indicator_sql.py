@@ -195,18 +195,19 @@ def key_collisions_sql() -> str:
 
 
 def universe_sql(facts: CorpusFacts, salt: str) -> str:
-    """(h, day): the citing universe, documents whose references are loaded, with the date
-    a citation from them counts from (filing, else publication, for corpus patents)."""
-    corpus = """
+    """(h, day, pub): the citing universe, documents whose references are loaded, with the
+    date a citation from them counts from (filing, else publication, for corpus patents)
+    and their publication date. With a ``citing_documents`` table the universe is exactly
+    that table (docs/corpus.md); without one, the corpus patents with citation data."""
+    if not facts.citing_loaded:
+        return """
 SELECT b.h, coalesce(b.filing_date, b.publication_date) AS day, b.publication_date AS pub
 FROM ip_base b WHERE b.source IN (SELECT source FROM ip_cited_sources)"""
-    if not facts.citing_loaded:
-        return corpus
-    return f"""{corpus}
-UNION ALL
-SELECT {_sql_key("patent_id", salt)} AS h, publication_date AS day, publication_date AS pub
-FROM citing_documents
-WHERE {_sql_key("patent_id", salt)} NOT IN (SELECT h FROM ip_base)"""
+    key = _sql_key("d.patent_id", salt)
+    return f"""
+SELECT {key} AS h, coalesce(b.filing_date, d.publication_date, b.publication_date) AS day,
+       coalesce(d.publication_date, b.publication_date) AS pub
+FROM citing_documents d LEFT JOIN ip_base b ON b.h = {key}"""
 
 
 def cited_sources_sql(salt: str) -> str:
@@ -250,7 +251,7 @@ WHERE c.hc <> c.hd"""
 
 def universe_span_sql() -> str:
     """(start, end): the publication dates the citing universe's documents span."""
-    return 'SELECT min(pub) AS "start", max(pub) AS "end" FROM ip_universe'
+    return 'SELECT min(pub) AS "start", max(pub) AS "end", count(*) AS documents FROM ip_universe'
 
 
 def universe_kind_sql(facts: CorpusFacts) -> str:
@@ -345,8 +346,8 @@ def term_facts_sql(salt: str) -> str:
     return f"""
 WITH r AS (
     SELECT {key} AS h,
-           min(related_date) FILTER (
-               WHERE relation IN ({relations}) AND coalesce(related_office, 'US') = 'US'
+           min(least(related_date, parent_pct_date)) FILTER (
+               WHERE relation IN ({relations}) AND coalesce(related_office, 'US') IN ('US', 'WO')
            ) AS earliest_parent,
            min(related_date) FILTER (WHERE relation = 'reissue') AS original_date
     FROM related_documents GROUP BY 1
@@ -549,6 +550,7 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        uk.kind AS fwd_universe,
        CASE WHEN {has_universe} THEN span.start END AS fwd_universe_start,
        CASE WHEN {has_universe} THEN span.end END AS fwd_universe_end,
+       CASE WHEN {has_universe} THEN span.documents END AS fwd_universe_documents,
        {after_end} AS filed_after_universe,
        CASE WHEN {known} THEN greatest(coalesce(fw.fwd, 0), b.reported_citations)
             ELSE b.reported_citations END AS fwd_citations,

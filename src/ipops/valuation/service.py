@@ -501,6 +501,7 @@ def forward_of_row(row: dict[str, Any]) -> dict[str, Any]:
         "universe": universe.kind,
         "universe_start": universe.start,
         "universe_end": universe.end,
+        "universe_documents": universe.documents,
         "universe_text": universe.describe(),
         "universe_text_zh": universe.describe(zh=True),
         "reason": reason_of(row, "fwd_citations"),
@@ -820,7 +821,7 @@ class LegalTerm:
 _TERM_FACTS_SQL = """
 WITH r AS (
     SELECT patent_id, list({'relation': relation, 'office': related_office,
-                            'day': related_date}) AS related
+                            'day': related_date, 'pct': parent_pct_date}) AS related
     FROM related_documents WHERE patent_id IN (SELECT patent_id FROM term_wanted)
     GROUP BY patent_id
 ), c AS (
@@ -852,7 +853,8 @@ def term_rows(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str
     out = {}
     for row in rows:
         related = tuple(
-            term.Related(r["relation"], r["office"], r["day"]) for r in (row["related"] or ())
+            term.Related(r["relation"], r["office"], r["day"], r["pct"])
+            for r in (row["related"] or ())
         )
         row["facts"] = term.TermFacts(
             office=row["office"],

@@ -10,7 +10,8 @@ United States (35 U.S.C. 154, 173; MPEP 2701, 2720, 1405)
   United States or, when it makes a specific reference to an earlier application under
   35 U.S.C. 120, 121, 365(c) or 386(c) (a continuation, division or continuation in part),
   from the filing date of the *earliest* such application (154(a)(2)); a national-stage
-  application runs from its international (PCT) filing date (363, 365(c)). Provisional
+  application runs from its international (PCT) filing date (363, 365(c)), and so does a
+  continuation of one (a parent that was itself a PCT application). Provisional
   applications (119(e)) and foreign priorities (119(a), 365(a)/(b)) do not count
   (154(a)(3)).
 * Applications filed before 1995-06-08 (the URAA date): the longer of 17 years from grant
@@ -52,6 +53,8 @@ CN_DESIGN_15_YEARS_FROM = date(2021, 6, 1)
 
 # Relations whose parent's filing date starts a US utility term (35 U.S.C. 120, 121, 365(c)).
 TERM_RELATIONS: tuple[str, ...] = ("continuation", "continuation_in_part", "division")
+# A parent filed in the US, or an international application designating it (365(c)).
+TERM_OFFICES: tuple[str | None, ...] = (None, "US", "WO")
 
 # Rule codes, with their words in both languages (pages choose by locale).
 RULE_LABELS: dict[str, tuple[str, str]] = {
@@ -106,6 +109,7 @@ class Related:
     relation: str
     office: str | None
     filing_date: date | None
+    pct_date: date | None = None  # the parent was itself a PCT application filed then
 
 
 @dataclass(frozen=True)
@@ -244,12 +248,12 @@ def earliest_us_filing(facts: TermFacts) -> tuple[str | None, date | None]:
     basis: str | None = None if facts.filing_date is None else "filing"
     best = facts.filing_date
     for rel in facts.related:
-        if rel.relation not in TERM_RELATIONS or rel.filing_date is None:
+        days = [d for d in (rel.filing_date, rel.pct_date) if d is not None]
+        if rel.relation not in TERM_RELATIONS or rel.office not in TERM_OFFICES or not days:
             continue
-        if rel.office not in (None, "US"):
-            continue
-        if best is None or rel.filing_date < best:
-            basis, best = "earliest_parent", rel.filing_date
+        day = min(days)
+        if best is None or day < best:
+            basis, best = "earliest_parent", day
     if facts.pct_filing_date is not None and (best is None or facts.pct_filing_date < best):
         basis, best = "pct_filing", facts.pct_filing_date
     return basis, best
