@@ -4,15 +4,19 @@ How the expected values are worked out: the test reads the same weekly XML files
 lxml (not with ipops' parser) and, for each grant, counts the ``us-citation``/``citation``
 elements holding a ``patcit`` (backward patent citations) or an ``nplcit`` (non-patent),
 collects the distinct IPC subclasses (IPCR section + class + subclass, or the first four
-characters of an IPC 7 string in the 2005 file: the scope) and reads the
-application filing date and the grant date. The remaining term is then 20 years from filing
-(14 from grant for a pre-2015 design), counted in days from the as-of date 2025-01-01 and
-divided by 365.25. A few named grants are also spelled out as literals below (checked by hand
-against the XML with grep).
+characters of an IPC 7 string in the 2005 file: the scope) and reads the application filing
+date, the grant date and the term facts (``term_facts``: continuity parents, PCT dates, term
+extension, disclaimer, design length). The expiry is then ``term.expiry`` of those facts
+(the rules are checked by hand in test_term.py), the remaining term counted in days from the
+as-of date 2025-01-01 and divided by 365.25: ingest's related-documents and term tables must
+give the same date for every grant. A few named grants are also spelled out as literals
+below (checked by hand against the XML with grep).
 
-None of the 421 grants cites another one, so inside this corpus forward citations are 0 and
-originality (which needs the classes of cited corpus patents) is null for every grant; the
-second test adds records for cited and citing patents to check those by hand.
+Every grant is a citing document (its references are printed on it), and none of the 421
+cites another one, so forward citations are 0 over that universe of 421 grants published
+2005-01-04 to 2013-04-16, reported with it; originality (which needs the classes of cited
+corpus patents) is null for every grant; the second test adds records for cited and citing
+patents to check those by hand.
 """
 
 from __future__ import annotations
