@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -301,6 +301,7 @@ def _royalty_year(
                 period=period,
                 rows=rows,
                 found=found,
+                issued_on=service.parse_period(period)[2] + timedelta(days=10),  # accepted
             )
             if accepted.invoice.amount_fen and not (month == 12 and i % 4 == 0):
                 service.record_payment(
