@@ -105,3 +105,30 @@ def _label_every(count: int, slot: float, min_label_width: float = 34.0) -> int:
     if count == 0:
         return 1
     return max(1, math.ceil(min_label_width / slot))
+
+
+_ORG_SUFFIXES = (
+    "（演示）",
+    "(demo)",
+    "股份有限公司",
+    "有限责任公司",
+    "有限总公司",
+    "有限公司",
+    "集团公司",
+    "江苏省分行",
+    "南京分行",
+)
+
+
+def short_label(name: str, width: int = 6) -> str:
+    """A bar label that reads: an organisation without its legal-form suffix and demo mark
+    (南京银行（演示） → 南京银行), cut to ``width`` characters with an ellipsis when longer."""
+    text = name.strip()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _ORG_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)].strip()
+                changed = True
+    return text if len(text) <= width else text[: width - 1] + "…"

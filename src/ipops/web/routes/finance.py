@@ -24,7 +24,8 @@ from ipops.finance import claims, money, pledges, policy, service, stats
 from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.finance.workdays import calendar_for
-from ipops.web.charts import bar_chart
+from ipops.web.charts import bar_chart, short_label
+from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.security import check_csrf_form
@@ -80,7 +81,7 @@ def finance_home(web: Web, db_session: DbSession, request: Request) -> Response:
         )
     ).all()
     if banks:
-        return _bank_queue(web, db_session, banks)
+        return _bank_queue(web, db_session, banks, request)
     enterprises = db_session.scalars(
         authz.restrict(
             select(Enterprise),
@@ -114,7 +115,7 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
             db_session=db_session, start=start, end=end, calendar=calendar_for(None)
         )
     by_bank = bar_chart(
-        [(r["name"][:6], int(Decimal(r["financed"]) / 10_000)) for r in report.by_bank],
+        [(short_label(r["name"]), int(Decimal(r["financed"]) / 10_000)) for r in report.by_bank],
         [r["name"] for r in report.by_bank],
     )
     days = bar_chart(list(report.workdays_bins.items()))
@@ -133,10 +134,15 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
     )
 
 
-def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
+def _bank_queue(
+    web: WebContext, db_session: DbSession, banks: Any, request: Request
+) -> Response:
+    """The bank's desk: applications awaiting its decision (submitted only), approved loans
+    awaiting pledge registration and disbursement, arrears, alerts, and every loan a page at
+    a time."""
     orgs = [b.organisation_id for b in banks if b.organisation_id is not None]
     loans = db_session.scalars(
-        select(Loan).where(Loan.organisation_id.in_(orgs)).order_by(Loan.id.desc()).limit(500)
+        select(Loan).where(Loan.organisation_id.in_(orgs)).order_by(Loan.id.desc())
     ).all()
     names = {
         e.id: e.name
@@ -145,7 +151,11 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
         )
     }
     rows = [{**service.loan_dict(x), "enterprise": names.get(x.enterprise_id, "")} for x in loans]
-    queue = [r for r in rows if r["state"] in ("submitted", "approved")]
+    queue = [r for r in rows if r["state"] == "submitted"]
+    to_disburse = [r for r in rows if r["state"] == "approved"]
+    text = request.query_params.get("page", "")
+    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
+    pager = make_pager("/finance", {}, page=page, size=PAGE_SIZE, total=len(rows))
     arrears = sorted(
         (r for r in rows if r["state"] == "active" and r["days_past_due"] > 0),
         key=lambda r: -r["days_past_due"],
@@ -158,8 +168,10 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
         active="finance",
         banks=banks,
         queue=queue,
+        to_disburse=to_disburse,
         arrears=arrears,
-        loans=rows,
+        loans=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        pager=pager,
         alerts=alerts[:50],
         this_year=date.today().year,
     )
@@ -354,6 +366,9 @@ def _loan_page(
         ],
         alerts=pledges.alerts_for(db_session=db_session, loan_id=loan.id),
         may_decide=web.can("finance:decide", "fin_loan", loan),
+        # link only where the enterprise page is open to the user (a bank officer sees the
+        # borrower's name, code and rating here, on the loan it holds)
+        may_see_enterprise=web.can("finance:read", "fin_enterprise", enterprise),
         may_withdraw=web.can("finance:apply", "fin_enterprise", enterprise)
         and loan.state == "submitted",
         today=date.today().isoformat(),
