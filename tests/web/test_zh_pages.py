@@ -24,7 +24,11 @@ from ipops.valuation.fields import fields
 from ipops.web.demo_users import DEMO_USERS
 from ipops.web.words import field_name, sector_name
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # finance.service.link_exact_bulk (the demo programme) still calls Result.tuples()
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning"),
+]
 
 
 @pytest.fixture(scope="module")

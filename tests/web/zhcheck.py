@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 
 HUMAN_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
+# Elements whose content is literal text to type or data as filed, never UI words.
+LITERAL = {"script", "style", "title", "code", "kbd", "samp"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}  # fmt: skip
 # Tokens a Chinese professional reads as they are: the product's name, scheme and office
@@ -22,8 +24,11 @@ ALLOWED = {
     "ipops", "IPC", "CPC", "WIPO", "PCT", "USPTO", "CNIPA", "EPO", "CN", "US", "JP", "KR",
     "DE", "EP", "WO", "CNY", "USD", "LPR", "PBOC", "AUC", "CSV", "PDF", "SVG", "JSON",
     "HTML", "English", "km", "kg", "ID", "KPI", "DuckDB", "SQL", "API", "URL", "OK", "GDP",
-    "PD", "LTV", "VRF", "TCL", "USCC", "HHI", "CAGR",
+    "PD", "LTV", "VRF", "TCL", "USCC", "HHI", "CAGR", "DBSCAN", "PVD",
+    "PatentsView", "XML", "TOML", "XLSX",
 }  # fmt: skip
+# Proper names with no Chinese form (a data set, a package), shown as they are.
+PROPER_NAMES = ("Natural Earth",)
 _WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 
 
@@ -38,7 +43,7 @@ class _Visible(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        hidden = tag in ("script", "style", "title") or values.get("translate") == "no"
+        hidden = tag in LITERAL or values.get("translate") == "no"
         if not hidden and not self._hidden():
             self.texts.extend(v for k, v in attrs if k in HUMAN_ATTRIBUTES and v)
             if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
@@ -76,7 +81,7 @@ def english_words(texts: Iterable[str], data: Iterable[str] = ()) -> list[str]:
     names and titles shown as filed).
     """
     found = []
-    known = [d for d in data if d]
+    known = [d for d in data if d] + list(PROPER_NAMES)
     for text in texts:
         rest = text
         for value in known:

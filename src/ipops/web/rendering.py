@@ -61,6 +61,7 @@ def environment(locale: str) -> Environment:
     env.globals["field_label"] = functools.partial(field_label, locale=locale)
     env.globals["city"] = functools.partial(city_name, locale=locale)
     env.globals["district"] = district_name
+    env.globals["scheme_label"] = functools.partial(scheme_label, locale=locale)
     return env
 
 
@@ -79,6 +80,14 @@ def _gettext(msgid: str, locale: str, **variables: Any) -> str:
 def translate_code(kind: str, code: object, locale: str) -> str:
     """The name of a stored code (``legal_status`` ``in_force``) in ``locale``."""
     return translate(code_label(kind, code), locale)
+
+
+def scheme_label(text: object, locale: str) -> str:
+    """``default 1.0 (d217cb5cc407)`` → ``通用（默认） 1.0 (d217cb5cc407)``: the built-in
+    scheme's name translated, its version and digest kept."""
+    name, _sep, rest = str(text or "").partition(" ")
+    shown = translate_code("scheme", name, locale)
+    return f"{shown} {rest}".strip()
 
 
 def render(locale: str, template: str, context: dict[str, Any]) -> str:

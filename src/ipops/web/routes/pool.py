@@ -129,12 +129,16 @@ def _own_accounts(web: WebContext, db_session: DbSession, pool: Pool) -> list[Li
     ]
 
 
+def _has_some_right(web: WebContext, action: str, resource_type: str) -> bool:
+    user = web.user
+    return user is not None and any(
+        user.role in r.roles for r in authz.rules_for(action, resource_type)
+    )
+
+
 def _require_some_right(web: WebContext, action: str, resource_type: str) -> None:
     """Permission first, as in the API: a role with no rule is refused before any lookup."""
-    user = web.user
-    if user is None or not any(
-        user.role in r.roles for r in authz.rules_for(action, resource_type)
-    ):
+    if not _has_some_right(web, action, resource_type):
         raise web.error(
             403,
             web.gettext("Access denied"),
@@ -218,6 +222,7 @@ def _admin(
         invoice_count=len(invoices),
         cases=[service.case_dict(c) for c in service.cases_of(db_session, pool)],
         under_review=service.under_review(db_session, pool),
+        may_review=_has_some_right(web, "pool:review", "pool_assignment"),
         income=service.pool_stats(db_session, pool)["income"],
         errors=errors or [],
         done=done,
