@@ -16,6 +16,7 @@ from ipops.finance.demo import seed_demo_finance
 from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import make_engine, session_scope, upgrade
 from ipops.web.demo_users import ensure_demo_users
+from ipops.web.words import city_name
 from ipops.workspace import create_workspace
 
 PATENTS = 600
@@ -50,4 +51,9 @@ def stored_texts(store: CorpusStore) -> list[str]:
             "SELECT name FROM inventors",
         ):
             found |= {str(row[0]) for row in con.execute(sql).fetchall() if row[0]}
+        places = con.execute(
+            "SELECT city, country FROM parties UNION SELECT city, country FROM inventors"
+        ).fetchall()
+    # a place with no Chinese name (Rheinhausen) is shown as it is on Chinese pages too
+    found |= {str(c) for c, country in places if c and city_name(c, country, "zh_CN") == c}
     return sorted(found, key=len, reverse=True)

@@ -84,6 +84,11 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         "presumed": N_("presumed from the term"),
         "term": N_("from the term"),
     },
+    "cohort": {
+        "field_year": N_("same technology field and filing year"),
+        "year": N_("same filing year"),
+        "all": N_("all patents"),
+    },
     "data_source": {
         "generated": N_("generated (demo data)"),
         "patentsview": N_("PatentsView (USPTO bulk data)"),
