@@ -10,7 +10,9 @@ from urllib.parse import parse_qsl, urldefrag, urlsplit
 from fastapi.testclient import TestClient
 
 _HREF = re.compile(r'href="([^"#]*)"')
-_SKIP = re.compile(r"^/(static/|logout|lang/|api/|reports/files/|reports/report\.css)|\.(csv|svg|json|pdf|xlsx)$")
+_SKIP = re.compile(
+    r"^/(static/|logout|lang/|api/|reports/files/|reports/report\.css)|\.(csv|svg|json|pdf|xlsx)$"
+)
 PER_PATTERN = 2
 
 

@@ -9,8 +9,6 @@ as filed (titles, abstracts, names of the corpus; markup ``translate="no"``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from crawl import crawl, pattern
 from demoworld import build_demo_world

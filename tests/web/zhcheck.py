@@ -46,7 +46,11 @@ class _Visible(HTMLParser):
         hidden = tag in LITERAL or values.get("translate") == "no"
         if not hidden and not self._hidden():
             self.texts.extend(v for k, v in attrs if k in HUMAN_ATTRIBUTES and v)
-            if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            if (
+                tag == "input"
+                and values.get("type") in ("submit", "button")
+                and values.get("value")
+            ):
                 self.texts.append(str(values["value"]))
         if tag not in VOID:
             self._stack.append((tag, hidden))

@@ -68,12 +68,12 @@ EXCLUDED = (
 # IPC), and the districts where such firms cluster in Nanjing (江北新区 biomedicine in 浦口
 # and 六合, software in 雨花台 and 建邺, manufacturing in 江宁, 溧水 and 高淳 ...).
 FIELD_INDUSTRY = {
-    **{n: "信息技术" for n in range(1, 9)},
-    **{n: "制造业" for n in (9, 10, 12)},
-    **{n: "生物医药" for n in (11, 13, 14, 15, 16, 18)},
-    **{n: "新材料" for n in (17, 19, 20, 21, 22, 23)},
+    **dict.fromkeys(range(1, 9), "信息技术"),
+    **dict.fromkeys((9, 10, 12), "制造业"),
+    **dict.fromkeys((11, 13, 14, 15, 16, 18), "生物医药"),
+    **dict.fromkeys((17, 19, 20, 21, 22, 23), "新材料"),
     24: "节能环保",
-    **{n: "制造业" for n in range(25, 36)},
+    **dict.fromkeys(range(25, 36), "制造业"),
 }
 INDUSTRY_DISTRICTS = {
     "信息技术": ("320114", "320105", "320102", "320115", "320106"),
@@ -236,11 +236,7 @@ def _enterprises(
             "AND a.role IN ('applicant', 'assignee') "
             "GROUP BY a.entity_id ORDER BY n DESC, 1 LIMIT 2000"
         ).fetchall()
-    chosen = [
-        (str(name), int(n), subclass)
-        for name, n, subclass in rows
-        if _sme_name(str(name))
-    ]
+    chosen = [(str(name), int(n), subclass) for name, n, subclass in rows if _sme_name(str(name))]
     chosen = sorted(chosen, key=lambda row: not row[0].startswith("南京"))[:limit]
     home = accounts.ensure_organisation(
         db_session=session,

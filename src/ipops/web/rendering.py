@@ -173,8 +173,8 @@ def format_place(row: Mapping[str, Any], locale: str) -> str:
             parts.append(str(state))
         parts.append(city)
         return " ".join(str(part) for part in parts if part)
-    parts = [city, row.get("state"), country_name(country, locale)]
-    return ", ".join(str(part) for part in parts if part)
+    latin = [city, row.get("state"), country_name(country, locale)]
+    return ", ".join(str(part) for part in latin if part)
 
 
 def format_coordinate(value: object) -> str:

@@ -141,7 +141,7 @@ def rating_inputs(features: Mapping[str, Any], gettext: Gettext) -> dict[str, st
         ),
         "value": gettext("no value scores")
         if pvd is None
-        else gettext("mean PVD %(pvd)s", pvd=f"{float(pvd):.1f}"),
+        else gettext("mean PVD %(pvd)s", pvd=format(float(pvd), ".1f")),
         "growth": gettext(
             "%(recent)s filings in the last %(years)s years, %(prior)s in the %(years)s before",
             recent=int(_n(features, "recent")),
@@ -151,7 +151,7 @@ def rating_inputs(features: Mapping[str, Any], gettext: Gettext) -> dict[str, st
         "breadth": gettext("%(n)s IPC subclasses", n=int(_n(features, "subclasses"))),
         "life": gettext("no term data")
         if remaining is None
-        else gettext("mean remaining term %(years)s years", years=f"{float(remaining):.1f}"),
+        else gettext("mean remaining term %(years)s years", years=format(float(remaining), ".1f")),
         "legal": gettext(
             "%(dead)s lapsed or invalidated, %(events)s invalidation events",
             dead=int(_n(features, "dead")),
@@ -171,9 +171,7 @@ def rating_alerts(features: Mapping[str, Any], gettext: Gettext) -> list[str]:
     if _n(features, "dead"):
         alerts.append(gettext("%(n)s patents lapsed or invalidated", n=int(_n(features, "dead"))))
     if _n(features, "invalidations"):
-        alerts.append(
-            gettext("%(n)s invalidation events", n=int(_n(features, "invalidations")))
-        )
+        alerts.append(gettext("%(n)s invalidation events", n=int(_n(features, "invalidations"))))
     share = features.get("pvd_top_share")
     if _n(features, "in_force") == 1:
         alerts.append(gettext("concentration: only one patent in force"))
@@ -181,13 +179,11 @@ def rating_alerts(features: Mapping[str, Any], gettext: Gettext) -> list[str]:
         alerts.append(
             gettext(
                 "concentration: one patent holds %(share)s of the portfolio value",
-                share=f"{float(share):.0%}",
+                share=format(float(share), ".0%"),
             )
         )
     if _n(features, "pledged"):
-        alerts.append(
-            gettext("%(n)s patents already pledged", n=int(_n(features, "pledged")))
-        )
+        alerts.append(gettext("%(n)s patents already pledged", n=int(_n(features, "pledged"))))
     return alerts
 
 

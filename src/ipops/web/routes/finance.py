@@ -25,9 +25,9 @@ from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.finance.workdays import calendar_for
 from ipops.web.charts import bar_chart, short_label
-from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
+from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -134,9 +134,7 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
     )
 
 
-def _bank_queue(
-    web: WebContext, db_session: DbSession, banks: Any, request: Request
-) -> Response:
+def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Request) -> Response:
     """The bank's desk: applications awaiting its decision (submitted only), approved loans
     awaiting pledge registration and disbursement, arrears, alerts, and every loan a page at
     a time."""

@@ -24,8 +24,8 @@ from ipops.geo.runs import (
     workspace_clusters,
     workspace_collaboration,
 )
-from ipops.web.context import Web, WebContext
 from ipops.valuation.fields import fields
+from ipops.web.context import Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.words import city_name, field_name
 

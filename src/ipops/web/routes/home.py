@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-from sqlalchemy.orm import Session
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from ipops.accounts.roles import Role
 from ipops.api.deps import api_state
 from ipops.corpus.queries import corpus_stats, fetch_dicts
-from ipops.web.charts import bar_chart
 from ipops.web import panels
+from ipops.web.charts import bar_chart
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import country_name
 from ipops.web.roles import role_intro
