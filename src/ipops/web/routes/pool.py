@@ -113,7 +113,7 @@ def _chart_name(web: WebContext, key: str, value: object) -> str:
 
 
 def _chart_label(web: WebContext, key: str, value: object) -> str:
-    return short_label(_chart_name(web, key, value), 4 if key == "by_member" else 6)
+    return short_label(_chart_name(web, key, value), 5)
 
 
 def _own_accounts(web: WebContext, db_session: DbSession, pool: Pool) -> list[Licensee]:
