@@ -9,24 +9,17 @@ Screenshots land in ``test-artifacts/`` (kept by CI as artifacts of the run).
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browserhelpers import CHROMIUM, NO_CHROMIUM, chromium, served
 from demoworld import build_demo_world
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from zhcheck import english_words, visible_text
 
 from ipops.api.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]  # fmt: skip
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = [
@@ -35,7 +28,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning"),
     pytest.mark.skipif(
         not CHROMIUM.exists(),
-        reason="no /usr/bin/chromium: apt-get install -y chromium fonts-noto-cjk",
+        reason=NO_CHROMIUM,
     ),
 ]
 
@@ -46,35 +39,14 @@ World = tuple[str, dict[str, str], list[str]]
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """(server URL, demo passwords, corpus texts shown as filed) of a demo-like workspace."""
     settings, passwords, data = build_demo_world(tmp_path_factory.mktemp("roles") / "ws")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", passwords, data
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with served(create_app(settings)) as url:
+        yield url, passwords, data
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as found:
+        yield found
 
 
 def visitor(browser: Browser, world: World) -> Page:

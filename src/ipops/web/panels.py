@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipops.accounts import authz
+from ipops.accounts.models import User
 from ipops.finance import service as finance
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.pool import service as pools
@@ -30,18 +31,30 @@ def _today() -> date:
     return date.today()
 
 
+def own_banks(db_session: Session, user: User) -> list[Bank]:
+    """The banks whose desk the user works at (the bank officer's own)."""
+    query = authz.restrict(
+        select(Bank), user=user, action="finance:claims", resource_type="finance_bank", model=Bank
+    )
+    return list(db_session.scalars(query).all())
+
+
+def own_enterprises(db_session: Session, user: User) -> list[Enterprise]:
+    """The enterprises whose finance pages the user may read (an enterprise user's own)."""
+    query = authz.restrict(
+        select(Enterprise),
+        user=user,
+        action="finance:read",
+        resource_type="fin_enterprise",
+        model=Enterprise,
+    )
+    return list(db_session.scalars(query.order_by(Enterprise.id)).all())
+
+
 def bank_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
     """Applications awaiting the bank's decision and its loans past due, most overdue first."""
     assert web.user is not None
-    banks = db_session.scalars(
-        authz.restrict(
-            select(Bank),
-            user=web.user,
-            action="finance:claims",
-            resource_type="finance_bank",
-            model=Bank,
-        )
-    ).all()
+    banks = own_banks(db_session, web.user)
     orgs = [b.organisation_id for b in banks if b.organisation_id is not None]
     mine = select(Loan).where(Loan.organisation_id.in_(orgs))
     waiting = db_session.scalars(
@@ -78,15 +91,7 @@ def _loan_row(loan: Loan, names: dict[int, str]) -> dict[str, Any]:
 def enterprise_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
     """The user's enterprises with their latest rating and their applications and loans."""
     assert web.user is not None
-    enterprises = db_session.scalars(
-        authz.restrict(
-            select(Enterprise),
-            user=web.user,
-            action="finance:read",
-            resource_type="fin_enterprise",
-            model=Enterprise,
-        ).order_by(Enterprise.id)
-    ).all()
+    enterprises = own_enterprises(db_session, web.user)
     cards = []
     for e in enterprises[:SHOWN]:
         loans = finance.list_loans(db_session=db_session, enterprise_id=e.id)

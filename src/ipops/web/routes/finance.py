@@ -28,6 +28,7 @@ from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
+from ipops.web.panels import own_banks, own_enterprises
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -71,26 +72,10 @@ def finance_home(web: Web, db_session: DbSession, request: Request) -> Response:
     if web.can("finance:read", "finance_programme"):
         return _dashboard(web, db_session, request)
     assert web.user is not None
-    banks = db_session.scalars(
-        authz.restrict(
-            select(Bank),
-            user=web.user,
-            action="finance:claims",
-            resource_type="finance_bank",
-            model=Bank,
-        )
-    ).all()
+    banks = own_banks(db_session, web.user)
     if banks:
         return _bank_queue(web, db_session, banks, request)
-    enterprises = db_session.scalars(
-        authz.restrict(
-            select(Enterprise),
-            user=web.user,
-            action="finance:read",
-            resource_type="fin_enterprise",
-            model=Enterprise,
-        )
-    ).all()
+    enterprises = own_enterprises(db_session, web.user)
     if enterprises:
         return _enterprise_home(web, db_session, enterprises)
     web.require("finance:read", "finance_programme")  # nothing to show: a 403 page
