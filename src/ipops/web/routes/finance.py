@@ -8,6 +8,7 @@ the finance services and render; refused input is shown with its reason on the s
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from ipops.accounts import authz
 from ipops.api.deps import api_state, client_address
 from ipops.audit.service import Actor
-from ipops.errors import IpopsError, ValidationError
+from ipops.errors import Conflict, InvalidTransition, IpopsError, ValidationError
 from ipops.finance import claims, money, pledges, policy, service, stats
 from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
@@ -94,7 +95,7 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
             calendar=calendar_for(api_state(request).workspace.root),
         )
     except IpopsError as exc:
-        errors.append(str(exc))
+        errors.append(_problem(web, exc))
         start, end = PROGRAMME_START, date.today()
         report = stats.programme_stats(
             db_session=db_session, start=start, end=end, calendar=calendar_for(None)
@@ -277,7 +278,7 @@ async def apply_submit(
             enterprise=found,
             form=form,
             matches=None,
-            errors=[str(exc)],
+            errors=[_problem(web, exc)],
             status=422,
         )
     return web.render(
@@ -420,7 +421,7 @@ async def loan_submit(
     except IpopsError as exc:
         db_session.rollback()
         loan, enterprise = _loan(web, db_session, loan_id)
-        return _loan_page(web, db_session, loan, enterprise, [str(exc)], status=422)
+        return _loan_page(web, db_session, loan, enterprise, [_problem(web, exc)], status=422)
     return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
 
 
@@ -438,7 +439,7 @@ def claim_file(web: Web, db_session: DbSession, request: Request, fmt: str) -> R
         start = _day(request.query_params.get("start"), date(date.today().year, 1, 1))
         end = _day(request.query_params.get("end"), date.today())
     except ValidationError as exc:
-        raise web.error(422, web.gettext("Invalid input"), str(exc)) from None
+        raise web.error(422, web.gettext("Invalid input"), _problem(web, exc)) from None
     organisation_id = (
         None
         if web.can("finance:claims", "finance_bank")
@@ -473,3 +474,48 @@ def _bank_ids(web: WebContext, db_session: DbSession) -> list[int]:
             )
         )
     )
+
+
+# What went wrong, in the page's language: the services' messages are English (for the CLI
+# and API); the page names the field and what it needs, or the state that refused the step.
+FIELD_PROBLEMS = {
+    "amount": N_("Amount: a sum in yuan such as 500000 or 500000.00, within the product's range."),
+    "term_months": N_("Term: a whole number of months within the product's range."),
+    "term": N_("Term: a whole number of months within the product's range."),
+    "date": N_("Date: a day as YYYY-MM-DD, not before the loan's previous step."),
+    "patents": N_(
+        "Patents: numbers of granted patents in force that the enterprise owns, "
+        "not pledged elsewhere, with their values."
+    ),
+    "registration_number": N_("Registration number: the CNIPA pledge registration number."),
+    "co_pledgors": N_("Co-owners: every co-owner of the pledged patents, separated by ;."),
+    "action": N_("This step is not open to the loan in its current state."),
+    "state": N_("This step is not open to the loan in its current state."),
+    "product": N_("The loan product does not fit this application."),
+}
+
+
+_ALLOWED = re.compile(r"allowed: ([a-z_, ]+)$")
+_PATENT = re.compile(r"\b[A-Z]{2}\d{4,}[A-Z0-9]*\b")
+
+
+def _problem(web: WebContext, exc: IpopsError) -> str:
+    """The rule the input broke, with the identifiers it names (patent numbers, the open
+    steps), without the service's English sentence."""
+    message = str(exc)
+    if isinstance(exc, InvalidTransition):
+        text = web.gettext("This step is not open to the loan in its current state.")
+        allowed = _ALLOWED.search(message)
+        steps = [s.strip() for s in allowed.group(1).split(",")] if allowed else []
+        if steps and steps != ["none (a final state)"]:
+            names = "、".join(web.gettext(step) for step in steps if step)
+            text += " " + web.gettext("Open steps: %(steps)s.", steps=names)
+        return text
+    known = FIELD_PROBLEMS.get(getattr(exc, "field", None) or "")
+    if known:
+        patents = sorted(set(_PATENT.findall(message)))
+        text = web.gettext(known)
+        return f"{text}（{'、'.join(patents)}）" if patents else text
+    if isinstance(exc, Conflict):
+        return web.gettext("Someone changed this loan meanwhile: reload the page and try again.")
+    return web.gettext("The form has a value that cannot be used.")
