@@ -333,7 +333,6 @@ def _royalty_year(
                 rows=rows,
                 issued_on=accepted_on,
                 found=found,
-                issued_on=service.parse_period(period)[2] + timedelta(days=10),  # accepted
             )
             if accepted.invoice.amount_fen and not (month == 12 and i % 4 == 0):
                 service.record_payment(
