@@ -19,7 +19,9 @@ from zhcheck import english_words, visible_text
 
 from ipops.api.app import create_app
 from ipops.valuation.fields import fields
+from ipops.valuation.schemes import builtin_names
 from ipops.web.demo_users import DEMO_USERS
+from ipops.web.labels import code_label
 from ipops.web.words import field_name, sector_name
 
 pytestmark = [
@@ -76,6 +78,11 @@ def test_the_lint_finds_english_and_codes_but_not_data_or_numbers() -> None:
     )
     assert english_words(visible_text(html)) == ["in_force", "patents", "Top", "fields"]
     assert english_words(["Title of a patent 空调"], ["Title of a patent"]) == []
+
+
+def test_every_built_in_scheme_has_a_chinese_name() -> None:
+    for name in builtin_names():
+        assert code_label("scheme", name) != name, name
 
 
 def test_every_wipo_field_has_its_chinese_name() -> None:

@@ -76,6 +76,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     "scheme": {
         "default": N_("General (default)"),
         "finance": N_("IP-pledge finance"),
+        "finance_rating": N_("Enterprise IP rating"),
         "licensing": N_("Licensing"),
     },
     "status_basis": {
