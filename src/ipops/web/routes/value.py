@@ -28,6 +28,7 @@ from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.security import check_csrf_form
+from ipops.web.words import evidence_text, field_name, sector_name
 
 router = APIRouter(include_in_schema=False)
 ACTION = ("value:read", "valuation")
@@ -77,7 +78,12 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
     pager = make_pager("/value", request.query_params, page=page, size=PAGE_SIZE, total=len(rows))
     names = fields()
     shown = [
-        {**row, "field_name": names[row["field"]].name if row["field"] in names else None}
+        {
+            **row,
+            "field_name": field_name(row["field"], names[row["field"]].name, web.locale)
+            if row["field"] in names
+            else None,
+        }
         for row in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ]
     return web.render(
@@ -89,7 +95,10 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
         run=run,
         pager=pager,
         schemes=builtin_names(),
-        wipo_fields=sorted(names.values(), key=lambda f: f.number),
+        wipo_fields=[
+            {"number": f.number, "name": field_name(f.number, f.name, web.locale)}
+            for f in sorted(names.values(), key=lambda f: f.number)
+        ],
         top_n=TOP_N,
         may_edit=web.can(*EDIT),
     )
@@ -114,6 +123,13 @@ def value_card_page(
             web.gettext("There is no patent %(id)s in the corpus.", id=patent_id)
         ) from None
     payload = card.as_dict()
+    if payload.get("field"):
+        found = payload["field"]
+        payload["field"] = {
+            **found,
+            "name": field_name(found["number"], found["name"], web.locale),
+            "sector": sector_name(found["number"], found["sector"], web.locale),
+        }
     degrees = [
         {
             **d,
@@ -202,7 +218,10 @@ def high_value_page(web: Web, request: Request) -> Response:
             "filing_date": p.filing_date,
             "status": p.status,
             "reasons": [
-                {"label": bilingual(web, *REASON_LABELS[r]), "evidence": p.evidence.get(str(r), "")}
+                {
+                    "label": bilingual(web, *REASON_LABELS[r]),
+                    "evidence": evidence_text(p.evidence.get(str(r), ""), web.gettext),
+                }
                 for r in p.reasons
             ],
         }
