@@ -21,6 +21,7 @@ from ipops.finance.enterprises import parse_financials
 from ipops.finance.loans import parse_action
 from ipops.finance.workdays import calendar_for
 from ipops.registry.db import session_scope
+from ipops.valuation.service import default_as_of
 
 app = typer.Typer(
     help="IP pledge finance: enterprises, ratings, banks, loans, pledges, policy funds.",
@@ -387,7 +388,10 @@ def enterprise_review(
 @app.command()
 def rate(
     enterprise: Annotated[list[str] | None, typer.Option(help="Only these (id or code).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="YYYY-MM-DD (default: the corpus's data cut-off)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Rate enterprises from their patents (all at once, set-wise)."""
@@ -401,7 +405,8 @@ def rate(
             store=ctx.store,
             valuation_root=ctx.workspace.root / "valuation",
             actor=Actor.cli(),
-            as_of=_day(as_of, "as-of"),
+            # patents are valued as of the same date as `ipops value` (valuation.service)
+            as_of=_day(as_of, "as-of") if as_of else default_as_of(ctx.store),
             enterprise_ids=ids,
         )
     if as_json:

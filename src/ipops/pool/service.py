@@ -44,7 +44,7 @@ from ipops.pool.models import (
 )
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
 from ipops.registry.concurrency import claim
-from ipops.valuation.status import term_end
+from ipops.valuation.service import expiries
 
 PAYMENT_DAYS = invoicing.PAYMENT_DAYS
 
@@ -381,14 +381,14 @@ def patent_from_corpus(con: Any, number: str) -> PatentInput:
     ).fetchall()
     if not rows:
         raise NotFound(f"no patent {number} in the corpus", field="number")
-    pid, office, title, filed, granted, family, kind, ipc = rows[0]
+    pid, office, title, filed, granted, family, _kind, ipc = rows[0]
     return PatentInput(
         number=pid,
         country=office,
         title=title or "",
         filing_date=filed,
         grant_date=granted,
-        expires_on=term_end(office, kind, filed, granted),
+        expires_on=expiries(con, [pid])[pid].expiry,  # continuity, adjustment: valuation.term
         family=family,
         ipc=ipc,
     )
