@@ -192,8 +192,11 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
         console.print("rows: " + ", ".join(f"{k} {v:,}" for k, v in report.row_counts.items()))
     if report.geocode_match_rate is not None:
         console.print(f"places geocoded offline: {report.geocode_match_rate:.1%} matched")
-    if report.records_rejected:
-        console.print(f"[red]{report.records_rejected} rejected[/]; see {report.rejects_path}")
+    if report.rejects_path:
+        console.print(
+            f"[red]{report.records_rejected} record(s) rejected[/]; every problem: "
+            f"{report.rejects_path}"
+        )
     if report.seconds:
         console.print(f"{report.seconds:.1f} s, snapshot {report.snapshot_id}")
 

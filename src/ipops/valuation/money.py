@@ -27,9 +27,8 @@ rounded from the unrounded sum, so the rounded lines may differ from it by a fen
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
