@@ -27,8 +27,7 @@ def serve(
     _prepare_serving_index()
     shown = f"[{host}]" if ":" in host else host
     err_console.print(
-        f"web UI: http://{shown}:{port}/   API: http://{shown}:{port}/api/v1   "
-        "(Ctrl+C stops)",
+        f"web UI: http://{shown}:{port}/   API: http://{shown}:{port}/api/v1   (Ctrl+C stops)",
         highlight=False,
     )
     if host not in LOOPBACK:
