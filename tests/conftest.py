@@ -59,7 +59,9 @@ def pytest_report_header(config: pytest.Config) -> str:
         return f"postgresql: throw-away cluster at {_OWN_CLUSTER['url']}"
     if os.environ.get("IPOPS_TEST_POSTGRES_URL"):
         return "postgresql: IPOPS_TEST_POSTGRES_URL"
-    return "postgresql: not available, its variants skip (" + throwaway_postgres.INSTALL_HINT + ")"
+    if throwaway_postgres.server_binaries() is not None:
+        return "postgresql: a throw-away cluster per test process, started when a test needs it"
+    return "postgresql: not installed, its variants skip (" + throwaway_postgres.INSTALL_HINT + ")"
 
 
 def _skip_without_postgres() -> None:
