@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,9 @@ def write_pdf_atomic(path: Path, html: str) -> None:
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     # The shipped CJK font, for the PDF only: the HTML file names no local path.
-    font_config = FontConfiguration()
+    with warnings.catch_warnings():  # no system font is fine: the shipped one is added below
+        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        font_config = FontConfiguration()
     font_css = CSS(string=fonts.font_face_css(), font_config=font_config)
     HTML(string=html, base_url=str(path.parent)).write_pdf(
         tmp, stylesheets=[font_css], font_config=font_config
