@@ -10,6 +10,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from loadhelpers import job, make_target, patent_rows
 
@@ -54,6 +55,22 @@ def test_a_later_batch_replaces_a_patent_and_its_children(tmp_path: Path) -> Non
     with store.connect() as con:
         titles = dict(con.execute("SELECT patent_id, title FROM patents").fetchall())
     assert titles == {"US1": "Old US1", "US2": "New US2", "US3": "New US3"}
+
+
+def test_batches_written_before_a_column_was_added_still_read(tmp_path: Path) -> None:
+    """A batch from an older release lacks the columns added since: they read as null."""
+    target = make_target(tmp_path)
+    load(target, job("old"), [patent_rows(["US1", "US2"], title="Old")])
+    store = target.store
+    ((old_file, _),) = store.table_files("patents")
+    table = pq.read_table(old_file)
+    pq.write_table(table.drop_columns(["figures_count", "drawing_sheets"]), old_file)
+    load(target, job("new"), [patent_rows(["US2", "US3"], title="New")])
+    with store.connect() as con:
+        rows = con.execute(
+            "SELECT patent_id, title, figures_count FROM patents ORDER BY patent_id"
+        ).fetchall()
+    assert rows == [("US1", "Old US1", None), ("US2", "New US2", None), ("US3", "New US3", None)]
 
 
 def test_strict_load_with_a_reject_writes_nothing(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from ipops.corpus.ingest import LoadTarget
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
+from ipops.geo.analysis import subclass_field
 from ipops.registry.db import make_engine, session_scope, upgrade
 from ipops.web.demo_users import ensure_demo_users
 from ipops.workspace import create_workspace
@@ -177,3 +178,32 @@ def test_api_clusters_and_collaboration(home: tuple[Path, dict[str, str]]) -> No
     bad = client.get("/api/v1/geo/clusters?years=2019-2015", headers=auth)
     assert bad.status_code == 422 and "years" in bad.text
     assert client.get("/api/v1/geo/clusters?eps_km=0", headers=auth).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("subclass", "name"),
+    [
+        ("A61K", "Pharmaceuticals"),
+        ("H04N", "Audio-visual technology"),
+        ("G01N", "Measurement"),
+        ("B01D", "Chemical engineering"),
+        ("C13B", "Food chemistry"),
+        ("E01F", "Civil engineering"),
+        ("F24F", "Thermal processes and apparatus"),  # a whole-subclass row
+    ],
+)
+def test_cluster_fields_fall_back_through_main_groups_to_the_subclass(
+    subclass: str, name: str
+) -> None:
+    """Subclasses the concordance maps only by main group still get a field name."""
+    found = subclass_field(subclass)
+    assert found is not None and found.name == name
+
+
+def test_a_subclass_the_concordance_does_not_know_has_no_field() -> None:
+    assert subclass_field("Y02E") is None
+
+
+def test_collaboration_text_says_the_data_are_generated(ipops: CliRunner) -> None:
+    out = " ".join(run(ipops, "geo", "collaboration", "--min-weight", "10").split())
+    assert "generated data: all 1,500 patents are generated (synthetic)" in out

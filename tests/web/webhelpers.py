@@ -48,6 +48,7 @@ def _hostile_job() -> LoadJob:
         load_key="hostile",
         options={},
         strict=True,
+        allow_generated=True,  # one hand-made patent next to the generated demo corpus
     )
 
 

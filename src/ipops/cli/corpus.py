@@ -12,8 +12,16 @@ from rich.table import Table
 from ipops.cli.context import JsonOption, app_context, console, print_json, progress_bar
 from ipops.corpus import loaders, runs
 from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
-from ipops.corpus.queries import corpus_stats, run_query, show_patent
+from ipops.corpus.queries import corpus_stats, describe_generated, run_query, show_patent
 from ipops.registry.db import session_scope
+
+AllowGenerated = Annotated[
+    bool,
+    typer.Option(
+        "--allow-generated",
+        help="Let generated and real patents share this corpus (refused by default).",
+    ),
+]
 
 app = typer.Typer(help="Patent corpus: ingest, generate, inspect.", no_args_is_help=True)
 
@@ -33,6 +41,7 @@ def ingest(
     workers: Annotated[
         int | None, typer.Option(min=1, help="Parser processes, 1 or more (default: cores).")
     ] = None,
+    allow_generated: AllowGenerated = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
@@ -46,6 +55,7 @@ def ingest(
             mapping=mapping,
             workers=workers,
             progress=progress,
+            allow_generated=allow_generated,
         )
     _print_report(report, as_json)
 
@@ -64,16 +74,40 @@ def events(
 
 
 @app.command()
+def families(
+    path: Annotated[Path, typer.Argument(help="CSV of family members (family id, publication …).")],
+    family_type: Annotated[
+        str | None,
+        typer.Option("--family-type", help="docdb, inpadoc or other, when the file does not say."),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Any rejected row fails the whole load.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load a DOCDB/INPADOC-style patent family table (columns in docs/corpus.md)."""
+    ctx = app_context()
+    with progress_bar("loading families") as progress:
+        report = loaders.load_families(
+            ctx.load_target, path, family_type=family_type, strict=strict, progress=progress
+        )
+    _print_report(report, as_json)
+
+
+@app.command()
 def generate(
     patents: Annotated[int, typer.Option(min=1, help="How many patents to generate.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
+    allow_generated: AllowGenerated = False,
     as_json: JsonOption = False,
 ) -> None:
     """Generate a realistic corpus (every record marked generated) and load it."""
     ctx = app_context()
     with progress_bar("generating", total=patents) as progress:
         report = loaders.load_generated(
-            ctx.load_target, patents=patents, seed=seed, progress=progress
+            ctx.load_target,
+            patents=patents,
+            seed=seed,
+            progress=progress,
+            allow_generated=allow_generated,
         )
     _print_report(report, as_json)
 
@@ -217,6 +251,10 @@ def print_stats(result: dict[str, object]) -> None:
             label, "-" if first is None else str(first), "-" if last is None else str(last)
         )
     console.print(span)
+    generated = result.get("generated_patents")
+    notice = describe_generated(generated if isinstance(generated, int) else 0, counts["patents"])
+    if notice:
+        console.print(f"[yellow]{notice}[/]")
     for key in ("top_inventor_countries", "top_parties"):
         rows = result[key]
         assert isinstance(rows, list)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ipops.cli.context import JsonOption, app_context, console, print_json
+from ipops.corpus.queries import generated_notice
 from ipops.geo import charts
 from ipops.geo.analysis import DEFAULT_TOP_HOTSPOTS, ClusterResult, CollaborationYear
 from ipops.geo.clusters import DEFAULT_EPS_KM
@@ -190,6 +191,11 @@ def collaboration(
         return
     _print_collaboration(rows, options.source)
     console.print("hotspots: " + ", ".join(c.name for c in found.clusters[:top]))
+    if options.source == "patents":
+        with app_context().store.connect() as con:
+            notice = generated_notice(con)
+        if notice:
+            console.print(f"[yellow]{notice}[/]")
     if chart is not None:
         console.print(f"chart: {chart}")
 

@@ -50,7 +50,7 @@ import numpy.typing as npt
 
 from ipops.corpus.events import EventType
 from ipops.corpus.records import Chunk
-from ipops.corpus.schema import Row
+from ipops.corpus.schema import SCHEMAS, TABLE_NAMES, Row
 from ipops.errors import ValidationError
 
 IntArray = npt.NDArray[np.int64]
@@ -76,7 +76,17 @@ ATTACHMENT_EXPONENT = 0.5
 FITNESS_PARETO_ALPHA = 2.5
 FITNESS_CAP = 10.0
 FILING_GROWTH_PER_YEAR = 1.08
+US_GRANT_WEEKDAY = 1  # Tuesday: the USPTO issues patents on Tuesdays
+US_APPLICATION_WEEKDAY = 3  # Thursday: pre-grant publications appear on Thursdays
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# Generated publication numbers come from ranges no office assigns (docs/corpus.md,
+# "Generated data"): CN 9xxxxxxxx (CNIPA numbers start 1 inventions, 2 utility models,
+# 3 designs), US grants 900,000,000 and up (the USPTO passed 12 million in 2024), US
+# applications YYYY9xxxxxx (fewer than 500,000 a year), JP grants 9xxxxxxx (8 digits; JP is
+# at 7 digits), JP applications YYYY9xxxxx, DE 10YYYY9xxxxx (type digit 9 is unused),
+# KR grants 99xxxxxxx (KR registrations start 10, 20, 30 or 40), KR applications
+# 10YYYY9xxxxxx.
+RESERVED_NUMBERS = "docs/corpus.md#generated-data"
 _T = TypeVar("_T")
 
 
@@ -106,7 +116,61 @@ def generate_corpus(
     for number, start in enumerate(range(0, patents, chunk_size)):
         rng = np.random.default_rng([seed & 0xFFFFFFFF, number])
         index = np.arange(start, min(start + chunk_size, patents), dtype=np.int64)
-        yield _ChunkBuilder(skeleton, applicants, rng, index).build()
+        yield _flagged(_with_term_data(_ChunkBuilder(skeleton, applicants, rng, index).build()))
+
+
+def _with_term_data(chunk: Chunk) -> Chunk:
+    """Priority claims, US term adjustment and the citing universe, from the patents' rows.
+
+    A patent whose priority date precedes its filing claims one priority at home (the
+    applicant's country) with a number in the reserved range (``9`` + its own number); a
+    granted US patent gets ``number mod 397`` days of adjustment two times in three;
+    every generated patent's references are generated, so each is a citing document.
+    """
+    for table in TABLE_NAMES:
+        chunk.rows.setdefault(table, [])
+    home = {
+        row["patent_id"]: row["country"]
+        for row in chunk.rows["parties"]
+        if row["sequence"] == 0 and row.get("country")
+    }
+    for patent in chunk.rows["patents"]:
+        patent_id, office = patent["patent_id"], patent["office"]
+        digits = int("".join(c for c in patent["number"] if c.isdigit()) or 0)
+        if patent["priority_date"] and patent["priority_date"] < patent["filing_date"]:
+            chunk.rows["priority_claims"].append(
+                {
+                    "patent_id": patent_id,
+                    "sequence": 0,
+                    "country": home.get(patent_id, office),
+                    "number": f"9{patent['number']}",
+                    "date": patent["priority_date"],
+                    "kind": "national",
+                }
+            )
+        if office == "US" and patent["grant_date"] is not None:
+            adjustment = digits % 397 if digits % 3 else None
+            chunk.rows["terms"].append(
+                {"patent_id": patent_id, "adjustment_days": adjustment, "disclaimer": False}
+            )
+        chunk.rows["citing_documents"].append(
+            {
+                "patent_id": patent_id,
+                "office": office,
+                "publication_date": patent["publication_date"],
+                "source": SOURCE,
+            }
+        )
+    return chunk
+
+
+def _flagged(chunk: Chunk) -> Chunk:
+    """Every row of every table that has the column is marked ``generated``."""
+    for table, rows in chunk.rows.items():
+        if "generated" in SCHEMAS[table].names:
+            for row in rows:
+                row["generated"] = True
+    return chunk
 
 
 # =========================================================================== vocabulary
@@ -466,174 +530,194 @@ def _org(
 
 
 _ORGS: tuple[_OrgSpec, ...] = (
-    _org("珠海格力电器股份有限公司", "Gree Electric Appliances, Inc. of Zhuhai", "CN", 1790437,
-         "ac:30 appliances:5 machinery:2", "香洲区前山金鸡西路"),
-    _org("美的集团股份有限公司", "Midea Group Co., Ltd.", "CN", 1811103, "ac:14 appliances:10",
-         "顺德区北滘镇美的大道6号"),
-    _org("广东美的制冷设备有限公司", "GD Midea Air-Conditioning Equipment Co., Ltd.", "CN",
+    _org("澜珩科技股份有限公司", "Lanheng Technology Co., Ltd.", "CN", 1790437,
+         "ac:30 appliances:5 machinery:2"),
+    _org("穹晞科技股份有限公司", "Qiongxi Technology Co., Ltd.", "CN", 1811103,
+         "ac:14 appliances:10"),
+    _org("翎昀科技股份有限公司", "Lingyun Technology Co., Ltd.", "CN",
          1811103, "ac:14"),
-    _org("海尔智家股份有限公司", "Haier Smart Home Co., Ltd.", "CN", 1797929,
-         "ac:10 appliances:10", "崂山区海尔路1号"),
-    _org("青岛海尔空调器有限总公司", "Qingdao Haier Air Conditioner General Corp., Ltd.", "CN",
+    _org("曜琮科技股份有限公司", "Yaocong Technology Co., Ltd.", "CN", 1797929,
+         "ac:10 appliances:10"),
+    _org("琮岑科技股份有限公司", "Congcen Technology Co., Ltd.", "CN",
          1797929, "ac:6"),
-    _org("宁波奥克斯电气股份有限公司", "Ningbo AUX Electric Co., Ltd.", "CN", 1799397, "ac:8",
-         "鄞州区姜山镇明光北路1166号"),
-    _org("南京天加环境科技有限公司", "Nanjing TICA Climate Solutions Co., Ltd.", "CN", 1799962,
-         "ac:4", "经济技术开发区兴智路"),
-    _org("海信空调有限公司", "Hisense Air Conditioning Co., Ltd.", "CN", 1797929,
+    _org("珩芃科技股份有限公司", "Hengpeng Technology Co., Ltd.", "CN", 1799397, "ac:8"),
+    _org("屿曜科技股份有限公司", "Yuyao Technology Co., Ltd.", "CN", 1799962,
+         "ac:4"),
+    _org("霁骁科技股份有限公司", "Jixiao Technology Co., Ltd.", "CN", 1797929,
          "ac:5 appliances:2"),
-    _org("TCL空调器(中山)有限公司", "TCL Air Conditioner (Zhongshan) Co., Ltd.", "CN", 6986104,
+    _org("璟霈科技股份有限公司", "Jingpei Technology Co., Ltd.", "CN", 6986104,
          "ac:3"),
-    _org("广东美芝制冷设备有限公司", "Guangdong Meizhi Compressor Co., Ltd.", "CN", 1811103,
+    _org("澈翎科技股份有限公司", "Cheling Technology Co., Ltd.", "CN", 1811103,
          "ac:3"),
-    _org("珠海格力节能环保制冷技术研究中心有限公司",
-         "Gree Green Refrigeration Technology Center Co., Ltd. of Zhuhai", "CN", 1790437, "ac:4"),
-    _org("南京佳力图机房环境技术股份有限公司", "Nanjing Canatal Data-Centre Environmental Tech Co.",
-         "CN", 1799962, "ac:1.5"),
-    _org("上海海立电器有限公司", "Shanghai Highly Electrical Appliances Co., Ltd.", "CN", 1796236,
+    _org("骁澈科技股份有限公司", "Xiaoche Technology Co., Ltd.", "CN", 1790437, "ac:4"),
+    _org("岑珞科技股份有限公司", "Cenluo Technology Co., Ltd.", "CN", 1799962, "ac:1.5"),
+    _org("晞穹科技股份有限公司", "Xiqiong Technology Co., Ltd.", "CN", 1796236,
          "ac:2"),
-    _org("广东志高空调有限公司", "Guangdong Chigo Air Conditioning Co., Ltd.", "CN", 1811103,
+    _org("砚璟科技股份有限公司", "Yanjing Technology Co., Ltd.", "CN", 1811103,
          "ac:1.5"),
-    _org("华为技术有限公司", "Huawei Technologies Co., Ltd.", "CN", 1795565,
-         "telecom:30 computing:15 batteries:2 semiconductors:2", "龙岗区坂田华为总部办公楼"),
-    _org("中兴通讯股份有限公司", "ZTE Corporation", "CN", 1795565, "telecom:12 computing:3"),
-    _org("腾讯科技(深圳)有限公司", "Tencent Technology (Shenzhen) Co., Ltd.", "CN", 1795565,
+    _org("朔渟科技股份有限公司", "Shuoting Technology Co., Ltd.", "CN", 1795565,
+         "telecom:30 computing:15 batteries:2 semiconductors:2"),
+    _org("渟澜科技股份有限公司", "Tinglan Technology Co., Ltd.", "CN", 1795565,
+         "telecom:12 computing:3"),
+    _org("珞霁科技股份有限公司", "Luoji Technology Co., Ltd.", "CN", 1795565,
          "computing:12"),
-    _org("阿里巴巴集团控股有限公司", "Alibaba Group Holding Limited", "CN", 1808926,
+    _org("霈朔科技股份有限公司", "Peishuo Technology Co., Ltd.", "CN", 1808926,
          "computing:8"),
-    _org("OPPO广东移动通信有限公司", "Guangdong Oppo Mobile Telecommunications Corp., Ltd.", "CN",
+    _org("芃溯科技股份有限公司", "Pengsu Technology Co., Ltd.", "CN",
          1812545, "telecom:8 computing:3"),
-    _org("京东方科技集团股份有限公司", "BOE Technology Group Co., Ltd.", "CN", 1816670,
+    _org("昀屿科技股份有限公司", "Yunyu Technology Co., Ltd.", "CN", 1816670,
          "semiconductors:15 computing:2"),
-    _org("比亚迪股份有限公司", "BYD Company Limited", "CN", 1795565, "vehicles:12 batteries:8"),
-    _org("宁德时代新能源科技股份有限公司", "Contemporary Amperex Technology Co., Limited", "CN",
+    _org("沅砚科技股份有限公司", "Yuanyan Technology Co., Ltd.", "CN", 1795565,
+         "vehicles:12 batteries:8"),
+    _org("溯沅科技股份有限公司", "Suyuan Technology Co., Ltd.", "CN",
          1806097, "batteries:15"),
-    _org("国家电网有限公司", "State Grid Corporation of China", "CN", 1816670,
+    _org("澜屿科技股份有限公司", "Lanyu Technology Co., Ltd.", "CN", 1816670,
          "measurement:10 batteries:4 computing:3"),
-    _org("江苏恒瑞医药股份有限公司", "Jiangsu Hengrui Medicine Co., Ltd.", "CN", 10859300,
+    _org("穹砚科技股份有限公司", "Qiongyan Technology Co., Ltd.", "CN", 10859300,
          "pharma:8"),
-    _org("中国石油化工股份有限公司", "China Petroleum & Chemical Corporation", "CN", 1816670,
+    _org("翎沅科技股份有限公司", "Lingyuan Technology Co., Ltd.", "CN", 1816670,
          "materials:12"),
-    _org("中芯国际集成电路制造(上海)有限公司",
-         "Semiconductor Manufacturing International (Shanghai) Corporation", "CN", 1796236,
+    _org("曜珩科技股份有限公司", "Yaoheng Technology Co., Ltd.", "CN", 1796236,
          "semiconductors:8"),
-    _org("深圳迈瑞生物医疗电子股份有限公司", "Shenzhen Mindray Bio-Medical Electronics Co., Ltd.",
-         "CN", 1795565, "medical:6"),
-    _org("南京南瑞继保电气有限公司", "NR Electric Co., Ltd.", "CN", 1799962, "measurement:4"),
-    _org("徐工集团工程机械股份有限公司", "XCMG Construction Machinery Co., Ltd.", "CN", 10630003,
+    _org("琮晞科技股份有限公司", "Congxi Technology Co., Ltd.", "CN", 1795565, "medical:6"),
+    _org("珩昀科技股份有限公司", "Hengyun Technology Co., Ltd.", "CN", 1799962, "measurement:4"),
+    _org("屿琮科技股份有限公司", "Yucong Technology Co., Ltd.", "CN", 10630003,
          "machinery:5 vehicles:2"),
-    _org("三一重工股份有限公司", "Sany Heavy Industry Co., Ltd.", "CN", 1815577, "machinery:5"),
-    _org("浙江吉利控股集团有限公司", "Zhejiang Geely Holding Group Co., Ltd.", "CN", 1808926,
+    _org("霁岑科技股份有限公司", "Jicen Technology Co., Ltd.", "CN", 1815577, "machinery:5"),
+    _org("璟芃科技股份有限公司", "Jingpeng Technology Co., Ltd.", "CN", 1808926,
          "vehicles:8"),
-    _org("小米科技有限责任公司", "Xiaomi Inc.", "CN", 1816670,
+    _org("澈曜科技股份有限公司", "Cheyao Technology Co., Ltd.", "CN", 1816670,
          "computing:4 telecom:3 appliances:3"),
-    _org("东南大学", "Southeast University", "CN", 1799962,
-         "ac:3 computing:2 telecom:3 measurement:2 materials:1 machinery:1", "玄武区四牌楼2号"),
-    _org("清华大学", "Tsinghua University", "CN", 1816670,
-         "computing:3 semiconductors:3 materials:2 batteries:2 measurement:2", "海淀区清华园1号"),
-    _org("浙江大学", "Zhejiang University", "CN", 1808926,
-         "computing:3 pharma:2 medical:2 machinery:2 materials:2", "西湖区余杭塘路866号"),
-    _org("上海交通大学", "Shanghai Jiao Tong University", "CN", 1796236,
-         "ac:2 machinery:2 vehicles:2 medical:2", "闵行区东川路800号"),
-    _org("西安交通大学", "Xi'an Jiaotong University", "CN", 1790630,
+    _org("骁岑理工大学", "Xiaocen University of Technology", "CN", 1799962,
+         "ac:3 computing:2 telecom:3 measurement:2 materials:1 machinery:1"),
+    _org("岑霈理工大学", "Cenpei University of Technology", "CN", 1816670,
+         "computing:3 semiconductors:3 materials:2 batteries:2 measurement:2"),
+    _org("晞翎理工大学", "Xiling University of Technology", "CN", 1808926,
+         "computing:3 pharma:2 medical:2 machinery:2 materials:2"),
+    _org("砚澈理工大学", "Yanche University of Technology", "CN", 1796236,
+         "ac:2 machinery:2 vehicles:2 medical:2"),
+    _org("朔珞理工大学", "Shuoluo University of Technology", "CN", 1790630,
          "ac:2 measurement:2 machinery:2 materials:1"),
-    _org("华南理工大学", "South China University of Technology", "CN", 1809858,
+    _org("渟穹理工大学", "Tingqiong University of Technology", "CN", 1809858,
          "materials:3 ac:1 appliances:1"),
-    _org("天津大学", "Tianjin University", "CN", 1792947, "ac:2 materials:2 measurement:2"),
-    _org("南京理工大学", "Nanjing University of Science and Technology", "CN", 1799962,
+    _org("珞璟理工大学", "Luojing University of Technology", "CN", 1792947,
+         "ac:2 materials:2 measurement:2"),
+    _org("霈渟理工大学", "Peiting University of Technology", "CN", 1799962,
          "measurement:2 machinery:2 materials:1"),
-    _org("南京航空航天大学", "Nanjing University of Aeronautics and Astronautics", "CN", 1799962,
+    _org("芃澜理工大学", "Penglan University of Technology", "CN", 1799962,
          "machinery:2 measurement:2 vehicles:1"),
-    _org("中国药科大学", "China Pharmaceutical University", "CN", 1799962, "pharma:3"),
-    _org("华中科技大学", "Huazhong University of Science and Technology", "CN", 1791247,
+    _org("昀霁理工大学", "Yunji University of Technology", "CN", 1799962, "pharma:3"),
+    _org("沅朔理工大学", "Yuanshuo University of Technology", "CN", 1791247,
          "ac:1 computing:2 batteries:1 medical:1"),
-    _org("大金工业株式会社", "Daikin Industries, Ltd.", "JP", 1853909, "ac:20"),
-    _org("三菱电机株式会社", "Mitsubishi Electric Corporation", "JP", 1850147,
+    _org("卡德兰株式会社", "Caldrane Kabushiki Kaisha", "JP", 1853909, "ac:20"),
+    _org("芬沃埃兰株式会社", "Fenwellan Kabushiki Kaisha", "JP", 1850147,
          "ac:12 measurement:3 vehicles:2 semiconductors:2"),
-    _org("松下知识产权经营株式会社", "Panasonic Intellectual Property Management Co., Ltd.",
-         "JP", 1853909, "ac:5 appliances:6 batteries:4"),
-    _org("富士通将军股份有限公司", "Fujitsu General Limited", "JP", 1859642, "ac:4"),
-    _org("日立江森自控空调有限公司", "Hitachi-Johnson Controls Air Conditioning, Inc.", "JP",
+    _org("伊斯特埃萨株式会社", "Istressa Kabushiki Kaisha", "JP", 1853909,
+         "ac:5 appliances:6 batteries:4"),
+    _org("科夫里斯株式会社", "Korvrisse Kabushiki Kaisha", "JP", 1859642, "ac:4"),
+    _org("伦布安株式会社", "Lumbane Kabushiki Kaisha", "JP",
          1850147, "ac:3"),
-    _org("东芝开利株式会社", "Toshiba Carrier Corporation", "JP", 1859642, "ac:3"),
-    _org("索尼集团公司", "Sony Group Corporation", "JP", 1850147,
+    _org("内斯因株式会社", "Nestine Kabushiki Kaisha", "JP", 1859642, "ac:3"),
+    _org("佩尔阿斯株式会社", "Pellath Kabushiki Kaisha", "JP", 1850147,
          "computing:6 telecom:4 semiconductors:3"),
-    _org("丰田自动车株式会社", "Toyota Jidosha Kabushiki Kaisha", "JP", 1849814,
+    _org("罗夫奎尔株式会社", "Rovquill Kabushiki Kaisha", "JP", 1849814,
          "vehicles:12 batteries:5"),
-    _org("株式会社电装", "Denso Corporation", "JP", 1860034, "vehicles:5 ac:2"),
-    _org("佳能株式会社", "Canon Kabushiki Kaisha", "JP", 1850147,
+    _org("索夫怀尔株式会社", "Sorvwyre Kabushiki Kaisha", "JP", 1860034, "vehicles:5 ac:2"),
+    _org("塔夫布鲁克株式会社", "Tavrbrook Kabushiki Kaisha", "JP", 1850147,
          "computing:4 measurement:3 semiconductors:2"),
-    _org("武田药品工业株式会社", "Takeda Pharmaceutical Company Limited", "JP", 1853909,
+    _org("乌尔姆蒙株式会社", "Ulmmont Kabushiki Kaisha", "JP", 1853909,
          "pharma:5"),
-    _org("国立大学法人东京大学", "The University of Tokyo", "JP", 1850147,
+    _org("奎安理工大学", "Quorane Institute of Technology", "JP", 1850147,
          "materials:1 medical:1 computing:1"),
-    _org("LG电子株式会社", "LG Electronics Inc.", "KR", 1835848,
+    _org("泽因株式会社", "Zeline Co., Ltd.", "KR", 1835848,
          "ac:10 appliances:8 telecom:4"),
-    _org("三星电子株式会社", "Samsung Electronics Co., Ltd.", "KR", 1835553,
+    _org("马夫阿斯株式会社", "Marvath Co., Ltd.", "KR", 1835553,
          "ac:6 computing:8 telecom:8 semiconductors:8 appliances:5"),
-    _org("现代自动车株式会社", "Hyundai Motor Company", "KR", 1835848, "vehicles:10"),
-    _org("株式会社LG新能源", "LG Energy Solution, Ltd.", "KR", 1835848, "batteries:8"),
-    _org("SK海力士有限公司", "SK hynix Inc.", "KR", 1843702, "semiconductors:5"),
-    _org("韩国科学技术院", "Korea Advanced Institute of Science and Technology", "KR", 1835235,
+    _org("索恩奎尔株式会社", "Thornquill Co., Ltd.", "KR", 1835848, "vehicles:10"),
+    _org("维特怀尔株式会社", "Veltwyre Co., Ltd.", "KR", 1835848, "batteries:8"),
+    _org("奥斯布鲁克株式会社", "Oskbrook Co., Ltd.", "KR", 1843702, "semiconductors:5"),
+    _org("布雷蒙株式会社", "Brelmont Co., Ltd.", "KR", 1835235,
          "computing:1 materials:1 batteries:1"),
-    _org("罗伯特·博世有限公司", "Robert Bosch GmbH", "DE", 2825297,
+    _org("卡德奥瓦有限公司", "Caldovar GmbH", "DE", 2825297,
          "vehicles:8 machinery:5 ac:2 measurement:3"),
-    _org("西门子股份公司", "Siemens Aktiengesellschaft", "DE", 2867714,
+    _org("芬沃兰有限公司", "Fenwrane GmbH", "DE", 2867714,
          "measurement:5 computing:3 medical:3"),
-    _org("BSH家用电器有限公司", "BSH Hausgeräte GmbH", "DE", 2867714, "appliances:6 ac:1"),
-    _org("巴斯夫欧洲公司", "BASF SE", "DE", 2875376, "materials:8"),
-    _org("拜耳股份有限公司", "Bayer Aktiengesellschaft", "DE", 2878234, "pharma:6"),
-    _org("大众汽车股份公司", "Volkswagen Aktiengesellschaft", "DE", 2806654, "vehicles:6"),
-    _org("宝马股份公司", "Bayerische Motoren Werke Aktiengesellschaft", "DE", 2867714,
+    _org("伊斯特埃兰有限公司", "Istrellan GmbH", "DE", 2867714, "appliances:6 ac:1"),
+    _org("科夫埃萨有限公司", "Korvessa GmbH", "DE", 2875376, "materials:8"),
+    _org("伦布里斯有限公司", "Lumbrisse GmbH", "DE", 2878234, "pharma:6"),
+    _org("内斯安有限公司", "Nestane GmbH", "DE", 2806654, "vehicles:6"),
+    _org("佩尔因有限公司", "Pelline GmbH", "DE", 2867714,
          "vehicles:5"),
-    _org("英飞凌科技股份有限公司", "Infineon Technologies AG", "DE", 2867714, "semiconductors:5"),
-    _org("威能有限公司", "Vaillant GmbH", "DE", 2848273, "ac:2"),
-    _org("斯宝亚创有限两合公司", "Stiebel Eltron GmbH & Co. KG", "DE", 2899601, "ac:1.5"),
-    _org("弗劳恩霍夫应用研究促进协会",
-         "Fraunhofer-Gesellschaft zur Förderung der angewandten Forschung e.V.", "DE", 2867714,
+    _org("罗夫阿斯有限公司", "Rovath GmbH", "DE", 2867714, "semiconductors:5"),
+    _org("索夫奎尔有限公司", "Sorvquill GmbH", "DE", 2848273, "ac:2"),
+    _org("塔夫怀尔有限公司", "Tavrwyre GmbH", "DE", 2899601, "ac:1.5"),
+    _org("乌尔姆布鲁克应用研究院", "Ulmbrook Institute for Applied Research", "DE", 2867714,
          "measurement:2 materials:2 semiconductors:1"),
-    _org("开利公司", "Carrier Corporation", "US", 4167519, "ac:8"),
-    _org("特灵国际有限公司", "Trane International Inc.", "US", 4460243, "ac:4"),
-    _org("江森自控科技公司", "Johnson Controls Technology Company", "US", 5263045, "ac:5"),
-    _org("雷诺士工业公司", "Lennox Industries Inc.", "US", 4722625, "ac:3"),
-    _org("艾默生环境优化技术有限公司", "Emerson Climate Technologies, Inc.", "US", 4407066,
+    _org("奎里斯公司", "Quorrisse Inc.", "US", 4167519, "ac:8"),
+    _org("泽安公司", "Zelane Inc.", "US", 4460243, "ac:4"),
+    _org("马夫因公司", "Marvine Inc.", "US", 5263045, "ac:5"),
+    _org("索恩阿斯公司", "Thornath Inc.", "US", 4722625, "ac:3"),
+    _org("维特奎尔公司", "Veltquill Inc.", "US", 4407066,
          "ac:3"),
-    _org("通用电气公司", "General Electric Company", "US", 4930956,
+    _org("奥斯怀尔公司", "Oskwyre Inc.", "US", 4930956,
          "ac:2 appliances:3 medical:3 measurement:2"),
-    _org("国际商业机器公司", "International Business Machines Corporation", "US", 5128581,
+    _org("布雷布鲁克公司", "Brelbrook Inc.", "US", 5128581,
          "computing:15 semiconductors:3"),
-    _org("苹果公司", "Apple Inc.", "US", 5341145, "computing:8 telecom:5"),
-    _org("高通股份有限公司", "Qualcomm Incorporated", "US", 5391811,
+    _org("卡德蒙公司", "Caldmont Inc.", "US", 5341145, "computing:8 telecom:5"),
+    _org("芬沃奥瓦公司", "Fenwovar Inc.", "US", 5391811,
          "telecom:12 semiconductors:3"),
-    _org("微软技术许可有限责任公司", "Microsoft Technology Licensing, LLC", "US", 5808079,
+    _org("伊斯特兰公司", "Istrrane Inc.", "US", 5808079,
          "computing:10"),
-    _org("谷歌有限责任公司", "Google LLC", "US", 5375480, "computing:8 telecom:3"),
-    _org("英特尔公司", "Intel Corporation", "US", 5393015, "semiconductors:8 computing:3"),
-    _org("特斯拉公司", "Tesla, Inc.", "US", 4671654, "vehicles:4 batteries:4"),
-    _org("福特全球技术公司", "Ford Global Technologies, LLC", "US", 4990510, "vehicles:8"),
-    _org("辉瑞公司", "Pfizer Inc.", "US", 5128581, "pharma:5"),
-    _org("麻省理工学院", "Massachusetts Institute of Technology", "US", 4931972,
+    _org("科夫埃兰公司", "Korvellan Inc.", "US", 5375480, "computing:8 telecom:3"),
+    _org("伦布埃萨公司", "Lumbessa Inc.", "US", 5393015, "semiconductors:8 computing:3"),
+    _org("内斯里斯公司", "Nestrisse Inc.", "US", 4671654, "vehicles:4 batteries:4"),
+    _org("佩尔安公司", "Pellane Inc.", "US", 4990510, "vehicles:8"),
+    _org("罗夫因公司", "Rovine Inc.", "US", 5128581, "pharma:5"),
+    _org("索夫阿斯理工大学", "Sorvath Institute of Technology", "US", 4931972,
          "computing:1 materials:1 medical:1 batteries:1"),
-    _org("斯坦福大学", "The Board of Trustees of the Leland Stanford Junior University", "US",
+    _org("塔夫奎尔理工大学", "Tavrquill Institute of Technology", "US",
          5380748, "medical:1 computing:1 semiconductors:1"),
 )  # fmt: skip
 
 _FIRM_BRANDS_CN: tuple[tuple[str, str], ...] = (
-    ("恒信", "Hengxin"), ("华科", "Huake"), ("金源", "Jinyuan"), ("瑞丰", "Ruifeng"),
-    ("中创", "Zhongchuang"), ("天诚", "Tiancheng"), ("宏达", "Hongda"), ("新锐", "Xinrui"),
-    ("博远", "Boyuan"), ("科力", "Keli"), ("海川", "Haichuan"), ("远航", "Yuanhang"),
-    ("众合", "Zhonghe"), ("鼎盛", "Dingsheng"), ("汇智", "Huizhi"), ("安泰", "Antai"),
-    ("凯盛", "Kaisheng"), ("德润", "Derun"), ("永创", "Yongchuang"), ("精工", "Jinggong"),
-    ("聚能", "Juneng"), ("佳源", "Jiayuan"), ("长风", "Changfeng"), ("朗润", "Langrun"),
-    ("华星", "Huaxing"), ("明德", "Mingde"), ("思创", "Sichuang"), ("英诺", "Yingnuo"),
+    ("穹澈", "Qiongche"),
+    ("琮朔", "Congshuo"),
+    ("霁昀", "Jiyun"),
+    ("骁翎", "Xiaoling"),
+    ("砚霁", "Yanji"),
+    ("珞晞", "Luoxi"),
+    ("昀霈", "Yunpei"),
+    ("曜珩", "Yaoheng"),
+    ("屿骁", "Yuxiao"),
+    ("澈渟", "Cheting"),
+    ("晞沅", "Xiyuan"),
+    ("渟曜", "Tingyao"),
+    ("芃璟", "Pengjing"),
+    ("溯砚", "Suyan"),
+    ("翎芃", "Lingpeng"),
+    ("珩穹", "Hengqiong"),
+    ("璟屿", "Jingyu"),
+    ("朔珞", "Shuoluo"),
+    ("霈溯", "Peisu"),
+    ("沅琮", "Yuancong"),
+    ("穹骁", "Qiongxiao"),
+    ("琮渟", "Congting"),
+    ("霁沅", "Jiyuan"),
+    ("骁曜", "Xiaoyao"),
+    ("砚璟", "Yanjing"),
+    ("珞砚", "Luoyan"),
+    ("昀芃", "Yunpeng"),
+    ("澜穹", "Lanqiong"),
 )  # fmt: skip
 _FIRM_BRANDS: dict[str, tuple[str, ...]] = {
-    "US": ("Northwind", "Summit", "Bluewater", "Redwood", "Keystone", "Granite", "Horizon",
-           "Pioneer", "Evergreen", "Liberty", "Cascade", "Ironwood"),
-    "JP": ("Kansai", "Tohoku", "Chubu", "Sanwa", "Daiichi", "Nippon", "Fuji", "Asahi", "Shinwa",
-           "Taiyo"),
-    "DE": ("Nordwerk", "Rheintal", "Bergmann", "Alpen", "Elbtal", "Schwarzwald", "Hansa", "Isar"),
-    "KR": ("Hanbit", "Daehan", "Saerom", "Haneul", "Mirae", "Sejong", "Hanul", "Dasan"),
+    "US": ("Zelquill", "Marvath", "Thornine", "Veltane", "Oskrisse", "Brelessa", "Caldellan",
+        "Fenwrane", "Istrovar", "Korvmont", "Lumbbrook", "Nestwyre"),
+    "JP": ("Veltane", "Oskrisse", "Brelessa", "Caldellan", "Fenwrane", "Istrovar", "Korvmont",
+        "Lumbbrook", "Nestwyre", "Pellquill"),
+    "DE": ("Caldellan", "Fenwrane", "Istrovar", "Korvmont", "Lumbbrook", "Nestwyre", "Pellquill",
+        "Rovath"),
+    "KR": ("Korvmont", "Lumbbrook", "Nestwyre", "Pellquill", "Rovath", "Sorvine", "Tavrane",
+        "Ulmrisse"),
 }  # fmt: skip
 _FIRM_SUFFIXES: dict[str, tuple[str, ...]] = {
     "US": ("Inc.", "LLC", "Corp."),
@@ -708,14 +792,13 @@ _PARTNER_COUNTRIES: tuple[tuple[str, float], ...] = (
 )  # fmt: skip
 
 _NATIONAL_BANKS = (
-    "中国工商银行股份有限公司", "中国建设银行股份有限公司", "中国银行股份有限公司",
-    "中国农业银行股份有限公司", "交通银行股份有限公司", "招商银行股份有限公司",
-    "兴业银行股份有限公司", "中信银行股份有限公司", "上海浦东发展银行股份有限公司",
+    "澜穹商业银行股份有限公司", "翎曜银行股份有限公司", "珩屿发展银行股份有限公司",
+    "霁衡实业银行股份有限公司", "璟澈银行股份有限公司",
 )  # fmt: skip
 _LOCAL_BANKS = {
-    "南京": "南京银行股份有限公司", "杭州": "杭州银行股份有限公司", "北京": "北京银行股份有限公司",
-    "宁波": "宁波银行股份有限公司", "上海": "上海银行股份有限公司", "苏州": "苏州银行股份有限公司",
-    "青岛": "青岛银行股份有限公司", "江苏省": "江苏银行股份有限公司",
+    "南京": "金陵澜岑银行股份有限公司", "杭州": "钱塘霈川银行股份有限公司",
+    "北京": "京畿昀朔银行股份有限公司", "上海": "沪滨沅晞银行股份有限公司",
+    "江苏省": "苏澄砚川银行股份有限公司",
 }  # fmt: skip
 _LICENCE_KINDS = (("独占许可", "exclusive licence"), ("排他许可", "sole licence"),
                   ("普通许可", "non-exclusive licence"))  # fmt: skip
@@ -1063,6 +1146,13 @@ def _dates(days: IntArray) -> list[date]:
     return list(days.astype("datetime64[D]").astype(object))
 
 
+def _on_weekday(days: IntArray, weekday: int) -> IntArray:
+    """Each day moved forward to the next ``weekday`` (Monday 0), or kept if it is one."""
+    current = (days + _EPOCH_ORDINAL - 1) % 7  # date.fromordinal(1) is a Monday
+    shifted: IntArray = days + (weekday - current) % 7
+    return shifted
+
+
 def _date(day: int) -> date:
     return date.fromordinal(day + _EPOCH_ORDINAL)
 
@@ -1131,13 +1221,29 @@ class _Skeleton:
         snapshot = self.settings.snapshot_day
         lag_u = u("grant_lag", index)
         grant_lag = np.where(utility, 120 + lag_u * 240, 730 + lag_u * 730).astype(np.int64)
-        grant = np.where(utility, np.minimum(filing + grant_lag, snapshot), filing + grant_lag)
+        # a utility model is granted (and first published) within the data: one whose grant
+        # would fall after the snapshot gets a day spread over the time since its filing,
+        # never a pile on the snapshot day
+        spread = filing + 1 + (u("late", index) * (snapshot - filing - 1)).astype(np.int64)
+        grant = filing + grant_lag
+        grant = np.where(utility & (grant > snapshot), np.maximum(spread, filing), grant)
+        us = category == US
+        grant = np.where(us, _on_weekday(grant, US_GRANT_WEEKDAY), grant)
         rates = np.array([c.grant_rate for c in _CATEGORIES])[category]
         granted = (u("granted", index) < rates) & (grant <= snapshot)
         first_publication = (
             priority + PUBLICATION_LAG_DAYS + (u("pub", index) * 31).astype(np.int64)
         )
-        publication = np.where(utility, grant, np.minimum(first_publication, snapshot))
+        first_publication = np.where(
+            first_publication > snapshot, np.maximum(spread, filing), first_publication
+        )
+        first_publication = np.where(
+            us, _on_weekday(first_publication, US_APPLICATION_WEEKDAY), first_publication
+        )
+        first_publication = np.where(
+            first_publication > snapshot, first_publication - 7, first_publication
+        )
+        publication = np.where(utility, grant, first_publication)
         return _Facts(
             index=index,
             category=category,
@@ -1191,22 +1297,30 @@ class _Skeleton:
         """10**digits, or more when the corpus has more patents than that many serials."""
         return int(10 ** max(digits, len(str(max(self.settings.patents - 1, 1)))))
 
+    def _reserved(self, head: IntArray, stream: str, index: IntArray, digits: int) -> IntArray:
+        """``head`` followed by ``digits`` digits of which the first is 9: the top tenth of
+        a yearly range that offices never reach (wider when the corpus needs more serials)."""
+        span = self._width(digits - 1)
+        return (head * 10 + 9) * span + self._serial(stream, index, span)
+
     def publication_numbers(self, facts: _Facts) -> IntArray:
-        """Publication numbers: CN1…/CN2…, US7654321 or US2019…, JP2015…, DE102015…, KR10…"""
+        """Publication numbers in reserved ranges: CN91…/CN95…, US9xxxxxxxx or US2019 9…,
+        JP9xxxxxxx or JP2015 9…, DE102015 9…, KR99… or KR102015 9…"""
         index, category, granted = facts.index, facts.category, facts.granted
         year = _year_of(np.where(category == DE, facts.filing, facts.publication))
         serial = self._serial
-        six, seven = self._width(6), self._width(7)
+        # every generated publication number lies where no office numbers (RESERVED_NUMBERS)
+        reserved = self._reserved
         choices = [
-            (category == CN_INVENTION, 100_000_000 + serial("cn", index, 18_000_000)),
-            (category == CN_UTILITY, 200_000_000 + serial("cn", index, 22_000_000)),
-            ((category == US) & granted, 6_800_000 + serial("us", index, 5_200_000)),
-            (category == US, year * seven + serial("us", index, seven - 1)),
-            ((category == JP) & granted, 3_700_000 + serial("jp", index, 3_800_000)),
-            (category == JP, year * six + serial("jp", index, six - 1)),
-            (category == DE, (10 * 10**4 + year) * six + serial("de", index, six - 1)),
-            ((category == KR) & granted, 100_500_000 + serial("kr", index, 2_200_000)),
-            (category == KR, (10 * 10**4 + year) * seven + serial("kr", index, seven - 1)),
+            (category == CN_INVENTION, 910_000_000 + serial("cn", index, 18_000_000)),
+            (category == CN_UTILITY, 950_000_000 + serial("cn", index, 22_000_000)),
+            ((category == US) & granted, 900_000_000 + serial("us", index, 50_000_000)),
+            (category == US, reserved(year, "us", index, 7)),
+            ((category == JP) & granted, 90_000_000 + serial("jp", index, 9_000_000)),
+            (category == JP, reserved(year, "jp", index, 6)),
+            (category == DE, reserved(10 * 10**4 + year, "de", index, 6)),
+            ((category == KR) & granted, 990_000_000 + serial("kr", index, 9_000_000)),
+            (category == KR, reserved(10 * 10**4 + year, "kr", index, 7)),
         ]
         return np.select([c for c, _ in choices], [n for _, n in choices]).astype(np.int64)
 

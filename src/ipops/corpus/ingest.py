@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import Engine
 
 from ipops.audit.service import Actor, record_ingestion
@@ -30,7 +31,7 @@ from ipops.corpus.formats import cn_table, patentsview, uspto_xml
 from ipops.corpus.prepare import Prepared, prepare_chunk
 from ipops.corpus.records import Chunk, Reject, chunked
 from ipops.corpus.store import BatchWriter, CorpusStore
-from ipops.errors import InputFormatError, ValidationError
+from ipops.errors import Conflict, InputFormatError, ValidationError
 from ipops.places.gazetteer import default_gazetteer
 from ipops.registry.db import session_scope
 
@@ -265,6 +266,7 @@ class LoadJob:
     load_key: str
     options: dict[str, Any]
     strict: bool = False
+    allow_generated: bool = False  # let generated and real patents share the corpus
 
 
 def load(
@@ -336,8 +338,9 @@ def _load_locked(
             )
         writer = store.begin_batch()
         rejects_path = target.rejects_dir / f"run-{run_id}.csv"
+        guard = None if job.allow_generated else _GeneratedGuard(store)
         try:
-            tally = _write_chunks(writer, prepared, rejects_path, progress, progress_total)
+            tally = _write_chunks(writer, prepared, rejects_path, progress, progress_total, guard)
             writer.close()
             if job.strict and tally.rejected:
                 raise ValidationError(_strict_message(tally, rejects_path), field="strict")
@@ -408,6 +411,7 @@ def _write_chunks(
     rejects_path: Path,
     progress: ProgressCallback | None,
     progress_total: int,
+    guard: _GeneratedGuard | None = None,
 ) -> _Tally:
     tally = _Tally()
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
@@ -415,6 +419,8 @@ def _write_chunks(
         rejects = csv.DictWriter(handle, fieldnames=REJECT_COLUMNS)
         rejects.writeheader()
         for part in prepared:
+            if guard is not None and "patents" in part.tables:
+                guard.check(part.tables["patents"])
             writer.write_all(part.tables)
             for reject in part.rejects:
                 rejects.writerow(reject.as_row())
@@ -426,6 +432,35 @@ def _write_chunks(
             if progress:
                 progress(tally.records_read, tally.records_read, progress_total)
     return tally
+
+
+class _GeneratedGuard:
+    """Refuses a load that would put generated and real patents in one corpus.
+
+    Generated patents (``generated`` true) next to real ones would change real patents'
+    percentiles and cohorts; ``allow_generated`` (``--allow-generated``) permits it.
+    """
+
+    def __init__(self, store: CorpusStore) -> None:
+        with store.connect() as con:
+            row = con.execute(
+                "SELECT count(*) FILTER (WHERE generated), "
+                "count(*) FILTER (WHERE NOT coalesce(generated, false)) FROM patents"
+            ).fetchone()
+        generated, real = row if row is not None else (0, 0)
+        self.present = {kind for kind, count in (("generated", generated), ("real", real)) if count}
+
+    def check(self, patents: pa.Table) -> None:
+        flags = patents.column("generated").to_pylist()
+        incoming = {"generated" if flag else "real" for flag in flags}
+        if len(self.present | incoming) > 1:
+            raise Conflict(
+                "this load would mix generated and real patents in one corpus (generated "
+                "data change real patents' percentiles and cohorts); load them into separate "
+                "workspaces, or pass --allow-generated to mix them on purpose",
+                field="allow-generated",
+            )
+        self.present |= incoming
 
 
 def _strict_message(tally: _Tally, rejects_path: Path) -> str:
@@ -457,6 +492,7 @@ def ingest_files(
     mapping: Path | None = None,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
+    allow_generated: bool = False,
 ) -> LoadReport:
     """``ipops corpus ingest``: load patent sources into the corpus."""
     files = expand_paths(paths)
@@ -470,6 +506,7 @@ def ingest_files(
         load_key=load_key_for(source_format, sources, options),
         options=options,
         strict=strict,
+        allow_generated=allow_generated,
     )
     prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
     return load(target, job, prepared, progress=progress)

@@ -191,3 +191,17 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def generated_notice(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A one-line warning when the corpus holds generated (synthetic) patents, else None."""
+    row = con.execute("SELECT count(*) FILTER (WHERE generated), count(*) FROM patents").fetchone()
+    return describe_generated(*(row if row is not None else (0, 0)))
+
+
+def describe_generated(generated: int, total: int) -> str | None:
+    """``generated data: 2,000 of 2,421 patents are generated …``; None without any."""
+    if not generated:
+        return None
+    share = f"all {total:,}" if generated == total else f"{generated:,} of {total:,}"
+    return f"generated data: {share} patents are generated (synthetic), not real records"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from ipops.corpus.schema import TABLE_NAMES, Row
 
@@ -68,3 +69,14 @@ def chunked(items: Iterable[dict[str, list[Row]] | Reject], size: int) -> Iterat
             chunk = Chunk()
     if chunk.records_read:
         yield chunk
+
+
+def citing_row(patent_id: str, office: str, published: date | None, source: str) -> Row:
+    """A ``citing_documents`` row: a real document whose references are loaded."""
+    return {
+        "patent_id": patent_id,
+        "office": office,
+        "publication_date": published,
+        "source": source,
+        "generated": False,
+    }

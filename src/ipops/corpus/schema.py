@@ -62,6 +62,9 @@ PATENTS = pa.schema(
         ("legal_status", pa.string()),  # as reported by the source; events refine it
         ("generated", pa.bool_()),
         ("source", pa.string()),
+        # Added after the first release: batches written before lack them and read as null.
+        ("figures_count", pa.int32()),  # <number-of-figures>
+        ("drawing_sheets", pa.int32()),  # <number-of-drawing-sheets>
     ]
 )
 
@@ -98,6 +101,12 @@ PARTIES = pa.schema(
         ("party_type", pa.string()),  # organization | individual
         ("address", pa.string()),
         *_PLACE,
+        # USPTO assignee type as printed (<role>, PAP <assignee-type>): 01 unassigned,
+        # 02 US company, 03 foreign company, 04 US individual, 05 foreign individual,
+        # 06 US government, 07 foreign government, 08 county, 09 state government;
+        # 1x: part interest. Added later: older batches read null.
+        ("role_code", pa.string()),
+        ("generated", pa.bool_()),
     ]
 )
 
@@ -109,6 +118,7 @@ INVENTORS = pa.schema(
         ("first_name", pa.string()),
         ("last_name", pa.string()),
         *_PLACE,
+        ("generated", pa.bool_()),  # added later: older batches read null
     ]
 )
 
@@ -123,6 +133,7 @@ CLASSIFICATIONS = pa.schema(
         ("is_main", pa.bool_()),
         ("value", pa.string()),  # inventive | additional, where known
         ("version", pa.string()),
+        ("generated", pa.bool_()),  # added later: older batches read null
     ]
 )
 
@@ -139,6 +150,7 @@ CITATIONS = pa.schema(
         ("cited_by", pa.string()),  # examiner | applicant | other | null
         ("relevance", pa.string()),  # search-report category (X, Y, A ...) where known
         ("npl_text", pa.string()),
+        ("generated", pa.bool_()),  # added later: older batches read null
     ]
 )
 
@@ -176,6 +188,9 @@ RELATED_DOCUMENTS = pa.schema(
         ("child_number", pa.string()),
         ("child_date", pa.date32()),
         ("generated", pa.bool_()),
+        # the parent was itself an international application (<parent-pct-document>)
+        ("parent_pct_number", pa.string()),
+        ("parent_pct_date", pa.date32()),
     ]
 )
 
@@ -255,6 +270,7 @@ FAMILIES = pa.schema(
         ("filing_date", pa.date32()),
         ("publication_date", pa.date32()),
         ("source", pa.string()),
+        ("generated", pa.bool_()),
     ]
 )
 
@@ -317,13 +333,20 @@ def to_table(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     Missing keys become null; a key that is not a column of the table is an error.
     """
     schema = SCHEMAS[table]
-    keys: set[str] = set()
-    for row in rows:
-        keys.update(row)
+    keys: set[str] = set().union(*rows)
     unknown = keys - set(schema.names)
     if unknown:
         raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
-    return pa.Table.from_pylist(list(rows), schema=schema)
+    table_ = pa.Table.from_pylist(list(rows), schema=schema)
+    return _real_unless_said(table_, keys)
+
+
+def _real_unless_said(table: pa.Table, keys: set[str]) -> pa.Table:
+    """Rows whose reader does not set ``generated`` are real: the flag is false, not null."""
+    if "generated" not in table.schema.names or "generated" in keys:
+        return table
+    index = table.schema.get_field_index("generated")
+    return table.set_column(index, "generated", pa.repeat(pa.scalar(False), table.num_rows))
 
 
 def columns_to_table(table: str, columns: Mapping[str, list[Any]]) -> pa.Table:
@@ -331,7 +354,8 @@ def columns_to_table(table: str, columns: Mapping[str, list[Any]]) -> pa.Table:
     schema = SCHEMAS[table]
     length = max((len(v) for v in columns.values()), default=0)
     arrays = [columns.get(name, [None] * length) for name in schema.names]
-    return pa.table(dict(zip(schema.names, arrays, strict=True)), schema=schema)
+    table = pa.table(dict(zip(schema.names, arrays, strict=True)), schema=schema)
+    return _real_unless_said(table, set(columns))
 
 
 def empty_table(table: str) -> pa.Table:

@@ -58,6 +58,14 @@ _PATENT_CHILDREN = (
 )
 # Tables not owned by one corpus patent: the latest batch wins per row key.
 _KEYED_TABLES = {"families": ("family_id", "patent_id"), "citing_documents": ("patent_id",)}
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+}
 _READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
 
@@ -292,9 +300,22 @@ def corpus_view_statements(
 
 
 def _all_rows_view(table: str, files: list[tuple[Path, int]]) -> str:
-    parts = [
-        f"SELECT *, {seq} AS _seq FROM read_parquet({_sql_str(str(path))})" for path, seq in files
-    ]
+    """All rows of ``table`` in the current schema's columns, whatever batch wrote them.
+
+    Columns added to the schema after a batch was written read as typed nulls there, so
+    old batches stay readable next to new ones.
+    """
+    schema = SCHEMAS[table]
+    parts = []
+    for path, seq in files:
+        present = set(pq.read_schema(path).names)
+        columns = ", ".join(
+            f'"{column.name}"'
+            if column.name in present
+            else f'CAST(NULL AS {_DUCKDB_TYPES[column.type]}) AS "{column.name}"'
+            for column in schema
+        )
+        parts.append(f"SELECT {columns}, {seq} AS _seq FROM read_parquet({_sql_str(str(path))})")
     return f"CREATE VIEW _{table}_all AS " + " UNION ALL ".join(parts)
 
 

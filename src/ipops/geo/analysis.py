@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from ipops.geo import aggregate, clusters
 from ipops.geo.aggregate import Source
 from ipops.geo.engines import QueryEngine
 from ipops.geo.placenames import cluster_name, nearest_city_names
-from ipops.valuation.fields import field_of
+from ipops.valuation.fields import WipoField, concordance, field_of
 
 TOP_ITEMS = 5
 DEFAULT_TOP_HOTSPOTS = 10
@@ -342,6 +343,28 @@ def _sum_by(names: list[str], weights: np.ndarray) -> dict[str, float]:
     return result
 
 
+@cache
+def subclass_field(subclass: str) -> WipoField | None:
+    """The WIPO field of a bare subclass, falling back through its main groups.
+
+    The concordance (Schmoch 2008) maps many subclasses only by main group (``A61K 8/%``
+    to organic fine chemistry, every other ``A61K`` group to pharmaceuticals): a subclass
+    without a whole-subclass row takes the field most of its main-group rows name (ties:
+    the lower field number). None when the concordance does not mention the subclass.
+    """
+    found = field_of(subclass)
+    if found is not None:
+        return found
+    votes: dict[int, tuple[int, WipoField]] = {}
+    for entry in concordance():
+        if entry.subclass == subclass.strip().upper():
+            count, _ = votes.get(entry.field.number, (0, entry.field))
+            votes[entry.field.number] = (count + 1, entry.field)
+    if not votes:
+        return None
+    return min(votes.items(), key=lambda item: (-item[1][0], item[0]))[1][1]
+
+
 def _top(values: dict[str, float], n: int) -> tuple[tuple[str, float], ...]:
     ranked = sorted(values.items(), key=lambda item: (-item[1], item[0]))[:n]
     return tuple((name, round(weight, 3)) for name, weight in ranked)
@@ -361,7 +384,7 @@ def _with_profiles(
     for cluster, subclasses in by_subclass.items():
         named = field_weights.setdefault(cluster, {})
         for subclass, weight in sorted(subclasses.items()):
-            wipo = field_of(subclass)
+            wipo = subclass_field(subclass)
             label = wipo.name if wipo is not None else subclass
             named[label] = named.get(label, 0.0) + weight
     return [

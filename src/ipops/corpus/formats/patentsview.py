@@ -90,7 +90,7 @@ from ipops.corpus.classification import (
     subclass_of,
     symbol_from_parts,
 )
-from ipops.corpus.records import Chunk, Reject
+from ipops.corpus.records import Chunk, Reject, citing_row
 from ipops.corpus.schema import TABLE_NAMES, Row
 from ipops.errors import InputFormatError
 
@@ -159,7 +159,39 @@ TABLES: dict[str, TableColumns] = {
         ("patent_id", "citation_sequence", "citation_patent_id"),
         ("citation_date", "wipo_kind", "citation_category"),
     ),
+    "g_us_rel_doc": TableColumns(
+        ("patent_id", "related_doc_number", "related_doc_type"),
+        (
+            "published_country",
+            "related_doc_kind",
+            "related_doc_published_date",
+            "related_doc_status",
+            "related_doc_sequence",
+        ),
+    ),
+    "g_foreign_priority": TableColumns(
+        ("patent_id", "foreign_application_id", "filing_date", "foreign_country_filed"),
+        ("priority_claim_sequence", "priority_claim_kind"),
+    ),
+    "g_pct_data": TableColumns(
+        ("patent_id", "pct_doc_number"),
+        ("published_or_filed_date", "pct_371_date", "pct_102_date", "pct_doc_type"),
+    ),
+    "g_us_term_of_grant": TableColumns(
+        ("patent_id",), ("term_extension", "term_disclaimer", "disclaimer_date", "term_grant")
+    ),
+    "g_examiner_not_disambiguated": TableColumns(
+        ("patent_id", "raw_examiner_name_first", "raw_examiner_name_last", "examiner_role"),
+        ("art_group",),
+    ),
+    "g_attorney_not_disambiguated": TableColumns(
+        ("patent_id", "raw_attorney_name_first", "raw_attorney_name_last"),
+        ("attorney_sequence", "raw_attorney_organization", "attorney_country"),
+    ),
+    "g_figures": TableColumns(("patent_id", "num_figures", "num_sheets")),
 }
+# Names the same tables go by in some releases and in the data dictionary's prose.
+TABLE_ALIASES = {"g_us_related_documents": "g_us_rel_doc"}
 
 # Tables joined to g_patent by patent_id, in the order they are read back for each chunk.
 CHILD_TABLES: tuple[str, ...] = (
@@ -170,6 +202,13 @@ CHILD_TABLES: tuple[str, ...] = (
     "g_cpc_current",
     "g_ipc_at_issue",
     "g_us_patent_citation",
+    "g_us_rel_doc",
+    "g_foreign_priority",
+    "g_pct_data",
+    "g_us_term_of_grant",
+    "g_examiner_not_disambiguated",
+    "g_attorney_not_disambiguated",
+    "g_figures",
 )
 _LOCATED_TABLES = ("g_inventor_disambiguated", "g_assignee_disambiguated")
 _SEQUENCE_COLUMNS = {
@@ -178,6 +217,9 @@ _SEQUENCE_COLUMNS = {
     "g_cpc_current": "cpc_sequence",
     "g_ipc_at_issue": "ipc_sequence",
     "g_us_patent_citation": "citation_sequence",
+    "g_us_rel_doc": "related_doc_sequence",
+    "g_foreign_priority": "priority_claim_sequence",
+    "g_attorney_not_disambiguated": "attorney_sequence",
 }
 _LOCATION_COLUMNS = ("disambig_city", "disambig_state", "disambig_country", "latitude", "longitude")
 
@@ -207,6 +249,7 @@ def table_name(path: Path) -> str | None:
     name = path.name.lower()
     for suffix in (".zip", ".tsv"):
         name = name.removesuffix(suffix)
+    name = TABLE_ALIASES.get(name, name)
     return name if name in TABLES else None
 
 
@@ -431,6 +474,28 @@ class _Stage:
             Reject(file, f"row {rn}", "patent_id", "missing patent_id") for (rn,) in missing
         )
 
+    def orphan_citations(self, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
+        """Citation rows whose citing patent is not in g_patent, grouped by citing patent
+        (a group is never split across two yielded lists)."""
+        reader = self.con.sql(
+            """SELECT t.* FROM g_us_patent_citation t
+               WHERE t.patent_id IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)
+               ORDER BY t.patent_id, TRY_CAST(t.citation_sequence AS BIGINT), t.rn"""
+        ).to_arrow_reader(batch_rows)
+        carry: list[dict[str, Any]] = []
+        for batch in reader:
+            rows = carry + batch.to_pylist()
+            last = rows[-1]["patent_id"] if rows else None
+            cut = len(rows)
+            while cut > 0 and rows[cut - 1]["patent_id"] == last:
+                cut -= 1
+            if cut:
+                yield rows[:cut]
+            carry = rows[cut:]
+        if carry:
+            yield carry
+
     def chunk_rows(self, table: str, chunk_no: int) -> list[dict[str, Any]]:
         relation = self.con.sql(f"SELECT * FROM c_{table} WHERE chunk_no = ?", params=[chunk_no])
         rows: list[dict[str, Any]] = relation.to_arrow_table().to_pylist()
@@ -467,6 +532,10 @@ def read_patentsview(
             chunk_count = stage.prepare(files)
             for chunk_no in range(chunk_count):
                 yield _build_chunk(stage, chunk_no, files)
+            if "g_us_patent_citation" in files:
+                name = files["g_us_patent_citation"].name
+                for rows in stage.orphan_citations(chunk_size * 20):
+                    yield _citing_chunk(rows, name)
             yield from _leftover_rejects(stage)
         finally:
             con.close()
@@ -508,6 +577,31 @@ def _build_chunk(stage: _Stage, chunk_no: int, files: dict[str, Path]) -> Chunk:
         rows, citation_rejects = document
         chunk.add_document(rows)
         chunk.rejects.extend(citation_rejects)
+    return chunk
+
+
+def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
+    """Citations made by patents that are not in g_patent: they widen the citing universe
+    (``citations`` and ``citing_documents`` rows) without adding corpus patents. Their
+    publication date is unknown here (g_us_patent_citation has only the cited date)."""
+    chunk = Chunk()
+    for raw_id, group in _by_patent(rows).items():
+        number = us_number(raw_id)
+        if number is None:
+            chunk.rejects.append(
+                Reject(
+                    file,
+                    f"row {group[0]['rn']}",
+                    "patent_id",
+                    f"not a US patent number: {raw_id!r}",
+                )
+            )
+            continue
+        patent_id = "US" + number
+        citations, rejects = _citation_rows(group, patent_id, file)
+        chunk.rows["citations"].extend(citations)
+        chunk.rows["citing_documents"].append(citing_row(patent_id, "US", None, SOURCE))
+        chunk.rejects.extend(rejects)
     return chunk
 
 
@@ -553,6 +647,28 @@ def _document(
         *_ipc_rows(related["g_ipc_at_issue"], patent_id),
     ]
     rows["citations"] = citations
+    if "g_us_patent_citation" in file_names:
+        # the patent's references are loaded: it belongs to the citing universe
+        rows["citing_documents"] = [
+            citing_row(patent_id, "US", rows["patents"][0]["publication_date"], SOURCE)
+        ]
+    rows["related_documents"] = _related_rows(related["g_us_rel_doc"], patent_id)
+    rows["priority_claims"] = [
+        _priority_row(row, patent_id, n) for n, row in enumerate(related["g_foreign_priority"])
+    ]
+    rows["pct_data"] = _pct_rows(related["g_pct_data"], patent_id)
+    rows["terms"] = [_term_row(row, patent_id) for row in related["g_us_term_of_grant"][:1]]
+    rows["examiners"] = [
+        _examiner_row(row, patent_id) for row in related["g_examiner_not_disambiguated"]
+    ]
+    rows["agents"] = [
+        _attorney_row(row, patent_id, n)
+        for n, row in enumerate(related["g_attorney_not_disambiguated"])
+    ]
+    figures = related["g_figures"][:1]
+    if figures:
+        rows["patents"][0]["figures_count"] = _int(figures[0]["num_figures"])
+        rows["patents"][0]["drawing_sheets"] = _int(figures[0]["num_sheets"])
     return rows, citation_rejects
 
 
@@ -857,3 +973,147 @@ def _citation_rows(
             }
         )
     return citations, rejects
+
+
+# --------------------------------------------------------------------------- issue-13 tables
+
+_RELATIONS = {
+    "continuation": "continuation",
+    "continuation_in_part": "continuation_in_part",
+    "division": "division",
+    "reissue": "reissue",
+    "continuing_reissue": "continuing_reissue",
+    "substitution": "substitution",
+    "us_reexamination_reissue_merger": "reexamination",
+    "correction": "correction",
+    "us_provisional_application": "provisional",
+    "provisional": "provisional",
+    "related_publication": "related_publication",
+    "utility_model_basis": "utility_model_basis",
+}
+_RELATION_PARTS = ("parent_grant_document", "parent_pct_document", "child_doc")
+
+
+def _related_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
+    """g_us_rel_doc flattens each ``<relation>`` into one row per document (``related_doc_kind``
+    parent_doc, then parent_grant_document, parent_pct_document, child_doc), in sequence
+    order; this puts each relation back together. Provisionals and earlier publications
+    are one row each."""
+    result: list[Row] = []
+    current: Row | None = None
+    for row in rows:
+        relation = _RELATIONS.get(_snake(row["related_doc_type"]), "other")
+        kind = _snake(row["related_doc_kind"])
+        office = (row["published_country"] or "").upper() or None
+        number = row["related_doc_number"]
+        dated = parse_cited_date(row["related_doc_published_date"])
+        if kind in _RELATION_PARTS and current is not None and current["relation"] == relation:
+            _attach(current, kind, office, number, dated)
+            continue
+        current = {
+            "patent_id": patent_id,
+            "sequence": len(result),
+            "relation": relation,
+            "parent_status": (row["related_doc_status"] or "").lower() or None,
+            "generated": False,
+        }
+        result.append(current)
+        if kind in _RELATION_PARTS:  # a part whose parent_doc row is missing
+            _attach(current, kind, office, number, dated)
+        else:
+            current["related_office"] = office or ("US" if number else None)
+            current["related_number"] = number
+            current["related_date"] = dated
+    return result
+
+
+def _attach(relation: Row, kind: str, office: str | None, number: str | None, dated: Any) -> None:
+    if kind == "parent_grant_document":
+        relation["parent_patent_office"] = office or "US"
+        relation["parent_patent_number"] = number
+        relation["parent_grant_date"] = dated
+        relation["parent_status"] = relation["parent_status"] or "granted"
+    elif kind == "parent_pct_document":
+        relation["parent_pct_number"] = number
+        relation["parent_pct_date"] = dated
+    else:
+        relation["child_office"] = office or "US"
+        relation["child_number"] = number
+        relation["child_date"] = dated
+
+
+def _snake(text: str | None) -> str:
+    return re.sub(r"[\s-]+", "_", (text or "").strip().lower())
+
+
+def _priority_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
+    country = row["foreign_country_filed"]
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "country": country.upper() if country else None,
+        "number": row["foreign_application_id"],
+        "date": parse_cited_date(row["filing_date"]),
+        "kind": row["priority_claim_kind"],
+        "generated": False,
+    }
+
+
+def _pct_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
+    """g_pct_data has a row for the PCT filing (``pct_doc_type`` ``pct_application``) and one
+    for its publication (``wo_grant``/``wo_publication``): one canonical row."""
+    if not rows:
+        return []
+    merged: Row = {"patent_id": patent_id, "generated": False}
+    for row in rows:
+        doc_type = (row["pct_doc_type"] or "").lower()
+        dated = parse_cited_date(row["published_or_filed_date"])
+        if doc_type.startswith("wo") or doc_type.endswith("publication"):
+            merged["pct_publication_number"] = row["pct_doc_number"]
+            merged["pct_publication_date"] = dated
+        else:
+            merged["pct_number"] = row["pct_doc_number"]
+            merged["pct_filing_date"] = dated
+        merged["date_371"] = merged.get("date_371") or parse_cited_date(row["pct_371_date"])
+    return [merged]
+
+
+def _term_row(row: dict[str, Any], patent_id: str) -> Row:
+    disclaimer = (row["term_disclaimer"] or "").strip()
+    return {
+        "patent_id": patent_id,
+        "adjustment_days": _int(row["term_extension"]),
+        "disclaimer": bool(disclaimer) or row["disclaimer_date"] is not None,
+        "disclaimer_text": disclaimer or None,
+        "length_of_grant_years": _int(row["term_grant"]),
+        "generated": False,
+    }
+
+
+def _examiner_row(row: dict[str, Any], patent_id: str) -> Row:
+    first, last = row["raw_examiner_name_first"], row["raw_examiner_name_last"]
+    role = (row["examiner_role"] or "").lower().removesuffix("_examiner").removesuffix(" examiner")
+    return {
+        "patent_id": patent_id,
+        "role": role or None,
+        "name": _joined(first, last),
+        "first_name": first,
+        "last_name": last,
+        "art_unit": row["art_group"],
+        "generated": False,
+    }
+
+
+def _attorney_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
+    first, last = row["raw_attorney_name_first"], row["raw_attorney_name_last"]
+    country = row["attorney_country"]
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "role": "attorney",
+        "name": row["raw_attorney_organization"] or _joined(first, last),
+        "first_name": first,
+        "last_name": last,
+        "country": country.upper() if country and len(country) == 2 else None,
+        "generated": False,
+    }

@@ -76,7 +76,7 @@ from typing import IO, Any, NamedTuple, TypeAlias
 
 from lxml import etree
 
-from ipops.corpus.records import Reject
+from ipops.corpus.records import Reject, citing_row
 from ipops.corpus.schema import Row
 
 __all__ = ["SOURCE", "iter_raw_documents", "looks_like", "parse_document", "parse_file"]
@@ -105,6 +105,27 @@ _UNSUPPORTED_USPTO_ROOTS = frozenset({"PATDOC", "sequence-cwu"})
 _SIR = "statutory_invention_registration"
 _PATENT_TYPES = {"sir": _SIR}
 _TYPE_BY_PREFIX = (("PP", "plant"), ("RE", "reissue"), ("D", "design"), ("H", _SIR))
+_RELATIONS = {
+    "continuation": "continuation",
+    "continuation-in-part": "continuation_in_part",
+    "division": "division",
+    "reissue": "reissue",
+    "us-reissue": "reissue",
+    "continuing-reissue": "continuing_reissue",
+    "substitution": "substitution",
+    "us-reexamination-reissue-merger": "reexamination",
+    "correction": "correction",
+    "us-provisional-application": "provisional",
+    "related-publication": "related_publication",
+    "utility-model-basis": "utility_model_basis",
+}
+_PAP_RELATIONS = {
+    "continuation-of": "continuation",
+    "continuation-in-part-of": "continuation_in_part",
+    "division-of": "division",
+    "reissue-of": "reissue",
+    "substitution-for": "substitution",
+}
 _CLASSIFICATION_VALUES = {"I": "inventive", "N": "additional", "A": "additional"}
 _NUMBER_SEPARATORS = re.compile(r"[\s/,.\-]")
 _FIRST_DOC_NUMBER = re.compile(rb"<doc-number>\s*([^<\s]+)\s*</doc-number>")
@@ -140,6 +161,7 @@ class _Party(NamedTuple):
     last_name: str | None
     suffix: str | None
     place: _Place
+    role_code: str | None = None
 
 
 class _Symbol(NamedTuple):
@@ -314,6 +336,7 @@ def _v4_rows(root: _Element) -> Document:
     application_number = application.get("doc-number")
     application_id = f"US{application_number}" if application_number else None
     claims = root.find("claims")
+    figures = _texts(parts["figures"]) if "figures" in parts else {}
     patent = _patent_row(
         patent_id=patent_id,
         kind=publication.get("kind"),
@@ -328,6 +351,8 @@ def _v4_rows(root: _Element) -> Document:
         grant_date=published if doc_type == "grant" else None,
         claims_count=_v4_claims_count(parts.get("number-of-claims"), claims),
         independent_claims_count=None if claims is None else int(_COUNT_INDEPENDENT_V4(claims)),
+        figures_count=_count(figures.get("number-of-figures")),
+        drawing_sheets=_count(figures.get("number-of-drawing-sheets")),
     )
     applications = []
     if application_id is not None:
@@ -338,7 +363,7 @@ def _v4_rows(root: _Element) -> Document:
             )
         )
     people = _first_present(parts, "us-parties", "parties")
-    return {
+    document: Document = {
         "patents": [patent],
         "applications": applications,
         "parties": _v4_parties(parts.get("assignees"), people, patent_id),
@@ -347,7 +372,17 @@ def _v4_rows(root: _Element) -> Document:
         "citations": _v4_citations(
             _first_present(parts, "us-references-cited", "references-cited"), patent_id
         ),
+        "related_documents": _v4_related(parts.get("us-related-documents"), patent_id),
+        "priority_claims": _v4_priority_claims(parts.get("priority-claims"), patent_id),
+        "pct_data": _v4_pct(parts, patent_id),
+        "terms": _v4_terms(parts.get("us-term-of-grant"), patent_id),
+        "examiners": _v4_examiners(parts.get("examiners"), patent_id),
+        "agents": _v4_agents(people, patent_id),
     }
+    if doc_type == "grant":
+        # a grant's references are printed on it: it belongs to the citing universe
+        document["citing_documents"] = [citing_row(patent_id, "US", published, SOURCE)]
+    return document
 
 
 def _patent_type(application_reference: _Element | None, patent_id: str) -> str | None:
@@ -375,6 +410,159 @@ def _v4_priority_dates(parts: dict[str, _Element]) -> Iterator[date | None]:
     if related is not None:
         for value in related.iterfind("us-provisional-application/document-id/date"):
             yield _loose_date(value.text)
+
+
+def _v4_related(related: _Element | None, patent_id: str) -> list[Row]:
+    """``<us-related-documents>``: one row per parent/child relation, provisional or
+    earlier publication, in document order."""
+    rows: list[Row] = []
+    for element in () if related is None else related:
+        relation = _RELATIONS.get(element.tag, "other")
+        relations = element.findall("relation")
+        if relations:
+            rows += [_v4_relation_row(patent_id, relation, found) for found in relations]
+        elif (document := element.find("document-id")) is not None:
+            fields = _texts(document)
+            rows.append(
+                _related_row(
+                    patent_id,
+                    relation,
+                    related=(fields.get("country"), fields.get("doc-number")),
+                    related_date=_loose_date(fields.get("date")),
+                )
+            )
+    for sequence, row in enumerate(rows):
+        row["sequence"] = sequence
+    return rows
+
+
+def _v4_relation_row(patent_id: str, relation: str, element: _Element) -> Row:
+    parent = element.find("parent-doc")
+    fields = _texts_of(parent, "document-id")
+    grant = _texts_of(parent, "parent-grant-document/document-id")
+    pct = _texts_of(parent, "parent-pct-document/document-id")
+    child = _texts_of(element, "child-doc/document-id")
+    return _related_row(
+        patent_id,
+        relation,
+        related=(fields.get("country"), fields.get("doc-number")),
+        related_date=_loose_date(fields.get("date")),
+        parent_status=_parent_status(
+            None if parent is None else parent.findtext("parent-status"), grant
+        ),
+        parent_patent=(grant.get("country"), grant.get("doc-number")),
+        parent_grant_date=_loose_date(grant.get("date")),
+        child=(child.get("country"), child.get("doc-number")),
+        child_date=_loose_date(child.get("date")),
+        parent_pct=(pct.get("doc-number"), _loose_date(pct.get("date"))),
+    )
+
+
+def _parent_status(printed: str | None, grant: dict[str, str]) -> str | None:
+    """As printed (lower case); ``granted`` when the parent's patent is named."""
+    status = _clean(printed)
+    if status is not None:
+        return status.lower()
+    return "granted" if grant.get("doc-number") else None
+
+
+def _v4_priority_claims(claims: _Element | None, patent_id: str) -> list[Row]:
+    rows: list[Row] = []
+    for claim in _children_named(claims, "priority-claim"):
+        fields = _texts(claim)
+        rows.append(
+            _priority_row(
+                patent_id,
+                len(rows),
+                country=fields.get("country"),
+                number=fields.get("doc-number"),
+                claimed=_loose_date(fields.get("date")),
+                kind=_clean(claim.get("kind")),
+            )
+        )
+    return rows
+
+
+def _v4_pct(parts: dict[str, _Element], patent_id: str) -> list[Row]:
+    filing = parts.get("pct-or-regional-filing-data")
+    publishing = parts.get("pct-or-regional-publishing-data")
+    if filing is None and publishing is None:
+        return []
+    filed = _texts_of(filing, "document-id")
+    published = _texts_of(publishing, "document-id")
+    date_371 = None
+    if filing is not None:
+        date_371 = _loose_date(
+            filing.findtext("us-371c124-date/date") or filing.findtext("us-371c12-date/date")
+        )
+    return [
+        {
+            "patent_id": patent_id,
+            "pct_number": filed.get("doc-number"),
+            "pct_filing_date": _loose_date(filed.get("date")),
+            "date_371": date_371,
+            "pct_publication_number": published.get("doc-number"),
+            "pct_publication_date": _loose_date(published.get("date")),
+            "generated": False,
+        }
+    ]
+
+
+def _v4_terms(term: _Element | None, patent_id: str) -> list[Row]:
+    """``<us-term-of-grant>``: 35 USC 154(b) days, terminal disclaimer, design length."""
+    if term is None:
+        return []
+    fields = _texts(term)
+    disclaimer = term.find("disclaimer")
+    return [
+        {
+            "patent_id": patent_id,
+            "adjustment_days": _count(fields.get("us-term-extension")),
+            "disclaimer": disclaimer is not None,
+            "disclaimer_text": _all_text(disclaimer),
+            "length_of_grant_years": _count(fields.get("length-of-grant")),
+            "generated": False,
+        }
+    ]
+
+
+def _v4_examiners(examiners: _Element | None, patent_id: str) -> list[Row]:
+    rows = []
+    for element in _children_named(examiners, "primary-examiner", "assistant-examiner"):
+        fields = _texts(element)
+        first, last = fields.get("first-name"), fields.get("last-name")
+        rows.append(
+            {
+                "patent_id": patent_id,
+                "role": element.tag.removesuffix("-examiner"),
+                "name": _join_words(first, last),
+                "first_name": first,
+                "last_name": last,
+                "art_unit": fields.get("department"),
+                "generated": False,
+            }
+        )
+    return rows
+
+
+def _v4_agents(people: _Element | None, patent_id: str) -> list[Row]:
+    agents = None if people is None else people.find("agents")
+    rows: list[Row] = []
+    for element in _children_named(agents, "agent"):
+        party = _v4_party(element)
+        rows.append(
+            {
+                "patent_id": patent_id,
+                "sequence": len(rows),
+                "role": (element.get("rep-type") or "attorney").replace("-", "_"),
+                "name": party.orgname or _person_name(party),
+                "first_name": party.first_name,
+                "last_name": party.last_name,
+                "country": party.place.country,
+                "generated": False,
+            }
+        )
+    return rows
 
 
 def _v4_applicants(people: _Element | None) -> list[_Element]:
@@ -426,6 +614,7 @@ def _v4_party(element: _Element) -> _Party:
         last_name=names.get("last-name"),
         suffix=names.get("suffix"),
         place=_v4_place(book.find("address")),
+        role_code=names.get("role"),
     )
 
 
@@ -470,6 +659,7 @@ def _citation_row(patent_id: str, sequence: int, citation: _Element) -> Row:
         "cited_by": cited_by,
         "relevance": None,
         "npl_text": _all_text(parts.get("nplcit")) if document is None else None,
+        "generated": False,
     }
 
 
@@ -634,6 +824,7 @@ def _classification_rows(patent_id: str, scheme: str, symbols: Iterable[_Symbol]
             "is_main": found.is_main,
             "value": found.value,
             "version": found.version,
+            "generated": False,
         }
         for sequence, found in enumerate(symbols)
     ]
@@ -695,7 +886,65 @@ def _pap_rows(root: _Element) -> Document:
         "inventors": _pap_inventors(biblio, patent_id),
         "classifications": _pap_classifications(biblio.find("technical-information"), patent_id),
         "citations": [],
+        "related_documents": _pap_related(biblio.find("continuity-data"), patent_id),
+        "priority_claims": _pap_priority_claims(biblio, patent_id),
     }
+
+
+def _pap_related(continuity: _Element | None, patent_id: str) -> list[Row]:
+    """``<continuity-data>`` of 2001-2004 applications: ``parent-child`` relations under
+    ``continuation-of``, ``division-of`` ...; provisionals as plain document ids."""
+    if continuity is None:
+        return []
+    rows: list[Row] = []
+    for element in continuity.iter():
+        if element.tag == "parent-child":
+            parent = _texts_of(element, "parent/document-id")
+            patent = _texts_of(element, "parent-patent/document-id")
+            child = _texts_of(element, "child/document-id")
+            container = element.getparent()
+            rows.append(
+                _related_row(
+                    patent_id,
+                    _PAP_RELATIONS.get(container.tag, "other"),
+                    related=(parent.get("country-code"), parent.get("doc-number")),
+                    related_date=_loose_date(parent.get("document-date")),
+                    parent_status=_parent_status(element.findtext("parent-status"), patent),
+                    parent_patent=(patent.get("country-code"), patent.get("doc-number")),
+                    child=(child.get("country-code"), child.get("doc-number")),
+                    child_date=_loose_date(child.get("document-date")),
+                )
+            )
+        elif element.tag == "non-provisional-of-provisional":
+            for document in element.iterfind("document-id"):
+                fields = _texts(document)
+                rows.append(
+                    _related_row(
+                        patent_id,
+                        "provisional",
+                        related=(fields.get("country-code"), fields.get("doc-number")),
+                        related_date=_loose_date(fields.get("document-date")),
+                    )
+                )
+    for sequence, row in enumerate(rows):
+        row["sequence"] = sequence
+    return rows
+
+
+def _pap_priority_claims(biblio: _Element, patent_id: str) -> list[Row]:
+    rows: list[Row] = []
+    for claim in biblio.iterfind("foreign-priority-data"):
+        rows.append(
+            _priority_row(
+                patent_id,
+                len(rows),
+                country=_clean(claim.findtext("country-code")),
+                number=_clean(claim.findtext("priority-application-number/doc-number")),
+                claimed=_loose_date(claim.findtext("filing-date")),
+                kind="national",
+            )
+        )
+    return rows
 
 
 def _pap_priority_dates(biblio: _Element) -> Iterator[date | None]:
@@ -732,6 +981,7 @@ def _pap_party(element: _Element) -> _Party:
         last_name=names.get("family-name"),
         suffix=names.get("name-suffix"),
         place=_pap_place(element.find("residence")),
+        role_code=_clean(element.findtext("assignee-type")),
     )
 
 
@@ -809,6 +1059,8 @@ def _patent_row(
     grant_date: date | None,
     claims_count: int | None,
     independent_claims_count: int | None,
+    figures_count: int | None = None,
+    drawing_sheets: int | None = None,
 ) -> Row:
     return {
         "patent_id": patent_id,
@@ -832,6 +1084,8 @@ def _patent_row(
         "legal_status": None,
         "generated": False,
         "source": SOURCE,
+        "figures_count": figures_count,
+        "drawing_sheets": drawing_sheets,
     }
 
 
@@ -875,6 +1129,7 @@ def _inventor_row(patent_id: str, sequence: int, party: _Party) -> Row:
         "latitude": None,
         "longitude": None,
         "geo_source": None,
+        "generated": False,
     }
 
 
@@ -894,6 +1149,61 @@ def _party_row(patent_id: str, sequence: int, role: str, party: _Party) -> Row:
         "latitude": None,
         "longitude": None,
         "geo_source": None,
+        "role_code": party.role_code,
+        "generated": False,
+    }
+
+
+def _related_row(
+    patent_id: str,
+    relation: str,
+    *,
+    related: tuple[str | None, str | None],
+    related_date: date | None,
+    parent_status: str | None = None,
+    parent_patent: tuple[str | None, str | None] = (None, None),
+    parent_grant_date: date | None = None,
+    child: tuple[str | None, str | None] = (None, None),
+    child_date: date | None = None,
+    parent_pct: tuple[str | None, date | None] = (None, None),
+) -> Row:
+    return {
+        "patent_id": patent_id,
+        "sequence": 0,
+        "relation": relation,
+        "related_office": _office(related[0], related[1]),
+        "related_number": related[1],
+        "related_date": related_date,
+        "parent_status": parent_status,
+        "parent_patent_office": _office(parent_patent[0], parent_patent[1]),
+        "parent_patent_number": parent_patent[1],
+        "parent_grant_date": parent_grant_date,
+        "child_office": _office(child[0], child[1]),
+        "child_number": child[1],
+        "child_date": child_date,
+        "generated": False,
+        "parent_pct_number": parent_pct[0],
+        "parent_pct_date": parent_pct[1],
+    }
+
+
+def _priority_row(
+    patent_id: str,
+    sequence: int,
+    *,
+    country: str | None,
+    number: str | None,
+    claimed: date | None,
+    kind: str | None,
+) -> Row:
+    return {
+        "patent_id": patent_id,
+        "sequence": sequence,
+        "country": country.upper() if country else None,
+        "number": number,
+        "date": claimed,
+        "kind": kind,
+        "generated": False,
     }
 
 
@@ -952,6 +1262,19 @@ def _loose_date(value: str | None) -> date | None:
         return None
 
 
+def _count(value: str | None) -> int | None:
+    """A printed whole number (days, figures, years); anything else is null."""
+    value = _clean(value)
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _office(country: str | None, number: str | None) -> str | None:
+    """The office of a related document: as printed, else US when a number is given."""
+    if country and len(country.strip()) == 2:
+        return country.strip().upper()
+    return "US" if number else None
+
+
 def _earliest(dates: Iterator[date | None]) -> date | None:
     return min((found for found in dates if found is not None), default=None)
 
@@ -990,6 +1313,12 @@ def _document_id(reference: _Element | None) -> dict[str, str]:
 def _texts(element: _Element) -> dict[str, str]:
     """Stripped, non-empty own text of each child element, by tag."""
     return {child.tag: text for child in element if (text := (child.text or "").strip())}
+
+
+def _texts_of(element: _Element | None, path: str) -> dict[str, str]:
+    """``_texts`` of the element at ``path`` below ``element``; empty when either is absent."""
+    found = None if element is None else element.find(path)
+    return {} if found is None else _texts(found)
 
 
 def _texts_at(element: _Element, *paths: str) -> list[str]:
