@@ -2,7 +2,7 @@
 
 1. **Rating.** A PatentsView-shaped corpus (``benchmarks/value.py``'s generator: US grants,
    assignees, legal-status events, citations) of ``--patents`` patents; the value scores
-   (scheme ``finance``) are computed once with ``ipops.valuation`` (setup, timed apart); then
+   (scheme ``finance_rating``) are computed once with ``ipops.valuation`` (setup, timed apart); then
    ``--enterprises`` enterprises, each linked to the patents of one assignee, are rated:
 
    * ipops: ``finance.service.rate_enterprises`` — links read from the registry, one DuckDB
@@ -76,6 +76,7 @@ def setup_rating(work: Path, patents: int, enterprises: int) -> dict[str, Any]:
 
     from ipops.corpus.store import CorpusStore
     from ipops.finance.models import Enterprise, EnterprisePatent
+    from ipops.finance.service import RATING_SCHEME
     from ipops.registry.db import session_scope
     from ipops.valuation.indicator_sql import IndicatorOptions
     from ipops.valuation.schemes import load_scheme
@@ -123,7 +124,7 @@ def setup_rating(work: Path, patents: int, enterprises: int) -> dict[str, Any]:
         ensure_scores(
             store,
             work / "valuation",
-            load_scheme("finance"),
+            load_scheme(RATING_SCHEME),
             IndicatorOptions(as_of=AS_OF, min_cohort=20),
             db_session=s,
         )
@@ -196,6 +197,7 @@ def rating_naive(work: Path) -> dict[str, Any]:
     from ipops.corpus.store import CorpusStore
     from ipops.finance import rating
     from ipops.finance.models import Enterprise, EnterprisePatent
+    from ipops.finance.service import RATING_SCHEME
     from ipops.registry.db import session_scope
     from ipops.valuation.service import ValuationPaths
 
@@ -203,7 +205,7 @@ def rating_naive(work: Path) -> dict[str, Any]:
     store = CorpusStore(work / "corpus")
     snapshot = store.manifest().snapshot_id
     paths = ValuationPaths(work / "valuation", snapshot)
-    scores = next(paths.folder.glob("scores-finance-*.parquet"))
+    scores = next(paths.folder.glob(f"scores-{RATING_SCHEME}-*.parquet"))
     con = store.connect()
     con.execute(f"CREATE TABLE ind AS SELECT * FROM read_parquet('{paths.indicators}')")
     con.execute(f"CREATE TABLE sc AS SELECT patent_id, pvd FROM read_parquet('{scores}')")
@@ -223,7 +225,7 @@ def rating_naive(work: Path) -> dict[str, Any]:
                 "SELECT i.in_force, i.status, i.filing_date, left(i.main_symbol, 4), "
                 "i.remaining_term, i.term_end, i.pledged_now, s.pvd, "
                 "(SELECT count(*) FROM events e WHERE e.patent_id = i.patent_id AND "
-                "e.event_type IN ('invalidated', 'partially_invalidated')) "
+                "e.event_type IN ('invalidated', 'partially_invalidated')), i.patent_type "
                 "FROM ind i LEFT JOIN sc s USING (patent_id) WHERE i.patent_id = ANY(?)",
                 [ids],
             ).fetchall()
@@ -254,6 +256,10 @@ def _features(facts: list[tuple[Any, ...]]) -> dict[str, Any]:
         "invalidations": sum(f[8] for f in facts),
         "pledged": sum(1 for f in live if f[6]),
         "expiring": sum(1 for f in live if f[5] and f[5] <= AS_OF + timedelta(days=365)),
+        "utility_models": sum(1 for f in live if f[9] == "utility_model"),
+        "designs": sum(1 for f in live if f[9] == "design"),
+        "lapsed": sum(1 for f in facts if f[1] == "lapsed"),
+        "invalidated": sum(1 for f in facts if f[1] == "invalidated"),
     }
 
 

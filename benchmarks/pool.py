@@ -12,8 +12,11 @@ Both contenders do the same work with the pool's rules (``ipops.pool.royalties``
 ``ipops.pool.allocation``): which country triggers each line (sale, else manufacture,
 where a pool patent is in force at month end), the line's rate and royalty to the fen, the
 annual caps (largest remainder), the invoices, then the allocation of each (licensee,
-country, month) amount: the administrator's fee and the members' shares pro rata to their
-patents in force, by largest remainder.
+country of sale, country of manufacture, month) amount: the administrator's fee and the
+members' shares pro rata to their patents in force in either country (manufacture or
+sale), by largest remainder. (The service then rounds each member once per period and takes
+the fee on the period total, ``allocation.split_period``; the benchmark measures the
+per-amount engine that the what-if uses.)
 
 * vectorised: numpy integer fen (rates looked up from the distinct rate classes, computed
   once with the Decimal rule), ``allocate_many`` month by month;
@@ -234,17 +237,23 @@ def allocate_year(
     royalty: IntArray,
     invoices: IntArray,
 ) -> dict[str, IntArray]:
-    """Sum each (month, country, licensee) amount, then allocate block by block: the groups
-    of one month and country share the members' counts."""
+    """Sum each (month, country of sale, country of manufacture, licensee) amount, then
+    allocate block by block: the groups of one month and pair of countries share the
+    members' counts, their patents in force in either country (manufacture or sale)."""
     licensees = len(data.good)
     due = trigger >= 0
-    block = data.month[due] * SALE_COUNTRIES + trigger[due]
-    dense = np.zeros((MONTHS + 1) * SALE_COUNTRIES * licensees, dtype=np.int64)
-    np.add.at(dense, block * licensees + data.licensee[due], royalty[due])
-    keys = np.flatnonzero(dense)  # sorted: month, then country, then licensee
-    amounts = dense[keys]
-    block_weights = counts.reshape((MONTHS + 1) * SALE_COUNTRIES, MEMBERS)
-    fees, shares = allocation.allocate_blocks(amounts, keys // licensees, block_weights, FEE_PPM)
+    pair = (data.month[due] * SALE_COUNTRIES + data.sold_in[due]) * SALE_COUNTRIES
+    pair += data.made_in[due]
+    keys, inverse = np.unique(pair * licensees + data.licensee[due], return_inverse=True)
+    amounts = np.zeros(len(keys), dtype=np.int64)
+    np.add.at(amounts, inverse, royalty[due])
+    keep = amounts > 0
+    keys, amounts = keys[keep], amounts[keep]
+    places, blocks = np.unique(keys // licensees, return_inverse=True)
+    month, rest = np.divmod(places, SALE_COUNTRIES * SALE_COUNTRIES)
+    sold, made = np.divmod(rest, SALE_COUNTRIES)
+    block_weights = counts[month, sold] + np.where((made != sold)[:, None], counts[month, made], 0)
+    fees, shares = allocation.allocate_blocks(amounts, blocks, block_weights, FEE_PPM)
     return {"invoices": invoices, "keys": keys, "fees": fees, "shares": shares}
 
 
@@ -268,7 +277,7 @@ def run_loop(data: Data) -> dict[str, IntArray]:
         data.net_sales.tolist(),
         strict=True,
     )
-    reports: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    reports: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
     for lic, month, category, sold, made, units, net in columns:
         trigger = sold if sold in in_force[month] else made if made in in_force[month] else -1
         amount = 0
@@ -281,30 +290,31 @@ def run_loop(data: Data) -> dict[str, IntArray]:
                 back_royalty=False,
             )
             amount = royalties.line_royalty_fen(net if is_percent(category) else units, rate)
-        reports.setdefault((lic, month), []).append((trigger, amount))
+        reports.setdefault((lic, month), []).append((trigger, sold, made, amount))
     invoices = [0] * (licensees * MONTHS)
     groups: dict[tuple[int, int, int], int] = {}
     used = [0] * licensees
     for (lic, month), rows in sorted(reports.items()):
-        amounts = [a for _t, a in rows]
+        amounts = [a for _t, _s, _m, a in rows]
         room = None if cap[lic] < 0 else max(cap[lic] - used[lic], 0)
         amounts = royalties.capped(amounts, room)
         used[lic] += sum(amounts)
         invoices[lic * MONTHS + month - 1] = sum(amounts)
-        for (trigger, _a), amount in zip(rows, amounts, strict=True):
+        for (trigger, sold, made, _a), amount in zip(rows, amounts, strict=True):
             if trigger >= 0:
-                key = (lic, trigger, month)
+                key = (month, sold, made, lic)
                 groups[key] = groups.get(key, 0) + amount
     keys, fees, shares = [], [], []
-    for (lic, country, month), amount in sorted(
-        groups.items(), key=lambda item: (item[0][2], item[0][1], item[0][0])
-    ):
+    for (month, sold, made, lic), amount in sorted(groups.items()):
         if amount == 0:
             continue  # nothing to allocate
         fee = (amount * FEE_PPM + 500_000) // 1_000_000
-        keys.append((month * SALE_COUNTRIES + country) * licensees + lic)
+        keys.append(((month * SALE_COUNTRIES + sold) * SALE_COUNTRIES + made) * licensees + lic)
         fees.append(fee)
-        shares.append(allocation.largest_remainder(amount - fee, weights[month][country]))
+        counted = weights[month][sold]
+        if made != sold:  # patents in force in the country of manufacture count too
+            counted = [a + b for a, b in zip(counted, weights[month][made], strict=True)]
+        shares.append(allocation.largest_remainder(amount - fee, counted))
     return {
         "invoices": np.array(invoices, dtype=np.int64),
         "keys": np.array(keys, dtype=np.int64),
@@ -375,7 +385,7 @@ def main() -> None:
     print(f"speed-up: {float(slow['seconds']) / float(fast['seconds']):.1f}x")
     print(
         f"invoiced CNY {collected / 100:,.2f} in {int((fast['invoices'] > 0).sum()):,} invoices; "
-        f"allocated {len(fast['keys']):,} (licensee, country, month) amounts; "
+        f"allocated {len(fast['keys']):,} (licensee, sale, manufacture, month) amounts; "
         f"fee + member shares == collected: {parts == collected}"
     )
     print(f"identical to the fen: {same}")

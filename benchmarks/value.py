@@ -302,6 +302,75 @@ class Generator:
         )
 
 
+class TermData:
+    """Term, continuity and priority data of the generated grants (USPTO-like shares: about
+    60% with adjustment days, 35% with a continuation/division/CIP parent, 15% with a
+    provisional that must not count, 30% with foreign priorities)."""
+
+    def __init__(self, generator: Generator) -> None:
+        rng, n = generator.rng, generator.n
+        self.n = n
+        self.adjusted = np.flatnonzero(rng.random(n) < 0.6)
+        self.days = rng.integers(1, 700, len(self.adjusted)).astype(np.int32)
+        self.disclaimer = rng.random(len(self.adjusted)) < 0.05
+        self.parented = np.flatnonzero(rng.random(n) < 0.35)
+        self.parent_day = generator.filing[self.parented] - rng.integers(
+            200, 2500, len(self.parented)
+        )
+        self.relation = rng.choice(np.array(["continuation", "division", "continuation_in_part"]),
+                                   len(self.parented))  # fmt: skip
+        self.provisional = np.flatnonzero(rng.random(n) < 0.15)
+        self.provisional_day = generator.filing[self.provisional] - 365
+        offices = np.array(["JP", "KR", "DE", "CN", "EP", "WO", "GB", "FR"])
+        prioritised = np.flatnonzero(rng.random(n) < 0.3)
+        count = 1 + (rng.random(len(prioritised)) < 0.35)
+        self.prio_idx = np.repeat(prioritised, count)
+        self.prio_seq = np.concatenate([np.arange(c) for c in count]) if len(count) else count
+        self.prio_country = rng.choice(offices, len(self.prio_idx))
+        self.prio_day = generator.filing[self.prio_idx] - 300
+
+    def terms(self, con: duckdb.DuckDBPyConnection) -> pa.Table:
+        con.register("raw_terms", pa.table({"i": self.adjusted, "days": self.days,
+                                            "disclaimer": self.disclaimer}))  # fmt: skip
+        return _canonical(
+            con,
+            "terms",
+            f"""SELECT 'US' || (i + {FIRST_NUMBER}) AS patent_id, days AS adjustment_days,
+                disclaimer, true AS generated FROM raw_terms""",
+        )
+
+    def related(self, con: duckdb.DuckDBPyConnection) -> pa.Table:
+        idx = np.concatenate([self.parented, self.provisional])
+        raw = pa.table({
+            "i": idx,
+            "seq": np.concatenate([np.zeros(len(self.parented)), np.ones(len(self.provisional))])
+            .astype(np.int32),
+            "relation": np.concatenate([self.relation,
+                                        np.full(len(self.provisional), "provisional")]),
+            "day": _dates(np.concatenate([self.parent_day, self.provisional_day])),
+        })  # fmt: skip
+        con.register("raw_related", raw)
+        return _canonical(
+            con,
+            "related_documents",
+            f"""SELECT 'US' || (i + {FIRST_NUMBER}) AS patent_id, seq AS sequence, relation,
+                'US' AS related_office, day AS related_date, true AS generated
+            FROM raw_related""",
+        )
+
+    def priorities(self, con: duckdb.DuckDBPyConnection) -> pa.Table:
+        raw = pa.table({"i": self.prio_idx, "seq": self.prio_seq.astype(np.int32),
+                        "country": self.prio_country, "day": _dates(self.prio_day)})  # fmt: skip
+        con.register("raw_prio", raw)
+        return _canonical(
+            con,
+            "priority_claims",
+            f"""SELECT 'US' || (i + {FIRST_NUMBER}) AS patent_id, seq AS sequence, country,
+                'P' || i AS number, day AS date, 'national' AS kind, true AS generated
+            FROM raw_prio""",
+        )
+
+
 def _draw(
     positions: IntArray | None, cumulative: npt.NDArray[np.float64], lo: IntArray, hi: IntArray,
     rng: np.random.Generator,
@@ -364,6 +433,10 @@ def write_corpus(root: Path, patents: int, seed: int) -> dict[str, int]:
         write("classifications", [generator.classifications(con)])
         write("parties", [generator.parties(con)])
         write("events", [generator.events(con)])
+        term_data = TermData(generator)
+        write("terms", [term_data.terms(con)])
+        write("related_documents", [term_data.related(con)])
+        write("priority_claims", [term_data.priorities(con)])
         write("citations", _citation_parts(generator, con))
         writer.row_counts.update(counts)
         writer.close()
@@ -457,7 +530,7 @@ class PandasBaseline:
         p["scope"] = classes.groupby("idx").size().reindex(range(n)).to_numpy()
         p["claims"] = patents["claims_count"]
         p["independent_claims"] = patents["independent_claims_count"]
-        p["family_size"] = patents["family_size"]
+        p["family_size"] = self.family_offices(index, n)
         p["grant_lag"] = (patents["grant_date"] - patents["filing_date"]).dt.days / 365.25
         self.citations(index, patents, classes, main_cid, p)
         self.status(index, patents, p)
@@ -489,6 +562,15 @@ class PandasBaseline:
         field[main["idx"].to_numpy()] = np.array(found, dtype=float)
         return rows[["idx", "cid"]].drop_duplicates(), main_cid, field
 
+    def family_offices(self, index: Any, n: int) -> Any:
+        """Own office (US) plus the distinct priority offices, WO not being one (OECD)."""
+        rows = self.read("priority_claims", ["patent_id", "country"])
+        rows = rows[~rows["country"].isin(["WO", "IB", "US"])]
+        foreign = rows.drop_duplicates().groupby("patent_id").size()
+        size = np.ones(n, np.int64)
+        size[index.get_indexer(foreign.index)] += foreign.to_numpy()
+        return size
+
     def citations(self, index: Any, patents: Any, classes: Any, main_cid: Any, p: Any) -> None:
         import pandas as pd
 
@@ -503,16 +585,23 @@ class PandasBaseline:
         edges = pd.DataFrame({"citing": citing[keep], "cited": cited[keep]})
         del rows, citing, cited
         filing = patents["filing_date"].to_numpy()
-        window_end = (patents["publication_date"] + pd.DateOffset(years=5)).to_numpy()
+        # the citing universe is the corpus: the window stops at its last publication
+        universe_end = patents["publication_date"].max() + pd.Timedelta(days=1)
+        full = patents["publication_date"] + pd.DateOffset(years=5)
+        window_end = full.where(full < universe_end, universe_end).to_numpy()
         edges["in_window"] = filing[edges["citing"]] < window_end[edges["cited"]]
-        edges["citing_cid"] = main_cid[edges["citing"]]
-        edges["cited_cid"] = main_cid[edges["cited"]]
         forward = edges.groupby("cited").agg(fwd=("citing", "size"), fwd5=("in_window", "sum"))
         p["fwd_citations"] = forward["fwd"].reindex(range(n), fill_value=0).to_numpy()
         p["fwd_citations_5y"] = forward["fwd5"].reindex(range(n), fill_value=0).to_numpy()
-        p["generality"] = _hhi(edges[edges["citing_cid"] >= 0], "cited", "citing_cid", n)
-        occ = edges[edges["cited_cid"] >= 0].groupby(["citing", "cited_cid"]).size()
-        occ = occ.rename("n").reset_index()
+        # OECD: every 4-digit code of the citing (cited) patents counts
+        codes = classes.rename(columns={"idx": "other"})
+        citing_codes = edges[["cited", "citing"]].merge(codes, left_on="citing", right_on="other")
+        p["generality"] = _hhi(citing_codes, "cited", "cid", n)
+        del citing_codes
+        cited_codes = edges[["citing", "cited"]].merge(codes, left_on="cited", right_on="other")
+        occ = cited_codes.groupby(["citing", "cid"]).size().rename("n").reset_index()
+        occ = occ.rename(columns={"cid": "cited_cid"})
+        del cited_codes
         own = classes.rename(columns={"idx": "citing", "cid": "cited_cid"}).assign(own=True)
         occ = occ.merge(own, on=["citing", "cited_cid"], how="left")
         occ["own"] = occ["own"].fillna(False).astype(bool)
@@ -536,7 +625,19 @@ class PandasBaseline:
             p[name] = flag
         import pandas as pd
 
-        end = patents["filing_date"] + pd.DateOffset(years=20)
+        related = self.read("related_documents", ["patent_id", "relation", "related_date"])
+        related = related[related["relation"] != "provisional"]
+        parent = pd.Series(pd.NaT, index=range(len(p)), dtype="datetime64[ns]")
+        parent.iloc[index.get_indexer(related["patent_id"])] = pd.to_datetime(
+            related["related_date"]
+        ).to_numpy()
+        start = patents["filing_date"].where(
+            parent.isna() | (patents["filing_date"] <= parent), parent
+        )
+        terms = self.read("terms", ["patent_id", "adjustment_days"])
+        adjustment = np.zeros(len(p))
+        adjustment[index.get_indexer(terms["patent_id"])] = terms["adjustment_days"].fillna(0)
+        end = start + pd.DateOffset(years=20) + pd.to_timedelta(adjustment, unit="D")
         days = (end - pd.Timestamp(AS_OF)).dt.days.clip(lower=0)
         p["remaining_term"] = np.where(dead, 0.0, days / 365.25)
         p["term_years"] = 20
@@ -545,7 +646,13 @@ class PandasBaseline:
         """percent_rank within field x year; cells under 20 patents rank within the year."""
         cell = p["field"].fillna(0).astype(int) * 10_000 + p["filing_year"]
         fallback = (p.groupby(cell)["patent_id"].transform("size") < 20).to_numpy()
-        levels = [(p.groupby(cell), ~fallback), (p.groupby(p["filing_year"]), fallback)]
+        small_year = (p.groupby("filing_year")["patent_id"].transform("size") < 20).to_numpy()
+        everyone = np.zeros(len(p), np.int64)  # one kind: invention grants
+        levels = [
+            (p.groupby(cell), ~fallback),
+            (p.groupby(p["filing_year"]), fallback & ~small_year),
+            (p.groupby(everyone), fallback & small_year),
+        ]
         for name in PANDAS_PERCENTILES:
             ascending = name != "grant_lag"
             value = np.full(len(p), np.nan)

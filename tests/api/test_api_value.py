@@ -3,7 +3,6 @@ checked against the valuation service called directly on the same corpus."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +38,31 @@ def test_value_card_explains_the_score(
     assert card["snapshot_id"] == CorpusStore(shared_corpus).manifest().snapshot_id
     assert [d["degree"] for d in card["degrees"]] == ["legal", "technical", "economic"]
     line = card["indicators"][0]
-    assert {"indicator", "raw", "percentile", "weight", "contribution"} <= set(line)
+    assert {
+        "indicator",
+        "raw",
+        "percentile",
+        "weight",
+        "contribution",
+        "available",
+        "reason",
+    } <= set(line)
+    # the expiry with how it was reached, the family basis and the citing universe
+    assert card["term"]["how"] and card["term"]["how_zh"]
+    assert {"expiry", "basis", "basis_date", "adjustment_days", "upper_bound"} <= set(card["term"])
+    assert {"size", "basis", "offices"} <= set(card["family"])
+    assert card["forward_citations"]["universe"] in ("loaded", "corpus", "none")
+    assert card["cohort_level"] in ("field_year", "year", "kind")
+    assert len(card["notes"]) == len(card["notes_zh"]) >= len(card["unavailable"])
     expected = service.patent_value(
         CorpusStore(shared_corpus),
         tmp_path,
         number,
         load_scheme("finance"),
-        IndicatorOptions(as_of=date.today(), min_cohort=20),
+        # the API values as of the corpus's data cut-off, as the CLI and reports do
+        IndicatorOptions(as_of=service.default_as_of(CorpusStore(shared_corpus)), min_cohort=20),
     )
+    assert card["as_of"] == service.default_as_of(CorpusStore(shared_corpus)).isoformat()
     assert card["pvd"] == pytest.approx(expected.explanation.pvd)
     points = sum(d["contribution"] for d in card["degrees"])
     assert card["pvd"] is None or points == pytest.approx(card["pvd"], abs=0.01)
@@ -73,9 +89,8 @@ def test_ranking_is_paged_and_matches_the_service(
     pvds = [i["pvd"] for i in items]
     assert pvds == sorted(pvds, reverse=True)
     store = CorpusStore(shared_corpus)
-    run = service.score_corpus(
-        store, tmp_path, load_scheme("default"), IndicatorOptions(as_of=date.today(), min_cohort=20)
-    )
+    options = IndicatorOptions(as_of=service.default_as_of(store), min_cohort=20)
+    run = service.score_corpus(store, tmp_path, load_scheme("default"), options)
     expected = service.top_patents(store, run, limit=10)
     assert [i["patent_id"] for i in items] == [r["patent_id"] for r in expected]
     backwards = get(shared_api, bank, "/top", n=10, page_size=10, sort="-rank")

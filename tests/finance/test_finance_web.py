@@ -50,7 +50,7 @@ def test_enterprise_matches_applies_and_sees_only_its_own(
     bad = client.post(
         f"/finance/enterprises/{ids['acme']}/apply", data={**form, "patents": "CN1005=1000000"}
     )
-    assert bad.status_code == 422 and "lapsed" in bad.text
+    assert bad.status_code == 422 and "已授权且有效" in bad.text and "CN1005" in bad.text
     done = client.post(
         f"/finance/enterprises/{ids['acme']}/apply",
         data={**form, "product": str(ids["mine"])},
@@ -79,7 +79,8 @@ def test_bank_officer_decides_only_its_own_queue(
         f"/finance/loans/{loan_id}",
         data={"csrf_token": csrf_of(page.text), "step": "action", "action": "disburse"},
     )
-    assert wrong.status_code == 422 and "allowed: approve, reject, withdraw" in wrong.text
+    assert wrong.status_code == 422 and "贷款当前状态不允许此操作" in wrong.text
+    assert "可进行的操作：批准、拒绝、撤回申请" in wrong.text
     ok = client.post(
         f"/finance/loans/{loan_id}",
         data={"csrf_token": csrf_of(page.text), "step": "action", "action": "approve"},

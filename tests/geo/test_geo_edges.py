@@ -155,7 +155,7 @@ def test_web_page_shows_map_ranking_and_chart(home: tuple[Path, dict[str, str]])
     chart = client.get("/geo/collaboration.svg?min_weight=10&top=5")
     assert chart.status_code == 200
     bad = client.get("/geo?eps_km=-1")
-    assert bad.status_code == 200 and "eps-km" in bad.text
+    assert bad.status_code == 200 and "半径：请填写大于 0 的公里数。" in bad.text
 
 
 def test_api_clusters_and_collaboration(home: tuple[Path, dict[str, str]]) -> None:

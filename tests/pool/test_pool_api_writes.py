@@ -536,8 +536,8 @@ def test_payments_against_invoices_then_allocation(
     assert partial.json()["invoice"]["outstanding"] == "200.00"
     before = api.counts()
     refused(
-        api, api.post(path, admin, {"amount": "200.01", "paid_on": "2025-04-11"}), 422, "amount"
-    )
+        api, api.post(path, admin, {"amount": "200.01", "paid_on": "2025-04-11"}), 409, "amount"
+    )  # more than is outstanding conflicts with the invoice as it stands
     refused(api, api.post(path, admin, {"amount": 200.0, "paid_on": "2025-04-11"}), 422, "amount")
     unpaid = api.post(f"/pools/{built}/allocations", admin, {"period": "2025-03"})
     refused(api, unpaid, 422, "period")  # only fully paid invoices are allocated

@@ -16,7 +16,7 @@ from ipops.api.app import create_app
 from ipops.cli.app import app
 from ipops.cli.context import app_context
 from ipops.errors import InvalidTransition, ValidationError
-from ipops.pool.demo import POOL_NAME, seed_demo_pool
+from ipops.pool.demo import LICENSEES, POOL_NAME, seed_demo_pool
 from ipops.registry.db import session_scope
 from ipops.web.demo_users import ensure_demo_users
 
@@ -192,7 +192,7 @@ def test_an_expert_sees_and_answers_its_own_assignments(client: TestClient) -> N
 @pytest.mark.slow  # the module builds an `ipops demo` workspace (about 30 s)
 def test_reports_refuse_floats_and_bad_rows_whole(client: TestClient) -> None:
     admin = token(client, "pooladmin.demo", "pool_admin")
-    licensee = "演示被许可企业02 Demo Licensee 02"
+    licensee = f"{LICENSEES[1]}（演示）"
     line = {"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}
     bad_float = {**line, "units": 10.0}
     response = client.post(

@@ -65,7 +65,7 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
             ("CN", ["CN101", "CN102"], "240.00"),
             ("US", ["US201"], "1350.00"),
         ]
-        with pytest.raises(ValidationError, match="no paid, unallocated invoice"):
+        with pytest.raises(Conflict, match="allocated already"):
             service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-Q1")
         stats = service.pool_stats(session, pool, date(2025, 6, 1))
         assert stats["composition"]["by_country"] == [
@@ -278,6 +278,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
             licensee_name="Capped",
             period="2025-01",
             rows=rows,
+            issued_on=date(2025, 2, 5),  # on time: the compliant rate applies
         )
         assert first.invoice.amount_fen == 270_000  # 1000 x 3.00 x 0.9
         second = service.submit_report(
@@ -287,10 +288,11 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
             licensee_name="Capped",
             period="2025-02",
             rows=rows,
+            issued_on=date(2025, 3, 5),
         )
         assert second.invoice.amount_fen == 230_000  # the cap's room
         assert second.report.uncapped_fen == 270_000
-        with pytest.raises(ValidationError, match="exceeds what is outstanding"):
+        with pytest.raises(Conflict, match="exceeds what is outstanding"):
             service.record_payment(
                 db_session=session,
                 actor=ACTOR,

@@ -8,6 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from webhelpers import HOSTILE_ID, HOSTILE_PARTY, csrf_of, login
 
+from ipops.config import Settings
+from ipops.corpus.store import CorpusStore
+from ipops.workspace import open_workspace
+
 ADMIN = "admin.demo"
 ANALYST = "analyst.demo"
 
@@ -231,11 +235,29 @@ def test_patent_page_shows_bibliography_parties_inventors_and_classes(client: Te
     assert "申请人" in html
 
 
-def test_patent_page_lists_citations_both_ways_and_events(client: TestClient) -> None:
+def _cited_and_citing_patent(settings: Settings) -> str:
+    """A generated CN grant that cites, is cited, and has a grant event (numbers are generated)."""
+    with CorpusStore(open_workspace(settings).corpus_dir).connect() as con:
+        row = con.sql(
+            "SELECT p.patent_id FROM patents p WHERE p.office = 'CN' AND p.doc_type = 'grant' "
+            "AND EXISTS (SELECT 1 FROM citations c WHERE c.patent_id = p.patent_id "
+            "AND c.category = 'patent') "
+            "AND EXISTS (SELECT 1 FROM citations c WHERE c.cited_patent_id = p.patent_id) "
+            "AND EXISTS (SELECT 1 FROM events e WHERE e.patent_id = p.patent_id "
+            "AND e.event_type = 'granted') ORDER BY p.patent_id LIMIT 1"
+        ).fetchall()
+    assert row, "the generated corpus has no CN grant cited both ways"
+    return str(row[0][0])
+
+
+def test_patent_page_lists_citations_both_ways_and_events(
+    client: TestClient, web_settings: Settings
+) -> None:
+    number = _cited_and_citing_patent(web_settings)
     logged_in(client)
-    search = client.get("/search", params={"number": "CN200101101"}).text
-    assert "CN200101101" in search
-    html = client.get("/patents/CN200101101").text
+    search = client.get("/search", params={"number": number}).text
+    assert number in search
+    html = client.get(f"/patents/{number}").text
     assert "引用文献" in html and "被引用" in html and "法律事件" in html
     assert "授权" in html  # the grant event
 
@@ -269,7 +291,7 @@ def test_audit_page_lists_records_for_the_platform_admin(client: TestClient) -> 
     html = logged_in(client, ADMIN).get("/audit").text
     assert "审计日志" in html and "login.succeeded" in html
     filtered = client.get("/audit", params={"actor": ADMIN, "action": "login.succeeded"}).text
-    actors = re.findall(r'<td><a href="/audit\?actor=[^"]*">([^<]+)</a></td>', filtered)
+    actors = re.findall(r'<td[^>]*><a href="/audit\?actor=[^"]*">([^<]+)</a></td>', filtered)
     assert actors and set(actors) == {ADMIN}
     by_object = client.get("/audit", params={"object_type": "user", "object_id": "1"}).text
     assert "user.created" in by_object

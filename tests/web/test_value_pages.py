@@ -80,7 +80,20 @@ def test_value_card_in_chinese_and_for_an_unknown_patent(client: TestClient) -> 
     patent_id = re.findall(r'href="/value/patents/([^"?]+)\?', ranking)[0]
     card = client.get(f"/value/patents/{patent_id}").text
     assert "法律价值度" in card and "对比组百分位" in card
+    # the expiry, how it was reached, the family basis and the citing universe, in Chinese
+    assert "保护期届满日" in card and "届满日依据" in card and "起算：" in card
+    assert "被引证统计范围" in card
+    assert "no citing universe loaded" not in card and "basis:" not in card
     assert client.get("/value/patents/CN999999999A").status_code == 404
+
+
+def test_value_card_says_how_the_term_end_was_reached(client: TestClient) -> None:
+    logged_in(in_english(client))
+    ranking = client.get("/value").text
+    patent_id = re.findall(r'href="/value/patents/([^"?]+)\?', ranking)[0]
+    card = client.get(f"/value/patents/{patent_id}").text
+    assert "Term ends" in card and "How the term end was reached" in card
+    assert "Forward citations counted over" in card
 
 
 def test_value_card_escapes_a_hostile_title(client: TestClient) -> None:

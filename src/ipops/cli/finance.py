@@ -15,12 +15,13 @@ from rich.table import Table
 from ipops.audit.service import Actor
 from ipops.cli.context import AppContext, JsonOption, app_context, console, print_json
 from ipops.errors import NoWorkspace, ValidationError
-from ipops.finance import claims, money, pledges, policy, service, stats
-from ipops.finance.compensation import CompensationCase, assess
+from ipops.finance import balances, claims, money, pledges, policy, rates, service, stats
+from ipops.finance.compensation import CompensationCase, Status, assess
 from ipops.finance.enterprises import parse_financials
 from ipops.finance.loans import parse_action
 from ipops.finance.workdays import calendar_for
 from ipops.registry.db import session_scope
+from ipops.valuation.service import default_as_of
 
 app = typer.Typer(
     help="IP pledge finance: enterprises, ratings, banks, loans, pledges, policy funds.",
@@ -32,6 +33,8 @@ loan_app = typer.Typer(help="Applications and loans.", no_args_is_help=True)
 app.add_typer(enterprise_app, name="enterprise")
 app.add_typer(bank_app, name="bank")
 app.add_typer(loan_app, name="loan")
+rates_app = typer.Typer(help="Reference lending rates (PBOC benchmark, LPR).", no_args_is_help=True)
+app.add_typer(rates_app, name="rates")
 
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
 PolicyOption = Annotated[
@@ -80,11 +83,25 @@ def compensation(
         str, typer.Option(help="Bank's weak-collateral share of its 宁创贷 balance, e.g. 0.25.")
     ],
     rate: Annotated[str, typer.Option(help="Annual loan rate, e.g. 0.05 or 5%.")],
-    benchmark_rate: Annotated[str, typer.Option(help="Benchmark (or LPR) rate, same term.")],
+    benchmark_rate: Annotated[
+        str | None,
+        typer.Option(
+            help="Same-term benchmark (or LPR) rate; default: looked up from --loan-date and "
+            "--term-months in the reference-rate table."
+        ),
+    ] = None,
+    loan_date: Annotated[
+        str | None, typer.Option(help="Loan date YYYY-MM-DD (for the reference rate).")
+    ] = None,
+    term_months: Annotated[
+        int | None, typer.Option(help="Loan term in months (for the reference rate).")
+    ] = None,
     size: Annotated[
         str, typer.Option(help="Enterprise size: small, micro, medium, large.")
     ] = "small",
-    collateral: Annotated[str, typer.Option(help="ip_pledge, credit, mortgage, ...")] = "ip_pledge",
+    collateral: Annotated[
+        str, typer.Option(help="ip_pledge, credit, guarantee, mortgage, other_pledge.")
+    ] = "ip_pledge",
     compensated_this_year: Annotated[
         str, typer.Option(help="Already compensated to the bank this year, CNY.")
     ] = "0",
@@ -92,30 +109,117 @@ def compensation(
     as_json: JsonOption = False,
 ) -> None:
     """What the policy compensates for an overdue loan: eligibility with reasons, ratio, amount."""
-    chosen = policy.load_policy(policy_name, _workspace_root_or_none())
+    root = _workspace_root_or_none()
+    chosen = policy.load_policy(policy_name, root)
+    benchmark, reference = rates.benchmark_of(
+        given=None if benchmark_rate is None else money.rate(benchmark_rate, "benchmark-rate"),
+        loan_date=None if loan_date is None else _day(loan_date, "loan-date"),
+        term_months=term_months,
+        table=rates.load_table(root),
+        rule=chosen.reference,
+    )
     case = CompensationCase(
         principal=money.amount(principal, "principal"),
         repaid=money.amount(repaid, "repaid", allow_zero=True),
         days_overdue=days_overdue,
         bank_weak_share=money.rate(bank_weak_share, "bank-weak-share"),
         rate=money.rate(rate, "rate"),
-        benchmark_rate=money.rate(benchmark_rate, "benchmark-rate"),
+        benchmark_rate=benchmark,
         enterprise_size=size,
         collateral=collateral,
         compensated_this_year=money.amount(
             compensated_this_year, "compensated-this-year", allow_zero=True
         ),
+        benchmark_source=reference.text() if reference else "",
     )
     result = assess(chosen, case)
     if as_json:
-        print_json(result.as_dict())
+        payload = result.as_dict()
+        payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
+        print_json(payload)
         return
-    verdict = "[green]eligible[/]" if result.eligible else "[red]not eligible[/]"
+    verdict = {
+        Status.ELIGIBLE: "[green]eligible[/]",
+        Status.NOTHING: "[yellow]nothing to compensate[/]",
+    }.get(result.status, "[red]not eligible[/]")
     console.print(f"{verdict} under {result.policy}")
     for check in result.checks:
         console.print(f"  {'✓' if check.ok else '✗'} {check.text}", highlight=False)
     console.print(f"ratio {result.ratio}; unrecovered principal {result.unrecovered}")
     console.print(f"compensation {result.amount}", highlight=False)
+
+
+@rates_app.command("show")
+def rates_command(
+    loan_date: Annotated[
+        str | None, typer.Option(help="Show the reference rate of a loan of this date.")
+    ] = None,
+    term_months: Annotated[int | None, typer.Option(help="... and this term.")] = None,
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """The reference-rate table (PBOC benchmark, LPR), or one loan's reference rate."""
+    root = _workspace_root_or_none()
+    table = rates.load_table(root)
+    if loan_date is not None or term_months is not None:
+        if loan_date is None or term_months is None:
+            raise ValidationError("give --loan-date and --term-months", field="loan-date")
+        found = rates.reference_rate(
+            table,
+            policy.load_policy(policy_name, root).reference,
+            loan_date=_day(loan_date, "loan-date"),
+            term_months=term_months,
+        )
+        _out(found.as_dict(), as_json, found.text())
+        return
+    rows = [
+        {
+            "series": str(r.series),
+            "effective_from": r.effective_from.isoformat(),
+            "band": str(r.band),
+            "rate": str(r.rate),
+            "source": r.source,
+        }
+        for r in sorted(table.rows, key=lambda r: (r.effective_from, r.series, r.band))
+    ]
+    if as_json:
+        print_json({"origin": table.origin, "rows": rows})
+        return
+    shown = Table("series", "from", "band", "rate %", "source", title=table.origin)
+    for row in rows:
+        shown.add_row(
+            row["series"], row["effective_from"], row["band"],
+            rates.percent(Decimal(row["rate"])), row["source"],
+        )  # fmt: skip
+    console.print(shown)
+
+
+@rates_app.command("add")
+def rates_add(
+    on: Annotated[str, typer.Option("--date", help="Publication date of the LPR, YYYY-MM-DD.")],
+    one_year: Annotated[str, typer.Option(help="1-year LPR in %, e.g. 3.00.")],
+    five_year: Annotated[str, typer.Option(help="5-year-plus LPR in %, e.g. 3.50.")],
+    source: Annotated[str, typer.Option(help="Where it was published.")] = "NIFC LPR",
+    as_json: JsonOption = False,
+) -> None:
+    """Add a month of LPR to the workspace's reference-rate table (a copy of the built-in one
+    the first time)."""
+    ctx = app_context()
+    path = rates.workspace_file(_root(ctx))
+    day = _day(on, "date")
+    text = path.read_text("utf-8") if path.exists() else rates.builtin_text()
+    updated = rates.add_month(
+        text,
+        origin=str(path),
+        on=day,
+        one_year=rates.parse_percent(one_year, "one-year"),
+        five_year=rates.parse_percent(five_year, "five-year"),
+        source=f"{source} {day}".strip(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(updated, "utf-8")
+    payload = {"file": str(path), "date": day, "one_year": one_year, "five_year": five_year}
+    _out(payload, as_json, f"LPR of {day} added to {path}")
 
 
 def _workspace_root_or_none() -> Path | None:
@@ -284,7 +388,10 @@ def enterprise_review(
 @app.command()
 def rate(
     enterprise: Annotated[list[str] | None, typer.Option(help="Only these (id or code).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="YYYY-MM-DD (default: the corpus's data cut-off)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Rate enterprises from their patents (all at once, set-wise)."""
@@ -298,7 +405,8 @@ def rate(
             store=ctx.store,
             valuation_root=ctx.workspace.root / "valuation",
             actor=Actor.cli(),
-            as_of=_day(as_of, "as-of"),
+            # patents are valued as of the same date as `ipops value` (valuation.service)
+            as_of=_day(as_of, "as-of") if as_of else default_as_of(ctx.store),
             enterprise_ids=ids,
         )
     if as_json:
@@ -335,8 +443,12 @@ def rating(
     if pd:
         console.print(
             f"probability of default {pd['probability']:.2%} "
-            f"(AUC on held-out loans {pd['model']['auc_held_out']})"
+            f"(AUC on held-out loans {pd['model']['auc_held_out']}, 95 % CI "
+            f"{pd['model'].get('auc_ci95')}, {pd['model'].get('auc_sample')})"
         )
+    for item in card.get("financial_inputs", []):
+        shown = item["value"] if item["used"] else "—"
+        console.print(f"  {item['name']}: {shown} ({item['how']})", highlight=False)
     console.print(f"inputs: {card['inputs']}", highlight=False)
 
 
@@ -371,9 +483,13 @@ def bank_balance(
     year: Annotated[int, typer.Option(help="Year end, e.g. 2023.")],
     weak: Annotated[str, typer.Option(help="Weak-collateral loan balance, CNY.")],
     programme: Annotated[str, typer.Option(help="Total 宁创贷 loan balance, CNY.")],
+    reason: Annotated[
+        str, typer.Option(help="Why these figures replace the loan book's (audited).")
+    ] = "reported by the bank",
     as_json: JsonOption = False,
 ) -> None:
-    """A bank's year-end balances (they set next year's compensation ratio)."""
+    """A bank's year-end balances, recorded over the loan book's (they set next year's
+    compensation ratio); see `finance bank book` for the loan book's figures."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_bank(db_session=session, key=bank)
@@ -384,9 +500,36 @@ def bank_balance(
             year=year,
             weak=money.amount(weak, "weak", allow_zero=True),
             programme=money.amount(programme, "programme"),
+            reason=reason.strip()[:500] or "reported by the bank",
         )
         share = service.weak_share(db_session=session, bank_id=found.id, year=year)
     payload = {"bank": found.name, "year": year, "weak_share": str(round(share, 4))}
+    _out(payload, as_json)
+
+
+@bank_app.command("book")
+def bank_book(
+    bank: Annotated[str, typer.Argument(help="Bank id or name.")],
+    year: Annotated[int, typer.Option(help="Year end, e.g. 2024.")],
+    policy_name: PolicyOption = policy.DEFAULT_POLICY,
+    as_json: JsonOption = False,
+) -> None:
+    """The bank's year-end balances from the platform's loan book (and the recorded ones)."""
+    ctx = app_context()
+    chosen = policy.load_policy(policy_name, _root(ctx))
+    with session_scope(ctx.engine) as session:
+        found = service.get_bank(db_session=session, key=bank)
+        book = balances.book_share(
+            balances.book_loans(session, found.id, year), chosen.weak_collateral, year
+        )
+        payload: dict[str, Any] = {"bank": found.name, "loan_book": book.as_dict()}
+        try:
+            used = balances.year_end_share(
+                db_session=session, bank_id=found.id, year=year, weak_types=chosen.weak_collateral
+            )
+            payload["used"] = used.as_dict()
+        except ValidationError as exc:
+            payload["used"] = {"unknown": str(exc)}
     _out(payload, as_json)
 
 
@@ -499,7 +642,12 @@ def loan_match(
             offered=_collateral(patent),
         )
         matches = [
-            m.as_dict() for m in service.match_products(db_session=session, application=application)
+            m.as_dict()
+            for m in service.match_products(
+                db_session=session,
+                application=application,
+                rate_table=rates.load_table(_root(ctx)),
+            )
         ]
     if as_json:
         print_json(matches)
@@ -542,6 +690,7 @@ def loan_apply(
             application=application,
             product_id=product,
             applied_on=_day(on),
+            rate_table=rates.load_table(_root(ctx)),
         )
         payload = service.loan_dict(loan)
     _out(payload, as_json)

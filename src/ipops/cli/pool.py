@@ -15,10 +15,11 @@ from rich.table import Table
 from ipops.audit.service import Actor
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.errors import ValidationError
-from ipops.pool import service
+from ipops.pool import service, standing
 from ipops.pool.allocation import CountBasis, allocate
 from ipops.pool.holdings import read_holdings
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
+from ipops.pool.royalties import check_country
 from ipops.registry.db import session_scope
 
 app = typer.Typer(
@@ -128,13 +129,33 @@ def config(
     count: Annotated[str | None, typer.Option(help="patents or families.")] = None,
     quorum: Annotated[int | None, typer.Option()] = None,
     majority: Annotated[str | None, typer.Option(help="simple, two_thirds, unanimous.")] = None,
+    proration: Annotated[
+        str | None,
+        typer.Option(help="Undated lines: days_in_force (pro rata) or period_end."),
+    ] = None,
+    payment_days: Annotated[int | None, typer.Option(help="Invoices due after N days.")] = None,
+    late_interest: Annotated[
+        str | None, typer.Option(help="Late-payment interest a year, e.g. 0.06.")
+    ] = None,
+    report_days: Annotated[
+        int | None, typer.Option(help="Reports due N days after the period.")
+    ] = None,
+    grace_days: Annotated[
+        int | None, typer.Option(help="Days late before the compliant discount is lost.")
+    ] = None,
+    regain_after: Annotated[
+        int | None, typer.Option(help="Events on time that regain the compliant discount.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show or change the pool's fee, count basis, quorum and majority rule."""
+    """Show or change the pool's fee, count basis, quorum, majority rule, proration of
+    patents expiring mid-period and invoice payment days."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
-        if any(v is not None for v in (admin_fee, count, quorum, majority)):
+        changes: tuple[object, ...] = (admin_fee, count, quorum, majority, proration)
+        changes += (payment_days, report_days, grace_days, regain_after, late_interest)
+        if any(v is not None for v in changes):
             service.configure_pool(
                 db_session=session,
                 actor=Actor.cli(),
@@ -143,6 +164,12 @@ def config(
                 count_basis=count,
                 quorum=quorum,
                 majority=majority,
+                proration=proration,
+                payment_days=payment_days,
+                report_days=report_days,
+                grace_days=grace_days,
+                regain_after=regain_after,
+                late_interest_rate=late_interest,
             )
         payload = service.pool_settings(found)
     _emit(payload, as_json, ", ".join(f"{k}: {v}" for k, v in payload.items()))
@@ -433,6 +460,9 @@ def licensee_add(
     pool: PoolArg,
     name: Annotated[str, typer.Argument()],
     country: Annotated[str, typer.Option(help="ISO 3166 code.")],
+    group: Annotated[
+        str | None, typer.Option(help="Enterprise group: affiliates share one annual cap.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add a licensee."""
@@ -440,7 +470,12 @@ def licensee_add(
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
         licensee = service.add_licensee(
-            db_session=session, actor=Actor.cli(), pool=found, name=name, country=country
+            db_session=session,
+            actor=Actor.cli(),
+            pool=found,
+            name=name,
+            country=country,
+            enterprise_group=group,
         )
         payload = {"id": licensee.id, "name": licensee.name}
     _emit(payload, as_json, f"[green]added[/] licensee {name}")
@@ -492,9 +527,16 @@ def report(
         Path, typer.Argument(help="CSV: category, made_in, sold_in, units|net_sales[, sold_on].")
     ],
     period: Annotated[str, typer.Option(help="YYYY-MM, YYYY-Qn or YYYY.")],
+    accepted_on: Annotated[
+        str | None, typer.Option(help="Day the report is accepted (default today).")
+    ] = None,
+    payment_days: Annotated[
+        int | None, typer.Option(help="Invoice due this many days later (default: the pool's).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Accept a royalty report (whole or not at all) and issue its invoice."""
+    """Accept a royalty report (whole or not at all) and issue its invoice, dated the day of
+    acceptance (back royalties: not before the licence's signing day)."""
     rows = list(csv.DictReader(io.StringIO(lines.read_text("utf-8-sig"))))
     ctx = app_context()
     with session_scope(ctx.engine) as session:
@@ -506,11 +548,15 @@ def report(
             licensee_name=licensee,
             period=period,
             rows=rows,
+            issued_on=_optional_date(accepted_on, "accepted-on"),
+            payment_days=payment_days,
+            fx=standing.workspace_fx(ctx.workspace.root),
         )
         payload = {
             "report": accepted.report.id,
             "invoice": accepted.invoice.number,
             "amount": fen_text(accepted.invoice.amount_fen),
+            "issued_on": accepted.invoice.issued_on,
             "due_on": accepted.invoice.due_on,
             "lines": [
                 {
@@ -525,8 +571,15 @@ def report(
 
 
 @app.command()
-def invoices(pool: PoolArg, as_json: JsonOption = False) -> None:
-    """Invoices with what was paid."""
+def invoices(
+    pool: PoolArg,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Interest up to (default today).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Invoices with what was paid, and late-payment interest at the pool's rate."""
+    day = _date(on, "date", date.today())
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = service.get_pool(db_session=session, name=pool)
@@ -537,6 +590,8 @@ def invoices(pool: PoolArg, as_json: JsonOption = False) -> None:
                 "period": f"{rep.period_start}..{rep.period_end}",
                 "amount": fen_text(inv.amount_fen),
                 "paid": fen_text(inv.paid_fen),
+                "due_on": inv.due_on.isoformat(),
+                "late_interest": fen_text(service.late_interest(session, found, inv, day)),
                 "allocation": inv.allocation_id,
             }
             for inv, lic, rep in service.invoices_of(session, found)
@@ -544,7 +599,9 @@ def invoices(pool: PoolArg, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("invoice", "licensee", "period", "amount", "paid", "allocation")
+    table = Table(
+        "invoice", "licensee", "period", "amount", "paid", "due", "late interest", "allocation"
+    )
     for r in rows:
         table.add_row(*(str(r[k] if r[k] is not None else "") for k in r))
     console.print(table)
@@ -586,7 +643,15 @@ def pay(
 @app.command("allocate")
 def allocate_what_if(
     amount: Annotated[str, typer.Option(help="CNY triggered by a sale, e.g. 10000.00.")],
-    country: Annotated[str, typer.Option(help="The country that triggered it (ISO 3166).")],
+    country: Annotated[str, typer.Option(help="The country of sale (ISO 3166).")],
+    made_in: Annotated[
+        str | None,
+        typer.Option(
+            "--made-in",
+            help="The country of manufacture: patents in force there count too "
+            "(default: the country of sale only).",
+        ),
+    ] = None,
     admin_fee: Annotated[
         str | None, typer.Option(help="Fee rate (default: the pool's, else 0.1).")
     ] = None,
@@ -601,7 +666,8 @@ def allocate_what_if(
     count: Annotated[str | None, typer.Option(help="patents or families.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What-if: split an amount a sale in COUNTRY triggered among the members."""
+    """What-if: split an amount a sale in COUNTRY (made in --made-in) triggered among the
+    members, pro rata to their patents in force in either country."""
     day = _date(on, "date", date.today())
     cents = to_fen(parse_amount(amount, "amount"))
     if (holdings is None) == (pool is None):
@@ -624,9 +690,10 @@ def allocate_what_if(
         cents,
         to_ppm(parse_rate(fee_rate, "admin-fee")),
         found,
-        country=country.strip().upper(),
+        country=check_country(country, "country"),
         on=day,
         count=CountBasis(basis),
+        made_in=None if made_in is None else check_country(made_in, "made-in"),
     )
     payload = result.as_dict()
     if as_json:
@@ -637,7 +704,8 @@ def allocate_what_if(
         "counted",
         "weight",
         "amount (CNY)",
-        title=f"{amount} CNY triggered in {result.country} on {day}",
+        title=f"{amount} CNY triggered in {result.country} on {day}"
+        + (f" (made in {result.made_in})" if result.made_in else ""),
     )
     for share in result.shares:
         table.add_row(

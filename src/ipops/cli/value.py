@@ -22,6 +22,7 @@ from ipops.cli.context import (
 from ipops.errors import ValidationError
 from ipops.registry.db import session_scope
 from ipops.valuation import highvalue, money, service
+from ipops.valuation.availability import FAMILY_BASIS_LABELS
 from ipops.valuation.catalogue import INDICATORS
 from ipops.valuation.fields import fields
 from ipops.valuation.indicator_sql import IndicatorOptions
@@ -38,7 +39,11 @@ SchemeOption = Annotated[
 ]
 AsOfOption = Annotated[
     str | None,
-    typer.Option("--as-of", help="Date of the valuation, YYYY-MM-DD (default: today)."),
+    typer.Option(
+        "--as-of",
+        help="Date of the valuation, YYYY-MM-DD (default: the corpus's data cut-off, the "
+        "latest publication or event date loaded).",
+    ),
 ]
 MinCohortOption = Annotated[
     int, typer.Option(min=1, help="Smallest field x year cohort; smaller ones fall back.")
@@ -49,8 +54,9 @@ MemoryOption = Annotated[
 
 
 def _as_of(text: str | None) -> date:
+    """The valuation date: ``--as-of``, else the corpus's data cut-off."""
     if text is None:
-        return date.today()
+        return service.default_as_of(app_context().store)
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -149,6 +155,23 @@ def _print_value(payload: dict[str, Any]) -> None:
         f"{payload['status']} ({payload['status_basis']}), as of {payload['as_of']}"
     )
     console.print(f"  scheme {payload['scheme']}, corpus {payload['snapshot_id']}")
+    term = payload["term"]
+    bound = " (upper bound)" if term["upper_bound"] else ""
+    console.print(f"  term ends {term['expiry'] or 'unknown'}{bound}: {term['how']}")
+    family = payload["family"]
+    basis = FAMILY_BASIS_LABELS.get(family["basis"] or "", (family["basis"], ""))[0]
+    console.print(
+        f"  family offices {_fmt(family['size'])}"
+        + (f" ({family['offices']})" if family["offices"] else "")
+        + (f", basis: {basis}" if family["basis"] else ", no family data")
+    )
+    forward = payload["forward_citations"]
+    capped = (
+        f"; forward window capped at the data end {forward['window_end']}"
+        if forward["window_capped"]
+        else ""
+    )
+    console.print(f"  forward citations counted over: {forward['universe_text']}{capped}")
     table = Table("degree", "indicator", "raw", "percentile", "weight", "used weight", "points")
     for line in payload["indicators"]:
         table.add_row(
@@ -158,7 +181,9 @@ def _print_value(payload: dict[str, Any]) -> None:
             _fmt(line["percentile"]),
             f"{line['weight']:.4g}",
             f"{line['effective_weight']:.3f}",
-            f"{line['contribution']:.2f}" if line["normalised"] is not None else "n/a",
+            f"{line['contribution']:.2f}"
+            if line["normalised"] is not None
+            else f"n/a: {line['reason_en']}",
         )
     console.print(table)
     degrees = Table("degree", "weight", "used weight", "score", "points of PVD")
@@ -174,11 +199,8 @@ def _print_value(payload: dict[str, Any]) -> None:
     console.print(degrees)
     pvd = "n/a" if payload["pvd"] is None else f"{payload['pvd']:.2f}"
     console.print(f"[bold]PVD {pvd}[/] (0-100)")
-    if payload["unavailable"]:
-        console.print(
-            "[yellow]unavailable[/] (left out, weights renormalised): "
-            + ", ".join(payload["unavailable"])
-        )
+    for note in payload["notes"]:
+        console.print(f"[yellow]unavailable[/] {note}")
 
 
 def _fmt(value: Any) -> str:
@@ -364,7 +386,9 @@ def money_value(
     as_json: JsonOption = False,
 ) -> None:
     """Money value by relief from royalty (income approach), with a cost-approach check."""
-    day = _as_of(as_of)
+    # the valuation date matters only for the patents' legal term: without patents no
+    # corpus is needed (and the date shown is the one asked, or today)
+    day = _as_of(as_of) if number or as_of else date.today()
     terms = _legal_terms(number or [], day)
     legal_life = _portfolio_life(terms)
     valuation = money.relief_from_royalty(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,7 @@ from ipops.finance.loans import LoanState
 from ipops.finance.models import Bank, Claim, Disposal, Enterprise, Loan
 from ipops.finance.policy import Policy
 from ipops.finance.service import weak_share
+from ipops.registry import concurrency
 
 CLAIM_COLUMNS: tuple[str, ...] = (
     "claim_id", "kind", "bank", "loan_id", "enterprise", "credit_code", "region", "amount_financed",
@@ -56,7 +57,10 @@ def assess_loan(
         repaid=money.from_fen(loan.principal_repaid_fen),
         days_overdue=loan.days_past_due,
         bank_weak_share=weak_share(
-            db_session=db_session, bank_id=loan.bank_id, year=on_day.year - 1
+            db_session=db_session,
+            bank_id=loan.bank_id,
+            year=on_day.year - 1,
+            weak_types=policy.weak_collateral,
         ),
         rate=Decimal(loan.annual_rate),
         benchmark_rate=Decimal(loan.benchmark_rate),
@@ -64,15 +68,47 @@ def assess_loan(
         collateral=loan.collateral,
         compensated_this_year=_compensated_this_year(db_session, loan.bank_id, on_day.year),
     )
-    return rules.assess(policy, case)
+    return registered_check(loan, rules.assess(policy, case))
+
+
+def registered_check(loan: Loan, result: rules.Compensation) -> rules.Compensation:
+    """Eligibility is checked at claim time (``assess``) and was at origination (备案): a loan
+    not registered, or not eligible when registered, is not compensated."""
+    found = loan.registration
+    if found is None:
+        check = rules.Check(
+            "registered", False, "not registered (备案) in the programme at origination"
+        )
+    elif not found.get("eligible"):
+        why = "; ".join(c["text"] for c in found.get("checks", []) if not c["ok"])
+        check = rules.Check(
+            "registered", False, f"registered on {loan.registered_on} but not eligible then: {why}"
+        )
+    else:
+        check = rules.Check(
+            "registered", True, f"registered (备案) on {loan.registered_on}, eligible then"
+        )
+    checks = (*result.checks, check)
+    if check.ok or result.status == rules.Status.NOTHING:
+        return replace(result, checks=checks)
+    return replace(
+        result,
+        checks=checks,
+        eligible=False,
+        status=rules.Status.NOT_ELIGIBLE,
+        amount=Decimal("0.00"),
+    )
 
 
 def claim_compensation(
     *, db_session: Session, actor: Actor, loan_id: int, policy: Policy, on_day: date
 ) -> Claim:
-    loan = db_session.get(Loan, loan_id)
-    if loan is None:
+    found = db_session.get(Loan, loan_id)
+    if found is None:
         raise NotFound(f"no loan {loan_id}", field="loan")
+    # the bank first: its yearly compensation is capped (then the loan: root first)
+    concurrency.claim_key(db_session, Bank, found.bank_id, what=f"bank {found.bank_id}")
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     if loan.state not in (LoanState.ACTIVE, LoanState.WRITTEN_OFF):
         raise InvalidTransition(
             f"loan {loan.id} is {loan.state}: compensation is for an "
@@ -137,6 +173,7 @@ def claim_subsidies(
     *, db_session: Session, actor: Actor, bank: Bank, year: int, policy: Policy
 ) -> SubsidyReport:
     """The risk subsidy of every qualifying loan the bank disbursed in ``year`` (once each)."""
+    concurrency.claim(db_session, bank)
     loans = db_session.scalars(
         select(Loan).where(
             Loan.bank_id == bank.id,
@@ -192,9 +229,7 @@ def claim_subsidies(
 
 
 def mark_paid(*, db_session: Session, actor: Actor, claim_id: int) -> Claim:
-    claim = db_session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFound(f"no claim {claim_id}", field="claim")
+    claim = concurrency.claim_key(db_session, Claim, claim_id, what=f"claim {claim_id}")
     if claim.status == "paid":
         raise InvalidTransition(f"claim {claim.id} is already paid", field="claim")
     claim.status = "paid"
@@ -224,9 +259,7 @@ def list_for_disposal(
 ) -> Disposal:
     """After default (written off, or overdue at least the policy's days) the pledged patents
     are listed for sale, licence, auction or agreed set-off."""
-    loan = db_session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"no loan {loan_id}", field="loan")
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     defaulted = loan.state == LoanState.WRITTEN_OFF or (
         loan.state == LoanState.ACTIVE and loan.days_past_due >= policy.days_overdue
     )
@@ -257,13 +290,16 @@ def list_for_disposal(
 def realise(
     *, db_session: Session, actor: Actor, disposal_id: int, proceeds: object, on_day: date
 ) -> rules.ProceedsSplit:
-    disposal = db_session.get(Disposal, disposal_id)
-    if disposal is None:
+    found = db_session.get(Disposal, disposal_id)
+    if found is None:
         raise NotFound(f"no disposal {disposal_id}", field="disposal")
+    # the loan first, then its disposal (root first)
+    loan = concurrency.claim_key(db_session, Loan, found.loan_id, what=f"loan {found.loan_id}")
+    disposal = concurrency.claim_key(
+        db_session, Disposal, disposal_id, what=f"disposal {disposal_id}"
+    )
     if disposal.status == "realised":
         raise InvalidTransition(f"disposal {disposal.id} is already realised", field="disposal")
-    loan = db_session.get(Loan, disposal.loan_id)
-    assert loan is not None
     compensated = money.from_fen(
         int(
             db_session.scalar(

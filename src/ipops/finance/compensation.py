@@ -10,7 +10,14 @@ Compensation under 宁创贷 (defaults of ``data/policies/ningchuangdai.toml``):
     unrecovered principal = principal - principal repaid
     amount     = min(unrecovered x ratio, cap - already compensated to the bank this year)
 
-rounded to the fen, half up. Every condition is reported with whether it holds.
+rounded to the fen, half up. Every condition is reported with whether it holds. A loan with
+nothing unrecovered is "nothing to compensate" (``status``), not "eligible" for 0.00.
+Enterprise sizes and collateral types are names from fixed lists (``SIZES``,
+``COLLATERAL_TYPES``, plus the policy's own); anything else is refused with the list, so a
+typo ("smal") is an error, never a silent "not eligible".
+
+"benchmark" is the same-term reference rate of ``ipops.finance.rates`` (PBOC benchmark
+before the LPR reform, LPR after), looked up from the loan's date and term when not given.
 """
 
 from __future__ import annotations
@@ -22,6 +29,41 @@ from typing import Any
 from ipops.errors import ValidationError
 from ipops.finance import money
 from ipops.finance.policy import Policy
+
+SIZES = ("large", "medium", "small", "micro")  # enterprises.SizeClass (工信部联企业〔2011〕300号)
+# 信用, 知识产权质押, 保证, 抵押, 其他质押
+COLLATERAL_TYPES = ("credit", "ip_pledge", "guarantee", "mortgage", "other_pledge")
+
+
+class Status:
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    NOTHING = "nothing_to_compensate"
+
+
+def accepted_collateral(policy: Policy) -> tuple[str, ...]:
+    return tuple(sorted(set(COLLATERAL_TYPES) | policy.weak_collateral | policy.subsidy_collateral))
+
+
+def check_size(policy: Policy, size: str) -> str:
+    """A known enterprise size, or ``ValidationError`` naming the accepted ones."""
+    accepted = tuple(sorted(set(SIZES) | policy.enterprise_sizes))
+    if size not in accepted:
+        raise ValidationError(
+            f"{size!r} is not an enterprise size; accepted: {', '.join(accepted)}", field="size"
+        )
+    return size
+
+
+def check_collateral(policy: Policy, collateral: str) -> str:
+    """A known collateral type, or ``ValidationError`` naming the accepted ones."""
+    accepted = accepted_collateral(policy)
+    if collateral not in accepted:
+        raise ValidationError(
+            f"{collateral!r} is not a collateral type; accepted: {', '.join(accepted)}",
+            field="collateral",
+        )
+    return collateral
 
 
 @dataclass(frozen=True)
@@ -45,6 +87,7 @@ class CompensationCase:
     enterprise_size: str = "small"
     collateral: str = "ip_pledge"
     compensated_this_year: Decimal = Decimal(0)  # already paid to the bank this year
+    benchmark_source: str = ""  # how the benchmark was found (rates.ReferenceRate.text)
 
     def check(self) -> None:
         if self.principal <= 0:
@@ -71,9 +114,11 @@ class Compensation:
     uncapped: Decimal
     cap_left: Decimal
     policy: str
+    status: str = Status.ELIGIBLE
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "status": self.status,
             "eligible": self.eligible,
             "reasons": [c.as_dict() for c in self.checks],
             "ratio": str(self.ratio),
@@ -85,7 +130,7 @@ class Compensation:
         }
 
 
-def rate_check(policy: Policy, rate: Decimal, benchmark: Decimal) -> Check:
+def rate_check(policy: Policy, rate: Decimal, benchmark: Decimal, source: str = "") -> Check:
     ceiling = benchmark * policy.max_rate_multiple
     ok = rate <= ceiling
     word = "<=" if ok else ">"
@@ -93,7 +138,7 @@ def rate_check(policy: Policy, rate: Decimal, benchmark: Decimal) -> Check:
         "rate",
         ok,
         f"rate {rate} {word} benchmark {benchmark} x {policy.max_rate_multiple} = "
-        f"{ceiling.normalize():f}",
+        f"{ceiling.normalize():f}" + (f" ({source})" if source else ""),
     )
 
 
@@ -103,9 +148,12 @@ def size_check(policy: Policy, size: str) -> Check:
     return Check("size", ok, f"enterprise size {size} {'is' if ok else 'is not'} {allowed}")
 
 
-def eligibility(policy: Policy, *, size: str, rate: Decimal, benchmark: Decimal) -> list[Check]:
+def eligibility(
+    policy: Policy, *, size: str, rate: Decimal, benchmark: Decimal, source: str = ""
+) -> list[Check]:
     """Whether a loan is a policy loan at all (before any default)."""
-    return [size_check(policy, size), rate_check(policy, rate, benchmark)]
+    check_size(policy, size)
+    return [size_check(policy, size), rate_check(policy, rate, benchmark, source)]
 
 
 def compensation_ratio(policy: Policy, weak_share: Decimal) -> tuple[Decimal, Check]:
@@ -122,8 +170,13 @@ def compensation_ratio(policy: Policy, weak_share: Decimal) -> tuple[Decimal, Ch
 
 def assess(policy: Policy, case: CompensationCase) -> Compensation:
     case.check()
+    check_collateral(policy, case.collateral)
     checks = eligibility(
-        policy, size=case.enterprise_size, rate=case.rate, benchmark=case.benchmark_rate
+        policy,
+        size=case.enterprise_size,
+        rate=case.rate,
+        benchmark=case.benchmark_rate,
+        source=case.benchmark_source,
     )
     weak = case.collateral in policy.weak_collateral
     checks.append(
@@ -158,6 +211,16 @@ def assess(policy: Policy, case: CompensationCase) -> Compensation:
             )
         )
         eligible = cap_left > 0
+    status = Status.ELIGIBLE if eligible else Status.NOT_ELIGIBLE
+    if unrecovered == 0:
+        checks.append(
+            Check(
+                "unrecovered",
+                False,
+                f"principal {case.principal} repaid in full: nothing to compensate",
+            )
+        )
+        eligible, status = False, Status.NOTHING
     amount = min(uncapped, cap_left) if eligible else Decimal("0.00")
     return Compensation(
         eligible=eligible,
@@ -168,6 +231,7 @@ def assess(policy: Policy, case: CompensationCase) -> Compensation:
         uncapped=uncapped,
         cap_left=money.round_fen(cap_left),
         policy=policy.label(),
+        status=status,
     )
 
 

@@ -34,6 +34,7 @@ from ipops.finance.loans import Action, LoanState
 from ipops.finance.models import Bank, Enterprise, Loan, PledgedPatent, Rating
 from ipops.finance.patents import patent_facts, same_owner
 from ipops.finance.policy import load_policy
+from ipops.valuation.fields import field_of
 from ipops.web.demo_users import DEMO_ORGANISATIONS
 
 AS_OF = date(2026, 9, 30)
@@ -54,7 +55,40 @@ DISTRICTS = (
     "320118",
 )
 INDUSTRIES = ("制造业", "信息技术", "生物医药", "新材料", "节能环保")
-EXCLUDED = ("大学", "学院", "研究院", "研究所", "医院", "国家电网", "中国石油")
+# Borrowers are Nanjing SMEs: universities, institutes, hospitals, state groups, listed
+# companies and well-known firms never borrow from the 宁创贷 programme.
+EXCLUDED = (
+    "大学", "学院", "研究院", "研究所", "医院", "国家电网", "中国石油", "集团", "股份",
+    "总公司", "格力", "美的", "海尔", "海信", "华为", "中兴", "腾讯", "阿里", "百度", "京东",
+    "小米", "联想", "比亚迪", "宁德时代", "长虹", "TCL", "奥克斯", "志高", "美芝", "凌达",
+    "南京银行", "苏宁", "熊猫", "南瑞", "英特尔", "西门子", "三星", "松下", "大金", "日立",
+    "中芯", "天加", "海立", "佳力图", "迈瑞", "恒瑞", "京东方", "徐工", "三一", "吉利",
+)  # fmt: skip
+# The industry an enterprise's patents point to (WIPO sector / field of its commonest main
+# IPC), and the districts where such firms cluster in Nanjing (江北新区 biomedicine in 浦口
+# and 六合, software in 雨花台 and 建邺, manufacturing in 江宁, 溧水 and 高淳 ...).
+FIELD_INDUSTRY = {
+    **dict.fromkeys(range(1, 9), "信息技术"),
+    **dict.fromkeys((9, 10, 12), "制造业"),
+    **dict.fromkeys((11, 13, 14, 15, 16, 18), "生物医药"),
+    **dict.fromkeys((17, 19, 20, 21, 22, 23), "新材料"),
+    24: "节能环保",
+    **dict.fromkeys(range(25, 36), "制造业"),
+}
+INDUSTRY_DISTRICTS = {
+    "信息技术": ("320114", "320105", "320102", "320115", "320106"),
+    "制造业": ("320115", "320117", "320118", "320111", "320116"),
+    "生物医药": ("320111", "320116", "320115", "320113"),
+    "新材料": ("320116", "320113", "320115", "320111"),
+    "节能环保": ("320115", "320113", "320104", "320117"),
+}
+# Size classes of 《中小企业划型标准规定》 (工信部联企业〔2011〕300号), industrial firms: total
+# assets here stay well inside each class (yuan).
+SIZE_ASSETS = {
+    "micro": (1_000_000, 9_000_000),
+    "small": (10_000_000, 60_000_000),
+    "medium": (80_000_000, 350_000_000),
+}
 BANKS: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
     (
         DEMO_ORGANISATIONS[OrgKind.BANK],
@@ -103,16 +137,22 @@ def _code(rng: random.Random, region: str) -> str:
 
 
 def seed_demo_finance(
-    session: Session, store: CorpusStore, workspace_root: Path, *, seed: int
+    session: Session,
+    store: CorpusStore,
+    workspace_root: Path,
+    *,
+    seed: int,
+    enterprises: int = MAX_ENTERPRISES,
 ) -> DemoFinance:
+    """The programme once (flush only); ``enterprises`` caps the borrowers (tests use few)."""
     rng = random.Random(seed)
     actor = Actor.system()
     if session.scalar(select(Enterprise.id).limit(1)) is not None:
         return _summary(session, 0, 0, 0, None)  # already seeded
     products = _banks(session, actor)
-    enterprises = _enterprises(session, store, actor, rng)
+    registered = _enterprises(session, store, actor, rng, enterprises)
     links = service.link_exact_bulk(
-        db_session=session, store=store, actor=actor, enterprises=enterprises
+        db_session=session, store=store, actor=actor, enterprises=registered
     )
     service.rate_enterprises(
         db_session=session,
@@ -122,8 +162,8 @@ def seed_demo_finance(
         as_of=AS_OF,
     )
     world = _World(session, store, actor, rng, products)
-    defaulted = world.history(enterprises)
-    world.current([e for e in enterprises if e.id not in defaulted])
+    defaulted = world.history(registered)
+    world.current([e for e in registered if e.id not in defaulted])
     auc = world.funds()
     return _summary(session, len(BANKS), len(products), links, auc)
 
@@ -185,19 +225,19 @@ def _banks(session: Session, actor: Actor) -> list[int]:
 
 
 def _enterprises(
-    session: Session, store: CorpusStore, actor: Actor, rng: random.Random
+    session: Session, store: CorpusStore, actor: Actor, rng: random.Random, limit: int
 ) -> list[Enterprise]:
     with store.connect() as con:
-        names = [
-            str(r[0])
-            for r in con.execute(
-                "SELECT min(a.name), count(DISTINCT a.patent_id) AS n FROM parties a "
-                "JOIN patents p USING (patent_id) WHERE p.office = 'CN' "
-                "AND a.party_type = 'organization' AND a.role IN ('applicant', 'assignee') "
-                "GROUP BY a.entity_id ORDER BY n DESC, 1 LIMIT 2000"
-            ).fetchall()
-        ]
-    chosen = [n for n in names if not any(word in n for word in EXCLUDED)][:MAX_ENTERPRISES]
+        rows = con.execute(
+            "SELECT min(a.name), count(DISTINCT a.patent_id) AS n, mode(c.subclass) "
+            "FROM parties a JOIN patents p USING (patent_id) "
+            "LEFT JOIN classifications c ON c.patent_id = a.patent_id AND c.is_main "
+            "WHERE p.office = 'CN' AND a.party_type = 'organization' "
+            "AND a.role IN ('applicant', 'assignee') "
+            "GROUP BY a.entity_id ORDER BY n DESC, 1 LIMIT 2000"
+        ).fetchall()
+    chosen = [(str(name), int(n), subclass) for name, n, subclass in rows if _sme_name(str(name))]
+    chosen = sorted(chosen, key=lambda row: not row[0].startswith("南京"))[:limit]
     home = accounts.ensure_organisation(
         db_session=session,
         name=DEMO_ORGANISATIONS[OrgKind.ENTERPRISE],
@@ -205,9 +245,13 @@ def _enterprises(
         actor=actor,
     )
     found = []
-    for index, name in enumerate(chosen):
-        region = rng.choice(DISTRICTS)
-        assets = Decimal(rng.randint(5, 400) * 100_000)
+    for index, (name, patents, subclass) in enumerate(chosen):
+        wipo = field_of(subclass)
+        industry = FIELD_INDUSTRY.get(wipo.number, "制造业") if wipo else rng.choice(INDUSTRIES)
+        region = rng.choice(INDUSTRY_DISTRICTS[industry])
+        size = "micro" if patents <= 2 else rng.choices(("small", "medium"), (5, 1))[0]
+        low, high = SIZE_ASSETS[size]
+        assets = Decimal(rng.randint(low // 100_000, high // 100_000) * 100_000)
         equity = (assets * Decimal(rng.randint(5, 70)) / 100).quantize(Decimal("0.01"))
         found.append(
             service.register_enterprise(
@@ -216,8 +260,8 @@ def _enterprises(
                 name=name,
                 credit_code=_code(rng, region),
                 region=region,
-                industry=rng.choice(INDUSTRIES),
-                size=rng.choices(("micro", "small", "medium"), (4, 5, 1))[0],
+                industry=industry,
+                size=size,
                 financials=Financials(
                     total_assets=assets,
                     equity=equity,
@@ -227,6 +271,16 @@ def _enterprises(
             )
         )
     return found
+
+
+def _sme_name(name: str) -> bool:
+    """A name a Nanjing SME borrower could have: Chinese, a limited company, not a
+    university, institute, group, listed company or well-known firm."""
+    return (
+        name.endswith("有限公司")
+        and not any("a" <= ch.lower() <= "z" for ch in name)
+        and not any(word in name for word in EXCLUDED)
+    )
 
 
 class _World:

@@ -161,6 +161,9 @@ class Loan(Base):
     max_days_past_due: Mapped[int] = mapped_column(Integer, default=0)
     arrears_as_of: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # 备案: registered in the policy programme at origination, with the eligibility then
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    registration: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class LoanPatent(Base):

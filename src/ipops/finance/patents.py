@@ -23,6 +23,7 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.names.harmonize import harmonize_name
 from ipops.valuation import status as st
+from ipops.valuation.service import expiries
 
 LINK_SIMILARITY = 0.92  # Jaro-Winkler of the normalised names: above it, a candidate to review
 
@@ -93,12 +94,13 @@ def patent_facts(store: CorpusStore, patent_ids: Iterable[str]) -> dict[str, Pat
     with store.connect() as con:
         con.register("fin_wanted", pa.table({"patent_id": pa.array(wanted, pa.string())}))
         rows = fetch_dicts(con, _FACTS_SQL)
-    return {row["patent_id"]: _facts(row) for row in rows}
+        ends = {pid: e.expiry for pid, e in expiries(con, [r["patent_id"] for r in rows]).items()}
+    return {row["patent_id"]: _facts(row, ends.get(row["patent_id"])) for row in rows}
 
 
-def _facts(row: dict[str, Any]) -> PatentFacts:
+def _facts(row: dict[str, Any], end: date | None) -> PatentFacts:
+    """The patent's facts; ``end``: its statutory expiry (``valuation.term``)."""
     status, basis = st.effective_status(row["event_status"], row["legal_status"])
-    end = st.term_end(row["office"], row["patent_type"], row["filing_date"], row["grant_date"])
     if status == "unknown" and row["doc_type"] == "grant" and end and end > date.today():
         status, basis = "in_force", "presumed"
     owners = tuple(row["assignees"] or row["applicants"] or ())

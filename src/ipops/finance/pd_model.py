@@ -14,6 +14,12 @@ equity / total assets at the last year-end. The outcome is known for closed loan
 loans written off or ever 90 days past due (1). The model is fitted with scikit-learn on a
 stratified 70% of those loans and validated on the other 30% (ROC AUC on held-out loans);
 it is not fitted with fewer than ``MIN_LOANS`` loans or ``MIN_EACH`` of either outcome.
+
+The AUC is reported with its 95 % confidence interval and the sample it rests on (held-out
+loans, defaults among them): Hanley and McNeil (1982), "The meaning and use of the area under
+a ROC curve", Radiology 143: SE^2 = (A(1-A) + (n1-1)(Q1-A^2) + (n0-1)(Q2-A^2)) / (n1 n0),
+Q1 = A/(2-A), Q2 = 2A^2/(1+A); interval A +- 1.96 SE clipped to [0, 1]. A committee reads
+an AUC of 0.80 on 12 held-out loans (3 defaults) very differently from one on 1,200.
 """
 
 from __future__ import annotations
@@ -74,6 +80,7 @@ class PdModel:
     defaults: int
     version: str = MODEL_VERSION
     notes: tuple[str, ...] = field(default_factory=tuple)
+    test_defaults: int | None = None  # defaults among the held-out loans
 
     def probability(self, o: Observation) -> float:
         z = self.intercept + sum(
@@ -87,11 +94,22 @@ class PdModel:
             "intercept": self.intercept,
             "coefficients": self.coefficients,
             "auc_held_out": self.auc,
+            "auc_ci95": self.auc_interval(),
+            "auc_sample": {
+                "held_out_loans": self.n_test,
+                "held_out_defaults": self.test_defaults,
+            },
             "n_train": self.n_train,
             "n_test": self.n_test,
             "defaults": self.defaults,
             "notes": list(self.notes),
         }
+
+    def auc_interval(self) -> list[float] | None:
+        if self.auc is None or self.test_defaults is None:
+            return None
+        low, high = auc_ci(self.auc, self.test_defaults, self.n_test - self.test_defaults)
+        return [round(low, 4), round(high, 4)]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PdModel:
@@ -104,7 +122,20 @@ class PdModel:
             defaults=int(data["defaults"]),
             version=str(data.get("version", MODEL_VERSION)),
             notes=tuple(data.get("notes", ())),
+            test_defaults=(data.get("auc_sample") or {}).get("held_out_defaults"),
         )
+
+
+def auc_ci(auc: float, positives: int, negatives: int, z: float = 1.959964) -> tuple[float, float]:
+    """Hanley-McNeil 95 % interval of an AUC from ``positives`` and ``negatives`` cases."""
+    if positives < 1 or negatives < 1:
+        raise ValidationError("an AUC needs cases of both outcomes", field="history")
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = (
+        auc * (1 - auc) + (positives - 1) * (q1 - auc**2) + (negatives - 1) * (q2 - auc**2)
+    ) / (positives * negatives)
+    half = z * math.sqrt(max(variance, 0.0))
+    return max(0.0, auc - half), min(1.0, auc + half)
 
 
 def fit(observations: Sequence[Observation]) -> PdModel:
@@ -133,4 +164,5 @@ def fit(observations: Sequence[Observation]) -> PdModel:
         n_test=len(y_test),
         defaults=defaults,
         notes=(f"stratified {1 - TEST_SHARE:.0%}/{TEST_SHARE:.0%} split, seed {RANDOM_STATE}",),
+        test_defaults=int(y_test.sum()),
     )

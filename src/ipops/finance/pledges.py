@@ -45,6 +45,7 @@ from ipops.finance.models import (
     Product,
 )
 from ipops.finance.schedules import add_months
+from ipops.registry import concurrency
 
 OBJECT = "fin_pledge"
 
@@ -59,9 +60,7 @@ def register_pledge(
     registered_on: date,
     co_pledgors: Sequence[str] = (),
 ) -> Pledge:
-    loan = db_session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"no loan {loan_id}", field="loan")
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     if loan.state not in (LoanState.APPROVED, LoanState.ACTIVE):
         raise InvalidTransition(
             f"loan {loan.id} is {loan.state}: a pledge is registered for an approved loan",
@@ -111,7 +110,7 @@ def register_pledge(
                 )
             )
         db_session.flush()
-    except IntegrityError:
+    except (IntegrityError, Conflict):
         raise Conflict(
             f"a patent of loan {loan.id} is already pledged, or registration number {number} "
             "is taken",
@@ -272,10 +271,8 @@ def _cancel(db_session: Session, pledge: Pledge, on_day: date) -> None:
 
 
 def _get(db_session: Session, pledge_id: int) -> Pledge:
-    found = db_session.get(Pledge, pledge_id)
-    if found is None:
-        raise NotFound(f"no pledge {pledge_id}", field="pledge")
-    return found
+    """The pledge, claimed for the change (``registry.concurrency``)."""
+    return concurrency.claim_key(db_session, Pledge, pledge_id, what=f"pledge {pledge_id}")
 
 
 # --------------------------------------------------------------------------- watch
@@ -394,9 +391,7 @@ def revalue(
     """A new money value of a pledged patent; an alert when the collateral's value times the
     product's loan-to-value no longer covers the principal outstanding."""
     worth = money.amount(value, "value", allow_zero=True)
-    loan = db_session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"no loan {loan_id}", field="loan")
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     item = db_session.scalars(
         select(LoanPatent).where(LoanPatent.loan_id == loan_id, LoanPatent.patent_id == patent_id)
     ).first()

@@ -3,7 +3,10 @@
 A policy file has four tables: ``[policy]`` (name, title, version, valid_from),
 ``[eligibility]`` (enterprise sizes, maximum rate as a multiple of the benchmark),
 ``[compensation]`` (weak-collateral types, days overdue, the two ratios and the weak-share
-threshold, the annual cap per bank) and ``[subsidy]`` (collateral types and rate). Built-in
+threshold, the annual cap per bank), ``[subsidy]`` (collateral types and rate) and, optional,
+``[reference_rate]`` (which published rate is "the benchmark for the same term":
+``lpr_from``, the date from which the LPR replaces the PBOC benchmark, default 2019-08-20;
+``one_year_lpr_up_to_months``, default 60; see ``ipops.finance.rates``). Built-in
 files are under ``ipops/finance/data/policies``; a workspace adds or overrides them under
 ``<workspace>/finance/policies/<name>.toml``. The digest (SHA-256 of the file's text) is kept
 with every result that used the policy, so a claim can be traced to the exact rules.
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -22,6 +25,7 @@ from typing import Any
 
 from ipops.errors import NotFound, ValidationError
 from ipops.finance import money
+from ipops.finance.rates import LPR_REFORM, ReferenceRule
 
 DEFAULT_POLICY = "ningchuangdai"
 
@@ -45,6 +49,7 @@ class Policy:
     digest: str
     origin: str
     text: str
+    reference: ReferenceRule = field(default_factory=ReferenceRule)
 
     def label(self) -> str:
         return f"{self.name} {self.version} ({self.digest[:12]})"
@@ -72,6 +77,10 @@ class Policy:
             "subsidy": {
                 "collateral_types": sorted(self.subsidy_collateral),
                 "rate": str(self.subsidy_rate),
+            },
+            "reference_rate": {
+                "lpr_from": self.reference.lpr_from.isoformat(),
+                "one_year_lpr_up_to_months": self.reference.one_year_lpr_up_to_months,
             },
         }
 
@@ -102,7 +111,21 @@ def parse_policy(text: str, *, origin: str) -> Policy:
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         origin=origin,
         text=text,
+        reference=_reference(get),
     )
+
+
+def _reference(get: _Reader) -> ReferenceRule:
+    section = get.data.get("reference_rate")
+    if section is None:
+        return ReferenceRule()
+    if not isinstance(section, dict):
+        raise ValidationError(f"{get.origin}: [reference_rate] must be a table", field="policy")
+    lpr_from = get.day("reference_rate", "lpr_from") if "lpr_from" in section else LPR_REFORM
+    months = ReferenceRule().one_year_lpr_up_to_months
+    if "one_year_lpr_up_to_months" in section:
+        months = int(get.number("reference_rate", "one_year_lpr_up_to_months", low=Decimal(1)))
+    return ReferenceRule(lpr_from=lpr_from, one_year_lpr_up_to_months=months)
 
 
 class _Reader:

@@ -6,18 +6,30 @@ Seven components, each a number from 0 to 1 computed from the enterprise's linke
 ==========  ======  ==================================================================
 component   weight  value (0..1)
 ==========  ======  ==================================================================
-size         20     ln(1 + patents in force) / ln(1 + 50), at most 1
-value        25     mean patent value degree (PVD, valuation scheme ``finance``) / 100
+size         20     ln(1 + weighted patents in force) / ln(1 + 50), at most 1; by type:
+                    invention (发明, and US utility) 1, utility model (实用新型) 0.5,
+                    design (外观设计) 0.3
+value        25     mean patent value degree / 100, valuation scheme ``finance_rating``:
+                    the ``finance`` scheme without the pledge indicator (the platform's
+                    own pledge must not raise the value that ``pledges`` then discounts)
+                    and without remaining term (counted once, in ``life``)
 growth       10     (filings in the last 3 years + 1) / (filings in the 3 before + 1) / 2,
-                    at most 1 (1: doubled; 0.5: flat)
+                    at most 1 (1: doubled; 0.5: flat); 0 without any patent
 breadth      10     distinct IPC subclasses of the patents in force / 8, at most 1
 life         15     mean remaining legal term of the patents in force / 10 years, at most 1
-legal        10     1 - (lapsed or invalidated patents + invalidation events) / patents
+legal        10     1 - (0.5 lapsed + 1.0 invalidated + 0.5 invalidation events) / patents;
+                    0 without any patent (nothing shown sound)
 pledges      10     1 - already pledged patents in force / patents in force
 ==========  ======  ==================================================================
 
 Grades: AAA >= 90, AA >= 80, A >= 70, BBB >= 60, BB >= 50, B >= 40, CCC >= 30, CC >= 20,
-else C. The same formulas exist twice on purpose: as SQL (``score_sql``), to rate every
+else C. BBB and above is investment grade; it is out of reach (the score is capped at
+59.9) for a firm with fewer than ``MIN_INVESTMENT_PATENTS`` (3) patents in force — no
+patent, or one fresh patent, is not a portfolio a credit committee can lend against — and
+for a portfolio pledged in full. Litigation is not in the corpus: invalidation events
+(whole or partial) are the legal-risk events counted.
+
+The same formulas exist twice on purpose: as SQL (``score_sql``), to rate every
 enterprise of a corpus in one DuckDB query, and in Python (``explain``), to show one rating's
 components; a test keeps them equal.
 
@@ -33,7 +45,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
+MIN_INVESTMENT_PATENTS = 3
+BELOW_INVESTMENT = 59.9
+TYPE_WEIGHTS = {"utility_model": 0.5, "design": 0.3}  # others (inventions) 1
+LAPSED_WEIGHT = 0.5
+INVALIDATED_WEIGHT = 1.0
+EVENT_WEIGHT = 0.5
 SIZE_FULL = 50
 BREADTH_FULL = 8
 LIFE_FULL_YEARS = 10
@@ -74,6 +92,10 @@ FEATURES: tuple[str, ...] = (
     "invalidations",
     "pledged",
     "expiring",
+    "utility_models",
+    "designs",
+    "lapsed",
+    "invalidated",
 )
 
 
@@ -121,24 +143,51 @@ def _num(features: Mapping[str, Any], name: str) -> float:
     return 0.0 if value is None else float(value)
 
 
+def weighted_in_force(f: Mapping[str, Any]) -> float:
+    utility, designs = _num(f, "utility_models"), _num(f, "designs")
+    inventions = max(_num(f, "in_force") - utility - designs, 0.0)
+    return inventions + TYPE_WEIGHTS["utility_model"] * utility + TYPE_WEIGHTS["design"] * designs
+
+
 def component_values(f: Mapping[str, Any]) -> dict[str, float]:
     in_force, patents = _num(f, "in_force"), _num(f, "patents")
+    harm = (
+        LAPSED_WEIGHT * _num(f, "lapsed")
+        + INVALIDATED_WEIGHT * _num(f, "invalidated")
+        + EVENT_WEIGHT * _num(f, "invalidations")
+    )
     return {
-        "size": min(1.0, math.log1p(in_force) / math.log1p(SIZE_FULL)),
+        "size": min(1.0, math.log1p(weighted_in_force(f)) / math.log1p(SIZE_FULL)),
         "value": min(1.0, max(0.0, _num(f, "pvd_mean") / 100)),
-        "growth": min(1.0, (_num(f, "recent") + 1) / (_num(f, "prior") + 1) / 2),
+        "growth": 0.0
+        if patents == 0
+        else min(1.0, (_num(f, "recent") + 1) / (_num(f, "prior") + 1) / 2),
         "breadth": min(1.0, _num(f, "subclasses") / BREADTH_FULL),
         "life": min(1.0, max(0.0, _num(f, "remaining_mean") / LIFE_FULL_YEARS)),
-        "legal": max(0.0, 1 - (_num(f, "dead") + _num(f, "invalidations")) / max(patents, 1)),
+        "legal": 0.0 if patents == 0 else max(0.0, 1 - harm / patents),
         "pledges": 0.0 if in_force == 0 else max(0.0, 1 - _num(f, "pledged") / in_force),
     }
+
+
+def score_cap(f: Mapping[str, Any]) -> tuple[float, str | None]:
+    """The highest score the portfolio may reach, and why (None: no cap)."""
+    in_force = _num(f, "in_force")
+    if in_force < MIN_INVESTMENT_PATENTS:
+        return BELOW_INVESTMENT, (
+            f"{int(in_force)} patents in force (< {MIN_INVESTMENT_PATENTS}): not investment grade"
+        )
+    if _num(f, "pledged") >= in_force:
+        return BELOW_INVESTMENT, "every patent in force is already pledged: not investment grade"
+    return 100.0, None
 
 
 def _raw_words(f: Mapping[str, Any]) -> dict[str, str]:
     pvd = f.get("pvd_mean")
     remaining = f.get("remaining_mean")
     return {
-        "size": f"{int(_num(f, 'in_force'))} patents in force of {int(_num(f, 'patents'))}",
+        "size": f"{int(_num(f, 'in_force'))} patents in force of {int(_num(f, 'patents'))} "
+        f"({int(_num(f, 'utility_models'))} utility models, {int(_num(f, 'designs'))} designs; "
+        f"weighted {weighted_in_force(f):.1f})",
         "value": "no value scores" if pvd is None else f"mean PVD {float(pvd):.1f}",
         "growth": f"{int(_num(f, 'recent'))} filings in the last {GROWTH_YEARS} years, "
         f"{int(_num(f, 'prior'))} in the {GROWTH_YEARS} before",
@@ -146,7 +195,7 @@ def _raw_words(f: Mapping[str, Any]) -> dict[str, str]:
         "life": "no term data"
         if remaining is None
         else f"mean remaining term {float(remaining):.1f} years",
-        "legal": f"{int(_num(f, 'dead'))} lapsed or invalidated, "
+        "legal": f"{int(_num(f, 'lapsed'))} lapsed, {int(_num(f, 'invalidated'))} invalidated, "
         f"{int(_num(f, 'invalidations'))} invalidation events",
         "pledges": f"{int(_num(f, 'pledged'))} already pledged",
     }
@@ -161,8 +210,45 @@ def explain(features: Mapping[str, Any]) -> Explanation:
         )
         for name, weight in WEIGHTS.items()
     )
-    score = round(sum(values[n] * w for n, w in WEIGHTS.items()), 1)
-    return Explanation(score, grade_of(score), components, tuple(alerts_of(features)))
+    cap, why = score_cap(features)
+    score = round(min(sum(values[n] * w for n, w in WEIGHTS.items()), cap), 1)
+    alerts = alerts_of(features) + ([f"score capped at {cap}: {why}"] if why else [])
+    return Explanation(score, grade_of(score), components, tuple(alerts))
+
+
+def financial_inputs(
+    *, total_assets_fen: int | None, equity_fen: int | None, revenue_fen: int | None
+) -> list[dict[str, Any]]:
+    """The optional financial inputs, each with its value and how it is used — or that it is
+    absent and so not used (the score itself rests on the patents; these feed the
+    probability of default). R&D spend and credit-bureau flags are not recorded on the
+    platform: shown as absent."""
+
+    def money(fen: int | None) -> str | None:
+        return None if fen is None else f"{fen / 100:.2f}"
+
+    ratio = (
+        None
+        if total_assets_fen in (None, 0) or equity_fen is None
+        else round(equity_fen / total_assets_fen, 4)
+    )
+    rows = [
+        ("total_assets", money(total_assets_fen), "PD model: ln(total assets)"),
+        ("equity", money(equity_fen), "PD model: equity ratio and its interaction"),
+        ("equity_ratio", ratio, "PD model: equity ratio x ln(1 + patents)"),
+        ("revenue", money(revenue_fen), "shown to the committee"),
+        ("rd_spend", None, "not recorded on the platform"),
+        ("credit_bureau_flags", None, "not recorded on the platform"),
+    ]
+    return [
+        {
+            "name": name,
+            "value": value,
+            "used": value is not None,
+            "how": how if value is not None else f"absent: not used ({how})",
+        }
+        for name, value, how in rows
+    ]
 
 
 def alerts_of(f: Mapping[str, Any]) -> list[str]:
@@ -194,6 +280,7 @@ def features_sql(as_of_sql: str) -> str:
     return f"""
 WITH lp AS (
     SELECT l.enterprise_id, l.patent_id, coalesce(i.in_force, false) AS in_force, i.status,
+           i.patent_type,
            i.filing_date, left(i.main_symbol, 4) AS subclass, i.remaining_term, i.term_end,
            s.pvd, (coalesce(i.pledged_now, false) OR rp.patent_id IS NOT NULL) AS pledged
     FROM rt_links l
@@ -222,20 +309,34 @@ SELECT enterprise_id,
        coalesce(sum(inv.n), 0) AS invalidations,
        count(*) FILTER (WHERE in_force AND pledged) AS pledged,
        count(*) FILTER (WHERE in_force AND term_end <= {as_of_sql} + INTERVAL
-                          {EXPIRY_WARNING_DAYS} DAY) AS expiring
+                          {EXPIRY_WARNING_DAYS} DAY) AS expiring,
+       count(*) FILTER (WHERE in_force AND patent_type = 'utility_model') AS utility_models,
+       count(*) FILTER (WHERE in_force AND patent_type = 'design') AS designs,
+       count(*) FILTER (WHERE status = 'lapsed') AS lapsed,
+       count(*) FILTER (WHERE status = 'invalidated') AS invalidated
 FROM lp LEFT JOIN inv USING (patent_id)
 GROUP BY enterprise_id"""
 
 
 def _component_sql() -> dict[str, str]:
+    utility, design = TYPE_WEIGHTS["utility_model"], TYPE_WEIGHTS["design"]
+    weighted = (
+        f"(greatest(in_force - utility_models - designs, 0) + {utility} * utility_models "
+        f"+ {design} * designs)"
+    )
+    harm = (
+        f"({LAPSED_WEIGHT} * lapsed + {INVALIDATED_WEIGHT} * invalidated "
+        f"+ {EVENT_WEIGHT} * invalidations)"
+    )
     return {
-        "size": f"least(1.0, ln(1 + in_force) / ln(1 + {SIZE_FULL}))",
+        "size": f"least(1.0, ln(1 + {weighted}) / ln(1 + {SIZE_FULL}))",
         "value": "least(1.0, greatest(0.0, coalesce(pvd_mean, 0) / 100))",
-        "growth": "least(1.0, (recent + 1.0) / (prior + 1.0) / 2)",
+        "growth": "CASE WHEN patents = 0 THEN 0.0 "
+        "ELSE least(1.0, (recent + 1.0) / (prior + 1.0) / 2) END",
         "breadth": f"least(1.0, subclasses / {float(BREADTH_FULL)})",
         "life": "least(1.0, greatest(0.0, coalesce(remaining_mean, 0) / "
         f"{float(LIFE_FULL_YEARS)}))",
-        "legal": "greatest(0.0, 1 - (dead + invalidations) / greatest(patents, 1.0))",
+        "legal": f"CASE WHEN patents = 0 THEN 0.0 ELSE greatest(0.0, 1 - {harm} / patents) END",
         "pledges": "CASE WHEN in_force = 0 THEN 0.0 ELSE greatest(0.0, 1 - pledged / in_force) END",
     }
 
@@ -245,6 +346,11 @@ def score_sql(features: str) -> str:
     parts = _component_sql()
     columns = ",\n       ".join(f"{sql} AS c_{name}" for name, sql in parts.items())
     total = " + ".join(f"c_{name} * {weight}" for name, weight in WEIGHTS.items())
+    cap = (
+        f"CASE WHEN in_force < {MIN_INVESTMENT_PATENTS} OR pledged >= in_force "
+        f"THEN {BELOW_INVESTMENT} ELSE 100.0 END"
+    )
+    total = f"least({total}, {cap})"
     grade = " ".join(f"WHEN score >= {low} THEN '{g}'" for g, low in GRADES)
     return f"""
 WITH c AS (SELECT *, {columns} FROM {features}),

@@ -5,10 +5,12 @@ Services take an explicit session and only ``flush()``: the transaction belongs 
 (CLI command, API request). Every check runs before the first write, so a refused request
 stores nothing. State changes are audited (``ipops.audit``).
 
-Concurrent decisions on one loan: the state change is a conditional ``UPDATE ... WHERE
-state = <expected> AND version = <read>``; when another transaction changed the loan first,
-the update touches no row (PostgreSQL re-checks the condition after the other commits) and
-the late decision is refused naming the loan's new state.
+Concurrency (``ipops.registry.concurrency``, docs/architecture.md): every state change
+first claims its loan (or bank, link), then checks, then writes; a request that waited is
+judged on what the first one committed. A loan's state change is, besides, a conditional
+``UPDATE ... WHERE state = <expected> AND version = <read>``: should anything change the
+loan without the claim, the update touches no row and the late decision is refused naming
+the loan's new state.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ipops.audit.service import Actor, record_by
 from ipops.corpus.queries import fetch_dicts
 from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from ipops.finance import money, patents, rating, schedules
+from ipops.finance import balances, compensation, money, patents, rates, rating, schedules
 from ipops.finance.enterprises import (
     Financials,
     check_credit_code,
@@ -60,14 +62,15 @@ from ipops.finance.models import (
     ScheduleLine,
 )
 from ipops.finance.pd_model import Observation, PdModel, fit
+from ipops.finance.policy import Policy, load_policy
+from ipops.registry import concurrency
 from ipops.valuation import service as valuation
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.money import relief_from_royalty
 from ipops.valuation.schemes import load_scheme
 
-RATING_SCHEME = "finance"
+RATING_SCHEME = "finance_rating"  # no pledge, no remaining term (rating.py)
 MIN_COHORT = 20
-DEFAULT_BENCHMARK_RATE = Decimal("0.0435")  # PBoC 1-year benchmark (2015-10-24); use LPR
 OBJECT = "fin_loan"
 
 
@@ -222,9 +225,7 @@ def link_patents(
 def review_link(
     *, db_session: Session, actor: Actor, link_id: int, accept: bool
 ) -> EnterprisePatent:
-    link = db_session.get(EnterprisePatent, link_id)
-    if link is None:
-        raise NotFound(f"no patent link {link_id}", field="link")
+    link = concurrency.claim_key(db_session, EnterprisePatent, link_id, what=f"link {link_id}")
     before = link.status
     link.status = "confirmed" if accept else "rejected"
     db_session.flush()
@@ -472,6 +473,11 @@ def rating_card(*, db_session: Session, enterprise: Enterprise) -> dict[str, Any
         "alerts": found.alerts,
         "inputs": found.inputs,
         "features": found.features,
+        "financial_inputs": rating.financial_inputs(
+            total_assets_fen=enterprise.total_assets_fen,
+            equity_fen=enterprise.equity_fen,
+            revenue_fen=enterprise.revenue_fen,
+        ),
     }
     card["default_probability"] = default_probability(
         db_session=db_session, enterprise=enterprise, features=found.features
@@ -578,13 +584,22 @@ def get_bank(*, db_session: Session, key: int | str) -> Bank:
 
 
 def set_balance(
-    *, db_session: Session, actor: Actor, bank: Bank, year: int, weak: Decimal, programme: Decimal
+    *,
+    db_session: Session,
+    actor: Actor,
+    bank: Bank,
+    year: int,
+    weak: Decimal,
+    programme: Decimal,
+    reason: str = "",
 ) -> BankBalance:
-    """The bank's weak-collateral and total 宁创贷 balances at the end of ``year``."""
+    """The bank's weak-collateral and total 宁创贷 balances at the end of ``year``, recorded
+    by an operator over the loan book's (``balances``); the reason is audited."""
     if weak > programme:
         raise ValidationError(
             "the weak-collateral balance exceeds the programme balance", field="weak"
         )
+    concurrency.claim(db_session, bank)  # one row per bank and year, found or made
     found = db_session.scalars(
         select(BankBalance).where(BankBalance.bank_id == bank.id, BankBalance.year == year)
     ).first()
@@ -600,20 +615,23 @@ def set_balance(
         action="finance.balance_set",
         object_type="fin_bank",
         object_id=bank.id,
-        after={"year": year, "weak": str(weak), "programme": str(programme)},
+        after={"year": year, "weak": str(weak), "programme": str(programme), "reason": reason},
     )
     return found
 
 
-def weak_share(*, db_session: Session, bank_id: int, year: int) -> Decimal:
-    """The weak-collateral share of the bank's 宁创贷 balance at the end of ``year`` (0 when
-    not reported)."""
-    found = db_session.scalars(
-        select(BankBalance).where(BankBalance.bank_id == bank_id, BankBalance.year == year)
-    ).first()
-    if found is None or found.programme_fen == 0:
-        return Decimal(0)
-    return Decimal(found.weak_collateral_fen) / Decimal(found.programme_fen)
+def weak_share(
+    *,
+    db_session: Session,
+    bank_id: int,
+    year: int,
+    weak_types: frozenset[str] = frozenset({"credit", "ip_pledge"}),
+) -> Decimal:
+    """The weak-collateral share of the bank's 宁创贷 balance at the end of ``year``: recorded,
+    else from the loan book (``balances``); ``ValidationError`` when unknown."""
+    return balances.year_end_share(
+        db_session=db_session, bank_id=bank_id, year=year, weak_types=weak_types
+    ).share
 
 
 @dataclass(frozen=True)
@@ -841,12 +859,37 @@ def _money_value(offer: Collateral, fact: patents.PatentFacts) -> tuple[Decimal,
     return result.value, f"relief from royalty over {result.life} years ({result.life_basis})"
 
 
+def benchmark_for(
+    *,
+    on: date,
+    term_months: int,
+    table: rates.RateTable | None = None,
+    rule: rates.ReferenceRule | None = None,
+) -> Decimal:
+    """The same-term reference rate of a loan dated ``on`` (``rates.reference_rate``; the
+    built-in table and the default rule unless given)."""
+    return rates.reference_rate(
+        table or rates.load_table(),
+        rule or rates.ReferenceRule(),
+        loan_date=on,
+        term_months=term_months,
+    ).rate
+
+
 def match_products(
     *,
     db_session: Session,
     application: Application,
-    benchmark_rate: Decimal = DEFAULT_BENCHMARK_RATE,
+    benchmark_rate: Decimal | None = None,
+    on: date | None = None,
+    rate_table: rates.RateTable | None = None,
 ) -> list[Match]:
+    """Products ranked for an application; rates from the same-term reference rate of the
+    day ``on`` (default today) unless ``benchmark_rate`` is given."""
+    if benchmark_rate is None:
+        benchmark_rate = benchmark_for(
+            on=on or date.today(), term_months=application.term_months, table=rate_table
+        )
     e = application.enterprise
     request = Request(
         application.amount,
@@ -867,10 +910,24 @@ def submit(
     application: Application,
     product_id: int,
     applied_on: date,
-    benchmark_rate: Decimal = DEFAULT_BENCHMARK_RATE,
+    benchmark_rate: Decimal | None = None,
+    rate_table: rates.RateTable | None = None,
+    programme: Policy | None = None,
 ) -> Loan:
     """The enterprise's choice: a loan application routed to the product's bank. The product
-    must fit; otherwise it is refused with the reasons."""
+    must fit; otherwise it is refused with the reasons. The benchmark is the same-term
+    reference rate of ``applied_on`` (``rates``) unless given; it is stored with the loan and
+    used again at claim time. The loan is registered (备案) in the policy programme
+    (``programme``, default 宁创贷) the day it is submitted, with the eligibility then
+    (``registration``); a claim checks it again."""
+    programme = programme or load_policy()
+    if benchmark_rate is None:
+        benchmark_rate = benchmark_for(
+            on=applied_on,
+            term_months=application.term_months,
+            table=rate_table,
+            rule=programme.reference,
+        )
     product = db_session.get(Product, product_id)
     if product is None or not product.active:
         raise NotFound(f"no product {product_id}", field="product")
@@ -910,6 +967,14 @@ def submit(
         days_past_due=0,
         max_days_past_due=0,
         note="",
+        registered_on=applied_on,
+        registration=registration(
+            programme,
+            size=e.size_class,
+            rate=Decimal(str(found.annual_rate)),
+            benchmark=benchmark_rate,
+            collateral=product.collateral,
+        ),
     )
     db_session.add(loan)
     db_session.flush()
@@ -935,6 +1000,20 @@ def submit(
     return loan
 
 
+def registration(
+    programme: Policy, *, size: str, rate: Decimal, benchmark: Decimal, collateral: str
+) -> dict[str, Any]:
+    """The programme's eligibility checks of a loan at origination (备案), as stored."""
+    checks = compensation.eligibility(programme, size=size, rate=rate, benchmark=benchmark)
+    weak = collateral in programme.weak_collateral
+    return {
+        "policy": programme.label(),
+        "eligible": all(c.ok for c in checks),
+        "weak_collateral": weak,
+        "checks": [c.as_dict() for c in checks],
+    }
+
+
 def loan_dict(loan: Loan) -> dict[str, Any]:
     return {
         "id": loan.id,
@@ -952,6 +1031,8 @@ def loan_dict(loan: Loan) -> dict[str, Any]:
         "decided_on": loan.decided_on,
         "disbursed_on": loan.disbursed_on,
         "closed_on": loan.closed_on,
+        "registered_on": loan.registered_on,
+        "registration": loan.registration,
         "principal_repaid": str(money.from_fen(loan.principal_repaid_fen)),
         "interest_repaid": str(money.from_fen(loan.interest_repaid_fen)),
         "principal_outstanding": str(money.from_fen(loan.amount_fen - loan.principal_repaid_fen)),
@@ -1009,7 +1090,7 @@ def act(
 ) -> Loan:
     """Apply a lifecycle action; refused naming the allowed ones, or when another
     transaction changed the loan first."""
-    loan = get_loan(db_session=db_session, loan_id=loan_id)
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     before = LoanState(loan.state)
     after = next_state(before, action)
     _check_action(db_session, loan, action, on_day, require_pledge)
@@ -1161,7 +1242,7 @@ def repay(
     """A repayment: interest before principal, oldest instalment first; the loan closes when
     everything is repaid. Only an active loan takes payments."""
     value = money.amount(amount, "amount")
-    loan = get_loan(db_session=db_session, loan_id=loan_id)
+    loan = concurrency.claim_key(db_session, Loan, loan_id, what=f"loan {loan_id}")
     if loan.state != LoanState.ACTIVE:
         raise InvalidTransition(
             f"loan {loan.id} is {loan.state}: only an active loan takes repayments", field="loan"

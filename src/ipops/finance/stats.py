@@ -5,13 +5,19 @@ calendar (``workdays``).
 A loan counts in a period when it was disbursed in it (the "actual financing amount");
 compensation and subsidies count when claimed in it. Working days are d with
 application < d <= disbursement.
+
+What is counted is said: the headline "知识产权质押融资额" and its loans, enterprises, banks and
+districts count **IP-pledge loans only** (collateral ``ip_pledge``); credit and other loans
+are shown apart (``by_collateral``), never added into the IP-pledge figure. The period is
+stated with its start and end ("2026年1月1日至2026年9月30日", like the seed's Jan–Sep
+figures). Working days to a loan are over all loans disbursed in the period.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,6 +38,7 @@ DAY_BINS: tuple[tuple[str, int, int | None], ...] = (
     ("61+", 61, None),
 )
 YI = Decimal(100_000_000)  # 亿
+IP_PLEDGE = "ip_pledge"
 
 
 @dataclass(frozen=True)
@@ -49,19 +56,23 @@ class ProgrammeStats:
     workdays_median: float | None
     workdays_bins: dict[str, int]
     calendar: str
+    by_collateral: list[dict[str, Any]] = field(default_factory=list)
 
     def statement(self) -> str:
-        """The seed's style: 截至 X，知识产权质押融资额 Y 亿元，约 Z 家企业受益."""
+        """The seed's style with the period's both ends: X至Y，知识产权质押融资额 Z 亿元（N 笔），
+        约 E 家企业受益 (IP-pledge loans only)."""
         amount = (self.financed / YI).quantize(Decimal("0.01"))
         return (
-            f"截至{self.end.year}年{self.end.month}月{self.end.day}日，知识产权质押融资额"
-            f"{amount}亿元，约{self.enterprises}家企业受益"
+            f"{_day_zh(self.start)}至{_day_zh(self.end)}，知识产权质押融资额"
+            f"{amount}亿元（{self.loans}笔），约{self.enterprises}家企业受益"
         )
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "start": self.start,
             "end": self.end,
+            "counted": "IP-pledge loans disbursed from start to end (both included); "
+            "other collateral under by_collateral",
             "financed": str(self.financed),
             "loans": self.loans,
             "enterprises": self.enterprises,
@@ -69,6 +80,7 @@ class ProgrammeStats:
             "subsidies": str(self.subsidies),
             "by_bank": self.by_bank,
             "by_district": self.by_district,
+            "by_collateral": self.by_collateral,
             "workdays": {
                 "mean": self.workdays_mean,
                 "median": self.workdays_median,
@@ -78,6 +90,10 @@ class ProgrammeStats:
             },
             "statement": self.statement(),
         }
+
+
+def _day_zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _bin(days: int) -> str:
@@ -110,14 +126,21 @@ def programme_stats(
     district_rows: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"financed_fen": 0, "loans": 0, "enterprises": set()}
     )
+    collateral_rows: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"financed_fen": 0, "loans": 0, "enterprises": set()}
+    )
     days: list[int] = []
     for loan, region, bank in loans:
-        for row in (bank_rows[bank], district_rows[region]):
+        rows = [collateral_rows[loan.collateral]]
+        if loan.collateral == IP_PLEDGE:
+            rows += [bank_rows[bank], district_rows[region]]
+        for row in rows:
             row["financed_fen"] += loan.amount_fen
             row["loans"] += 1
             row["enterprises"].add(loan.enterprise_id)
         assert loan.disbursed_on is not None
         days.append(calendar.working_days(loan.applied_on, loan.disbursed_on))
+    pledged = [loan for loan, _r, _b in loans if loan.collateral == IP_PLEDGE]
     claims = db_session.execute(
         select(Claim.kind, Claim.amount_fen, Bank.name)
         .join(Bank, Bank.id == Claim.bank_id)
@@ -129,9 +152,9 @@ def programme_stats(
     return ProgrammeStats(
         start=start,
         end=end,
-        financed=money.from_fen(sum(loan.amount_fen for loan, _, _ in loans)),
-        loans=len(loans),
-        enterprises=len({loan.enterprise_id for loan, _, _ in loans}),
+        financed=money.from_fen(sum(loan.amount_fen for loan in pledged)),
+        loans=len(pledged),
+        enterprises=len({loan.enterprise_id for loan in pledged}),
         compensation=money.from_fen(sum(f for k, f, _ in claims if k == "compensation")),
         subsidies=money.from_fen(sum(f for k, f, _ in claims if k == "subsidy")),
         by_bank=[_public(name, row) for name, row in sorted(bank_rows.items())],
@@ -140,6 +163,7 @@ def programme_stats(
         workdays_median=float(statistics.median(days)) if days else None,
         workdays_bins={name: bins.get(name, 0) for name, _, _ in DAY_BINS},
         calendar=calendar.origin,
+        by_collateral=[_public(name, row) for name, row in sorted(collateral_rows.items())],
     )
 
 

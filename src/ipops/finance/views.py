@@ -21,7 +21,7 @@ from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.errors import ValidationError
-from ipops.finance import claims, money, pledges, policy, service, stats
+from ipops.finance import claims, money, pledges, policy, rates, service, stats
 from ipops.finance.compensation import CompensationCase, assess
 from ipops.finance.loans import Action, parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
@@ -483,7 +483,9 @@ class CompensationIn(StrictModel):
     days_overdue: Annotated[int, Field(ge=0, le=100_000)]
     bank_weak_share: DecimalText
     rate: DecimalText
-    benchmark_rate: DecimalText
+    benchmark_rate: DecimalText | None = None  # else looked up from loan_date and term_months
+    loan_date: date | None = None
+    term_months: Annotated[int, Field(ge=1, le=600)] | None = None
     size: Annotated[SafeStr, Field(max_length=16)] = "small"
     collateral: Annotated[SafeStr, Field(max_length=24)] = "ip_pledge"
     compensated_this_year: DecimalText = "0"
@@ -494,21 +496,35 @@ class CompensationIn(StrictModel):
 def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> dict[str, Any]:
     """The policy calculator: eligibility with reasons, the ratio and the amount."""
     authz.require(user, "finance:calculate", "finance_policy")
-    chosen = policy.load_policy(body.policy, api_state(request).workspace.root)
+    root = api_state(request).workspace.root
+    chosen = policy.load_policy(body.policy, root)
+    benchmark, reference = rates.benchmark_of(
+        given=None
+        if body.benchmark_rate is None
+        else money.rate(body.benchmark_rate, "benchmark_rate"),
+        loan_date=body.loan_date,
+        term_months=body.term_months,
+        table=rates.load_table(root),
+        rule=chosen.reference,
+        names=("benchmark_rate", "loan_date", "term_months"),
+    )
     case = CompensationCase(
         principal=money.amount(body.principal, "principal"),
         repaid=money.amount(body.repaid, "repaid", allow_zero=True),
         days_overdue=body.days_overdue,
         bank_weak_share=money.rate(body.bank_weak_share, "bank_weak_share"),
         rate=money.rate(body.rate, "rate"),
-        benchmark_rate=money.rate(body.benchmark_rate, "benchmark_rate"),
+        benchmark_rate=benchmark,
         enterprise_size=body.size,
         collateral=body.collateral,
         compensated_this_year=money.amount(
             body.compensated_this_year, "compensated_this_year", allow_zero=True
         ),
+        benchmark_source=reference.text() if reference else "",
     )
-    return assess(chosen, case).as_dict()
+    payload = assess(chosen, case).as_dict()
+    payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
+    return payload
 
 
 @router.get("/workdays")

@@ -34,6 +34,7 @@ BORDER_COLOUR = "#b0b0b0"
 CLUSTER_COLOUR = "#c0392b"
 FORMATS = ("svg", "png")
 LABELLED = 10
+LABEL_GAP_DEGREES = (9.0, 4.0)  # a label's rough extent at the map's scale (lon, lat)
 
 
 @cache
@@ -84,7 +85,15 @@ def _drawable(ring: Any) -> list[tuple[list[float], list[float]]]:
     return [([x + shift for x in xs], ys) for shift in (-360.0, 0.0, 360.0)]
 
 
-def cluster_map(clusters: Sequence[Cluster], *, title: str = "") -> Figure:
+def cluster_map(
+    clusters: Sequence[Cluster], *, title: str = "", numbers_only: bool = False
+) -> Figure:
+    """The clusters as circles on the world outline, the largest labelled.
+
+    ``numbers_only``: label with the rank alone (the page lists the names in a table beside
+    the map), and skip a label that would print over one already placed, so that dense
+    regions (the Yangtze delta, Kanto) stay legible.
+    """
     figure, axes = plt.subplots(figsize=(10, 5.2), dpi=100)
     rings, _ = world_rings()
     for ring in rings:
@@ -103,9 +112,17 @@ def cluster_map(clusters: Sequence[Cluster], *, title: str = "") -> Figure:
             linewidths=0.6,
             zorder=3,
         )
+        placed: list[tuple[float, float]] = []
         for c in clusters[:LABELLED]:
+            if numbers_only and any(
+                abs(c.lon - lon) < LABEL_GAP_DEGREES[0] and abs(c.lat - lat) < LABEL_GAP_DEGREES[1]
+                for lon, lat in placed
+            ):
+                continue
+            placed.append((c.lon, c.lat))
+            text = str(c.rank) if numbers_only else f"{c.rank}. {c.name}"
             axes.annotate(
-                f"{c.rank}. {c.name}", (c.lon, c.lat), fontsize=7, xytext=(4, 4),
+                text, (c.lon, c.lat), fontsize=7, xytext=(4, 4),
                 textcoords="offset points", zorder=4,
             )  # fmt: skip
     axes.set_xlim(-180, 180)
@@ -121,14 +138,27 @@ def cluster_map(clusters: Sequence[Cluster], *, title: str = "") -> Figure:
     return figure
 
 
-def collaboration_chart(years: Sequence[CollaborationYear], *, title: str = "") -> Figure:
+SERIES_NAMES = (
+    "team share",
+    "international co-invention share",
+    "hotspot share of international",
+)
+
+
+def collaboration_chart(
+    years: Sequence[CollaborationYear],
+    *,
+    title: str = "",
+    legend: Sequence[str] = SERIES_NAMES,
+) -> Figure:
+    """Collaboration shares per year; ``legend`` names the three lines (the page's language)."""
     figure, axes = plt.subplots(figsize=(8, 4), dpi=100)
     known = [y for y in years if y.year is not None]
     xs = [int(y.year or 0) for y in known]
     series = (
-        ("team share", [y.team_share for y in known]),
-        ("international co-invention share", [y.international_share for y in known]),
-        ("hotspot share of international", [y.hotspot_international_share for y in known]),
+        (legend[0], [y.team_share for y in known]),
+        (legend[1], [y.international_share for y in known]),
+        (legend[2], [y.hotspot_international_share for y in known]),
     )
     for label, values in series:
         axes.plot(xs, [100 * v for v in values], marker="o", markersize=3, label=label)
@@ -158,9 +188,13 @@ def _metadata(fmt: str) -> dict[str, Any]:
     return {"Date": None} if fmt == "svg" else {}
 
 
-def cluster_map_svg(clusters: Sequence[Cluster], *, title: str = "") -> str:
-    return render(cluster_map(clusters, title=title), "svg").decode()
+def cluster_map_svg(
+    clusters: Sequence[Cluster], *, title: str = "", numbers_only: bool = False
+) -> str:
+    return render(cluster_map(clusters, title=title, numbers_only=numbers_only), "svg").decode()
 
 
-def collaboration_chart_svg(years: Sequence[CollaborationYear], *, title: str = "") -> str:
-    return render(collaboration_chart(years, title=title), "svg").decode()
+def collaboration_chart_svg(
+    years: Sequence[CollaborationYear], *, title: str = "", legend: Sequence[str] = SERIES_NAMES
+) -> str:
+    return render(collaboration_chart(years, title=title, legend=legend), "svg").decode()

@@ -32,20 +32,17 @@ machine and in every run. ``normalize_with`` skips named rules, to measure each 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from unidecode import unidecode
 
-from ipops.errors import InputFormatError, NotFound, ValidationError
+from ipops.names.chinese import has_cjk, to_simplified
 from ipops.places.countries import to_iso2
 
 ENTITY_ID_PREFIX = "E"
@@ -92,6 +89,19 @@ AGENCY_TITLES: tuple[str, ...] = (
     "director", "chief of", "department of", "dept of", "minister of", "ministry of",
     "united states", "us",
 )  # fmt: skip
+
+AGENCY_TITLE_WORDS: tuple[str, ...] = ("secretary", "administrator", "director", "department")
+
+US_SOVEREIGN_FORMS: tuple[str, ...] = (
+    "united states of america", "united states", "government of united states of america",
+)  # fmt: skip
+
+SINGLE_WORD_LEGAL_FORMS = frozenset(form for form in LEGAL_FORMS if " " not in form)
+
+LONG_LEGAL_FORMS = frozenset(
+    {"corporation", "company", "incorporated", "limited", "aktiengesellschaft"}
+)
+LEADING_HOLDER_WORDS = ("regents", "trustees")
 
 ARTICLES = frozenset({"the"})
 
@@ -165,13 +175,15 @@ class Forms:
         return words
 
 
-REPRESENTED_BY = ("represented", "by")
-
 TRAILING_LEGAL = Forms(LEGAL_FORMS, at_end=True, cjk=CJK_LEGAL_FORMS)
 LEADING_LEGAL = Forms(LEADING_LEGAL_FORMS, at_end=False, cjk=CJK_LEADING_LEGAL_FORMS)
 TRAILING_HOLDERS = Forms(HOLDER_FORMS, at_end=True)
 LEADING_HOLDERS = Forms(HOLDER_FORMS, at_end=False)
 LEADING_AGENCY_TITLES = Forms(AGENCY_TITLES, at_end=False)
+
+
+def _traditional_chinese(text: str) -> str:
+    return to_simplified(text) if has_cjk(text) else text
 
 
 def _accents(text: str) -> str:
@@ -208,33 +220,119 @@ def _legal_forms(words: list[str]) -> list[str]:
     return LEADING_LEGAL.strip(TRAILING_LEGAL.strip(words))
 
 
+def _misspelt_legal_form(words: list[str]) -> list[str]:
+    """A last word one or two typos from a long legal form goes ("Comapny", "Coporation")."""
+    last = words[-1]
+    if len(words) < 2 or len(last) < 6 or last in LONG_LEGAL_FORMS:
+        return words
+    typos = 1 if len(last) < 10 else 2  # "compass" is two edits from "company", and stays
+    if any(edit_distance(last, form, typos) <= typos for form in LONG_LEGAL_FORMS):
+        return words[:-1]
+    return words
+
+
 def _holders(words: list[str]) -> list[str]:
+    if (
+        len(words) > 2
+        and words[1] == "of"
+        and words[0] not in LEADING_HOLDER_WORDS
+        and any(edit_distance(words[0], word, 2) <= 2 for word in LEADING_HOLDER_WORDS)
+    ):
+        words = words[2:]  # "The Reagents of the University of California"
     return LEADING_HOLDERS.strip(TRAILING_HOLDERS.strip(words))
+
+
+def edit_distance(a: str, b: str, limit: int = 4) -> int:
+    """Edit distance of ``a`` and ``b`` (Levenshtein with adjacent transpositions, the
+    optimal string alignment distance), or ``limit + 1`` once it exceeds ``limit``.
+
+    Only the band of cells within ``limit`` of the diagonal is computed (Ukkonen 1985), so
+    the cost is linear in the length of the names.
+    """
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    over = limit + 1
+    width = len(b) + 1
+    before = [over] * width
+    previous = [j if j <= limit else over for j in range(width)]
+    for i in range(1, len(a) + 1):
+        current = [over] * width
+        if i <= limit:
+            current[0] = i
+        char_a = a[i - 1]
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            char_b = b[j - 1]
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)  # a transposition: "univeristy"
+            current[j] = cost
+        if min(current) > limit:
+            return over
+        before, previous = previous, current
+    return min(previous[-1], over)
 
 
 def _represented_by(words: list[str]) -> list[str]:
     """United States of America as represented by the Secretary of the Navy → us navy."""
     for start in range(1, len(words) - 2):
-        if (words[start], words[start + 1]) == REPRESENTED_BY:
+        if words[start + 1] == "by" and edit_distance(words[start], "represented", 2) <= 2:
             sovereign = words[: start - 1] if words[start - 1] == "as" else words[:start]
             return [*_sovereign(sovereign), *_agency(words[start + 2 :])]
     return words
 
 
 def _sovereign(words: list[str]) -> list[str]:
-    code = to_iso2(" ".join(words))
+    text = " ".join(words)
+    code = to_iso2(text)
+    if code is None and _near(text, US_SOVEREIGN_FORMS):
+        code = "US"
     return [code.lower()] if code else words
+
+
+def _near(text: str, forms: Iterable[str], ratio: float = 0.9) -> bool:
+    """``text`` is one of ``forms`` or within a typo or two of one (difflib ratio)."""
+    return any(
+        text == form
+        or (abs(len(text) - len(form)) <= 3 and SequenceMatcher(None, text, form).ratio() >= ratio)
+        for form in forms
+    )
 
 
 def _agency(words: list[str]) -> list[str]:
     while True:
+        if len(words) > 2 and words[1] == "of" and _near(words[0], AGENCY_TITLE_WORDS, 0.8):
+            words = words[2:]  # a misspelt title: "Secreatry of the Army"
         stripped = LEADING_AGENCY_TITLES.strip(words)
         if stripped == words:
             return words
         words = stripped
 
 
+def _leading_sovereign(words: list[str]) -> list[str]:
+    """A (misspelt) "United States of America" before an agency: the country's code."""
+    if len(words) > 3 and words[0] == "us" and words[2] == "of":
+        return ["us", *_agency(words[1:])]
+    for size in (4, 3, 2):
+        if len(words) > size and words[0].startswith("uni"):
+            head = " ".join(words[:size])
+            if head not in ("united states", "united kingdom") and _near(head, US_SOVEREIGN_FORMS):
+                return ["us", *_agency(words[size:])]
+    return words
+
+
+def _legal_form_of_place(words: list[str]) -> list[str]:
+    """ "Gree Electric Appliances, Inc. of Zhuhai" → gree electric appliances zhuhai."""
+    for gap in (2, 3):
+        at = len(words) - gap - 1
+        if at >= 1 and words[at + 1] == "of" and words[at] in SINGLE_WORD_LEGAL_FORMS:
+            return [*words[:at], *words[at + 2 :]]
+    return words
+
+
 TEXT_RULES: dict[str, Callable[[str], str]] = {
+    "traditional_chinese": _traditional_chinese,
     "accents": _accents,
     "chinese_bracketed_place": _chinese_bracketed_place,
     "ampersand": _ampersand,
@@ -246,8 +344,11 @@ WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
     "articles": _articles,
     "abbreviations": _abbreviations,
     "legal_forms": _legal_forms,
+    "misspelt_legal_form": _misspelt_legal_form,
     "holders": _holders,
     "represented_by": _represented_by,
+    "leading_sovereign": _leading_sovereign,
+    "legal_form_of_place": _legal_form_of_place,
 }
 
 
@@ -282,9 +383,18 @@ def entity_id_for(normalized: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def harmonize_name(name: str) -> tuple[str, str]:
-    """(name_normalized, entity_id) of a raw name."""
+    """(name_normalized, entity_id) of one raw name, without the rest of its collection.
+
+    A name the alias table lists (``ipops.names.aliases``: 格力电器, GREE ELECTRIC
+    APPLIANCES, INC. OF ZHUHAI) gets its entity's id; any other name the id of its
+    normalised form. ``ipops.names.resolve.resolve_names`` also links names by the
+    scored comparison, which needs the whole collection.
+    """
+    from ipops.names.aliases import load_aliases
+
     normalized = normalize_name(name)
-    return normalized, entity_id_for(normalized)
+    listed = load_aliases().lookup(normalized)
+    return normalized, listed.entity_id if listed else entity_id_for(normalized)
 
 
 def harmonize_rows(rows: list[dict[str, Any]]) -> None:
@@ -293,82 +403,3 @@ def harmonize_rows(rows: list[dict[str, Any]]) -> None:
         name = row.get("name")
         if name and name.strip():
             row["name_normalized"], row["entity_id"] = harmonize_name(name)
-
-
-@dataclass(frozen=True, slots=True)
-class HarmonizeSummary:
-    """What ``harmonize_csv`` did; ``text`` holds the CSV when no output file was given."""
-
-    rows: int
-    entities: int
-    blank: int
-    output: Path | None
-    text: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "rows": self.rows,
-            "entities": self.entities,
-            "blank": self.blank,
-            "output": str(self.output) if self.output else None,
-        }
-
-
-OUTPUT_COLUMNS = ("name_normalized", "entity_id")
-
-
-def harmonize_csv(input: Path, column: str, output: Path | None) -> HarmonizeSummary:
-    """Copy a CSV (UTF-8, with or without BOM) adding name_normalized and entity_id."""
-    fields, rows = _read_csv(input)
-    if column not in fields:
-        raise ValidationError(
-            f"no column {column!r} in {input.name}; columns: {', '.join(fields) or 'none'}",
-            field=column,
-        )
-    entities, blank = _add_entities(rows, column)
-    out_fields = fields + [name for name in OUTPUT_COLUMNS if name not in fields]
-    text = _to_csv(rows, out_fields)
-    if output is not None:
-        output.write_text(text, encoding="utf-8", newline="")
-    return HarmonizeSummary(
-        rows=len(rows),
-        entities=len(entities),
-        blank=blank,
-        output=output,
-        text=None if output is not None else text,
-    )
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    if not path.is_file():
-        raise NotFound(f"no such file: {path}", field="file")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as source:
-            reader = csv.DictReader(source)
-            return list(reader.fieldnames or []), list(reader)
-    except UnicodeDecodeError as error:
-        raise InputFormatError(
-            f"{path.name} is not UTF-8 text ({error.reason})", field="file"
-        ) from error
-
-
-def _add_entities(rows: list[dict[str, Any]], column: str) -> tuple[set[str], int]:
-    entities: set[str] = set()
-    blank = 0
-    for row in rows:
-        name = row.get(column) or ""
-        if not name.strip():
-            row.update(dict.fromkeys(OUTPUT_COLUMNS, ""))
-            blank += 1
-            continue
-        row["name_normalized"], row["entity_id"] = harmonize_name(name)
-        entities.add(row["entity_id"])
-    return entities, blank
-
-
-def _to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()

@@ -1,21 +1,36 @@
 """Allocation of royalties among pool members: pure rules, exact to the fen.
 
-For an amount that a sale in one country triggered: the administrator's fee first (rate in
-millionths, rounded half up to the fen), then the rest split among the members pro rata to
-their essential patents (or families) in force in that country on the sale date. Fen are
-rounded by the largest-remainder method, so the parts always add up to the whole; equal
-remainders go to the member listed first (members are ordered by name).
+Where a royalty is due: where a pool patent is in force in the country of manufacture **or**
+of sale (MPEG LA, Access Advance; ``shared/REFERENCES.md``, "Patent pools"); it is shared
+among the members pro rata to their essential patents (or families) in force in **either**
+country on the sale date. Without a country of manufacture (``made_in=None``) only the
+country of sale counts (the what-if's older sale-country rule).
 
-``allocate`` explains one amount; ``allocate_many`` does the same arithmetic on arrays of
-integer fen for a whole period (the engine behind the service and the benchmark). Both give
-identical fen.
+For one amount (``allocate``): the administrator's fee first (rate in millionths, rounded
+half up to the fen), then the rest split by the largest-remainder method, so the parts
+always add up to the whole.
+
+For a period (``split_period``, what the service records): the administrator's fee is taken
+once on the period total, and each member's share is rounded once for the whole period by
+largest remainder over its exact (rational) entitlement; a member's lines (per licensee and
+country) are then rounded within the member's total the same way. No fen is lost or created
+per group, and nothing drifts towards the administrator.
+
+Order and ties: members are ordered by the Unicode code points of their names (Python's
+``sorted``; not pinyin). Equal remainders go to the members in that order starting at a
+position that rotates by period (``rotation``: the period's first month counted from
+January of year 0, modulo the number of members), so no member wins every tie of the year.
+
+``allocate_many`` does the per-amount arithmetic on arrays of integer fen (the engine behind
+the benchmark); it gives the fen of ``allocate``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -44,10 +59,11 @@ class Holding:
     starts: date | None = None  # counts from this day on (admission)
 
     def in_force(self, country: str, on: date) -> bool:
-        return (
-            self.country == country
-            and (self.starts is None or self.starts <= on)
-            and (self.expires is None or on < self.expires)
+        return self.country == country and self.live_on(on)
+
+    def live_on(self, on: date) -> bool:
+        return (self.starts is None or self.starts <= on) and (
+            self.expires is None or on < self.expires
         )
 
 
@@ -76,10 +92,15 @@ class Allocation:
     fee_ppm: int
     fee_fen: int
     shares: tuple[Share, ...]
+    made_in: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "country": self.country,
+            "sold_in": self.country,
+            "made_in": self.made_in,
+            "rule": "sale_country" if self.made_in is None else "manufacture_or_sale",
+            "countries_counted": sorted(countries_of(self.country, self.made_in)),
             "date": self.on.isoformat(),
             "count": str(self.count),
             "amount": fen_text(self.amount_fen),
@@ -90,11 +111,12 @@ class Allocation:
         }
 
 
-def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
+def largest_remainder(total: int, weights: Sequence[int], *, first: int = 0) -> list[int]:
     """``total`` fen split pro rata to ``weights``; parts sum to ``total`` exactly.
 
     Each part gets its floor; the fen left over go one each to the largest remainders, ties
-    to the earlier position.
+    to the earlier position counted from ``first`` (wrapping round): ``first=0`` favours
+    the first position, ``rotation`` moves it period by period.
     """
     if total < 0 or any(w < 0 for w in weights):
         raise ValueError("total and weights must not be negative")
@@ -106,21 +128,52 @@ def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
     parts = [total * w // whole for w in weights]
     remainders = [total * w % whole for w in weights]
     left = total - sum(parts)
-    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    size = len(weights)
+    order = sorted(range(size), key=lambda i: (-remainders[i], (i - first) % size))
     for i in order[:left]:
         parts[i] += 1
     return parts
 
 
+def countries_of(sold_in: str, made_in: str | None) -> frozenset[str]:
+    """The countries whose patents count for a sale: sale, and manufacture when given."""
+    return frozenset((sold_in,) if made_in is None else (sold_in, made_in))
+
+
 def counted_patents(
-    holdings: Iterable[Holding], country: str, on: date
+    holdings: Iterable[Holding], country: str, on: date, *, made_in: str | None = None
 ) -> dict[str, list[Holding]]:
-    """Per member (sorted by name), its holdings in force in ``country`` on ``on``."""
+    """Per member (sorted by name), its holdings in force on ``on`` in ``country`` (the
+    country of sale) or in ``made_in`` (the country of manufacture, when given)."""
+    countries = countries_of(country, made_in)
     found: dict[str, list[Holding]] = {}
     for holding in holdings:
-        if holding.in_force(country, on):
+        if holding.country in countries and holding.live_on(on):
             found.setdefault(holding.member, []).append(holding)
     return {member: sorted(found[member], key=lambda h: h.patent) for member in sorted(found)}
+
+
+def refuse_duplicates(holdings: Sequence[Holding], labels: Sequence[str]) -> None:
+    """Holdings that cannot be right are refused, naming the rows (``labels[i]`` names
+    ``holdings[i]``, e.g. "line 3"): a patent listed twice counts twice (a 9.00 split
+    6.00/3.00 instead of 4.50/4.50), and a patent has one owner, not two members."""
+    seen: dict[str, list[int]] = {}
+    for index, holding in enumerate(holdings):
+        seen.setdefault(holding.patent.upper(), []).append(index)
+    problems: list[str] = []
+    for patent, rows in seen.items():
+        if len(rows) < 2:
+            continue
+        members = sorted({holdings[i].member for i in rows})
+        where = ", ".join(labels[i] for i in rows)
+        if len(members) > 1:
+            problems.append(f"{patent} is held by two members ({', '.join(members)}: {where})")
+        else:
+            problems.append(f"{patent} is listed {len(rows)} times ({where})")
+    if problems:
+        raise ValidationError(
+            "holdings that cannot be right: " + "; ".join(problems), field="holdings"
+        )
 
 
 def weight_of(holdings: Sequence[Holding], count: CountBasis) -> int:
@@ -137,14 +190,17 @@ def allocate(
     country: str,
     on: date,
     count: CountBasis = CountBasis.PATENTS,
+    made_in: str | None = None,
 ) -> Allocation:
-    """One amount triggered in ``country`` on ``on``, explained member by member."""
+    """One amount of a sale in ``country`` (made in ``made_in``) on ``on``, explained member
+    by member: patents in force in the country of sale or of manufacture count."""
     if amount_fen < 0:
         raise ValidationError("must not be negative", field="amount")
-    members = counted_patents(holdings, country, on)
+    members = counted_patents(holdings, country, on, made_in=made_in)
     if not members:
+        where = country if made_in is None else f"{country} (sale) or {made_in} (manufacture)"
         raise ValidationError(
-            f"no pool patent is in force in {country} on {on}: no royalty is due there",
+            f"no pool patent is in force in {where} on {on}: no royalty is due",
             field="country",
         )
     fee = ppm_of(amount_fen, fee_ppm)
@@ -154,7 +210,122 @@ def allocate(
         Share(member, tuple(h.patent for h in found), weight, part)
         for (member, found), weight, part in zip(members.items(), weights, parts, strict=True)
     )
-    return Allocation(country, on, count, amount_fen, fee_ppm, fee, shares)
+    return Allocation(country, on, count, amount_fen, fee_ppm, fee, shares, made_in)
+
+
+class Proration(StrEnum):
+    """How report lines without a sale date count patents that expire (or are admitted)
+    within the period."""
+
+    DAYS_IN_FORCE = "days_in_force"  # each patent weighted by its days in force in the period
+    PERIOD_END = "period_end"  # the patents in force on the period's last day
+
+
+def days_in_force(holding: Holding, start: date, end: date) -> int:
+    """Days d with start <= d <= end on which the holding counts."""
+    first = max(start, holding.starts) if holding.starts else start
+    last = min(end, holding.expires - timedelta(days=1)) if holding.expires else end
+    return max((last - first).days + 1, 0)
+
+
+def prorated_patents(
+    holdings: Iterable[Holding], country: str, start: date, end: date, *, made_in: str | None
+) -> dict[str, list[tuple[Holding, int]]]:
+    """Per member (sorted by name), its holdings in the countries with their days in force
+    within [start, end] (only those with at least one day)."""
+    countries = countries_of(country, made_in)
+    found: dict[str, list[tuple[Holding, int]]] = {}
+    for holding in holdings:
+        if holding.country in countries:
+            days = days_in_force(holding, start, end)
+            if days:
+                found.setdefault(holding.member, []).append((holding, days))
+    return {m: sorted(found[m], key=lambda hd: hd[0].patent) for m in sorted(found)}
+
+
+def prorated_weight(
+    found: Sequence[tuple[Holding, int]], count: CountBasis, start: date, end: date
+) -> int:
+    """A member's weight in patent-days (or family-days: a day counts once per family when
+    any of its patents is in force that day). A patent in force the whole period weighs the
+    period's length, so with no expiry the shares equal the plain count's."""
+    if count is CountBasis.PATENTS:
+        return sum(days for _h, days in found)
+    families: dict[str, set[int]] = {}
+    for holding, _days in found:
+        key = holding.family or f"patent:{holding.patent}"
+        covered = families.setdefault(key, set())
+        for offset in range((end - start).days + 1):
+            if holding.live_on(start + timedelta(days=offset)):
+                covered.add(offset)
+    return sum(len(days) for days in families.values())
+
+
+def rotation(period_start: date, members: int) -> int:
+    """Where ties start in a period: the period's first month counted from January of year
+    0, modulo the number of members (monthly periods move one member a month)."""
+    return (period_start.year * 12 + period_start.month - 1) % members if members else 0
+
+
+@dataclass(frozen=True)
+class PeriodGroup:
+    """Royalty of one group (e.g. a licensee's sales of one day made in one country and
+    sold in another), the line it is reported on, and each member's weight in it."""
+
+    line: tuple[int, str]  # (licensee id, country the line is shown under)
+    amount_fen: int
+    weights: tuple[int, ...]  # per member, in the order of ``members``
+
+
+@dataclass(frozen=True)
+class PeriodSplit:
+    collected_fen: int
+    fee_fen: int
+    member_fen: tuple[int, ...]  # per member
+    lines: dict[tuple[tuple[int, str], int], int]  # (line, member index) -> fen
+
+
+def split_period(
+    groups: Sequence[PeriodGroup], members: int, fee_ppm: int, *, first: int = 0
+) -> PeriodSplit:
+    """A period's royalties: the fee on the period total (half up to the fen), each member's
+    share rounded once by largest remainder over its exact entitlement, then its lines.
+
+    Member ``m``'s exact entitlement is ``D/T x sum_g a_g w_gm / W_g`` (``T`` collected,
+    ``D = T - fee``, ``a_g`` a group's amount, ``w_gm`` the member's weight, ``W_g`` the
+    group's total weight); computed in integers over the common denominator of the ``W_g``,
+    so equal entitlements tie exactly and ties follow ``first`` (see ``rotation``).
+    """
+    total = sum(g.amount_fen for g in groups)
+    fee = ppm_of(total, fee_ppm)
+    common = 1
+    for group in groups:
+        whole = sum(group.weights)
+        if whole == 0:
+            if group.amount_fen:
+                raise ValueError(f"no patent counts for the amount of {group.line}")
+            continue
+        common = math.lcm(common, whole)
+    numerators: dict[tuple[tuple[int, str], int], int] = {}
+    for group in groups:
+        whole = sum(group.weights)
+        if not whole or not group.amount_fen:
+            continue
+        scale = group.amount_fen * (common // whole)
+        for member, weight in enumerate(group.weights):
+            if weight:
+                key = (group.line, member)
+                numerators[key] = numerators.get(key, 0) + scale * weight
+    per_member = [0] * members
+    for (_line, member), value in numerators.items():
+        per_member[member] += value
+    member_fen = largest_remainder(total - fee, per_member, first=first) if total else [0] * members
+    lines: dict[tuple[tuple[int, str], int], int] = {}
+    for member in range(members):
+        keys = [k for k in numerators if k[1] == member]
+        parts = largest_remainder(member_fen[member], [numerators[k] for k in keys])
+        lines.update(zip(keys, parts, strict=True))
+    return PeriodSplit(total, fee, tuple(member_fen), lines)
 
 
 def allocate_many(amounts: IntArray, weights: IntArray, fee_ppm: int) -> tuple[IntArray, IntArray]:
@@ -200,23 +371,28 @@ def allocate_blocks(
     """``allocate_many`` for groups that share weights: the groups of one country and date.
 
     ``blocks[i]`` indexes the row of ``block_weights`` (shape (b, m)) that group ``i`` uses;
-    groups must be sorted by block. Each block is split among its members with a patent in
-    force only, which saves the work on the others (a smaller country has fewer members).
-    Same results as ``allocate_many(amounts, block_weights[blocks], fee_ppm)``.
+    groups must be sorted by block. Each group is split among its block's members with a
+    patent in force only, which saves the work on the others (a country, or a pair of
+    countries of manufacture and sale, has fewer members than the pool). Groups are taken
+    together by the number of such members (one ``allocate_many`` call per number, not per
+    block: thousands of country pairs cost no more than a few dozen calls). Same results as
+    ``allocate_many(amounts, block_weights[blocks], fee_ppm)``.
     """
     amounts = np.asarray(amounts, dtype=np.int64)
     blocks = np.asarray(blocks, dtype=np.int64)
+    block_weights = np.asarray(block_weights, dtype=np.int64)
     if np.any(np.diff(blocks) < 0):
         raise ValueError("groups must be sorted by block")
     fees = np.zeros(len(amounts), dtype=np.int64)
     shares = np.zeros((len(amounts), block_weights.shape[1]), dtype=np.int64)
-    bounds = np.searchsorted(blocks, np.arange(block_weights.shape[0] + 1))
-    for block in np.unique(blocks):
-        rows = slice(bounds[block], bounds[block + 1])
-        members = np.flatnonzero(block_weights[block])
-        weights = np.broadcast_to(
-            block_weights[block, members], (rows.stop - rows.start, len(members))
-        )
+    positive = block_weights > 0
+    # per block, its members with a weight first, in member order (ties keep that order)
+    columns = np.argsort(~positive, axis=1, kind="stable")
+    sizes = positive.sum(axis=1)[blocks]
+    for size in np.unique(sizes):
+        rows = np.flatnonzero(sizes == size)
+        cols = columns[blocks[rows], :size]
+        weights = np.take_along_axis(block_weights[blocks[rows]], cols, axis=1)
         fees[rows], part = allocate_many(amounts[rows], weights, fee_ppm)
-        shares[rows, members] = part
+        shares[rows[:, None], cols] = part
     return fees, shares

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -41,13 +41,13 @@ MEMBERS = (
     "广东美芝制冷设备有限公司",
 )
 CATEGORIES = {
-    "split-ac": "分体式空调 split air conditioner",
-    "window-ac": "窗式空调 window air conditioner",
-    "portable-ac": "移动空调 portable air conditioner",
-    "vrf": "多联机 VRF system",
-    "heat-pump": "热泵热水机 heat-pump water heater",
-    "compressor": "压缩机 compressor",
-    "chiller": "冷水机组 chiller (percent of net sales)",
+    "split-ac": "分体式空调",
+    "window-ac": "窗式空调",
+    "portable-ac": "移动空调",
+    "vrf": "多联机",
+    "heat-pump": "热泵热水机",
+    "compressor": "压缩机",
+    "chiller": "冷水机组（按净销售额百分比）",
 }
 RATES = {
     "split-ac": {"unit": "3.00"},
@@ -61,7 +61,34 @@ RATES = {
 REGIONAL = {"IN": "0.5", "VN": "0.5", "ID": "0.5", "BR": "0.7", "EG": "0.5"}
 MAKERS = ("CN", "CN", "CN", "TH", "VN", "IN", "US", "MX", "TR", "JP", "KR", "DE")
 MARKETS = ("CN", "US", "JP", "KR", "DE", "FR", "IT", "ES", "IN", "BR", "VN", "ID", "AU", "EG")
-AC_SUBCLASSES = ("F24F", "F25B", "F04C", "F25D", "F24D", "F04B")
+# The pool's field: a patent joins only when its *main* IPC is one of these (air
+# conditioning, refrigeration, heat pumps and water heaters, compressors, heat exchangers),
+# so that no patent merely carrying a secondary F24F symbol (a medical device with a fan)
+# is admitted to the air-conditioning pool.
+AC_SUBCLASSES = ("F24F", "F25B", "F24H", "F25D", "F24D", "F04C", "F04B", "F28D", "F28F")
+# Fictitious licensees (demo data): Chinese makers and overseas makers named in Chinese.
+LICENSEES = (
+    "宁波澜川电器有限公司",
+    "佛山顺景制冷设备有限公司",
+    "中山华朗空调有限公司",
+    "泰国暹罗清风冷气有限公司",
+    "越南红河制冷有限公司",
+    "印度德干空调有限公司",
+    "美国北湖暖通设备公司",
+    "墨西哥蒙特雷冷气公司",
+    "土耳其安纳托利亚空调公司",
+    "日本东樱空调株式会社",
+    "韩国汉江冷机株式会社",
+    "德国莱茵暖通有限公司",
+    "杭州钱塘环境电器有限公司",
+    "合肥庐州制冷科技有限公司",
+    "芜湖江城空调配件有限公司",
+    "泰国湄南电器有限公司",
+    "越南西贡冷气有限公司",
+    "印度恒河环境设备有限公司",
+    "美国湖畔空气系统公司",
+    "墨西哥瓜达拉哈拉电器公司",
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +121,8 @@ def _build(db_session: Session, store: CorpusStore, rng: random.Random) -> None:
         db_session=db_session,
         actor=actor,
         name=POOL_NAME,
-        field="空调 air conditioning (F24F, F25B, F04C)",
-        administrator="中国空调产业知识产权联盟（演示） China Air-Conditioning IP Alliance (demo)",
+        field="空调（F24F、F25B、F24H、F04C）",
+        administrator="中国空调产业知识产权联盟（演示）",
         categories=CATEGORIES,
         rates=RATES,
         regional=REGIONAL,
@@ -163,7 +190,8 @@ def _corpus_candidates(store: CorpusStore, limit: int) -> list[service.PatentInp
             "SELECT p.patent_id, p.office, p.title, p.filing_date, p.grant_date, p.family_id, "
             "p.patent_type, min(c.main_group) FROM patents p JOIN classifications c "
             "USING (patent_id) WHERE p.generated AND p.doc_type = 'grant' AND c.scheme = 'IPC' "
-            f"AND c.subclass IN ({subclasses}) AND p.grant_date < DATE '{DEMO_YEAR}-01-01' "
+            f"AND c.is_main AND c.subclass IN ({subclasses}) "
+            f"AND p.grant_date < DATE '{DEMO_YEAR}-01-01' "
             f"AND p.office IN ('CN', 'US', 'JP', 'KR', 'DE') GROUP BY 1, 2, 3, 4, 5, 6, 7 "
             "ORDER BY hash(p.patent_id), p.patent_id"
         ).fetchall()
@@ -246,7 +274,7 @@ def _licensing(
     licensees = []
     for i in range(20):
         country = MAKERS[i % len(MAKERS)]
-        name = f"演示被许可企业{i + 1:02d} Demo Licensee {i + 1:02d}"
+        name = f"{LICENSEES[i]}（演示）"
         licensee = service.add_licensee(
             db_session=db_session,
             actor=actor,
@@ -293,6 +321,9 @@ def _royalty_year(
                 for category in categories
                 for market in markets[:3]
             ]
+            # reported within three weeks of the month's end, invoiced on acceptance, and
+            # paid within the payment term: acceptance always precedes payment
+            accepted_on = _month_end(DEMO_YEAR, month) + timedelta(days=rng.randint(5, 20))
             accepted = service.submit_report(
                 db_session=db_session,
                 actor=actor,
@@ -300,6 +331,7 @@ def _royalty_year(
                 licensee_name=name,
                 period=period,
                 rows=rows,
+                issued_on=accepted_on,
                 found=found,
             )
             if accepted.invoice.amount_fen and not (month == 12 and i % 4 == 0):
@@ -308,12 +340,16 @@ def _royalty_year(
                     actor=actor,
                     invoice=accepted.invoice,
                     amount=_yuan(accepted.invoice.amount_fen),
-                    paid_on=accepted.invoice.issued_on,
+                    paid_on=accepted_on + timedelta(days=rng.randint(3, 25)),
                     reference=f"DEMO-{period}-{i + 1:02d}",
                 )
                 paid += 1
         if paid:  # a tiny demo corpus may hold no air-conditioning patent in force
             service.allocate_period(db_session=db_session, actor=actor, pool=pool, period=period)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _sale(category: str, maker: str, market: str, rng: random.Random) -> dict[str, Any]:
@@ -351,8 +387,8 @@ def _disputes(db_session: Session, actor: Actor, pool: Pool) -> None:
         actor=actor,
         pool=pool,
         kind="negotiation",
-        title="与境外厂商的集体许可谈判（演示） collective negotiation (demo)",
-        parties=["Demo Overseas Maker Inc.", "中国空调产业知识产权联盟（演示）"],
+        title="与境外厂商的集体许可谈判（演示）",
+        parties=["境外空调制造商（演示）", "中国空调产业知识产权联盟（演示）"],
         deadline=date(DEMO_YEAR + 1, 6, 30),
     )
     service.change_case_status(

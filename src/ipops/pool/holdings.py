@@ -1,4 +1,7 @@
-"""The holdings file of ``ipops pool allocate``: member, patent, family, country, expires."""
+"""The holdings file of ``ipops pool allocate``: member, patent, family, country, expires.
+
+A patent listed twice, or under two members, is refused with the lines named
+(``allocation.refuse_duplicates``)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import io
 from datetime import date
 
 from ipops.errors import ValidationError
-from ipops.pool.allocation import Holding
+from ipops.pool.allocation import Holding, refuse_duplicates
 from ipops.pool.royalties import check_country
 
 COLUMNS = ("member", "patent", "family", "country", "expires")
@@ -22,9 +25,11 @@ def read_holdings(text: str, *, origin: str = "holdings") -> list[Holding]:
             f"{origin} lacks the column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}",
             field="holdings",
         )
-    found = [_holding(number, row) for number, row in enumerate(reader, start=2)]
-    if not found:
+    numbered = [(number, _holding(number, row)) for number, row in enumerate(reader, start=2)]
+    if not numbered:
         raise ValidationError(f"{origin} lists no patent", field="holdings")
+    found = [holding for _number, holding in numbered]
+    refuse_duplicates(found, [f"{origin} line {number}" for number, _h in numbered])
     return found
 
 

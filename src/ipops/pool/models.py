@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +39,19 @@ class Pool(Base):
     categories: Mapped[dict[str, Any]] = mapped_column(JSON)  # code -> name
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # undated report lines: "days_in_force" (pro rata to days in force within the period)
+    # or "period_end" (patents in force on the period's last day)
+    proration: Mapped[str] = mapped_column(
+        String(16), default="days_in_force", server_default="days_in_force"
+    )
+    payment_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    # standing: reports due report_days after the period; late beyond grace_days loses the
+    # compliant-rate discount, regained after regain_after events on time (pool.standing)
+    report_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    grace_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    regain_after: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # a year, simple, on invoices paid after their due date (+ grace): "0.06" for 6 %
+    late_interest_rate: Mapped[str] = mapped_column(String(16), default="0", server_default="0")
 
 
 class Member(Base):
@@ -140,6 +154,8 @@ class Licensee(Base):
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     good_standing: Mapped[bool] = mapped_column(Boolean, default=True)
+    # affiliates in one enterprise group share one annual cap (pool.standing.group_cap_room)
+    enterprise_group: Mapped[str | None] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
@@ -187,7 +203,11 @@ class ReportLine(Base):
     category: Mapped[str] = mapped_column(String(64))
     made_in: Mapped[str] = mapped_column(String(2))
     sold_in: Mapped[str] = mapped_column(String(2))
-    sold_on: Mapped[date] = mapped_column(Date)
+    sold_on: Mapped[date] = mapped_column(Date)  # the period's last day when not dated
+    dated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    net_sales_reported: Mapped[str | None] = mapped_column(String(32))  # in ``currency``
+    fx_rate: Mapped[str | None] = mapped_column(String(48))  # central parity used, once
     units: Mapped[int | None] = mapped_column(BigInteger)
     net_sales_fen: Mapped[int | None] = mapped_column(BigInteger)
     rate_micro: Mapped[int] = mapped_column(BigInteger)

@@ -16,7 +16,7 @@ millionth once); a line's royalty is ``base * rate / 10^6`` rounded half up to t
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -24,6 +24,7 @@ from typing import Any
 
 from ipops.errors import ValidationError
 from ipops.places.countries import is_iso2
+from ipops.pool import standing
 from ipops.pool.allocation import largest_remainder
 from ipops.pool.money import MILLION, parse_amount, parse_rate, to_fen
 from ipops.valuation.money import to_decimal
@@ -144,6 +145,9 @@ class ReportLine:
     units: int | None
     net_sales_fen: int | None
     sold_on: date | None = None
+    currency: str = "CNY"  # of the net sales as reported
+    net_sales_reported: Decimal | None = None  # in ``currency``, before the one conversion
+    fx_rate: str | None = None  # CNY per ``per`` units, e.g. "7.1740/1"
 
     @property
     def base(self) -> int:
@@ -155,11 +159,31 @@ def parse_report_lines(
     *,
     rates: Mapping[str, Rate],
     period: tuple[date, date],
+    fx: standing.FxTable | None = None,
+    on: date | None = None,
 ) -> list[ReportLine]:
-    """Every row checked; the first bad one rejects the whole report, naming row and field."""
+    """Every row checked; the first bad one rejects the whole report, naming row and field.
+
+    Net sales in another currency (column ``currency``) are kept as reported and converted
+    once, at the CNY central parity of ``on`` (the report date) from ``fx``."""
     if not rows:
         raise ValidationError("a royalty report needs at least one line", field="lines")
-    return [_line(i, row, rates, period) for i, row in enumerate(rows, start=1)]
+    lines = [_line(i, row, rates, period) for i, row in enumerate(rows, start=1)]
+    return [_converted(line, fx, on or period[1]) for line in lines]
+
+
+def _converted(line: ReportLine, fx: standing.FxTable | None, on: date) -> ReportLine:
+    if line.currency == "CNY" or line.net_sales_reported is None:
+        return line
+    where = f"row {line.row}.currency"
+    if fx is None:
+        raise ValidationError(
+            f"net sales in {line.currency} need the exchange-rate file (pool/fx_rates.csv)",
+            field=where,
+        )
+    rate = fx.rate(line.currency, on)
+    fen = standing.to_fen(line.net_sales_reported, line.currency, on=on, table=fx)
+    return replace(line, net_sales_fen=fen, fx_rate=f"{rate.cny}/{rate.per} ({rate.day})")
 
 
 def _line(
@@ -174,9 +198,15 @@ def _line(
         )
     made_in = check_country(str(row.get("made_in", "")), f"{where}.made_in")
     sold_in = check_country(str(row.get("sold_in", "")), f"{where}.sold_in")
+    currency = str(row.get("currency") or "CNY").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError(f"not a currency code: {currency!r}", field=f"{where}.currency")
     units, net = _quantities(row, rates[category], where)
     sold_on = _sale_date(row.get("sold_on"), period, where)
-    return ReportLine(number, category, made_in, sold_in, units, net, sold_on)
+    reported = None
+    if net is not None and currency != "CNY":
+        reported = parse_amount(row.get("net_sales"), f"{where}.net_sales")
+    return ReportLine(number, category, made_in, sold_in, units, net, sold_on, currency, reported)
 
 
 def _quantities(row: Mapping[str, Any], rate: Rate, where: str) -> tuple[int | None, int | None]:

@@ -10,11 +10,10 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
@@ -22,7 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from ipops.audit.service import Actor, record_by
 from ipops.errors import Conflict, NotFound, ValidationError
-from ipops.pool import admission, allocation, disputes, royalties, stats
+from ipops.pool import admission, allocation, disputes, invoicing, royalties, standing, stats
 from ipops.pool.allocation import CountBasis, Holding
 from ipops.pool.models import (
     Agreement,
@@ -43,9 +42,10 @@ from ipops.pool.models import (
     ReportLine,
 )
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
-from ipops.valuation.status import term_end
+from ipops.registry.concurrency import claim
+from ipops.valuation.service import expiries
 
-PAYMENT_DAYS = 30
+PAYMENT_DAYS = invoicing.PAYMENT_DAYS
 
 
 def _now() -> datetime:
@@ -107,8 +107,37 @@ def configure_pool(
     count_basis: str | None = None,
     quorum: int | None = None,
     majority: str | None = None,
+    proration: str | None = None,
+    payment_days: int | None = None,
+    report_days: int | None = None,
+    grace_days: int | None = None,
+    regain_after: int | None = None,
+    late_interest_rate: object | None = None,
 ) -> Pool:
+    claim(db_session, pool)
     before = pool_settings(pool)
+    if late_interest_rate is not None:
+        pool.late_interest_rate = str(parse_rate(late_interest_rate, "late_interest_rate"))
+    for name, value in (
+        ("report_days", report_days),
+        ("grace_days", grace_days),
+        ("regain_after", regain_after),
+    ):
+        if value is not None:
+            if not 0 <= value <= 366:
+                raise ValidationError("must be between 0 and 366", field=name)
+            setattr(pool, name, value)
+    if proration is not None:
+        try:
+            pool.proration = str(allocation.Proration(proration))
+        except ValueError:
+            allowed = ", ".join(allocation.Proration)
+            raise ValidationError(f"{proration!r}: one of {allowed}", field="proration") from None
+    if payment_days is not None:
+        invoicing.invoice_dates(  # checks the number
+            accepted_on=date.min, signed_on=date.min, payment_days=payment_days
+        )
+        pool.payment_days = payment_days
     if admin_fee_rate is not None:
         pool.admin_fee_rate = str(parse_rate(admin_fee_rate, "admin_fee_rate"))
     if count_basis is not None:
@@ -128,6 +157,12 @@ def pool_settings(pool: Pool) -> dict[str, Any]:
         "count_basis": pool.count_basis,
         "quorum": pool.quorum,
         "majority": pool.majority,
+        "proration": pool.proration,
+        "payment_days": pool.payment_days,
+        "report_days": pool.report_days,
+        "grace_days": pool.grace_days,
+        "regain_after": pool.regain_after,
+        "late_interest_rate": pool.late_interest_rate,
     }
 
 
@@ -333,14 +368,14 @@ def patent_from_corpus(con: Any, number: str) -> PatentInput:
     ).fetchall()
     if not rows:
         raise NotFound(f"no patent {number} in the corpus", field="number")
-    pid, office, title, filed, granted, family, kind, ipc = rows[0]
+    pid, office, title, filed, granted, family, _kind, ipc = rows[0]
     return PatentInput(
         number=pid,
         country=office,
         title=title or "",
         filing_date=filed,
         grant_date=granted,
-        expires_on=term_end(office, kind, filed, granted),
+        expires_on=expiries(con, [pid])[pid].expiry,  # continuity, adjustment: valuation.term
         family=family,
         ipc=ipc,
     )
@@ -360,6 +395,7 @@ def get_patent(*, db_session: Session, pool: Pool, number: str) -> PoolPatent:
 def assign_expert(
     *, db_session: Session, actor: Actor, pool: Pool, patent: PoolPatent, expert: Expert
 ) -> Assignment:
+    claim(db_session, pool, patent)
     member = db_session.get(Member, patent.member_id)
     assert member is not None
     admission.check_assignment(
@@ -400,6 +436,7 @@ def record_opinion(
     opinion: str,
     note: str,
 ) -> Assignment:
+    claim(db_session, patent)
     assignment = db_session.scalar(
         select(Assignment).where(
             Assignment.patent_id == patent.id, Assignment.expert_id == expert.id
@@ -429,6 +466,7 @@ def record_opinion(
 def decide_patent(
     *, db_session: Session, actor: Actor, pool: Pool, patent: PoolPatent, on: date | None = None
 ) -> Decision:
+    claim(db_session, pool, patent)
     if patent.status != admission.PatentStatus.UNDER_REVIEW:
         raise Conflict(f"{patent.number} is {patent.status}, not under review", field="patent")
     rows = db_session.execute(
@@ -481,6 +519,8 @@ def record_patent_event(
     if kind not in admission.LeaveReason.__members__.values():
         options = ", ".join(admission.LeaveReason)
         raise ValidationError(f"unknown event {kind!r}; one of {options}", field="kind")
+    # the pool first: the patent's leaving changes what an allocation counts
+    claim(db_session, db_session.get(Pool, patent.pool_id), patent)
     event = PatentEvent(patent_id=patent.id, kind=kind, happened_on=on, note=note)
     db_session.add(event)
     if patent.left_on is None or on < patent.left_on:
@@ -530,6 +570,7 @@ def holdings(
     """The admitted patents as the allocation sees them; ``expire`` ends some early (what-if)."""
     expire = {k.upper(): v for k, v in (expire or {}).items()}
     found: list[Holding] = []
+    labels: list[str] = []
     for patent, member in patents_of(db_session, pool):
         if patent.status != admission.PatentStatus.ADMITTED:
             continue
@@ -544,6 +585,8 @@ def holdings(
                 starts=patent.admitted_on,
             )
         )
+        labels.append(f"pool patent {patent.id} ({member.name})")
+    allocation.refuse_duplicates(found, labels)
     unknown = sorted(set(expire) - {h.patent for h in found})
     if unknown:
         raise NotFound(f"not admitted in {pool.name}: {', '.join(unknown)}", field="expire")
@@ -566,7 +609,9 @@ def add_licensee(
     country: str,
     organisation_id: int | None = None,
     good_standing: bool = True,
+    enterprise_group: str | None = None,
 ) -> Licensee:
+    """A licensee; affiliates named in one ``enterprise_group`` share one annual cap."""
     name = _text(name, "name", 200)
     if db_session.scalar(
         select(Licensee.id).where(Licensee.pool_id == pool.id, Licensee.name == name)
@@ -578,6 +623,9 @@ def add_licensee(
         country=royalties.check_country(country, "country"),
         organisation_id=organisation_id,
         good_standing=good_standing,
+        enterprise_group=_text(enterprise_group, "enterprise_group", 200)
+        if enterprise_group
+        else None,
     )
     db_session.add(licensee)
     db_session.flush()
@@ -720,17 +768,44 @@ def submit_report(
     rows: Sequence[Mapping[str, Any]],
     issued_on: date | None = None,
     found: Sequence[Holding] | None = None,
+    payment_days: int | None = None,
+    fx: standing.FxTable | None = None,
 ) -> Accepted:
-    """A royalty report checked whole, priced, capped and invoiced; or rejected whole."""
+    """A royalty report checked whole, priced, capped and invoiced; or rejected whole.
+
+    ``issued_on``: the day the report is accepted (default today); the invoice is dated then,
+    not before the licence's signing day, and due ``payment_days`` later (default: the
+    pool's setting; ``invoicing``)."""
+    claim(db_session, pool)
     licensee = get_licensee(db_session=db_session, pool=pool, name=licensee_name)
     _label, start, end = parse_period(period)
     _no_overlap(db_session, licensee, (start, end))
     agreement, back = _agreement_for(db_session, licensee, (start, end))
     terms = terms_of(agreement)
-    lines = royalties.parse_report_lines(rows, rates=terms.rates, period=(start, end))
+    accepted_on = issued_on or date.today()
+    lines = royalties.parse_report_lines(
+        rows, rates=terms.rates, period=(start, end), fx=fx, on=accepted_on
+    )
     _in_territory(lines, agreement)
     found = found if found is not None else holdings(db_session, pool)
-    priced = _price(lines, terms, found, end, good_standing=licensee.good_standing, back=back)
+    good = licensee.good_standing and (
+        licensee_standing(
+            db_session=db_session,
+            pool=pool,
+            licensee=licensee,
+            on=accepted_on,
+            current=standing.Event("report", end + timedelta(days=pool.report_days), accepted_on),
+        ).good
+    )
+    priced = _price(
+        lines,
+        terms,
+        found,
+        (start, end),
+        good_standing=good,
+        back=back,
+        proration=allocation.Proration(pool.proration),
+    )
     room = _cap_room(db_session, agreement, start)
     amounts = royalties.capped([p.royalty_fen for p in priced], room)
     report = Report(
@@ -739,7 +814,7 @@ def submit_report(
         agreement_id=agreement.id,
         period_start=start,
         period_end=end,
-        accepted_at=_now(),
+        accepted_at=_now() if issued_on is None else datetime.combine(issued_on, time(12), UTC),
         royalty_fen=sum(amounts),
         uncapped_fen=sum(p.royalty_fen for p in priced),
     )
@@ -757,13 +832,24 @@ def submit_report(
             net_sales_fen=p.line.net_sales_fen,
             rate_micro=p.rate_micro,
             trigger_country=p.trigger,
+            dated=p.line.sold_on is not None,
+            currency=p.line.currency,
+            net_sales_reported=None
+            if p.line.net_sales_reported is None
+            else str(p.line.net_sales_reported),
+            fx_rate=p.line.fx_rate,
             back_royalty=back,
             royalty_fen=amount,
         )
         for p, amount in zip(priced, amounts, strict=True)
     ]
     db_session.add_all(stored)
-    invoice = _issue_invoice(db_session, pool, report, issued_on or end)
+    dates = invoicing.invoice_dates(
+        accepted_on=issued_on or report.accepted_at.date(),
+        signed_on=agreement.signed_on,
+        payment_days=pool.payment_days if payment_days is None else payment_days,
+    )
+    invoice = _issue_invoice(db_session, pool, report, dates)
     _audit(
         db_session,
         actor,
@@ -794,18 +880,26 @@ def _price(
     lines: Sequence[royalties.ReportLine],
     terms: royalties.Terms,
     found: Sequence[Holding],
-    period_end: date,
+    period: tuple[date, date],
     *,
     good_standing: bool,
     back: bool,
+    proration: allocation.Proration = allocation.Proration.DAYS_IN_FORCE,
 ) -> list[_Priced]:
+    """Lines priced; royalty is due where a patent is in force in the country of manufacture
+    or sale on the sale date, or for an undated line (days-in-force proration) on any day of
+    the period, so a patent expiring on the 15th still counts for the first half."""
+    period_end = period[1]
     by_day: dict[date, set[str]] = {}
+    during = {h.country for h in found if allocation.days_in_force(h, period[0], period[1]) > 0}
     priced = []
     for line in lines:
         day = line.sold_on or period_end
         if day not in by_day:
             by_day[day] = in_force_countries(found, day)
-        trigger = royalties.trigger_country(line.made_in, line.sold_in, by_day[day])
+        undated = line.sold_on is None and proration is allocation.Proration.DAYS_IN_FORCE
+        countries = during if undated else by_day[day]
+        trigger = royalties.trigger_country(line.made_in, line.sold_in, countries)
         rate = royalties.effective_rate_micro(
             terms, line.category, line.sold_in, good_standing=good_standing, back_royalty=back
         )
@@ -860,20 +954,34 @@ def _in_territory(lines: Sequence[royalties.ReportLine], agreement: Agreement) -
 
 
 def _cap_room(db_session: Session, agreement: Agreement, period_start: date) -> int | None:
-    """What the annual cap still allows this calendar year."""
+    """What the annual cap still allows this calendar year: over the licence's reports, or,
+    for a licensee in an enterprise group, over the reports of all its affiliates in the
+    pool (one cap per group, ``standing.group_cap_room``)."""
     if agreement.annual_cap_fen is None:
         return None
-    used = db_session.scalar(
-        select(func.coalesce(func.sum(Report.royalty_fen), 0)).where(
-            Report.agreement_id == agreement.id,
-            Report.period_start >= date(period_start.year, 1, 1),
-            Report.period_start <= date(period_start.year, 12, 31),
-        )
+    licensee = db_session.get(Licensee, agreement.licensee_id)
+    group = licensee.enterprise_group if licensee is not None else None
+    query = select(Report.licensee_id, func.sum(Report.royalty_fen)).where(
+        Report.period_start >= date(period_start.year, 1, 1),
+        Report.period_start <= date(period_start.year, 12, 31),
     )
-    return max(agreement.annual_cap_fen - int(used or 0), 0)
+    if group:
+        affiliates = select(Licensee.id).where(
+            Licensee.pool_id == agreement.pool_id, Licensee.enterprise_group == group
+        )
+        query = query.where(Report.licensee_id.in_(affiliates))
+    else:
+        query = query.where(Report.agreement_id == agreement.id)
+    used = db_session.execute(query.group_by(Report.licensee_id)).all()
+    return standing.group_cap_room(
+        agreement.annual_cap_fen, {str(lid): int(total or 0) for lid, total in used}
+    )
 
 
-def _issue_invoice(db_session: Session, pool: Pool, report: Report, issued_on: date) -> Invoice:
+def _issue_invoice(
+    db_session: Session, pool: Pool, report: Report, dates: invoicing.InvoiceDates
+) -> Invoice:
+    issued_on = dates.issued_on
     count = db_session.scalar(
         select(func.count()).select_from(Invoice).where(Invoice.pool_id == pool.id)
     )
@@ -883,7 +991,7 @@ def _issue_invoice(db_session: Session, pool: Pool, report: Report, issued_on: d
         licensee_id=report.licensee_id,
         number=f"P{pool.id}-{issued_on.year}-{int(count or 0) + 1:06d}",
         issued_on=issued_on,
-        due_on=issued_on + timedelta(days=PAYMENT_DAYS),
+        due_on=dates.due_on,
         amount_fen=report.royalty_fen,
         paid_fen=0,
     )
@@ -910,14 +1018,17 @@ def record_payment(
     paid_on: date,
     reference: str = "",
 ) -> Payment:
+    """A payment against what is outstanding, judged on the invoice as committed now
+    (``registry.concurrency``): a payment that no longer fits is a ``Conflict``."""
     fen = to_fen(parse_amount(amount, "amount"))
-    outstanding = invoice.amount_fen - invoice.paid_fen
     if fen == 0:
         raise ValidationError("a payment must be positive", field="amount")
+    claim(db_session, invoice)
+    outstanding = invoice.amount_fen - invoice.paid_fen
     if fen > outstanding:
-        raise ValidationError(
+        raise Conflict(
             f"{fen_text(fen)} exceeds what is outstanding on {invoice.number} "
-            f"({fen_text(outstanding)})",
+            f"({fen_text(outstanding)}); nothing was recorded",
             field="amount",
         )
     payment = Payment(invoice_id=invoice.id, paid_on=paid_on, amount_fen=fen, reference=reference)
@@ -933,6 +1044,25 @@ def record_payment(
         after={"invoice": invoice.number, "amount": fen_text(fen)},
     )
     return payment
+
+
+def late_interest(db_session: Session, pool: Pool, invoice: Invoice, on: date) -> int:
+    """Late-payment interest on an invoice by ``on`` (``standing.late_interest_fen`` at the
+    pool's rate): on each payment made after the due date plus the grace, and on what is
+    still unpaid on ``on``."""
+    rate = Decimal(pool.late_interest_rate)
+    if not rate:
+        return 0
+    payments = db_session.scalars(select(Payment).where(Payment.invoice_id == invoice.id))
+    parts = [(p.amount_fen, p.paid_on) for p in payments]
+    parts.append((invoice.amount_fen - invoice.paid_fen, on))
+    return sum(
+        standing.late_interest_fen(
+            fen, due_on=invoice.due_on, paid_on=day, rate=rate, grace_days=pool.grace_days
+        )
+        for fen, day in parts
+        if fen > 0
+    )
 
 
 def invoices_of(db_session: Session, pool: Pool) -> list[tuple[Invoice, Licensee, Report]]:
@@ -959,19 +1089,53 @@ def account_of(db_session: Session, licensee: Licensee) -> list[tuple[Report, In
     )
 
 
+def licensee_standing(
+    *,
+    db_session: Session,
+    pool: Pool,
+    licensee: Licensee,
+    on: date,
+    current: standing.Event | None = None,
+) -> standing.Standing:
+    """The licensee's standing on ``on`` from its reports (due ``report_days`` after the
+    period) and payments (due on the invoice's due date; done when paid in full), plus
+    ``current`` (the report being accepted), by the pool's grace and regain rule."""
+    events = [] if current is None else [current]
+    for report, invoice in account_of(db_session, licensee):
+        due = report.period_end + timedelta(days=pool.report_days)
+        events.append(standing.Event("report", due, report.accepted_at.date()))
+        if invoice.amount_fen:
+            paid = None
+            if invoice.paid_fen >= invoice.amount_fen:
+                paid = db_session.scalar(
+                    select(func.max(Payment.paid_on)).where(Payment.invoice_id == invoice.id)
+                )
+            events.append(standing.Event("payment", invoice.due_on, paid))
+    return standing.standing(
+        events, on=on, grace_days=pool.grace_days, regain_after=pool.regain_after
+    )
+
+
 # --------------------------------------------------------------------------- allocation
 
 
 @dataclass(frozen=True)
 class GroupKey:
+    """Royalty lines that share their counted patents: one licensee's sales of one day made
+    in one country and sold in another (``country``: the line's trigger, where it is shown)."""
+
     licensee_id: int
     country: str
     day: date
+    made_in: str = ""
+    sold_in: str = ""
+    undated_from: date | None = None  # undated lines: the report period's first day
 
 
 def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: str) -> AllocationRun:
     """Allocate the royalties of fully paid invoices of the period not yet allocated."""
     label, start, end = parse_period(period)
+    claim(db_session, pool)
     invoices = list(
         db_session.scalars(
             select(Invoice)
@@ -983,9 +1147,11 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
                 Report.period_start >= start,
                 Report.period_end <= end,
             )
+            .execution_options(populate_existing=True)
         )
     )
     if not invoices:
+        _allocated_already(db_session, pool, label)
         raise ValidationError(
             f"no paid, unallocated invoice of {pool.name} for {label}", field="period"
         )
@@ -1006,7 +1172,9 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
     db_session.add(run)
     db_session.flush()
     members = {m.name: m for m in members_of(db_session, pool)}
-    run.fee_fen, lines = _allocate_groups(groups, holdings(db_session, pool), basis, fee_ppm)
+    run.fee_fen, lines = _allocate_groups(
+        groups, holdings(db_session, pool), basis, fee_ppm, start, pool.proration
+    )
     db_session.add_all(
         AllocationLine(
             allocation_id=run.id,
@@ -1040,23 +1208,46 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
     return run
 
 
-def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, int]:
-    rows = db_session.execute(
-        select(
-            Report.licensee_id,
-            ReportLine.trigger_country,
-            ReportLine.sold_on,
-            func.sum(ReportLine.royalty_fen),
+def _allocated_already(db_session: Session, pool: Pool, label: str) -> None:
+    """A ``Conflict`` when the period has a run already (made first by another request)."""
+    run = db_session.scalar(
+        select(AllocationRun)
+        .where(AllocationRun.pool_id == pool.id, AllocationRun.period == label)
+        .order_by(AllocationRun.id.desc())
+    )
+    if run is not None:
+        raise Conflict(
+            f"{label} of {pool.name} was allocated already (allocation {run.id}) and no paid "
+            "invoice of it is left to allocate; nothing was recorded",
+            field="period",
         )
+
+
+def _groups(db_session: Session, report_ids: Sequence[int]) -> dict[GroupKey, int]:
+    keys = (
+        Report.licensee_id,
+        ReportLine.trigger_country,
+        ReportLine.sold_on,
+        ReportLine.made_in,
+        ReportLine.sold_in,
+        ReportLine.dated,
+        Report.period_start,
+    )
+    rows = db_session.execute(
+        select(*keys, func.sum(ReportLine.royalty_fen))
         .join(Report, Report.id == ReportLine.report_id)
         .where(ReportLine.report_id.in_(report_ids), ReportLine.trigger_country.is_not(None))
-        .group_by(Report.licensee_id, ReportLine.trigger_country, ReportLine.sold_on)
+        .group_by(*keys)
     ).all()
     return {
-        GroupKey(licensee, country, day): int(total)
-        for licensee, country, day, total in rows
+        GroupKey(licensee, country, day, made_in, sold_in, None if dated else first): int(total)
+        for licensee, country, day, made_in, sold_in, dated, first, total in rows
         if country is not None and total
     }
+
+
+# sale country, manufacture country, day, and the first day of an undated line's period
+_Place = tuple[str, str | None, date, date | None]
 
 
 @dataclass
@@ -1075,21 +1266,39 @@ def _allocate_groups(
     found: Sequence[Holding],
     basis: CountBasis,
     fee_ppm: int,
+    period_start: date,
+    proration: str = allocation.Proration.DAYS_IN_FORCE,
 ) -> tuple[int, list[_MemberLine]]:
-    """All groups at once (``allocation.allocate_blocks``, one block per country and day);
-    then summed per member, licensee and country."""
-    keys = sorted(groups, key=lambda k: (k.country, k.day, k.licensee_id))
+    """The period at once (``allocation.split_period``): patents in force in the country of
+    manufacture or of sale count; undated lines pro rata to the days in force within their
+    report's period (``Proration.DAYS_IN_FORCE``); the fee on the period total; each member
+    rounded once. Lines are per member, licensee and trigger country."""
+    prorate = allocation.Proration(proration) is allocation.Proration.DAYS_IN_FORCE
+    keys = sorted(
+        groups, key=lambda k: (k.country, k.day, k.made_in, k.sold_in, k.licensee_id, str(k))
+    )
     names = sorted({h.member for h in found})
-    places = sorted({(k.country, k.day) for k in keys})
-    counted = {place: allocation.counted_patents(found, *place) for place in places}
-    weights = np.zeros((len(places), len(names)), dtype=np.int64)
-    for row, place in enumerate(places):
-        for member, patents in counted[place].items():
-            weights[row, names.index(member)] = allocation.weight_of(patents, basis)
+    column = {name: col for col, name in enumerate(names)}
+    places: set[_Place] = {
+        (k.sold_in or k.country, k.made_in or None, k.day, k.undated_from if prorate else None)
+        for k in keys
+    }
+    counted: dict[_Place, dict[str, list[tuple[Holding, int]]]] = {}
+    for place in places:
+        sold, made, day, first = place
+        if first is None:
+            counted[place] = {
+                member: [(h, 1) for h in found_here]
+                for member, found_here in allocation.counted_patents(
+                    found, sold, day, made_in=made
+                ).items()
+            }
+        else:
+            counted[place] = allocation.prorated_patents(found, sold, first, day, made_in=made)
     empty = [
-        f"{country} on {day}"
-        for (country, day), w in zip(places, weights, strict=True)
-        if not w.any()
+        f"{sold} on {day}" + (f" (made in {made})" if made else "")
+        for (sold, made, day, _first) in sorted(places, key=str)
+        if not counted[(sold, made, day, _first)]
     ]
     if empty:
         raise Conflict(
@@ -1097,23 +1306,39 @@ def _allocate_groups(
             f"recorded since?): {', '.join(empty[:5])}",
             field="period",
         )
-    block_of = {place: row for row, place in enumerate(places)}
-    blocks = np.array([block_of[(k.country, k.day)] for k in keys], dtype=np.int64)
-    amounts = np.array([groups[k] for k in keys], dtype=np.int64)
-    fees, shares = allocation.allocate_blocks(amounts, blocks, weights, fee_ppm)
+    period_groups = []
     merged: dict[tuple[str, int, str], _MemberLine] = {}
-    for row, key in enumerate(keys):
-        for member, patents in counted[(key.country, key.day)].items():
-            col = names.index(member)
+    for key in keys:
+        first = key.undated_from if prorate else None
+        found_here = counted[(key.sold_in or key.country, key.made_in or None, key.day, first)]
+        weights = [0] * len(names)
+        for member, with_days in found_here.items():
+            patents = [h for h, _days in with_days]
+            weight = allocation.weight_of(patents, basis)
+            weights[column[member]] = (
+                weight
+                if first is None
+                else allocation.prorated_weight(with_days, basis, first, key.day)
+            )
             line = merged.setdefault(
                 (member, key.licensee_id, key.country),
                 _MemberLine(member, key.licensee_id, key.country, set(), 0, 0, 0),
             )
             line.patents.update(h.patent for h in patents)
-            line.weight = max(line.weight, int(weights[blocks[row], col]))
-            line.triggered_fen += int(amounts[row])
-            line.amount_fen += int(shares[row, col])
-    return int(fees.sum()), list(merged.values())
+            line.weight = max(line.weight, weight)
+            line.triggered_fen += groups[key]
+        period_groups.append(
+            allocation.PeriodGroup((key.licensee_id, key.country), groups[key], tuple(weights))
+        )
+    split = allocation.split_period(
+        period_groups,
+        len(names),
+        fee_ppm,
+        first=allocation.rotation(period_start, len(names)),
+    )
+    for ((licensee_id, country), col), fen in split.lines.items():
+        merged[(names[col], licensee_id, country)].amount_fen = fen
+    return split.fee_fen, list(merged.values())
 
 
 def allocations_of(db_session: Session, pool: Pool) -> list[AllocationRun]:
@@ -1248,6 +1473,7 @@ def change_case_status(
 ) -> Dispute:
     if status not in disputes.CaseStatus.__members__.values():
         raise ValidationError(f"one of {', '.join(disputes.CaseStatus)}", field="status")
+    claim(db_session, case)
     before = case.status
     disputes.check_transition(disputes.CaseStatus(case.status), disputes.CaseStatus(status))
     case.status = status
@@ -1272,6 +1498,7 @@ def add_case_note(
 ) -> Dispute:
     if not note.strip() and not document:
         raise ValidationError("give a note or a document", field="note")
+    claim(db_session, case)
     case.notes = [*case.notes, {"at": _now().isoformat(), "note": note.strip()}]
     if document:
         case.documents = [*case.documents, document.strip()]
@@ -1293,6 +1520,7 @@ def settle_with_licence(
     back_royalties_from: date | None = None,
 ) -> Agreement:
     """Settle a case with a licence at the pool's standard rates."""
+    claim(db_session, pool, case)
     disputes.check_transition(disputes.CaseStatus(case.status), disputes.CaseStatus.SETTLED)
     existing = db_session.scalar(
         select(Licensee).where(Licensee.pool_id == pool.id, Licensee.name == licensee_name)

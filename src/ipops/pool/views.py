@@ -39,6 +39,7 @@ from ipops.pool.models import (
     Report,
 )
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
+from ipops.pool.royalties import check_country
 
 router = APIRouter(prefix="/pool", tags=["pool"])
 
@@ -145,6 +146,7 @@ def pool_stats(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> di
 class WhatIf(StrictModel):
     amount: SafeStr = Field(max_length=20, examples=["10000.00"])
     country: SafeStr = Field(max_length=2, examples=["US"])
+    made_in: SafeStr | None = Field(default=None, max_length=2, examples=["CN"])
     sale_date: date | None = None
     admin_fee: SafeStr | None = Field(default=None, max_length=12, examples=["0.1"])
     count: CountBasis | None = None
@@ -155,7 +157,8 @@ class WhatIf(StrictModel):
 def what_if(
     pool_id: PoolId, body: WhatIf, user: CurrentUser, db_session: SessionDep
 ) -> dict[str, Any]:
-    """Allocate an amount a sale in ``country`` triggered, with some patents expired."""
+    """Allocate an amount a sale in ``country`` (made in ``made_in``) triggered, with some
+    patents expired: patents in force in either country count."""
     authz.require(user, "pool:read", "pool")
     pool = _pool(db_session, pool_id)
     day = body.sale_date or date.today()
@@ -164,9 +167,10 @@ def what_if(
         to_fen(parse_amount(body.amount, "amount")),
         to_ppm(parse_rate(body.admin_fee or pool.admin_fee_rate, "admin_fee")),
         found,
-        country=body.country.upper(),
+        country=check_country(body.country, "country"),
         on=day,
         count=body.count or CountBasis(pool.count_basis),
+        made_in=None if body.made_in is None else check_country(body.made_in, "made_in"),
     )
     return result.as_dict()
 

@@ -20,8 +20,9 @@ from typing import Any
 
 import duckdb
 
-from ipops.corpus.queries import fetch_dicts, fetch_value
+from ipops.corpus.queries import fetch_value
 from ipops.report.query import ReportQuery
+from ipops.valuation.service import data_cutoff
 
 SCOPE = "report_scope"
 FAMILIES = "report_families"
@@ -174,9 +175,9 @@ def has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The latest date in the corpus (publications, grants, events): what "now" is for it."""
-    parts = ["SELECT max(greatest(publication_date, grant_date)) AS d FROM patents"]
-    if has_relation(con, "events"):
-        parts.append("SELECT max(event_date) AS d FROM events")
-    value = fetch_dicts(con, f"SELECT max(d) AS d FROM ({' UNION ALL '.join(parts)})")[0]["d"]
-    return value if isinstance(value, date) else None
+    """The latest date in the corpus (publications, grants, events): what "now" is for it.
+
+    The same cut-off the valuation defaults to (``valuation.service.data_cutoff``), so a
+    report and the value pages agree on the date.
+    """
+    return data_cutoff(con)

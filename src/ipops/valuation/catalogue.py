@@ -7,7 +7,7 @@ patent value manual (legal LVD, technical TVD, economic EVD) and the composite P
 Normalisation (the value a weight multiplies, in [0, 1]):
 
 ``percentile``
-    ``percent_rank()`` within the patent's cohort (WIPO field × filing year, see
+    ``percent_rank()`` within the patent's cohort (kind × WIPO field × filing year, see
     ``indicator_sql``): ``(rank - 1) / (n - 1)`` where ``rank`` is one more than the number
     of cohort patents with a strictly lower value, so ties share the **lowest** rank (every
     uncited patent of a cohort gets 0, not the middle of the uncited block), the best value
@@ -53,13 +53,15 @@ _P, _F, _R = Normalisation.PERCENTILE, Normalisation.FLAG, Normalisation.FRACTIO
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "fwd_citations", "Forward citations", "被引证次数", "citations", _P, True,
-        "Citations received from patents of the corpus; when the source reports a larger "
-        "count (e.g. 被引证次数), that count.",
+        "Citations received from the citing universe (corpus patents with citation data and "
+        "a loaded citing-documents table); when the source reports a larger count (e.g. "
+        "被引证次数), that count. Unknown without a universe or when filed after its end.",
     ),
     Indicator(
         "fwd_citations_5y", "Forward citations within 5 years", "5年内被引证次数", "citations",
         _P, True,
-        "Citing patents of the corpus filed within 5 years of this patent's publication.",
+        "Citations from the universe within 5 years of this patent's publication, the window "
+        "capped at the universe's end.",
     ),
     Indicator(
         "backward_citations", "Backward patent citations", "引证专利数", "citations", _P, True,
@@ -83,7 +85,8 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "family_size", "Family size", "同族数量", "documents", _P, True,
-        "Family size reported by the source; else the corpus members sharing the family id.",
+        "Distinct offices of the family (OECD): from a loaded family table, else the own "
+        "office plus priority-claim offices; else the source's reported size.",
     ),
     Indicator(
         "grant_lag", "Grant lag", "授权周期", "years", _P, False,
@@ -92,20 +95,20 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "remaining_term", "Remaining legal term", "剩余保护期", "years", _R, True,
-        "Years from the as-of date to the end of the statutory term; 0 when lapsed, expired "
-        "or invalidated.",
+        "Years from the as-of date to the expiry (earliest relevant filing, adjustment, "
+        "disclaimers; see valuation.term); 0 when lapsed, expired or invalidated.",
     ),
     Indicator(
         "generality", "Generality", "通用性", "index 0-1", _P, True,
-        "1 - sum of squared shares of IPC subclasses among the patents citing this one.",
+        "1 - sum of squared shares of subclasses among all IPC codes of the citing documents.",
     ),
     Indicator(
         "originality", "Originality", "原创性", "index 0-1", _P, True,
-        "1 - sum of squared shares of IPC subclasses among the patents this one cites.",
+        "1 - sum of squared shares of subclasses among all IPC codes of the cited patents.",
     ),
     Indicator(
         "radicalness", "Radicalness", "激进性", "share 0-1", _P, True,
-        "Share of the cited patents' IPC subclasses that are not among this patent's own.",
+        "Share of the cited patents' IPC codes that are not among this patent's subclasses.",
     ),
     Indicator(
         "breakthrough", "Breakthrough", "突破性", "yes/no", _F, True,

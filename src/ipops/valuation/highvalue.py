@@ -10,13 +10,13 @@ when at least one of five conditions holds; every condition that holds is a reas
    An entry is a subclass (``H04W``), a main group (``G06N 3`` or ``G06N 3/00``: all its
    subgroups) or a subgroup (``H01M 10/05``: it and the subgroups below it, whose digits
    extend it).
-2. ``overseas_family`` — a member of its family is in another office: another corpus
-   patent with the same ``family_id`` and another office; or, with
+2. ``overseas_family`` — its family holds another office (``family_offices``: from a
+   loaded family table, priority claims from another office, or corpus patents of the same
+   ``family_id`` in another office; see ``indicator_sql.family_sql``); or, with
    ``family_size_counts_as_overseas`` (default on), a family size above 1 *reported by the
    source* (CN database exports give the simple-family size without listing members; the
    members of a CN applicant's simple family other than the CN document are almost always
-   abroad). USPTO XML and PatentsView carry no family data: US patents meet this only when
-   family records are loaded.
+   abroad).
 3. ``maintained_10_years`` — in force and filed more than ``maintained_years`` (10) years
    before the as-of date.
 4. ``pledge_financing`` — a pledge financing amount of at least ``pledge_threshold``
@@ -274,7 +274,7 @@ def high_value_sql(rules: HighValueRules, indicators: str = "ind") -> str:
     return f"""
 WITH valid AS (
     SELECT patent_id, office, filing_date, status, status_basis, family_other_office,
-           family_size, family_size_reported, pledged
+           family_size, family_size_reported, family_offices, family_basis, pledged
     FROM {indicators}
     WHERE doc_type = 'grant' AND patent_type IN ({types}) AND in_force{presumed}
 ), symbols AS (
@@ -299,7 +299,7 @@ WITH valid AS (
 SELECT v.patent_id, v.office, v.filing_date, v.status, v.status_basis,
        st.industries AS strategic_industries, st.matched AS strategic_symbols,
        v.family_other_office OR (false {family_reported}) AS overseas_family,
-       v.family_size, v.family_other_office,
+       v.family_size, v.family_other_office, v.family_offices, v.family_basis,
        v.filing_date + INTERVAL {rules.maintained_years} YEAR < {as_of} AS maintained,
        date_diff('day', v.filing_date, {as_of}) / 365.25 AS years_since_filing,
        pl.amount_fen AS pledge_amount_fen, coalesce(v.pledged, false) AS pledged,
@@ -333,7 +333,10 @@ def evidence_of(row: Mapping[str, Any], reason: Reason) -> str:
         return f"{row['strategic_industries']}: {row['strategic_symbols']}"
     if reason is Reason.OVERSEAS_FAMILY:
         if row.get("family_other_office"):
-            return "a family member of another office is in the corpus"
+            return (
+                f"the family holds another office: {row.get('family_offices')} "
+                f"(from {row.get('family_basis')})"
+            )
         return f"family size {row.get('family_size')} reported by the source"
     if reason is Reason.MAINTAINED_10_YEARS:
         years = float(row.get("years_since_filing") or 0)

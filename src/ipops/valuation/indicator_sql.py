@@ -20,22 +20,22 @@ Definitions (see docs/valuation.md for the full text):
 * Citation counts count the citations the source lists (a document listed twice counts
   twice, as in PatentsView's counts). A patent whose source has no citation data at all
   (no patent of that source cites anything) has null citation indicators, not 0.
-* Forward citations: citations received from patents of the corpus (self-citations, a
-  patent citing itself, left out); within 5 years: from patents filed before the fifth
-  anniversary of this patent's publication. When the source reports a larger count
+* Forward citations: citations received from the citing universe (``CorpusFacts``:
+  a loaded ``citing_documents`` table plus the corpus patents with citation data, or the
+  corpus alone when its patents cite one another, else none: unknown); self-citations left
+  out; within 5 years: from universe documents dated before the fifth anniversary of this
+  patent's publication, the window capped at the universe's last day. A patent filed after
+  that day has unknown forward citations. When the source reports a larger count
   (``reported_citations``), that count is the forward citations.
-* Generality (of the citing patents) and originality (of the cited patents) are
-  ``1 - sum_j s_j^2`` where ``s_j`` is the share of the citing (cited) corpus patents whose
-  **main** subclass is ``j`` (one class per patent, as the primary class in Trajtenberg,
-  Henderson & Jaffe 1997; the OECD variant counting every IPC code of every patent costs
-  twice the work on 100M citations and differs little at subclass level). No citing
-  (cited) corpus patent with a class: null. No small-sample correction.
-* Radicalness (OECD, after Shane 2001): the share of the cited corpus patents whose main
-  subclass is not among this patent's own subclasses; null as originality, or when the
-  patent has no class.
-* Cohort: WIPO field x filing year; a cell with fewer than ``min_cohort`` patents falls
-  back to the filing year (all fields), then to the whole corpus. Patents without a field
-  form field 0 ("unclassified"); without a filing date, the whole corpus.
+* Generality, originality and radicalness (OECD, Squicciarini, Dernis & Criscuolo 2013)
+  count **all** 4-digit IPC codes of the citing (cited) documents, where they are known
+  (``forward_sql``, ``backward_sql``). No small-sample correction.
+* Term: ``term.expiry_sql`` (continuity, PCT, adjustment, disclaimers; see ``term``).
+* Family size: distinct offices of the family (``family_sql``).
+* Cohort: document kind (invention grants, utility models, designs, applications: never
+  mixed) x WIPO field x filing year; a cell with fewer than ``min_cohort`` patents falls
+  back to every field of its kind and year, then to its kind. Patents without a field form
+  field 0 ("unclassified"); without a filing date, their kind.
 * Percentile: ``percent_rank()`` within the cohort, computed from counts of each cohort's
   distinct values (``rank_table_sql``) rather than a window sort per indicator: the same
   numbers, a fraction of the cost.
@@ -52,6 +52,7 @@ from datetime import date
 from ipops.corpus.events import EventType, LegalStatus
 from ipops.valuation import status as st
 from ipops.valuation.catalogue import BY_NAME, PERCENTILE_NAMES, pct_column
+from ipops.valuation.term import TERM_RELATIONS, expiry_sql
 
 YEAR_DAYS = 365.25
 
@@ -67,9 +68,18 @@ class IndicatorOptions:
 
 @dataclass(frozen=True)
 class CorpusFacts:
-    """What the corpus holds, decided before the SQL is built (cheap counts)."""
+    """What the corpus holds, decided before the SQL is built (cheap counts).
+
+    ``citing_loaded``: a ``citing_documents`` table is loaded. The citing universe is then
+    ``loaded`` (that table plus the corpus patents with citation data); without it, the
+    corpus is its own universe (``corpus``) when some corpus patent cites another, else
+    there is ``none`` and forward citations are unknown, not 0. The step
+    ``ip_universe_kind`` decides (from ``ip_edges``), ``ip_universe_span`` gives the
+    publication dates the universe spans.
+    """
 
     has_citations: bool
+    citing_loaded: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,17 +127,22 @@ def class_dict_sql() -> str:
     )
 
 
-def classes_sql() -> str:
-    """(idx, cid): a patent's distinct subclasses; IPC, else CPC when it has no IPC."""
+def document_classes_sql() -> str:
+    """(h, cid): every classified document's distinct subclasses (corpus patents and the
+    citing documents whose classes were loaded); IPC, else CPC when it has no IPC."""
     return """
 WITH with_ipc AS (
     SELECT DISTINCT h FROM ip_class_rows WHERE scheme = 'IPC'
 )
-SELECT DISTINCT b.idx, d.cid
+SELECT DISTINCT c.h, d.cid
 FROM ip_class_rows c
-JOIN ip_base b ON b.h = c.h
 JOIN ip_class_dict d ON d.subclass = c.subclass
 WHERE c.scheme = 'IPC' OR c.h NOT IN (SELECT h FROM with_ipc)"""
+
+
+def classes_sql() -> str:
+    """(idx, cid): a corpus patent's distinct subclasses."""
+    return "SELECT b.idx, k.cid FROM ip_doc_classes k JOIN ip_base b ON b.h = k.h"
 
 
 def main_class_sql() -> str:
@@ -179,21 +194,87 @@ def key_collisions_sql() -> str:
 # --------------------------------------------------------------- citations
 
 
-def edges_sql(options: IndicatorOptions) -> str:
-    """Citations between corpus patents, with what the aggregates need of both ends."""
-    salt = options.key_salt
-    window_end = _sql_add_years("b.publication_date", str(options.window_years))
-    citing_day = "coalesce(a.filing_date, a.publication_date)"
+def universe_sql(facts: CorpusFacts, salt: str) -> str:
+    """(h, day, pub): the citing universe, documents whose references are loaded, with the
+    date a citation from them counts from (filing, else publication, for corpus patents)
+    and their publication date. With a ``citing_documents`` table the universe is exactly
+    that table (docs/corpus.md); without one, the corpus patents with citation data."""
+    if not facts.citing_loaded:
+        return """
+SELECT b.h, coalesce(b.filing_date, b.publication_date) AS day, b.publication_date AS pub
+FROM ip_base b WHERE b.source IN (SELECT source FROM ip_cited_sources)"""
+    key = _sql_key("d.patent_id", salt)
     return f"""
-SELECT a.idx AS citing, b.idx AS cited, a.main_cid AS citing_cid, b.main_cid AS cited_cid,
-       {citing_day} < {window_end} AS in_window
+SELECT {key} AS h, coalesce(b.filing_date, d.publication_date, b.publication_date) AS day,
+       coalesce(d.publication_date, b.publication_date) AS pub
+FROM citing_documents d LEFT JOIN ip_base b ON b.h = {key}"""
+
+
+def cited_sources_sql(salt: str) -> str:
+    """Sources of which some patent lists citations (their patents carry citation data)."""
+    return f"""
+SELECT DISTINCT b.source FROM ip_base b
+SEMI JOIN (SELECT {_sql_key("patent_id", salt)} AS h FROM citations) c ON c.h = b.h"""
+
+
+def edges_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
+    """Patent citations whose cited end is a corpus patent: the citing document's key, its
+    corpus number if it is one, whether it belongs to the citing universe and whether it
+    falls in the forward window (``window_years`` from the cited patent's publication,
+    capped at the universe's end).
+
+    Without a citing-documents table the universe is the corpus patents with citation data,
+    and every corpus patent that cites is one of them: no join with ``ip_universe`` needed.
+    """
+    salt = options.key_salt
+    window_end = _window_end_sql("b.publication_date", options)
+    if facts.citing_loaded:
+        member, day, universe = "u.h IS NOT NULL", "u.day", "LEFT JOIN ip_universe u ON u.h = c.hc"
+    else:
+        member, day, universe = (
+            "a.idx IS NOT NULL",
+            "coalesce(a.filing_date, a.publication_date)",
+            "",
+        )
+    return f"""
+SELECT c.hc AS citing_h, a.idx AS citing, b.idx AS cited,
+       {member} AS in_universe, {day} < {window_end} AS in_window
 FROM (
     SELECT {_sql_key("patent_id", salt)} AS hc, {_sql_key("cited_patent_id", salt)} AS hd
     FROM citations WHERE category = 'patent' AND cited_patent_id IS NOT NULL
 ) c
-JOIN ip_base a ON a.h = c.hc
 JOIN ip_base b ON b.h = c.hd
-WHERE a.idx <> b.idx"""
+LEFT JOIN ip_base a ON a.h = c.hc
+{universe}
+WHERE c.hc <> c.hd"""
+
+
+def universe_span_sql() -> str:
+    """(start, end): the publication dates the citing universe's documents span."""
+    return 'SELECT min(pub) AS "start", max(pub) AS "end", count(*) AS documents FROM ip_universe'
+
+
+def universe_kind_sql(facts: CorpusFacts) -> str:
+    """(kind): ``loaded``, ``corpus`` (a corpus patent cites another) or ``none``."""
+    if facts.citing_loaded:
+        return "SELECT 'loaded' AS kind"
+    return (
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM ip_edges WHERE citing IS NOT NULL) "
+        "THEN 'corpus' ELSE 'none' END AS kind"
+    )
+
+
+_KNOWN_UNIVERSE = "(SELECT kind FROM ip_universe_kind) <> 'none'"
+
+
+_UNIVERSE_END = '(SELECT "end" FROM ip_universe_span)'
+
+
+def _window_end_sql(publication: str, options: IndicatorOptions) -> str:
+    """End of the forward window: ``window_years`` after publication, capped at the universe's
+    last day (the day after it, as the comparison is strict; ``least`` skips a null)."""
+    full = _sql_add_years(publication, str(options.window_years))
+    return f"least({full}, CAST({_UNIVERSE_END} + 1 AS DATE))"
 
 
 def citing_counts_sql(salt: str) -> str:
@@ -205,31 +286,42 @@ SELECT {_sql_key("patent_id", salt)} AS h,
 FROM citations GROUP BY 1"""
 
 
-def _hhi_select(key: str, cls: str, extra: str = "", where: str = "true") -> str:
-    """Citations counted per patent (``key``) and main subclass of the other end (``cls``)."""
-    return f"""
-SELECT {key} AS idx, {cls} AS cid, count(*) AS n{extra}
-FROM ip_edges WHERE {where} GROUP BY {key}, {cls}"""
-
-
 def forward_sql() -> str:
-    """(idx, fwd, fwd_5y, generality) from one aggregate over the citations received."""
-    occurrences = _hhi_select("cited", "citing_cid", ", count(*) FILTER (WHERE in_window) AS n5")
+    """(idx, fwd, fwd_5y, generality): citations received from the citing universe.
+
+    Generality (OECD, Squicciarini, Dernis & Criscuolo 2013, after Hall, Jaffe & Trajtenberg
+    2001) is ``1 - sum_j s_j^2`` with ``s_j`` the share of subclass ``j`` among **all**
+    4-digit IPC codes of the citing documents (each code of each citing document counted
+    once); citing documents without classes are left out of it.
+    """
     return f"""
-WITH occ AS ({occurrences})
-SELECT idx, CAST(sum(n) AS BIGINT) AS fwd, CAST(sum(n5) AS BIGINT) AS fwd_5y,
-       1 - sum(n * n) FILTER (WHERE cid IS NOT NULL)
-           / (sum(n) FILTER (WHERE cid IS NOT NULL) ^ 2) AS generality
-FROM occ GROUP BY idx"""
+WITH fwd AS (
+    SELECT cited AS idx, count(*) AS fwd, count(*) FILTER (WHERE in_window) AS fwd_5y
+    FROM ip_edges WHERE in_universe AND {_KNOWN_UNIVERSE} GROUP BY cited
+), occ AS (
+    SELECT e.cited AS idx, k.cid, count(*) AS n
+    FROM ip_edges e JOIN ip_doc_classes k ON k.h = e.citing_h
+    WHERE e.in_universe AND {_KNOWN_UNIVERSE} GROUP BY e.cited, k.cid
+), gen AS (
+    SELECT idx, 1 - sum(n * n) / (sum(n) ^ 2) AS generality FROM occ GROUP BY idx
+)
+SELECT f.idx, CAST(f.fwd AS BIGINT) AS fwd, CAST(f.fwd_5y AS BIGINT) AS fwd_5y, g.generality
+FROM fwd f LEFT JOIN gen g ON g.idx = f.idx"""
 
 
 def backward_sql() -> str:
-    """(idx, originality, radicalness) from one aggregate over the corpus patents cited.
+    """(idx, originality, radicalness) over all 4-digit codes of the cited corpus patents.
 
-    Radicalness is 1 - (cited patents whose main subclass is one of this patent's) / all.
+    Originality (OECD): ``1 - sum_j s_j^2`` with ``s_j`` the share of subclass ``j`` among all
+    IPC codes of the cited patents. Radicalness (OECD, after Shane 2001): the share of those
+    codes that are not among this patent's own subclasses. Only cited patents whose classes
+    are known (corpus patents) count.
     """
-    return f"""
-WITH occ AS ({_hhi_select("citing", "cited_cid", where="cited_cid IS NOT NULL")}
+    return """
+WITH occ AS (
+    SELECT e.citing AS idx, k.cid, count(*) AS n
+    FROM ip_edges e JOIN ip_classes k ON k.idx = e.cited
+    WHERE e.citing IS NOT NULL GROUP BY e.citing, k.cid
 ), totals AS (
     SELECT idx, sum(n) AS n, sum(n * n) AS n2 FROM occ GROUP BY idx
 ), own AS (
@@ -245,16 +337,46 @@ FROM totals t LEFT JOIN own ON own.idx = t.idx"""
 # --------------------------------------------------------------- status, term, family
 
 
+def term_facts_sql(salt: str) -> str:
+    """What ``term.expiry_sql`` reads, one row per patent: continuity parents, PCT filing,
+    term adjustment, disclaimers and design length (``related_documents``, ``pct_data``,
+    ``terms``)."""
+    relations = ", ".join(f"'{r}'" for r in TERM_RELATIONS)
+    key = _sql_key("patent_id", salt)
+    return f"""
+WITH r AS (
+    SELECT {key} AS h,
+           min(least(related_date, parent_pct_date)) FILTER (
+               WHERE relation IN ({relations}) AND coalesce(related_office, 'US') IN ('US', 'WO')
+           ) AS earliest_parent,
+           min(related_date) FILTER (WHERE relation = 'reissue') AS original_date
+    FROM related_documents GROUP BY 1
+), p AS (
+    SELECT {key} AS h, min(pct_filing_date) AS pct_filing_date FROM pct_data GROUP BY 1
+), t AS (
+    SELECT {key} AS h, max(adjustment_days) AS adjustment_days,
+           bool_or(disclaimer) AS disclaimer, max(length_of_grant_years) AS length_of_grant_years
+    FROM terms GROUP BY 1
+)
+SELECT b.idx, b.office, b.patent_type, b.filing_date, b.grant_date,
+       r.earliest_parent, r.original_date, p.pct_filing_date,
+       t.adjustment_days, t.disclaimer, t.length_of_grant_years
+FROM ip_base b
+LEFT JOIN r ON r.h = b.h
+LEFT JOIN p ON p.h = b.h
+LEFT JOIN t ON t.h = b.h"""
+
+
 def status_sql(options: IndicatorOptions, salt: str) -> str:
     """Status (events, else source text), in force, licence/pledge, term and remaining term.
 
-    Licensed and pledged are known (true or false) for the patents of a source for which
-    legal-status events were loaded at all; for other sources they are null.
+    The term's end and how it was reached come from ``ip_term`` (``term.expiry_sql``);
+    legal-status events apply on top: a lapsed, expired or invalidated patent has no
+    remaining term. Licensed and pledged are known (true or false) for the patents of a
+    source for which legal-status events were loaded at all; for other sources they are null.
     """
     as_of = _sql_date(options.as_of)
     dead = st.dead_statuses_sql()
-    term = st.term_years_sql("b.office", "b.patent_type", "b.filing_date")
-    start = st.term_start_sql("b.office", "b.patent_type", "b.filing_date", "b.grant_date")
     unknown = LegalStatus.UNKNOWN.value
     return f"""
 WITH ev AS (
@@ -272,13 +394,14 @@ WITH ev AS (
                 ELSE {st.status_of_text_sql("b.legal_status")} END AS status,
            CASE WHEN s.status IS NOT NULL AND s.status <> '{unknown}' THEN 'events'
                 WHEN b.legal_status IS NOT NULL THEN 'source' END AS basis,
-           {term} AS term_years,
-           {_sql_add_years(start, term)} AS term_end
+           t.* EXCLUDE (idx)
     FROM ip_base b
+    JOIN ip_term t ON t.idx = b.idx
     LEFT JOIN derived s ON s.h = b.h
     LEFT JOIN ev ON ev.h = b.h
 )
-SELECT idx, status, term_years, term_end,
+SELECT idx, status, term_years, term_end, term_rule, term_basis, term_basis_date,
+       term_adjustment_days, term_disclaimer, term_upper_bound,
        CASE WHEN status = '{unknown}' AND doc_type = 'grant' AND term_end > {as_of}
             THEN 'presumed' ELSE coalesce(basis, 'none') END AS status_basis,
        status = '{LegalStatus.IN_FORCE}'
@@ -293,65 +416,147 @@ SELECT idx, status, term_years, term_end,
 FROM s"""
 
 
-def family_sql() -> str:
-    """Family size (reported, else corpus members) and whether a member is in another office."""
-    return """
-WITH f AS (
-    SELECT family_id, count(*) AS members, count(DISTINCT office) AS offices
+# Offices that grant nothing themselves: a PCT application (WO) is not a jurisdiction.
+NON_OFFICES: tuple[str, ...] = ("WO", "IB")
+
+
+def family_sql(salt: str) -> str:
+    """Family size as the number of distinct offices of the family (OECD), and its basis.
+
+    Bases, the first that applies: ``families`` (a loaded DOCDB/INPADOC-style table holds the
+    patent: the offices of every member of its families); ``priority_claims`` (priority
+    claims were loaded for the patent's source: its own office plus the offices of its
+    priorities; a PCT priority or filing adds no office, WO is not a jurisdiction);
+    ``source`` (the source reported a family size, a count of documents); ``corpus`` (corpus
+    patents sharing its ``family_id``: their offices). Else unknown (``no family data``).
+    ``family_other_office``: an office other than the patent's own is in the family.
+    """
+    key = _sql_key("patent_id", salt)
+    non_offices = ", ".join(f"'{o}'" for o in NON_OFFICES)
+    return f"""
+WITH member AS (
+    SELECT DISTINCT {key} AS h, family_id FROM families
+), loaded AS (
+    SELECT m.h, list(DISTINCT f.office) FILTER (
+               WHERE f.office IS NOT NULL AND f.office NOT IN ({non_offices})) AS offices
+    FROM member m JOIN families f ON f.family_id = m.family_id GROUP BY m.h
+), prio AS (
+    SELECT {key} AS h, list(DISTINCT country) FILTER (
+               WHERE country IS NOT NULL AND country NOT IN ({non_offices})) AS offices
+    FROM priority_claims GROUP BY 1
+), prio_sources AS (
+    SELECT DISTINCT b.source FROM ip_base b SEMI JOIN prio ON prio.h = b.h
+), corpus AS (
+    SELECT family_id, list(DISTINCT office) AS offices
     FROM ip_base WHERE family_id IS NOT NULL GROUP BY family_id
+), o AS (
+    SELECT b.idx, b.office, b.family_size AS reported,
+           CASE WHEN l.h IS NOT NULL THEN 'families'
+                WHEN b.source IN (SELECT source FROM prio_sources) THEN 'priority_claims'
+                WHEN b.family_size IS NOT NULL THEN 'source'
+                WHEN c.family_id IS NOT NULL THEN 'corpus' END AS basis,
+           CASE WHEN l.h IS NOT NULL THEN list_distinct(list_append(l.offices, b.office))
+                WHEN b.source IN (SELECT source FROM prio_sources)
+                    THEN list_distinct(list_append(coalesce(p.offices, []), b.office))
+                WHEN c.family_id IS NOT NULL THEN c.offices END AS offices
+    FROM ip_base b
+    LEFT JOIN loaded l ON l.h = b.h
+    LEFT JOIN prio p ON p.h = b.h
+    LEFT JOIN corpus c ON c.family_id = b.family_id
 )
-SELECT b.idx, coalesce(b.family_size, f.members) AS family_size,
-       coalesce(f.offices > 1, false) AS family_other_office
-FROM ip_base b LEFT JOIN f ON f.family_id = b.family_id"""
+SELECT idx, basis AS family_basis,
+       CASE WHEN basis = 'source' THEN reported
+            ELSE len(list_filter(offices, lambda x: x IS NOT NULL)) END AS family_size,
+       CASE WHEN basis = 'source' THEN false
+            ELSE coalesce(len(list_filter(offices, lambda x: x IS NOT NULL AND x <> office)) > 0,
+                          false) END AS family_other_office,
+       array_to_string(list_sort(offices), ' ') AS family_offices
+FROM o"""
 
 
 # --------------------------------------------------------------- assembling
 
 
+# Document kinds that are ranked apart: never in one cohort (numbered for the cohort keys).
+KINDS: dict[str, int] = {"invention": 1, "utility_model": 2, "design": 3, "application": 4}
+KIND_SQL = """CASE WHEN doc_type = 'application' THEN 'application'
+     WHEN patent_type = 'utility_model' THEN 'utility_model'
+     WHEN patent_type = 'design' THEN 'design' ELSE 'invention' END"""
+_KIND_NO = "CASE kind " + " ".join(f"WHEN '{k}' THEN {n}" for k, n in KINDS.items()) + " END"
+KIND_STEP = 1_000_000  # key = kind number * KIND_STEP + (field + 1) * 10000 + year
+
+
+def kinds_sql() -> str:
+    """(idx, kind, kind_no): the document kind each patent is ranked among. Invention grants
+    (utility, plant, reissue and invention patents), utility models, designs and
+    applications never share a cohort."""
+    inner = f"SELECT idx, {KIND_SQL} AS kind FROM ip_base"
+    return f"SELECT idx, kind, {_KIND_NO} AS kind_no FROM ({inner})"
+
+
 def cells_sql(options: IndicatorOptions) -> str:
-    """Cohort cells (field x filing year) with the level each falls to, its key and label.
+    """Cohort cells (kind x field x filing year) with the level each falls to, key and label.
 
     Level ``field_year`` when the cell has at least ``min_cohort`` patents, else ``year``
-    when the filing year has, else ``all``. Keys: ``(field + 1) * 10000 + year`` for a cell,
-    the year for a year, 0 for the whole corpus (the ranges never overlap).
+    (every field of that kind and filing year) when that has, else ``kind`` (every patent of
+    the kind). Keys: ``kind_no * 1e6 + (field + 1) * 10000 + year`` for a cell, ``kind_no *
+    1e6 + year`` for a year, ``kind_no * 1e6`` for a kind (the ranges never overlap).
     """
     least = options.min_cohort
     return f"""
 WITH cells AS (
-    SELECT CAST(coalesce(field, 0) AS INTEGER) AS cohort_field, year(filing_date) AS filing_year,
-           count(*) AS n
-    FROM ip_base WHERE filing_date IS NOT NULL GROUP BY ALL
+    SELECT k.kind, k.kind_no, CAST(coalesce(b.field, 0) AS INTEGER) AS cohort_field,
+           year(b.filing_date) AS filing_year, count(*) AS n
+    FROM ip_base b JOIN ip_kinds k ON k.idx = b.idx
+    WHERE b.filing_date IS NOT NULL GROUP BY ALL
 ), years AS (
-    SELECT filing_year, sum(n) AS n FROM cells GROUP BY filing_year
+    SELECT kind_no, filing_year, sum(n) AS n FROM cells GROUP BY ALL
 )
-SELECT c.cohort_field, c.filing_year,
+SELECT c.kind_no, c.cohort_field, c.filing_year,
        CASE WHEN c.n >= {least} THEN 'field_year' WHEN y.n >= {least} THEN 'year'
-            ELSE 'all' END AS cohort_level,
-       CASE WHEN c.n >= {least} THEN (c.cohort_field + 1) * 10000 + c.filing_year
+            ELSE 'kind' END AS cohort_level,
+       c.kind_no * {KIND_STEP} + CASE WHEN c.n >= {least}
+                THEN (c.cohort_field + 1) * 10000 + c.filing_year
             WHEN y.n >= {least} THEN c.filing_year ELSE 0 END AS cohort_key,
-       CASE WHEN c.n >= {least}
+       c.kind || ' ' || CASE WHEN c.n >= {least}
                 THEN 'F' || lpad(CAST(c.cohort_field AS VARCHAR), 2, '0') || '-' || c.filing_year
-            WHEN y.n >= {least} THEN 'Y' || c.filing_year ELSE 'all' END AS cohort
-FROM cells c JOIN years y ON y.filing_year = c.filing_year"""
+            WHEN y.n >= {least} THEN 'Y' || c.filing_year ELSE 'all years' END AS cohort
+FROM cells c JOIN years y ON y.kind_no = c.kind_no AND y.filing_year = c.filing_year"""
 
 
-def raw_sql(facts: CorpusFacts) -> str:
-    """Every raw indicator of every patent (nulls where not available), with its cohort."""
-    cited_sources = (
-        "(SELECT DISTINCT b.source FROM ip_base b SEMI JOIN ip_citing_counts c ON c.h = b.h)"
-    )
-    has_citations = "true" if facts.has_citations else "false"
+def raw_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
+    """Every raw indicator of every patent (nulls where not available), with its cohort.
+
+    Forward citations are null when there is no citing universe, and for a patent filed after
+    the universe's last day; a count the source reports is taken when larger.
+    """
+    cited_sources = "(SELECT source FROM ip_cited_sources)"
+    has_universe = _KNOWN_UNIVERSE
+    after_end = f"coalesce(b.filing_date > {_UNIVERSE_END}, false)"
+    known = f"({has_universe} AND NOT {after_end})"
+    window_end = _window_end_sql("b.publication_date", options)
+    full_window = _sql_add_years("b.publication_date", str(options.window_years))
     return f"""
 SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        b.filing_date, b.publication_date, b.grant_date, year(b.filing_date) AS filing_year,
-       b.main_symbol, b.field, b.sector, b.family_id,
-       coalesce(k.cohort, 'all') AS cohort, coalesce(k.cohort_level, 'all') AS cohort_level,
-       coalesce(k.cohort_key, 0) AS cohort_key,
+       b.main_symbol, b.field, b.sector, b.family_id, kd.kind, kd.kind_no,
+       coalesce(k.cohort, kd.kind || ' all years') AS cohort,
+       coalesce(k.cohort_level, 'kind') AS cohort_level,
+       coalesce(k.cohort_key, kd.kind_no * {KIND_STEP}) AS cohort_key,
        s.status, s.status_basis, s.in_force, s.term_years, s.term_end, s.pledged_now,
-       fam.family_other_office,
-       CASE WHEN {has_citations} THEN greatest(coalesce(fw.fwd, 0), b.reported_citations)
+       s.term_rule, s.term_basis, s.term_basis_date, s.term_adjustment_days,
+       s.term_disclaimer, s.term_upper_bound,
+       fam.family_other_office, fam.family_basis, fam.family_offices,
+       uk.kind AS fwd_universe,
+       CASE WHEN {has_universe} THEN span.start END AS fwd_universe_start,
+       CASE WHEN {has_universe} THEN span.end END AS fwd_universe_end,
+       CASE WHEN {has_universe} THEN span.documents END AS fwd_universe_documents,
+       {after_end} AS filed_after_universe,
+       CASE WHEN {known} THEN greatest(coalesce(fw.fwd, 0), b.reported_citations)
             ELSE b.reported_citations END AS fwd_citations,
-       CASE WHEN {has_citations} THEN coalesce(fw.fwd_5y, 0) END AS fwd_citations_5y,
+       CASE WHEN {known} THEN coalesce(fw.fwd_5y, 0) END AS fwd_citations_5y,
+       CASE WHEN {known} THEN CAST({window_end} - 1 AS DATE) END AS fwd_window_end,
+       CASE WHEN {known} THEN {window_end} < {full_window} END AS fwd_window_capped,
        CASE WHEN b.source IN {cited_sources} THEN coalesce(cc.backward_citations, 0) END
            AS backward_citations,
        CASE WHEN b.source IN {cited_sources} THEN coalesce(cc.npl_citations, 0) END
@@ -365,17 +570,21 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        s.licensed, s.pledged,
        CAST(NULL AS BOOLEAN) AS in_pool, CAST(NULL AS BOOLEAN) AS litigated
 FROM ip_base b
+CROSS JOIN ip_universe_span span
+CROSS JOIN ip_universe_kind uk
+JOIN ip_kinds kd ON kd.idx = b.idx
 JOIN ip_status s ON s.idx = b.idx
 JOIN ip_family fam ON fam.idx = b.idx
 LEFT JOIN ip_cells k
-    ON k.cohort_field = coalesce(b.field, 0) AND k.filing_year = year(b.filing_date)
+    ON k.kind_no = kd.kind_no AND k.cohort_field = coalesce(b.field, 0)
+       AND k.filing_year = year(b.filing_date)
 LEFT JOIN ip_forward fw ON fw.idx = b.idx
 LEFT JOIN ip_backward bw ON bw.idx = b.idx
 LEFT JOIN ip_citing_counts cc ON cc.h = b.h
 LEFT JOIN (SELECT idx, count(*) AS scope FROM ip_classes GROUP BY idx) sc ON sc.idx = b.idx"""
 
 
-COHORT_LEVELS: tuple[str, ...] = ("field_year", "year", "all")
+COHORT_LEVELS: tuple[str, ...] = ("field_year", "year", "kind")
 
 
 def cohort_levels_sql() -> str:
@@ -384,19 +593,21 @@ def cohort_levels_sql() -> str:
 
 def _keyed(columns: str, levels: tuple[str, ...]) -> str:
     """Every patent once per cohort level in use, under that level's key: a fallback
-    patent is ranked among *all* patents of its year (or of the corpus)."""
+    patent is ranked among *all* patents of its kind and year (or of its kind)."""
     parts = []
     if "field_year" in levels:
         parts.append(
-            "SELECT (CAST(coalesce(field, 0) AS INTEGER) + 1) * 10000 + filing_year "
-            f"AS cohort_key, {columns} FROM ip_raw WHERE filing_year IS NOT NULL"
+            f"SELECT kind_no * {KIND_STEP} + (CAST(coalesce(field, 0) AS INTEGER) + 1) * 10000 "
+            f"+ filing_year AS cohort_key, {columns} FROM ip_raw "
+            "WHERE filing_year IS NOT NULL"
         )
     if "year" in levels:
         parts.append(
-            f"SELECT filing_year AS cohort_key, {columns} FROM ip_raw WHERE filing_year IS NOT NULL"
+            f"SELECT kind_no * {KIND_STEP} + filing_year AS cohort_key, {columns} "
+            "FROM ip_raw WHERE filing_year IS NOT NULL"
         )
-    if "all" in levels:
-        parts.append(f"SELECT 0 AS cohort_key, {columns} FROM ip_raw")
+    if "kind" in levels:
+        parts.append(f"SELECT kind_no * {KIND_STEP} AS cohort_key, {columns} FROM ip_raw")
     return " UNION ALL ".join(parts)
 
 
@@ -431,7 +642,7 @@ def rank_table(name: str) -> str:
 
 def ranking_steps(levels: tuple[str, ...]) -> list[Step]:
     """Steps that count each cohort's values, once the cohort levels in use are known."""
-    levels = tuple(level for level in COHORT_LEVELS if level in levels) or ("all",)
+    levels = tuple(level for level in COHORT_LEVELS if level in levels) or ("kind",)
     return [
         Step("ip_cohort_sizes", cohort_sizes_sql(levels)),
         *(Step(rank_table(name), rank_table_sql(name, levels)) for name in PERCENTILE_NAMES),
@@ -456,7 +667,7 @@ def indicators_sql(options: IndicatorOptions) -> str:
     )
     fwd = "r_fwd_citations"
     return f"""
-SELECT c.* EXCLUDE (idx, cohort_key, source, publication_date, family_id, sector),
+SELECT c.* EXCLUDE (idx, kind_no, cohort_key, source, publication_date, family_id, sector),
        z.n AS cohort_size,
        CASE WHEN c.fwd_citations IS NULL THEN NULL
             ELSE c.fwd_citations > 0
@@ -477,13 +688,21 @@ def indicator_steps(options: IndicatorOptions, facts: CorpusFacts) -> list[Step]
         Step("ip_class_dict", class_dict_sql()),
         Step("ip_main", main_class_sql()),
         Step("ip_base", base_sql(salt)),
+        Step("ip_kinds", kinds_sql()),
+        Step("ip_doc_classes", document_classes_sql()),
         Step("ip_classes", classes_sql()),
-        Step("ip_edges", edges_sql(options)),
+        Step("ip_cited_sources", cited_sources_sql(salt)),
+        Step("ip_universe", universe_sql(facts, salt)),
+        Step("ip_universe_span", universe_span_sql()),
+        Step("ip_edges", edges_sql(options, facts)),
+        Step("ip_universe_kind", universe_kind_sql(facts)),
         Step("ip_citing_counts", citing_counts_sql(salt)),
         Step("ip_forward", forward_sql()),
         Step("ip_backward", backward_sql()),
+        Step("ip_term_facts", term_facts_sql(salt)),
+        Step("ip_term", expiry_sql("ip_term_facts")),
         Step("ip_status", status_sql(options, salt)),
-        Step("ip_family", family_sql()),
+        Step("ip_family", family_sql(salt)),
         Step("ip_cells", cells_sql(options)),
-        Step("ip_raw", raw_sql(facts)),
+        Step("ip_raw", raw_sql(options, facts)),
     ]

@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ipops.valuation.availability import REASONS, reason_of
 from ipops.valuation.catalogue import BY_NAME, Normalisation, pct_column
-from ipops.valuation.schemes import DEGREES, Scheme
+from ipops.valuation.schemes import DEGREE_LABELS, DEGREES, Scheme
 
 SCORE_COLUMNS: tuple[str, ...] = ("legal", "technical", "economic", "pvd")
 
@@ -130,6 +131,10 @@ class IndicatorLine:
     effective_weight: float  # renormalised over the degree's available indicators
     degree_points: float  # contribution to the degree score (0-100)
     contribution: float  # contribution to PVD (points)
+    available: bool = True
+    reason: str | None = None  # why not available (availability.REASONS key)
+    reason_en: str | None = None
+    reason_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,25 @@ class Explanation:
     degrees: tuple[DegreeLine, ...]
     lines: tuple[IndicatorLine, ...]
     unavailable: tuple[str, ...]
+
+    def notes(self, zh: bool = False) -> tuple[str, ...]:
+        """What was left out and where its weight went, one line per unavailable indicator."""
+        out = []
+        for line in self.lines:
+            if line.available:
+                continue
+            if zh:
+                out.append(
+                    f"{line.indicator}：{line.reason_zh}，不计入{DEGREE_LABELS[line.degree][2]}，"
+                    f"其权重 {line.weight:.4g} 由该价值度其余可用指标按比例分摊"
+                )
+            else:
+                out.append(
+                    f"{line.indicator}: {line.reason_en}; left out of the {line.degree} "
+                    f"degree, its weight {line.weight:.4g} shared among that degree's "
+                    "available indicators"
+                )
+        return tuple(out)
 
     def degree_score(self, degree: str) -> float | None:
         return next(d.score for d in self.degrees if d.degree == degree)
@@ -180,6 +204,7 @@ def explain(row: Mapping[str, Any], scheme: Scheme) -> Explanation:
         for name, w, value in partial[degree]:
             effective = w / available if value is not None and available > 0 else 0.0
             points = 100.0 * effective * (value or 0.0)
+            reason = None if value is not None else (reason_of(row, name) or "no_dates")
             lines.append(
                 IndicatorLine(
                     degree=degree,
@@ -191,6 +216,10 @@ def explain(row: Mapping[str, Any], scheme: Scheme) -> Explanation:
                     effective_weight=effective,
                     degree_points=points,
                     contribution=share * points,
+                    available=value is not None,
+                    reason=reason,
+                    reason_en=None if reason is None else REASONS[reason][0],
+                    reason_zh=None if reason is None else REASONS[reason][1],
                 )
             )
     pvd = sum(d.contribution for d in degree_lines) if total > 0 else None

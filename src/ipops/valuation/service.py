@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +40,8 @@ from ipops.corpus.queries import fetch_dicts, fetch_value, resolve_patent_id
 from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound, ValidationError
 from ipops.valuation import status as st
+from ipops.valuation import term
+from ipops.valuation.availability import reason_of, universe_of
 from ipops.valuation.catalogue import NAMES, RESERVED
 from ipops.valuation.fields import concordance_table, fields
 from ipops.valuation.highvalue import (
@@ -133,10 +136,33 @@ def _safe(name: str) -> str:
 
 
 def corpus_facts(con: duckdb.DuckDBPyConnection) -> CorpusFacts:
+    """Whether there are citations and a loaded citing-documents table (cheap: each check
+    stops at one row); which citing universe applies is decided by the SQL steps."""
     has_citations = bool(
         fetch_value(con, "SELECT EXISTS (SELECT 1 FROM citations WHERE category = 'patent')")
     )
-    return CorpusFacts(has_citations=has_citations)
+    loaded = bool(fetch_value(con, "SELECT count(*) FROM (SELECT 1 FROM citing_documents LIMIT 1)"))
+    return CorpusFacts(has_citations=has_citations, citing_loaded=loaded)
+
+
+def data_cutoff(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The corpus's data cut-off: the latest publication, grant or legal-status event date
+    loaded. It is the default valuation date everywhere (CLI, pages, API, reports), so values
+    are never computed "as of today" for data that stop earlier."""
+    value = fetch_value(
+        con,
+        "SELECT max(d) FROM (SELECT max(greatest(publication_date, grant_date)) AS d "
+        "FROM patents UNION ALL SELECT max(event_date) FROM events)",
+    )
+    return value if isinstance(value, date) else None
+
+
+def default_as_of(store: CorpusStore, as_of: date | None = None) -> date:
+    """``as_of`` when given, else the corpus's data cut-off (today for an empty corpus)."""
+    if as_of is not None:
+        return as_of
+    with store.connect() as con:
+        return data_cutoff(con) or date.today()
 
 
 def run_indicator_steps(
@@ -424,13 +450,62 @@ class PatentValue:
             "field": None if field is None else asdict(field),
             "cohort": self.indicators.get("cohort"),
             "cohort_size": self.indicators.get("cohort_size"),
+            "cohort_level": self.indicators.get("cohort_level"),
+            "kind": self.indicators.get("kind"),
             "status": self.indicators.get("status"),
             "status_basis": self.indicators.get("status_basis"),
+            "term": term_of_row(self.indicators),
+            "family": {
+                "size": self.indicators.get("family_size"),
+                "basis": self.indicators.get("family_basis"),
+                "offices": self.indicators.get("family_offices"),
+            },
+            "forward_citations": forward_of_row(self.indicators),
             "pvd": self.explanation.pvd,
             "degrees": [asdict(d) for d in self.explanation.degrees],
             "indicators": [asdict(line) for line in self.explanation.lines],
             "unavailable": list(self.explanation.unavailable),
+            "notes": list(self.explanation.notes()),
+            "notes_zh": list(self.explanation.notes(zh=True)),
         }
+
+
+def term_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The expiry of an indicators row and how it was reached (both languages)."""
+    parts: dict[str, Any] = {
+        "rule": row.get("term_rule"),
+        "basis": row.get("term_basis"),
+        "basis_date": row.get("term_basis_date"),
+        "adjustment_days": row.get("term_adjustment_days"),
+        "disclaimer": row.get("term_disclaimer"),
+    }
+    return {
+        "expiry": row.get("term_end"),
+        "term_years": row.get("term_years"),
+        **parts,
+        "upper_bound": bool(row.get("term_upper_bound")),
+        "remaining_years": row.get("remaining_term"),
+        "how": term.how_text(**parts),
+        "how_zh": term.how_text(**parts, zh=True),
+    }
+
+
+def forward_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Forward citations with the universe they were counted over and the window's cap."""
+    universe = universe_of(row)
+    return {
+        "count": row.get("fwd_citations"),
+        "within_window": row.get("fwd_citations_5y"),
+        "window_end": row.get("fwd_window_end"),
+        "window_capped": row.get("fwd_window_capped"),
+        "universe": universe.kind,
+        "universe_start": universe.start,
+        "universe_end": universe.end,
+        "universe_documents": universe.documents,
+        "universe_text": universe.describe(),
+        "universe_text_zh": universe.describe(zh=True),
+        "reason": reason_of(row, "fwd_citations"),
+    }
 
 
 def patent_value(
@@ -719,6 +794,7 @@ class LegalTerm:
     term_years: int
     term_end: date | None
     remaining_years: Decimal | None  # 0: lapsed, expired, invalidated or over; None: unknown
+    expiry: term.Expiry | None = None  # how term_end was reached
 
     @property
     def elapsed_years(self) -> Decimal | None:
@@ -734,25 +810,80 @@ class LegalTerm:
             "status": self.status,
             "status_basis": self.status_basis,
             "term_end": self.term_end,
+            "term_upper_bound": bool(self.expiry and self.expiry.upper_bound),
+            "term_how": None if self.expiry is None else self.expiry.how(),
             "remaining_years": None
             if self.remaining_years is None
             else str(round(self.remaining_years, 4)),
         }
 
 
+_TERM_FACTS_SQL = """
+WITH r AS (
+    SELECT patent_id, list({'relation': relation, 'office': related_office,
+                            'day': related_date, 'pct': parent_pct_date}) AS related
+    FROM related_documents WHERE patent_id IN (SELECT patent_id FROM term_wanted)
+    GROUP BY patent_id
+), c AS (
+    SELECT patent_id, min(pct_filing_date) AS pct_filing_date FROM pct_data
+    WHERE patent_id IN (SELECT patent_id FROM term_wanted) GROUP BY patent_id
+), t AS (
+    SELECT patent_id, max(adjustment_days) AS adjustment_days, bool_or(disclaimer) AS disclaimer,
+           max(length_of_grant_years) AS length_of_grant_years
+    FROM terms WHERE patent_id IN (SELECT patent_id FROM term_wanted) GROUP BY patent_id
+)
+SELECT p.patent_id, p.office, p.doc_type, p.patent_type, p.filing_date, p.grant_date,
+       p.legal_status, s.status AS event_status, r.related, c.pct_filing_date,
+       t.adjustment_days, t.disclaimer, t.length_of_grant_years
+FROM patents p
+LEFT JOIN patent_status s ON s.patent_id = p.patent_id
+LEFT JOIN r ON r.patent_id = p.patent_id
+LEFT JOIN c ON c.patent_id = p.patent_id
+LEFT JOIN t ON t.patent_id = p.patent_id
+WHERE p.patent_id IN (SELECT patent_id FROM term_wanted)"""
+
+
+def term_rows(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Each patent's row with its ``TermFacts`` under ``facts`` (one query for all)."""
+    con.register("term_wanted", pa.table({"patent_id": pa.array(patent_ids, pa.string())}))
+    try:
+        rows = fetch_dicts(con, _TERM_FACTS_SQL)
+    finally:
+        con.unregister("term_wanted")
+    out = {}
+    for row in rows:
+        related = tuple(
+            term.Related(r["relation"], r["office"], r["day"], r["pct"])
+            for r in (row["related"] or ())
+        )
+        row["facts"] = term.TermFacts(
+            office=row["office"],
+            patent_type=row["patent_type"],
+            filing_date=row["filing_date"],
+            grant_date=row["grant_date"],
+            related=related,
+            pct_filing_date=row["pct_filing_date"],
+            adjustment_days=row["adjustment_days"],
+            disclaimer=bool(row["disclaimer"]),
+            length_of_grant_years=row["length_of_grant_years"],
+        )
+        out[str(row["patent_id"])] = row
+    return out
+
+
+def expiries(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str, term.Expiry]:
+    """The statutory expiry of each patent (``term.expiry``; events not applied)."""
+    return {pid: term.expiry(row["facts"]) for pid, row in term_rows(con, patent_ids).items()}
+
+
 def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:
     """One patent's remaining legal term (same rules as the ``remaining_term`` indicator)."""
     with store.connect() as con:
         patent_id = resolve_patent_id(con, number)
-        row = fetch_dicts(
-            con,
-            "SELECT p.office, p.doc_type, p.patent_type, p.filing_date, p.grant_date, "
-            "p.legal_status, s.status AS event_status FROM patents p "
-            "LEFT JOIN patent_status s ON s.patent_id = p.patent_id WHERE p.patent_id = ?",
-            [patent_id],
-        )[0]
+        row = term_rows(con, [patent_id])[patent_id]
     status, basis = st.effective_status(row["event_status"], row["legal_status"])
-    end = st.term_end(row["office"], row["patent_type"], row["filing_date"], row["grant_date"])
+    found = term.expiry(row["facts"])
+    end = found.expiry
     if status == "unknown" and row["doc_type"] == "grant" and end is not None and end > as_of:
         basis = "presumed"  # as the indicators: a grant without status data, within its term
     remaining: Decimal | None
@@ -762,5 +893,4 @@ def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:
         remaining = None
     else:
         remaining = Decimal(max((end - as_of).days, 0)) / Decimal(str(YEAR_DAYS))
-    years = st.term_years(row["office"], row["patent_type"], row["filing_date"])
-    return LegalTerm(patent_id, status, basis, years, end, remaining)
+    return LegalTerm(patent_id, status, basis, found.term_years, end, remaining, found)

@@ -8,12 +8,9 @@ the order of ``TEXT_RULES`` (``部分无效`` before ``无效``, ``invalid`` bef
 ``inactive`` before ``active``). Withdrawn, rejected and abandoned applications count as
 ``lapsed``. Nothing known: ``unknown``.
 
-Term (``term_years``, ``term_end``). 20 years from filing, unless the type says otherwise:
-utility models 10 years from filing (CN Patent Law art. 42); US designs 14 years from grant,
-15 for applications filed on or after 2015-05-13 (35 U.S.C. 173); CN designs 10 years from
-filing, 15 for those filed on or after 2021-06-01 (Patent Law as amended 2020). Patent term
-adjustments and extensions are not in the data and not applied. A lapsed, expired or
-invalidated patent has no remaining term (0).
+Term: see ``ipops.valuation.term`` (the expiry and how it was reached); ``term_end`` here
+is its date from the four basic facts alone (no continuity, adjustment or disclaimer data).
+A lapsed, expired or invalidated patent has no remaining term (0).
 
 In force. ``in_force`` when the status says so; a granted patent with status ``unknown``
 (no events, no source status, e.g. USPTO XML or PatentsView grants) whose term has not ended
@@ -26,6 +23,7 @@ from __future__ import annotations
 from datetime import date
 
 from ipops.corpus.events import LegalStatus
+from ipops.valuation.term import TermFacts, expiry
 
 DEAD_STATUSES: tuple[str, ...] = (
     LegalStatus.LAPSED,
@@ -70,9 +68,6 @@ TEXT_RULES: tuple[tuple[str, LegalStatus], ...] = (
     ("examination", LegalStatus.PENDING),
 )
 
-US_DESIGN_15_YEARS_FROM = date(2015, 5, 13)
-CN_DESIGN_15_YEARS_FROM = date(2021, 6, 1)
-
 
 def status_of_text(text: str | None) -> LegalStatus:
     """The status a source's legal-status text states (``unknown`` when none matches)."""
@@ -83,21 +78,6 @@ def status_of_text(text: str | None) -> LegalStatus:
         if needle in lowered:
             return status
     return LegalStatus.UNKNOWN
-
-
-def term_years(office: str | None, patent_type: str | None, filing_date: date | None) -> int:
-    """Statutory term in years of a patent of this office and type."""
-    if patent_type == "utility_model":
-        return 10
-    if patent_type == "design" and office == "US":
-        return 15 if filing_date and filing_date >= US_DESIGN_15_YEARS_FROM else 14
-    if patent_type == "design" and office == "CN":
-        return 15 if filing_date and filing_date >= CN_DESIGN_15_YEARS_FROM else 10
-    return 20
-
-
-def term_runs_from_grant(office: str | None, patent_type: str | None) -> bool:
-    return patent_type == "design" and office == "US"
 
 
 # --------------------------------------------------------------------------- SQL forms
@@ -116,40 +96,11 @@ def status_of_text_sql(column: str) -> str:
     return f"CASE {whens} ELSE {_quote(LegalStatus.UNKNOWN.value)} END"
 
 
-def term_years_sql(office: str, patent_type: str, filing_date: str) -> str:
-    """SQL CASE giving ``term_years`` from three columns."""
-    us_from = _quote(US_DESIGN_15_YEARS_FROM.isoformat())
-    cn_from = _quote(CN_DESIGN_15_YEARS_FROM.isoformat())
-    return (
-        f"CASE WHEN {patent_type} = 'utility_model' THEN 10 "
-        f"WHEN {patent_type} = 'design' AND {office} = 'US' "
-        f"THEN CASE WHEN {filing_date} >= DATE {us_from} THEN 15 ELSE 14 END "
-        f"WHEN {patent_type} = 'design' AND {office} = 'CN' "
-        f"THEN CASE WHEN {filing_date} >= DATE {cn_from} THEN 15 ELSE 10 END "
-        "ELSE 20 END"
-    )
-
-
-def term_start_sql(office: str, patent_type: str, filing_date: str, grant_date: str) -> str:
-    return (
-        f"CASE WHEN {patent_type} = 'design' AND {office} = 'US' "
-        f"THEN {grant_date} ELSE {filing_date} END"
-    )
-
-
 def dead_statuses_sql() -> str:
     return ", ".join(_quote(s) for s in DEAD_STATUSES)
 
 
 # --------------------------------------------------------------------------- one patent
-
-
-def add_years(day: date, years: int) -> date:
-    """``day`` plus whole years (29 February becomes 28 February in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def term_end(
@@ -158,10 +109,8 @@ def term_end(
     filing_date: date | None,
     grant_date: date | None,
 ) -> date | None:
-    start = grant_date if term_runs_from_grant(office, patent_type) else filing_date
-    if start is None:
-        return None
-    return add_years(start, term_years(office, patent_type, filing_date))
+    """The expiry from the basic facts alone (``term.expiry`` without continuity data)."""
+    return expiry(TermFacts(office, patent_type, filing_date, grant_date)).expiry
 
 
 def effective_status(event_status: str | None, source_text: str | None) -> tuple[str, str]:

@@ -59,8 +59,10 @@ def chosen_scheme(name: str) -> Scheme:
     return load_scheme(name)
 
 
-def value_options(as_of: date | None = None) -> IndicatorOptions:
-    return IndicatorOptions(as_of=as_of or date.today(), min_cohort=MIN_COHORT)
+def value_options(store: CorpusStore, as_of: date | None = None) -> IndicatorOptions:
+    """Options of the pages and the API: valued as of ``as_of``, by default the corpus's
+    data cut-off (``service.default_as_of``), as the CLI and the reports do."""
+    return IndicatorOptions(as_of=service.default_as_of(store, as_of), min_cohort=MIN_COHORT)
 
 
 def value_root(request: Request) -> FsPath:
@@ -80,8 +82,8 @@ def awards_of(root: FsPath) -> tuple[highvalue.Award, ...]:
 
 
 def high_value_report(store: CorpusStore, root: FsPath) -> service.HighValueReport:
-    """Today's screening with the built-in strategic list and the workspace's award list."""
-    options = value_options()
+    """The screening as of the data cut-off: built-in strategic list, the workspace's awards."""
+    options = value_options(store)
     with COMPUTING:
         indicators = service.compute_indicators(store, root, options)
     rules = highvalue.HighValueRules(
@@ -94,7 +96,7 @@ def patent_card(
     store: CorpusStore, root: FsPath, number: str, scheme: Scheme
 ) -> service.PatentValue:
     with COMPUTING:
-        return service.patent_value(store, root, number, scheme, value_options())
+        return service.patent_value(store, root, number, scheme, value_options(store))
 
 
 def ranking(
@@ -107,7 +109,9 @@ def ranking(
 ) -> tuple[service.ScoreRun, list[dict[str, Any]]]:
     where.check()
     with COMPUTING:
-        run = service.ensure_scores(store, root, scheme, value_options(), db_session=db_session)
+        run = service.ensure_scores(
+            store, root, scheme, value_options(store), db_session=db_session
+        )
     return run, service.top_patents(store, run, where=where, limit=n)
 
 
@@ -124,12 +128,19 @@ class ValueCard(BaseModel):
     field: dict[str, Any] | None
     cohort: str | None
     cohort_size: int | None
+    cohort_level: str | None = None  # field_year | year | kind: the fallback used
+    kind: str | None = None  # invention | utility_model | design | application
     status: str | None
     status_basis: str | None
+    term: dict[str, Any] | None = None  # expiry and how it was reached
+    family: dict[str, Any] | None = None  # offices and basis
+    forward_citations: dict[str, Any] | None = None  # count, universe, window cap
     pvd: float | None
     degrees: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
     unavailable: list[str]
+    notes: list[str] = Field(default_factory=list)
+    notes_zh: list[str] = Field(default_factory=list)
 
 
 @router.get("/patents/{number}")
@@ -306,8 +317,8 @@ def value_in_money(body: MoneyRequest, request: Request, user: CurrentUser) -> M
     cost-approach cross-check. Amounts and rates are decimal strings both ways; the legal
     term of the listed patents caps the economic life."""
     authz.require(user, "value:read", "valuation")
-    day = body.as_of or date.today()
     store = corpus_store(request)
+    day = service.default_as_of(store, body.as_of)
     terms = [service.legal_term(store, number, day) for number in body.numbers]
     known = [t.remaining_years for t in terms if t.remaining_years is not None]
     income = money.relief_from_royalty(

@@ -8,6 +8,7 @@ shows the same numbers as a table beside the chart for screen readers.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,3 +106,42 @@ def _label_every(count: int, slot: float, min_label_width: float = 34.0) -> int:
     if count == 0:
         return 1
     return max(1, math.ceil(min_label_width / slot))
+
+
+_ORG_SUFFIXES = (
+    "（演示）",
+    "(demo)",
+    "股份有限公司",
+    "有限责任公司",
+    "有限总公司",
+    "有限公司",
+    "集团公司",
+    "江苏省分行",
+    "南京分行",
+)
+
+
+_PLACE_PREFIXES = (
+    "北京", "上海", "天津", "重庆", "广东", "江苏", "浙江", "山东", "四川", "安徽", "福建",
+    "湖北", "湖南", "河南", "河北", "辽宁", "陕西", "南京", "苏州", "无锡", "常州", "杭州",
+    "宁波", "深圳", "广州", "珠海", "佛山", "东莞", "中山", "青岛", "济南", "合肥", "芜湖",
+    "武汉", "成都", "西安", "沈阳", "嘉兴",
+)  # fmt: skip
+
+
+def short_label(name: str, width: int = 6) -> str:
+    """A bar label that reads, as a short name is written in Chinese: an organisation without
+    its legal-form suffix, demo mark, bracketed place or leading place name when too long
+    (南京银行（演示） → 南京银行, 珠海格力电器股份有限公司 → 格力电器), cut to ``width``
+    characters with an ellipsis when still longer."""
+    text = re.sub(r"[（(][^（）()]{1,4}[）)]", "", name.strip()) or name.strip()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _ORG_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)].strip()
+                changed = True
+    if len(text) > width and text[:2] in _PLACE_PREFIXES:
+        text = text[2:]
+    return text if len(text) <= width else text[: width - 1] + "…"

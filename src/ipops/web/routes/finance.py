@@ -8,6 +8,7 @@ the finance services and render; refused input is shown with its reason on the s
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,14 +20,16 @@ from sqlalchemy import select
 from ipops.accounts import authz
 from ipops.api.deps import api_state, client_address
 from ipops.audit.service import Actor
-from ipops.errors import IpopsError, ValidationError
+from ipops.errors import Conflict, InvalidTransition, IpopsError, ValidationError
 from ipops.finance import claims, money, pledges, policy, service, stats
 from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.finance.workdays import calendar_for
-from ipops.web.charts import bar_chart
+from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
+from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
+from ipops.web.panels import own_banks, own_enterprises
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -70,26 +73,10 @@ def finance_home(web: Web, db_session: DbSession, request: Request) -> Response:
     if web.can("finance:read", "finance_programme"):
         return _dashboard(web, db_session, request)
     assert web.user is not None
-    banks = db_session.scalars(
-        authz.restrict(
-            select(Bank),
-            user=web.user,
-            action="finance:claims",
-            resource_type="finance_bank",
-            model=Bank,
-        )
-    ).all()
+    banks = own_banks(db_session, web.user)
     if banks:
-        return _bank_queue(web, db_session, banks)
-    enterprises = db_session.scalars(
-        authz.restrict(
-            select(Enterprise),
-            user=web.user,
-            action="finance:read",
-            resource_type="fin_enterprise",
-            model=Enterprise,
-        )
-    ).all()
+        return _bank_queue(web, db_session, banks, request)
+    enterprises = own_enterprises(db_session, web.user)
     if enterprises:
         return _enterprise_home(web, db_session, enterprises)
     web.require("finance:read", "finance_programme")  # nothing to show: a 403 page
@@ -108,13 +95,13 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
             calendar=calendar_for(api_state(request).workspace.root),
         )
     except IpopsError as exc:
-        errors.append(str(exc))
+        errors.append(_problem(web, exc))
         start, end = PROGRAMME_START, date.today()
         report = stats.programme_stats(
             db_session=db_session, start=start, end=end, calendar=calendar_for(None)
         )
     by_bank = bar_chart(
-        [(r["name"][:6], int(Decimal(r["financed"]) / 10_000)) for r in report.by_bank],
+        [(short_label(r["name"]), int(Decimal(r["financed"]) / 10_000)) for r in report.by_bank],
         [r["name"] for r in report.by_bank],
     )
     days = bar_chart(list(report.workdays_bins.items()))
@@ -133,10 +120,13 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
     )
 
 
-def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
+def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Request) -> Response:
+    """The bank's desk: applications awaiting its decision (submitted only), approved loans
+    awaiting pledge registration and disbursement, arrears, alerts, and every loan a page at
+    a time."""
     orgs = [b.organisation_id for b in banks if b.organisation_id is not None]
     loans = db_session.scalars(
-        select(Loan).where(Loan.organisation_id.in_(orgs)).order_by(Loan.id.desc()).limit(500)
+        select(Loan).where(Loan.organisation_id.in_(orgs)).order_by(Loan.id.desc())
     ).all()
     names = {
         e.id: e.name
@@ -145,7 +135,11 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
         )
     }
     rows = [{**service.loan_dict(x), "enterprise": names.get(x.enterprise_id, "")} for x in loans]
-    queue = [r for r in rows if r["state"] in ("submitted", "approved")]
+    queue = [r for r in rows if r["state"] == "submitted"]
+    to_disburse = [r for r in rows if r["state"] == "approved"]
+    text = request.query_params.get("page", "")
+    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
+    pager = make_pager("/finance", {}, page=page, size=PAGE_SIZE, total=len(rows))
     arrears = sorted(
         (r for r in rows if r["state"] == "active" and r["days_past_due"] > 0),
         key=lambda r: -r["days_past_due"],
@@ -158,8 +152,10 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any) -> Response:
         active="finance",
         banks=banks,
         queue=queue,
+        to_disburse=to_disburse,
         arrears=arrears,
-        loans=rows,
+        loans=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        pager=pager,
         alerts=alerts[:50],
         this_year=date.today().year,
     )
@@ -282,7 +278,7 @@ async def apply_submit(
             enterprise=found,
             form=form,
             matches=None,
-            errors=[str(exc)],
+            errors=[_problem(web, exc)],
             status=422,
         )
     return web.render(
@@ -354,6 +350,9 @@ def _loan_page(
         ],
         alerts=pledges.alerts_for(db_session=db_session, loan_id=loan.id),
         may_decide=web.can("finance:decide", "fin_loan", loan),
+        # link only where the enterprise page is open to the user (a bank officer sees the
+        # borrower's name, code and rating here, on the loan it holds)
+        may_see_enterprise=web.can("finance:read", "fin_enterprise", enterprise),
         may_withdraw=web.can("finance:apply", "fin_enterprise", enterprise)
         and loan.state == "submitted",
         today=date.today().isoformat(),
@@ -422,7 +421,7 @@ async def loan_submit(
     except IpopsError as exc:
         db_session.rollback()
         loan, enterprise = _loan(web, db_session, loan_id)
-        return _loan_page(web, db_session, loan, enterprise, [str(exc)], status=422)
+        return _loan_page(web, db_session, loan, enterprise, [_problem(web, exc)], status=422)
     return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
 
 
@@ -440,7 +439,7 @@ def claim_file(web: Web, db_session: DbSession, request: Request, fmt: str) -> R
         start = _day(request.query_params.get("start"), date(date.today().year, 1, 1))
         end = _day(request.query_params.get("end"), date.today())
     except ValidationError as exc:
-        raise web.error(422, web.gettext("Invalid input"), str(exc)) from None
+        raise web.error(422, web.gettext("Invalid input"), _problem(web, exc)) from None
     organisation_id = (
         None
         if web.can("finance:claims", "finance_bank")
@@ -475,3 +474,48 @@ def _bank_ids(web: WebContext, db_session: DbSession) -> list[int]:
             )
         )
     )
+
+
+# What went wrong, in the page's language: the services' messages are English (for the CLI
+# and API); the page names the field and what it needs, or the state that refused the step.
+FIELD_PROBLEMS = {
+    "amount": N_("Amount: a sum in yuan such as 500000 or 500000.00, within the product's range."),
+    "term_months": N_("Term: a whole number of months within the product's range."),
+    "term": N_("Term: a whole number of months within the product's range."),
+    "date": N_("Date: a day as YYYY-MM-DD, not before the loan's previous step."),
+    "patents": N_(
+        "Patents: numbers of granted patents in force that the enterprise owns, "
+        "not pledged elsewhere, with their values."
+    ),
+    "registration_number": N_("Registration number: the CNIPA pledge registration number."),
+    "co_pledgors": N_("Co-owners: every co-owner of the pledged patents, separated by ;."),
+    "action": N_("This step is not open to the loan in its current state."),
+    "state": N_("This step is not open to the loan in its current state."),
+    "product": N_("The loan product does not fit this application."),
+}
+
+
+_ALLOWED = re.compile(r"allowed: ([a-z_, ]+)$")
+_PATENT = re.compile(r"\b[A-Z]{2}\d{4,}[A-Z0-9]*\b")
+
+
+def _problem(web: WebContext, exc: IpopsError) -> str:
+    """The rule the input broke, with the identifiers it names (patent numbers, the open
+    steps), without the service's English sentence."""
+    message = str(exc)
+    if isinstance(exc, InvalidTransition):
+        text = web.gettext("This step is not open to the loan in its current state.")
+        allowed = _ALLOWED.search(message)
+        steps = [s.strip() for s in allowed.group(1).split(",")] if allowed else []
+        if steps and steps != ["none (a final state)"]:
+            names = "、".join(web.gettext(step) for step in steps if step)
+            text += " " + web.gettext("Open steps: %(steps)s.", steps=names)
+        return text
+    known = FIELD_PROBLEMS.get(getattr(exc, "field", None) or "")
+    if known:
+        patents = sorted(set(_PATENT.findall(message)))
+        text = web.gettext(known)
+        return f"{text}（{'、'.join(patents)}）" if patents else text
+    if isinstance(exc, Conflict):
+        return web.gettext("Someone changed this loan meanwhile: reload the page and try again.")
+    return web.gettext("The form has a value that cannot be used.")

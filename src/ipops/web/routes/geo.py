@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from ipops.api.deps import api_state
 from ipops.errors import ValidationError
 from ipops.geo import charts
-from ipops.geo.analysis import DEFAULT_TOP_HOTSPOTS, ClusterResult, CollaborationYear
+from ipops.geo.analysis import DEFAULT_TOP_HOTSPOTS, Cluster, ClusterResult, CollaborationYear
 from ipops.geo.clusters import DEFAULT_EPS_KM
 from ipops.geo.runs import (
     SOURCES,
@@ -24,8 +24,10 @@ from ipops.geo.runs import (
     workspace_clusters,
     workspace_collaboration,
 )
+from ipops.valuation.fields import fields
 from ipops.web.context import Web, WebContext
 from ipops.web.i18n import N_
+from ipops.web.words import city_name, field_name
 
 router = APIRouter(include_in_schema=False)
 ACTION = ("geo:read", "geography")
@@ -122,11 +124,12 @@ def geo_page(web: Web, request: Request) -> Response:
         form=form,
         errors=errors,
         result=result,
-        clusters=result.clusters[:top] if result else [],
+        clusters=[_shown(web, c) for c in result.clusters[:top]] if result else [],
         top=top,
         top_share=result.top_share(top) if result else 0.0,
         years=years,
         sources=[(s, web.gettext(SOURCE_LABELS[s])) for s in SOURCES],
+        source_labels=SOURCE_LABELS,
         map_url="/geo/map.svg" + (f"?{query}" if query else ""),
         chart_url="/geo/collaboration.svg" + (f"?{query}" if query else ""),
     )
@@ -137,7 +140,7 @@ def map_svg(web: Web, request: Request) -> Response:
     web.require(*ACTION)
     options, _ = _options(_form(request))
     ws = _workspace(request)
-    svg = charts.cluster_map_svg(_clusters(ws, options).clusters)
+    svg = charts.cluster_map_svg(_clusters(ws, options).clusters, numbers_only=True)
     return Response(svg, media_type="image/svg+xml")
 
 
@@ -149,8 +152,48 @@ def collaboration_svg(web: Web, request: Request) -> Response:
         raise ValidationError("collaboration is per source", field="source")
     ws = _workspace(request)
     years = _collaboration(ws, options, top)
-    return Response(charts.collaboration_chart_svg(years), media_type="image/svg+xml")
+    legend = [web.gettext(name) for name in LEGEND]
+    return Response(
+        charts.collaboration_chart_svg(years, legend=legend), media_type="image/svg+xml"
+    )
+
+
+LEGEND = (
+    N_("Team share"),
+    N_("International co-invention share"),
+    N_("Hotspot share of international co-inventions"),
+)
+PROBLEMS = {
+    "top": N_("Top hotspots: choose a whole number from 1 to 50."),
+    "eps-km": N_("Radius: a number of kilometres above 0."),
+    "min-weight": N_("Minimum weight: a number above 0."),
+    "years": N_("Filing years: a year or a range such as 2015-2019, not ending before it starts."),
+    "source": N_("Choose patents, publications or both."),
+}
 
 
 def _problem(web: WebContext, exc: ValidationError) -> str:
-    return f"{exc.field}: {exc.message}" if exc.field else exc.message
+    """The problem in the page's language (the service's English message is for the CLI)."""
+    known = PROBLEMS.get(exc.field or "")
+    if known:
+        return web.gettext(known)
+    return web.gettext("The form has a value that cannot be used.")
+
+
+def _shown(web: WebContext, cluster: Cluster) -> dict[str, Any]:
+    """A cluster as the table shows it: place and field names in the page's language."""
+    country = cluster.countries[0][0] if cluster.countries else None
+    numbers = {f.name: f.number for f in fields().values()}
+    return {
+        "rank": cluster.rank,
+        "name": city_name(cluster.name, country, web.locale),
+        "weight": cluster.weight,
+        "share": cluster.share,
+        "members": cluster.members,
+        "extent_km": cluster.extent_km,
+        "top_parties": cluster.top_parties,
+        "top_fields": [
+            (field_name(numbers.get(name), name, web.locale), weight)
+            for name, weight in cluster.top_fields
+        ],
+    }

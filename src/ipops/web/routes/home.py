@@ -14,11 +14,14 @@ from typing import Any
 import duckdb
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from ipops.accounts.roles import Role
 from ipops.api.deps import api_state
 from ipops.corpus.queries import corpus_stats, fetch_dicts
+from ipops.web import panels
 from ipops.web.charts import bar_chart
-from ipops.web.context import Web, WebContext
+from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import country_name
 from ipops.web.roles import role_intro
 
@@ -32,7 +35,8 @@ class HomePanel:
     template: str
     action: str | None
     resource_type: str | None
-    load: Callable[[WebContext], dict[str, Any]]
+    load: Callable[[WebContext, Session], dict[str, Any]]
+    roles: frozenset[Role] | None = None  # None: every role holding the permission
 
 
 @dataclass(frozen=True)
@@ -43,21 +47,29 @@ class ShownPanel:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(web: Web) -> Response:
+def home(web: Web, db_session: DbSession) -> Response:
+    """The role's own home: the work waiting for it first (see ``ipops.web.panels``)."""
     assert web.user is not None  # Web guarantees a signed-in user
-    panels = [ShownPanel(p.key, p.template, p.load(web)) for p in HOME_PANELS if _visible(web, p)]
+    panels = [
+        ShownPanel(p.key, p.template, p.load(web, db_session))
+        for p in HOME_PANELS
+        if _visible(web, p)
+    ]
     return web.render(
         "home.html", active="home", panels=panels, role_intro=role_intro(web.user.role)
     )
 
 
 def _visible(web: WebContext, panel: HomePanel) -> bool:
+    assert web.user is not None
+    if panel.roles is not None and web.user.role not in panel.roles:
+        return False
     if panel.action is None or panel.resource_type is None:
         return True
     return web.can(panel.action, panel.resource_type)
 
 
-def load_corpus_panel(web: WebContext) -> dict[str, Any]:
+def load_corpus_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
     overview = corpus_overview(web)
     countries = overview["countries"]
     names = [country_name(code, web.locale) for code, _ in countries]
@@ -109,6 +121,41 @@ def _compute_overview(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+def load_reports_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
+    return {}
+
+
 HOME_PANELS: list[HomePanel] = [
-    HomePanel("corpus", "_panel_corpus.html", "corpus:read", "corpus", load_corpus_panel),
-]
+    HomePanel(
+        "bank", "_panel_bank.html", "finance:open", "finance_desk", panels.bank_panel,
+        frozenset({Role.BANK_OFFICER}),
+    ),
+    HomePanel(
+        "pool_admin", "_panel_pool_admin.html", "pool:manage", "pool", panels.pool_admin_panel,
+        frozenset({Role.POOL_ADMIN, Role.PLATFORM_ADMIN}),
+    ),
+    HomePanel(
+        "enterprise", "_panel_enterprise.html", "finance:open", "finance_desk",
+        panels.enterprise_panel, frozenset({Role.ENTERPRISE_USER}),
+    ),
+    HomePanel(
+        "licensee", "_panel_licensee.html", None, None, panels.licensee_panel,
+        frozenset({Role.LICENSEE}),
+    ),
+    HomePanel(
+        "expert", "_panel_expert.html", None, None, panels.expert_panel,
+        frozenset({Role.EXPERT}),
+    ),
+    HomePanel(
+        "member", "_panel_member.html", None, None, panels.member_panel,
+        frozenset({Role.POOL_MEMBER}),
+    ),
+    HomePanel(
+        "reports", "_panel_reports.html", "report:read", "report", load_reports_panel,
+        frozenset({Role.ANALYST, Role.PLATFORM_ADMIN}),
+    ),
+    HomePanel(
+        "corpus", "_panel_corpus.html", "corpus:read", "corpus", load_corpus_panel,
+        frozenset({Role.ANALYST, Role.PLATFORM_ADMIN, Role.EXPERT}),
+    ),
+]  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ipops.accounts import authz
 from ipops.api.deps import client_address
@@ -18,8 +18,10 @@ from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.pool import service
 from ipops.pool.models import Assignment, Expert, Licensee, Member, Pool, PoolPatent
 from ipops.pool.money import fen_text
-from ipops.web.charts import bar_chart
+from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import AnonymousWeb, DbSession, Web, WebContext
+from ipops.web.i18n import country_name
+from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -40,16 +42,25 @@ def pools_page(web: AnonymousWeb, db_session: DbSession) -> Response:
 
 
 @router.get("/pool/{pool_id}", response_class=HTMLResponse)
-def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Response:
-    """The open list, without login: members, patents, countries, expiry, and charts."""
+def public_page(
+    web: AnonymousWeb, db_session: DbSession, request: Request, pool_id: int
+) -> Response:
+    """The open list, without login: members, patents (a page at a time), countries, expiry,
+    and charts."""
     pool = _pool(web, db_session, pool_id)
     result = service.pool_stats(db_session, pool)
     listing = service.public_listing(db_session, pool)
     comp = result["composition"]
+    page = clamp_page(_page_number(request))
+    patents = listing["patents"]
+    pager = make_pager(
+        f"/pool/{pool.id}", request.query_params, page=page, size=PAGE_SIZE, total=len(patents)
+    )
+    shown = patents[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     charts = {
         key: bar_chart(
-            [(str(r["key"])[:4], int(r["patents"])) for r in comp[key]],
-            [str(r["key"]) for r in comp[key]],
+            [(_chart_label(web, key, r["key"]), int(r["patents"])) for r in comp[key]],
+            [_chart_name(web, key, r["key"]) for r in comp[key]],
         )
         for key in ("by_member", "by_country", "by_expiry_year")
     }
@@ -68,6 +79,9 @@ def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Respo
         active="pool",
         pool=pool,
         listing=listing,
+        patents=shown,
+        pager=pager,
+        countries=[country_name(c, web.locale) for c in listing["countries"]],
         comp=comp,
         charts=charts,
         income=income,
@@ -87,6 +101,21 @@ def public_page(web: AnonymousWeb, db_session: DbSession, pool_id: int) -> Respo
     )
 
 
+def _page_number(request: Request) -> int | None:
+    text = request.query_params.get("page", "")
+    return int(text) if text.isdigit() and len(text) < 7 else None
+
+
+def _chart_name(web: WebContext, key: str, value: object) -> str:
+    if key == "by_country":
+        return country_name(str(value), web.locale)
+    return str(value)
+
+
+def _chart_label(web: WebContext, key: str, value: object) -> str:
+    return short_label(_chart_name(web, key, value), 5)
+
+
 def _own_accounts(web: WebContext, db_session: DbSession, pool: Pool) -> list[Licensee]:
     """The licensees of the signed-in user's own organisation it may see the account of (the
     administrator reaches every account from the administration page)."""
@@ -100,12 +129,16 @@ def _own_accounts(web: WebContext, db_session: DbSession, pool: Pool) -> list[Li
     ]
 
 
+def _has_some_right(web: WebContext, action: str, resource_type: str) -> bool:
+    user = web.user
+    return user is not None and any(
+        user.role in r.roles for r in authz.rules_for(action, resource_type)
+    )
+
+
 def _require_some_right(web: WebContext, action: str, resource_type: str) -> None:
     """Permission first, as in the API: a role with no rule is refused before any lookup."""
-    user = web.user
-    if user is None or not any(
-        user.role in r.roles for r in authz.rules_for(action, resource_type)
-    ):
+    if not _has_some_right(web, action, resource_type):
         raise web.error(
             403,
             web.gettext("Access denied"),
@@ -189,6 +222,7 @@ def _admin(
         invoice_count=len(invoices),
         cases=[service.case_dict(c) for c in service.cases_of(db_session, pool)],
         under_review=service.under_review(db_session, pool),
+        may_review=_has_some_right(web, "pool:review", "pool_assignment"),
         income=service.pool_stats(db_session, pool)["income"],
         errors=errors or [],
         done=done,
@@ -197,7 +231,12 @@ def _admin(
 
 @router.get("/pool/{pool_id}/members/{member_id}/statement", response_class=HTMLResponse)
 def statement_page(
-    web: Web, db_session: DbSession, pool_id: int, member_id: int, period: str | None = None
+    web: Web,
+    db_session: DbSession,
+    request: Request,
+    pool_id: int,
+    member_id: int,
+    period: str | None = None,
 ) -> Response:
     _require_some_right(web, "pool:statement", "pool_member")
     pool = _pool(web, db_session, pool_id)
@@ -207,12 +246,23 @@ def statement_page(
         ledger = service.statement(db_session=db_session, pool=pool, member=member, period=chosen)
     except ValidationError:  # a malformed period: show the whole ledger instead
         ledger = service.statement(db_session=db_session, pool=pool, member=member)
+    page = clamp_page(_page_number(request))
+    lines = ledger["lines"]
+    pager = make_pager(
+        f"/pool/{pool.id}/members/{member.id}/statement",
+        request.query_params,
+        page=page,
+        size=PAGE_SIZE,
+        total=len(lines),
+    )
     return web.render(
         "pool_statement.html",
         active="pool",
         pool=pool,
         member=member,
         ledger=ledger,
+        lines=lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        pager=pager,
         may_see_patents=web.can("pool:patents", "pool_member", member),
     )
 
@@ -268,7 +318,9 @@ def licensee_account_page(
     rows = [
         {
             "period": f"{report.period_start} – {report.period_end}",
-            "accepted": report.accepted_at.date(),
+            # the business date: the report is accepted and invoiced on the invoice's issue
+            # date (``accepted_at`` is when the row was written, which may be much later)
+            "accepted": invoice.issued_on,
             "royalty": fen_text(report.royalty_fen),
             "capped": report.royalty_fen != report.uncapped_fen,
             "invoice": invoice.number,
@@ -294,22 +346,28 @@ def licensee_account_page(
 
 
 @router.get("/pool/{pool_id}/assignments", response_class=HTMLResponse)
-def assignments_page(web: Web, db_session: DbSession, pool_id: int) -> Response:
+def assignments_page(web: Web, db_session: DbSession, request: Request, pool_id: int) -> Response:
     _require_some_right(web, "pool:review", "pool_assignment")
-    return _assignments(web, db_session, _pool(web, db_session, pool_id))
+    return _assignments(
+        web, db_session, _pool(web, db_session, pool_id), page=clamp_page(_page_number(request))
+    )
 
 
 def _assignments(
-    web: WebContext, db_session: DbSession, pool: Pool, *, errors: list[str] | None = None
+    web: WebContext,
+    db_session: DbSession,
+    pool: Pool,
+    *,
+    errors: list[str] | None = None,
+    page: int = 1,
 ) -> Response:
+    """The assignments in the user's scope, open ones first, a page at a time."""
     assert web.user is not None
     query = (
         select(Assignment, PoolPatent, Expert)
         .join(PoolPatent, PoolPatent.id == Assignment.patent_id)
         .join(Expert, Expert.id == Assignment.expert_id)
         .where(PoolPatent.pool_id == pool.id)
-        .order_by(Assignment.opinion.is_not(None), Assignment.id)
-        .limit(500)
     )
     query = authz.restrict(
         query,
@@ -317,6 +375,15 @@ def _assignments(
         action="pool:review",
         resource_type="pool_assignment",
         model=Assignment,
+    )
+    total = db_session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pager = make_pager(
+        f"/pool/{pool.id}/assignments", {}, page=page, size=PAGE_SIZE, total=int(total)
+    )
+    query = (
+        query.order_by(Assignment.opinion.is_not(None), Assignment.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
     )
     rows: list[dict[str, Any]] = [
         {
@@ -335,6 +402,7 @@ def _assignments(
         active="pool",
         pool=pool,
         rows=rows,
+        pager=pager,
         today=date.today(),
         errors=errors or [],
     )

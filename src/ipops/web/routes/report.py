@@ -182,8 +182,10 @@ def _annex_links(files: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def _problem(web: WebContext, exc: ValidationError) -> str:
+    """The problem in the page's language, without the service's English message (the field's
+    rule says what to enter)."""
     known = PROBLEMS.get(exc.field or "")
-    return f"{web.gettext(known)} ({exc.message})" if known else str(exc)
+    return web.gettext(known if known else N_("The form has a value that cannot be used."))
 
 
 def _lang(web: WebContext) -> str:

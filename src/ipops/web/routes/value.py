@@ -18,6 +18,7 @@ from ipops.audit import service as audit
 from ipops.audit.service import origin_of
 from ipops.errors import NotFound, ValidationError
 from ipops.valuation import service, views
+from ipops.valuation.availability import FAMILY_BASIS_LABELS
 from ipops.valuation.catalogue import BY_NAME
 from ipops.valuation.fields import fields
 from ipops.valuation.highvalue import REASON_LABELS, Reason
@@ -27,6 +28,7 @@ from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
 from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.security import check_csrf_form
+from ipops.web.words import evidence_text, field_name, sector_name
 
 router = APIRouter(include_in_schema=False)
 ACTION = ("value:read", "valuation")
@@ -76,7 +78,12 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
     pager = make_pager("/value", request.query_params, page=page, size=PAGE_SIZE, total=len(rows))
     names = fields()
     shown = [
-        {**row, "field_name": names[row["field"]].name if row["field"] in names else None}
+        {
+            **row,
+            "field_name": field_name(row["field"], names[row["field"]].name, web.locale)
+            if row["field"] in names
+            else None,
+        }
         for row in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ]
     return web.render(
@@ -88,7 +95,10 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
         run=run,
         pager=pager,
         schemes=builtin_names(),
-        wipo_fields=sorted(names.values(), key=lambda f: f.number),
+        wipo_fields=[
+            {"number": f.number, "name": field_name(f.number, f.name, web.locale)}
+            for f in sorted(names.values(), key=lambda f: f.number)
+        ],
         top_n=TOP_N,
         may_edit=web.can(*EDIT),
     )
@@ -113,6 +123,13 @@ def value_card_page(
             web.gettext("There is no patent %(id)s in the corpus.", id=patent_id)
         ) from None
     payload = card.as_dict()
+    if payload.get("field"):
+        found = payload["field"]
+        payload["field"] = {
+            **found,
+            "name": field_name(found["number"], found["name"], web.locale),
+            "sector": sector_name(found["number"], found["sector"], web.locale),
+        }
     degrees = [
         {
             **d,
@@ -130,9 +147,11 @@ def value_card_page(
             **line,
             "code": DEGREE_LABELS[line["degree"]][0],
             "label": _indicator_label(web, line["indicator"]),
+            "reason_text": bilingual(web, line["reason_en"] or "", line["reason_zh"] or ""),
         }
         for line in payload["indicators"]
     ]
+    zh = web.locale.startswith("zh")
     return web.render(
         "value_card.html",
         active="value",
@@ -140,10 +159,44 @@ def value_card_page(
         degrees=degrees,
         lines=lines,
         chart=chart,
+        facts=card_facts(payload, zh=zh),
+        notes=payload["notes_zh" if zh else "notes"],
         unavailable=[_indicator_label(web, name) for name in payload["unavailable"]],
         scheme=scheme,
         schemes=builtin_names(),
     )
+
+
+def card_facts(payload: dict[str, Any], *, zh: bool) -> list[tuple[str, str]]:
+    """Expiry (and how it was reached), family basis and the citing universe, as
+    (label, text) pairs in the page's language (the valuation keeps both)."""
+    term, family, forward = payload["term"], payload["family"], payload["forward_citations"]
+    unknown = "未知" if zh else "unknown"
+    expiry = str(term["expiry"] or unknown)
+    if term["upper_bound"]:
+        expiry += "（上限）" if zh else " (upper bound)"
+    family_text = unknown
+    if family["size"] is not None:
+        basis = FAMILY_BASIS_LABELS.get(family["basis"], (family["basis"], family["basis"]))
+        family_text = f"{family['size']} · {basis[1 if zh else 0]}"
+        if family["offices"]:
+            family_text += f" ({family['offices']})"
+    window = ""
+    if forward["window_capped"]:
+        window = (
+            f"；5年窗口截至数据末 {forward['window_end']}"
+            if zh
+            else f"; 5-year window capped at the data end {forward['window_end']}"
+        )
+    return [
+        ("保护期届满日" if zh else "Term ends", expiry),
+        ("届满日依据" if zh else "How the term end was reached", term["how_zh" if zh else "how"]),
+        ("同族国家/地区数（依据）" if zh else "Family offices (basis)", family_text),
+        (
+            "被引证统计范围" if zh else "Forward citations counted over",
+            forward["universe_text_zh" if zh else "universe_text"] + window,
+        ),
+    ]
 
 
 @router.get("/value/high-value", response_class=HTMLResponse)
@@ -165,7 +218,10 @@ def high_value_page(web: Web, request: Request) -> Response:
             "filing_date": p.filing_date,
             "status": p.status,
             "reasons": [
-                {"label": bilingual(web, *REASON_LABELS[r]), "evidence": p.evidence.get(str(r), "")}
+                {
+                    "label": bilingual(web, *REASON_LABELS[r]),
+                    "evidence": evidence_text(p.evidence.get(str(r), ""), web.gettext),
+                }
                 for r in p.reasons
             ],
         }

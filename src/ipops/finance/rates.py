@@ -1,0 +1,286 @@
+"""Reference lending rates as data, and the rule that maps a loan to its rate (pure).
+
+宁创贷 caps a policy loan's rate at "the benchmark rate for the same term x 1.3". Which rate
+that is depends on the loan's date and term:
+
+* before the LPR reform (loans dated before 2019-08-20): the PBOC benchmark lending rate
+  (贷款基准利率) of the loan's term band: up to 1 year, over 1 up to 5 years, over 5 years;
+* from 2019-08-20 (PBOC announcement [2019] No. 15, LPR reform): the Loan Prime Rate
+  published by the National Interbank Funding Center on the 20th; by common practice
+  loans of up to 5 years reference the 1-year LPR, longer ones the 5-year-plus LPR.
+
+The date of the switch and the longest term on the 1-year LPR are policy settings
+(``[reference_rate]`` in the policy file: ``lpr_from``, ``one_year_lpr_up_to_months``), so a
+programme that keeps the old benchmark (or counts terms differently) is one file away.
+
+The table (``data/reference_rates.csv``; a workspace's ``finance/reference_rates.csv``
+replaces it) lists each rate from its effective date; a row applies until the next row of
+the same series and band. ``add_month`` appends a published LPR month. Sources: PBOC
+announcements of benchmark-rate changes (2014-11-22 to 2015-10-24) and the NIFC LPR
+announcements (``shared/REFERENCES.md``, "IP pledge finance").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ipops.errors import NotFound, ValidationError
+
+TABLE_FILE = "reference_rates.csv"
+HEADER = ("series", "effective_from", "band", "rate", "source")
+LPR_REFORM = date(2019, 8, 20)
+
+
+class Series(StrEnum):
+    BENCHMARK = "pboc_benchmark"
+    LPR = "lpr"
+
+
+class Band(StrEnum):
+    UP_TO_1Y = "1y"
+    ONE_TO_5Y = "1-5y"
+    OVER_5Y = "5y+"
+
+
+BANDS = {Series.BENCHMARK: frozenset(Band), Series.LPR: frozenset({Band.UP_TO_1Y, Band.OVER_5Y})}
+
+
+@dataclass(frozen=True)
+class RateRow:
+    series: Series
+    effective_from: date
+    band: Band
+    rate: Decimal  # a fraction: 0.0435 for 4.35 %
+    source: str
+
+
+@dataclass(frozen=True)
+class ReferenceRule:
+    """Policy settings of the mapping (defaults: LPR from the reform, 1-year LPR up to 5
+    years)."""
+
+    lpr_from: date = LPR_REFORM
+    one_year_lpr_up_to_months: int = 60
+
+
+@dataclass(frozen=True)
+class ReferenceRate:
+    rate: Decimal
+    series: Series
+    band: Band
+    effective_from: date
+    loan_date: date
+    term_months: int
+    source: str
+
+    def text(self) -> str:
+        name = "PBOC benchmark" if self.series is Series.BENCHMARK else "LPR"
+        return (
+            f"{name} {self.band} {percent(self.rate)} % in effect from {self.effective_from} "
+            f"(loan of {self.term_months} months dated {self.loan_date})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rate": str(self.rate),
+            "series": str(self.series),
+            "band": str(self.band),
+            "effective_from": self.effective_from.isoformat(),
+            "loan_date": self.loan_date.isoformat(),
+            "term_months": self.term_months,
+            "source": self.source,
+            "text": self.text(),
+        }
+
+
+def percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}"
+
+
+@dataclass(frozen=True)
+class RateTable:
+    rows: tuple[RateRow, ...]
+    origin: str
+
+    def latest(self, series: Series) -> date | None:
+        days = [r.effective_from for r in self.rows if r.series is series]
+        return max(days) if days else None
+
+    def lookup(self, series: Series, band: Band, on: date) -> RateRow:
+        """The row of ``series`` and ``band`` in effect on ``on`` (the last one from before)."""
+        found = [
+            r for r in self.rows if r.series is series and r.band is band and r.effective_from <= on
+        ]
+        if not found:
+            first = min((r.effective_from for r in self.rows if r.series is series), default=None)
+            raise NotFound(
+                f"no {series} {band} rate in effect on {on} in {self.origin} "
+                f"(the table starts {first})",
+                field="loan-date",
+            )
+        return max(found, key=lambda r: r.effective_from)
+
+
+def band_of(term_months: int) -> Band:
+    """PBOC term bands: up to 12 months, 13 to 60 months, over 60 months."""
+    if term_months <= 0:
+        raise ValidationError("must be at least 1 month", field="term-months")
+    if term_months <= 12:
+        return Band.UP_TO_1Y
+    if term_months <= 60:
+        return Band.ONE_TO_5Y
+    return Band.OVER_5Y
+
+
+def reference_rate(
+    table: RateTable, rule: ReferenceRule, *, loan_date: date, term_months: int
+) -> ReferenceRate:
+    """The same-term reference rate of a loan dated ``loan_date`` for ``term_months``."""
+    band = band_of(term_months)
+    if loan_date < rule.lpr_from:
+        series = Series.BENCHMARK
+    else:
+        series = Series.LPR
+        band = Band.UP_TO_1Y if term_months <= rule.one_year_lpr_up_to_months else Band.OVER_5Y
+    row = table.lookup(series, band, loan_date)
+    return ReferenceRate(
+        row.rate, series, band, row.effective_from, loan_date, term_months, row.source
+    )
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def parse_table(text: str, *, origin: str) -> RateTable:
+    """Every row checked (series, date, band of the series, rate as text in %); a bad one
+    refuses the file, naming its line. Lines starting with ``#`` are comments."""
+    lines = [line for line in text.lstrip("\ufeff").splitlines() if not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)))
+    if tuple(reader.fieldnames or ()) != HEADER:
+        raise ValidationError(
+            f"{origin}: the header must be {','.join(HEADER)}", field="reference_rates"
+        )
+    rows = []
+    seen: set[tuple[Series, date, Band]] = set()
+    for number, raw in enumerate(reader, start=2):
+        row = _row(raw, f"{origin} row {number}")
+        key = (row.series, row.effective_from, row.band)
+        if key in seen:
+            raise ValidationError(
+                f"{origin} row {number}: {row.series} {row.band} from {row.effective_from} "
+                "is listed twice",
+                field="reference_rates",
+            )
+        seen.add(key)
+        rows.append(row)
+    return RateTable(
+        tuple(sorted(rows, key=lambda r: (r.series, r.band, r.effective_from))), origin
+    )
+
+
+def _row(raw: dict[str, str | None], where: str) -> RateRow:
+    try:
+        series = Series((raw.get("series") or "").strip())
+    except ValueError:
+        raise ValidationError(
+            f"{where}: series must be {' or '.join(Series)}", field="reference_rates"
+        ) from None
+    try:
+        day = date.fromisoformat((raw.get("effective_from") or "").strip())
+    except ValueError:
+        raise ValidationError(
+            f"{where}: effective_from is not a date", field="reference_rates"
+        ) from None
+    band_text = (raw.get("band") or "").strip()
+    allowed = sorted(str(b) for b in BANDS[series])
+    if band_text not in allowed:
+        raise ValidationError(
+            f"{where}: band of {series} must be one of {', '.join(allowed)}",
+            field="reference_rates",
+        )
+    rate = parse_percent(raw.get("rate") or "", f"{where}: rate")
+    return RateRow(series, day, Band(band_text), rate, (raw.get("source") or "").strip())
+
+
+def parse_percent(text: str, field: str) -> Decimal:
+    """A rate in percent as text ("3.45") to a fraction (0.0345); 0 < rate < 100."""
+    try:
+        value = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        raise ValidationError(f"not a number: {text!r}", field=field) from None
+    if not value.is_finite() or not 0 < value < 100:
+        raise ValidationError(f"must be a percentage between 0 and 100: {text!r}", field=field)
+    return value / 100
+
+
+def builtin_text() -> str:
+    return (resources.files("ipops.finance") / "data" / TABLE_FILE).read_text("utf-8")
+
+
+def workspace_file(workspace_root: Path) -> Path:
+    return workspace_root / "finance" / TABLE_FILE
+
+
+def load_table(workspace_root: Path | None = None) -> RateTable:
+    """The workspace's table when it has one, else the built-in one."""
+    if workspace_root is not None:
+        path = workspace_file(workspace_root)
+        if path.exists():
+            return parse_table(path.read_text("utf-8"), origin=str(path))
+    return parse_table(builtin_text(), origin=f"builtin:{TABLE_FILE}")
+
+
+def add_month(
+    text: str, *, origin: str, on: date, one_year: Decimal, five_year: Decimal, source: str
+) -> str:
+    """``text`` (a table) with one LPR month appended; the month must be after the last one
+    and the result must parse."""
+    table = parse_table(text, origin=origin)
+    last = table.latest(Series.LPR)
+    if last is not None and on <= last:
+        raise ValidationError(
+            f"{on} is not after the last LPR month in the table ({last})", field="date"
+        )
+    if on < LPR_REFORM:
+        raise ValidationError(f"the LPR series starts {LPR_REFORM}", field="date")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for band, rate in ((Band.UP_TO_1Y, one_year), (Band.OVER_5Y, five_year)):
+        writer.writerow(("lpr", on.isoformat(), str(band), percent(rate), source))
+    result = text.rstrip("\n") + "\n" + out.getvalue()
+    parse_table(result, origin=origin)
+    return result
+
+
+def benchmark_of(
+    *,
+    given: Decimal | None,
+    loan_date: date | None,
+    term_months: int | None,
+    table: RateTable,
+    rule: ReferenceRule,
+    names: tuple[str, str, str] = ("--benchmark-rate", "--loan-date", "--term-months"),
+) -> tuple[Decimal, ReferenceRate | None]:
+    """The benchmark given, else the reference rate looked up from the loan's date and term
+    (``ValidationError`` naming the three inputs, as ``names`` spells them, otherwise)."""
+    if given is not None:
+        return given, None
+    if loan_date is None or term_months is None:
+        raise ValidationError(
+            f"give {names[0]}, or {names[1]} and {names[2]} to look it up",
+            field=names[0].lstrip("-"),
+        )
+    found = reference_rate(table, rule, loan_date=loan_date, term_months=term_months)
+    return found.rate, found
+
+
+def benchmark_dict(rate: Decimal, found: ReferenceRate | None) -> dict[str, Any]:
+    return found.as_dict() if found else {"rate": str(rate), "source": "given"}

@@ -1,0 +1,144 @@
+"""Each role's first screens in a real browser (Debian's Chromium, Playwright, uvicorn).
+
+Per role: the home page shows the role's own work, the text in the main area is Chinese
+(no English word or raw code; data as filed aside), long lists page, the bank officer's
+link to the borrower works, and a licensee reaches its account from its home page.
+Screenshots land in ``test-artifacts/`` (kept by CI as artifacts of the run).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browserhelpers import CHROMIUM, NO_CHROMIUM, chromium, served
+from demoworld import build_demo_world
+from playwright.sync_api import Browser, Page, expect
+from zhcheck import english_words, visible_text
+
+from ipops.api.app import create_app
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=NO_CHROMIUM,
+    ),
+]
+
+World = tuple[str, dict[str, str], list[str]]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """(server URL, demo passwords, corpus texts shown as filed) of a demo-like workspace."""
+    settings, passwords, data = build_demo_world(tmp_path_factory.mktemp("roles") / "ws")
+    with served(create_app(settings)) as url:
+        yield url, passwords, data
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as found:
+        yield found
+
+
+def visitor(browser: Browser, world: World) -> Page:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=world[0])
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
+def signed_in(browser: Browser, world: World, username: str) -> Page:
+    page = visitor(browser, world)
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(world[1][username])
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"roles-{name}.png"), full_page=True)
+
+
+def chinese_only(page: Page, world: World) -> None:
+    """The page as the browser rendered it has no English word outside data as filed."""
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert english_words(visible_text(page.content()), world[2]) == [], page.url
+
+
+HOME_TEXT = {
+    "bank.demo": ("待本行审批的贷款申请", "逾期贷款"),
+    "pooladmin.demo": ("应报未报的许可费报告", "未结清发票", "待委员会决定的专利"),
+    "enterprise.demo": ("申请与贷款",),
+    "licensee.demo": ("我的发票与报告",),
+    "expert.demo": ("待您出具意见的评审",),
+    "member.demo": ("我的专利池成员身份",),
+    "analyst.demo": ("专利数据库", "专利分析报告"),
+    "admin.demo": ("专利数据库",),
+}
+
+
+@pytest.mark.parametrize("username", sorted(HOME_TEXT))
+def test_home_page_shows_the_roles_own_work_in_chinese(
+    browser: Browser, world: World, username: str
+) -> None:
+    page = signed_in(browser, world, username)
+    main = page.locator("main")
+    for text in HOME_TEXT[username]:
+        expect(main).to_contain_text(text)
+    chinese_only(page, world)
+    shot(page, f"home-{username.split('.')[0]}")
+    page.context.close()
+
+
+def test_public_pool_page_pages_and_offers_login(browser: Browser, world: World) -> None:
+    page = visitor(browser, world)
+    page.goto("/pool")
+    expect(page.get_by_role("link", name="登录")).to_be_visible()
+    page.locator('main a[href^="/pool/"]').first.click()
+    rows = page.locator("main table.results").last.locator("tbody tr")
+    assert rows.count() <= 20
+    chinese_only(page, world)
+    shot(page, "pool-public-page-1")
+    pager = page.get_by_role("navigation", name="分页")
+    if pager.count():
+        pager.get_by_role("link", name="下一页").click()
+        expect(page).to_have_url(re.compile(r"[?&]page=2"))
+        chinese_only(page, world)
+        shot(page, "pool-public-page-2")
+    page.context.close()
+
+
+def test_bank_officer_reaches_the_borrower_from_a_loan(browser: Browser, world: World) -> None:
+    page = signed_in(browser, world, "bank.demo")
+    page.goto("/finance")
+    page.locator('main a[href^="/finance/loans/"]').first.click()
+    chinese_only(page, world)
+    link = page.locator('main .lead a[href^="/finance/enterprises/"]')
+    if link.count():
+        link.first.click()
+        expect(page.locator("main h1")).to_be_visible()
+        assert "没有这家企业" not in page.locator("main").inner_text()
+    else:  # the borrower's name, code and district are shown on the loan itself
+        expect(page.locator("main .lead")).to_contain_text("统一社会信用代码")
+    shot(page, "bank-borrower")
+    page.context.close()
+
+
+def test_licensee_reaches_its_account_from_home(browser: Browser, world: World) -> None:
+    page = signed_in(browser, world, "licensee.demo")
+    page.locator('main a[href*="/licensees/"]').first.click()
+    expect(page.locator("main h1")).to_contain_text("发票")
+    chinese_only(page, world)
+    shot(page, "licensee-account")
+    page.context.close()
