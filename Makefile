@@ -1,11 +1,13 @@
 # ipops: two commands do everything on a fresh machine with Python >= 3.11.
 #   make run   - set up and run the main job (demo workspace in ./ipops-data)
-#   make test  - set up and pass the tests (PostgreSQL too when IPOPS_TEST_POSTGRES_URL is set)
+#   make test  - set up and pass the tests: SQLite, and PostgreSQL on a throw-away cluster the
+#                tests start (or IPOPS_TEST_POSTGRES_URL); TEST_JOBS parallel workers (pytest-xdist)
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_JOBS ?= 2
 
 .PHONY: run test lint typecheck bench clean
 
@@ -19,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/ipops demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

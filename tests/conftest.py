@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(
-    os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-)
+import throwaway_postgres
+from realdata import SHARED_DATA, data_root, shared_path
 
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared/data, or skip the test with the reason when it is absent."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(
-            f"real data not available: {path} is absent (set IPOPS_SHARED_DATA to the "
-            "shared/data folder to run this test)"
-        )
-    return path
+__all__ = ["SHARED_DATA", "shared_path"]
 
 
 @pytest.fixture
 def shared_data() -> Path:
-    return shared_path()
+    """shared/data beside the clone, or the vendored copies of its folders (tests/realdata.py)."""
+    return data_root()
 
 
 def _postgres_base_url() -> str | None:
@@ -37,20 +29,127 @@ def _postgres_base_url() -> str | None:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty registry database: SQLite file, and PostgreSQL (own schema) in CI."""
+_POSTGRES_FIXTURES = {"registry_url", "module_registry_url", "new_database"}
+_OWN_CLUSTER: dict[str, str] = {}  # "url" once this process started its throw-away cluster
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start a throw-away PostgreSQL cluster when a collected test may use PostgreSQL and
+    IPOPS_TEST_POSTGRES_URL (which wins: CI sets it) is not set; one line when it cannot."""
+    if os.environ.get("IPOPS_TEST_POSTGRES_URL") or os.environ.get("IPOPS_REQUIRE_POSTGRES"):
+        return
+    wanted = any(
+        "postgres" in item.nodeid.lower()
+        or _POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ()))
+        for item in items
+    )
+    if not wanted:
+        return
+    try:
+        url = throwaway_postgres.start()
+    except RuntimeError as error:
+        _OWN_CLUSTER["skip"] = str(error)
+        return
+    _OWN_CLUSTER["url"] = url
+    os.environ["IPOPS_TEST_POSTGRES_URL"] = url
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if "url" in _OWN_CLUSTER:
+        return f"postgresql: throw-away cluster at {_OWN_CLUSTER['url']}"
+    if os.environ.get("IPOPS_TEST_POSTGRES_URL"):
+        return "postgresql: IPOPS_TEST_POSTGRES_URL"
+    if throwaway_postgres.server_binaries() is not None:
+        return "postgresql: a throw-away cluster per test process, started when a test needs it"
+    return "postgresql: not installed, its variants skip (" + throwaway_postgres.INSTALL_HINT + ")"
+
+
+def _skip_without_postgres() -> None:
+    reason = _OWN_CLUSTER.get("skip", "set IPOPS_TEST_POSTGRES_URL")
+    pytest.skip(f"PostgreSQL not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite registry per test process; each test gets a copy (migrating takes
+    seconds, copying milliseconds)."""
     from ipops.registry.db import upgrade
 
+    path = tmp_path_factory.mktemp("template") / "registry.sqlite"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _copy_sqlite(template: Path, target: Path) -> None:
+    with sqlite3.connect(template) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str | None]:
+    """On the throw-away cluster: a migrated template database (copied per test); with an
+    external IPOPS_TEST_POSTGRES_URL: None (each test migrates its own schema there)."""
+    if "url" not in _OWN_CLUSTER:
+        yield None
+        return
+    import sqlalchemy as sa
+
+    from ipops.registry.db import upgrade
+
+    name = f"ipops_template_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(_OWN_CLUSTER["url"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    upgrade(_database_url(_OWN_CLUSTER["url"], name))
+    admin.dispose()
+    yield name
+
+
+def _database_url(base: str, database: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.make_url(base).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def registry_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    _sqlite_template: Path,
+    _postgres_template: str | None,
+) -> Iterator[str]:
+    """A migrated, empty registry database: SQLite file, and PostgreSQL (own database or
+    schema) on the throw-away cluster or IPOPS_TEST_POSTGRES_URL."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
-        upgrade(url)
-        yield url
+        path = tmp_path / "registry.sqlite"
+        _copy_sqlite(_sqlite_template, path)
+        yield f"sqlite:///{path}"
         return
     base = _postgres_base_url()
     if not base:
-        pytest.skip("PostgreSQL not configured: set IPOPS_TEST_POSTGRES_URL to run this variant")
-    yield from _postgres_schema_url(base)
+        _skip_without_postgres()
+        return
+    if _postgres_template is None:
+        yield from _postgres_schema_url(base)
+        return
+    yield from _postgres_database_url(base, _postgres_template)
+
+
+def _postgres_database_url(base: str, template: str) -> Iterator[str]:
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    try:
+        yield _database_url(base, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 def _postgres_schema_url(base: str) -> Iterator[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,18 +11,7 @@ import pytest
 from ipops.corpus.ingest import LoadTarget, ingest_files
 from ipops.corpus.store import CorpusStore
 from ipops.registry.db import make_engine, upgrade
-
-SHARED_DATA = Path(
-    os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared/data, or skip (as tests/conftest.py does, for session fixtures)."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"real data not available: {path} is absent (set IPOPS_SHARED_DATA)")
-    return path
+from realdata import shared_path
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from ipops.errors import NotFound, ValidationError
 from ipops.names.evaluate import load_assignee_benchmark, pairwise_scores
 from ipops.names.harmonize import entity_id_for, harmonize_rows, normalize_name
 from ipops.names.service import harmonize_csv
+from realdata import shared_path
 
 
 @pytest.mark.parametrize(
@@ -206,8 +207,8 @@ def test_benchmark_loader_keeps_the_first_of_repeated_mentions(tmp_path: Path) -
 
 
 @pytest.mark.realdata
-def test_quality_on_the_nber_assignee_benchmark(shared_data: Path) -> None:
-    path = shared_data / "pv-evaluation-benchmarks" / "assignee"
+def test_quality_on_the_nber_assignee_benchmark() -> None:
+    path = shared_path("pv-evaluation-benchmarks", "assignee")
     mentions = load_assignee_benchmark(path / "nber-subset-assignees-benchmark.csv")
     truth = [mention.unique_id for mention in mentions]
     ipops = pairwise_scores([normalize_name(m.name) for m in mentions], truth)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,20 +14,14 @@ from ipops.corpus.loaders import load_generated
 from ipops.corpus.store import CorpusStore
 from ipops.registry.db import make_engine, upgrade
 from ipops.workspace import Workspace, create_workspace
+from realdata import shared_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
-SHARED_DATA = Path(  # as in tests/conftest.py
-    os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
-
 
 def real_grants_xml() -> Path:
-    """The folder of real USPTO grant XML, or skip (like the ``shared_data`` fixture)."""
-    path = SHARED_DATA / "uspto-grant-xml-pvdb" / "xml"
-    if not path.exists():
-        pytest.skip(f"real data not available: {path} is absent (set IPOPS_SHARED_DATA)")
-    return path
+    """The folder of real USPTO grant XML (shared/data or vendored), or skip."""
+    return shared_path("uspto-grant-xml-pvdb", "xml")
 
 
 def _workspace(root: Path) -> tuple[Workspace, LoadTarget]:

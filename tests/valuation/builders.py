@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from ipops.corpus.ingest import LoadJob, LoadTarget, ingest_files, load
 from ipops.corpus.prepare import Prepared
@@ -19,18 +16,14 @@ from ipops.corpus.store import CorpusStore
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
 from loadhelpers import make_target
 
+from realdata import shared_path
+
 AS_OF = date(2025, 1, 1)
-SHARED_DATA = Path(  # as in tests/conftest.py
-    os.environ.get("IPOPS_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
-GRANT_XML = SHARED_DATA / "uspto-grant-xml-pvdb" / "xml"
 
 
 def real_grants_xml() -> Path:
-    """The folder of real USPTO grant XML, or skip (like the ``shared_data`` fixture)."""
-    if not GRANT_XML.exists():
-        pytest.skip(f"real data not available: {GRANT_XML} is absent (set IPOPS_SHARED_DATA)")
-    return GRANT_XML
+    """The folder of real USPTO grant XML (shared/data or vendored), or skip."""
+    return shared_path("uspto-grant-xml-pvdb", "xml")
 
 
 class Workspace:

@@ -129,6 +129,6 @@ def test_errors_are_one_line_with_an_exit_code(home: Path, tmp_path: Path) -> No
     assert f"{bad}:" in checked.stderr and "sum to" in checked.stderr
     rate = ipops(home, "value", "money", "--revenue", "1", "--royalty-rate", "2",
                  "--tax-rate", "0", "--discount-rate", "0.1")  # fmt: skip
-    assert rate.returncode == 2 and "royalty_rate" in rate.stderr
+    assert rate.returncode == 2 and "--royalty-rate" in rate.stderr
     field = ipops(home, "value", "top", "--field", "99")
     assert field.returncode == 2 and "no WIPO field 99" in field.stderr

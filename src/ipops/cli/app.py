@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any, NoReturn
 
 import typer
+import typer.main
 from rich.markup import escape
 from sqlalchemy.engine import make_url
 
@@ -69,16 +71,58 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# Exit codes, the same for every command (docs/cli.md):
+EXIT_CODES = {
+    0: "success",
+    1: "an unexpected failure (I/O or internal error)",
+    2: "bad input: a value, flag, file or format (also usage errors and missing files)",
+    3: "not found: the named record does not exist",
+    4: "conflict: the change is not allowed in the record's current state",
+    5: "no workspace: run `ipops init` (or set IPOPS_HOME)",
+    6: "not authenticated",
+    7: "forbidden: the role or scope does not allow it",
+}
+FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors are one clear line and an exit code, never a traceback."""
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="ipops")
+        app(args=args, prog_name="ipops")
     except IpopsError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise SystemExit(exc.exit_code) from None
+        text = str(exc)
+        if exc.field:
+            text = f"{flag_name(args, exc.field)}: {exc.message}"
+        _fail(text, exc.exit_code)
+    except FILE_ERRORS as exc:
+        reason = "no such file or folder" if isinstance(exc, FileNotFoundError) else exc.strerror
+        _fail(f"{exc.filename}: {reason}" if exc.filename else str(exc), 2)
     except OSError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise SystemExit(1) from None
+        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 1)
+
+
+def _fail(text: str, code: int) -> NoReturn:
+    err_console.print(f"[red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
+    raise SystemExit(code) from None
+
+
+def flag_name(args: list[str], field: str) -> str:
+    """The command-line flag (``--days-overdue``) of an error's field (``days_overdue``) in the
+    command ``args`` invoke; the field itself when it is no option of that command."""
+    command: Any = typer.main.get_command(app)
+    for word in args:
+        subcommands = getattr(command, "commands", None)
+        if not subcommands:
+            break
+        if not word.startswith("-") and word in subcommands:
+            command = subcommands[word]
+    key = field.replace("-", "_").lstrip("_")
+    for param in getattr(command, "params", ()):
+        if getattr(param, "param_type_name", "") == "option" and param.name == key:
+            longs = [opt for opt in param.opts if opt.startswith("--")]
+            return str(longs[0] if longs else param.opts[0])
+    return field
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,7 +39,9 @@ def ingest(
     mapping: Annotated[
         Path | None, typer.Option(help="Extra column mapping (TOML) for Chinese table exports.")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parser processes (default: cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Parser processes, 1 or more (default: cores).")
+    ] = None,
     allow_generated: AllowGenerated = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -151,10 +154,29 @@ def query(
     if as_json:
         print_json([dict(zip(columns, row, strict=True)) for row in rows])
         return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    print_rows(columns, rows)
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A table when the columns fit the terminal, else one block per row (column: value), as
+    psql's expanded display does; an empty result says so."""
+    if not rows:
+        console.print(f"no rows (columns: {', '.join(columns)})", highlight=False)
+        return
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    if sum(min(w, 24) + 3 for w in widths) + 1 <= console.width:
+        table = Table(*columns)
+        for row in cells:
+            table.add_row(*row)
+        console.print(table)
+        return
+    label = max(len(c) for c in columns)
+    for number, row in enumerate(cells, start=1):
+        console.print(f"[bold]-- row {number} --[/]")
+        for column, value in zip(columns, row, strict=True):
+            console.print(f"{column.ljust(label)} | {value}", highlight=False, markup=False)
+    console.print(f"({len(rows)} rows)")
 
 
 @app.command("runs")
@@ -207,8 +229,11 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
         console.print("rows: " + ", ".join(f"{k} {v:,}" for k, v in report.row_counts.items()))
     if report.geocode_match_rate is not None:
         console.print(f"places geocoded offline: {report.geocode_match_rate:.1%} matched")
-    if report.records_rejected:
-        console.print(f"[red]{report.records_rejected} rejected[/]; see {report.rejects_path}")
+    if report.rejects_path:
+        console.print(
+            f"[red]{report.records_rejected} record(s) rejected[/]; every problem: "
+            f"{report.rejects_path}"
+        )
     if report.seconds:
         console.print(f"{report.seconds:.1f} s, snapshot {report.snapshot_id}")
 
@@ -220,7 +245,15 @@ def print_stats(result: dict[str, object]) -> None:
     for name, count in counts.items():
         table.add_row(name, f"{count:,}")
     console.print(table)
-    console.print(f"years: {result['years']}")
+    years = result["years"]
+    assert isinstance(years, dict)
+    span = Table("", "first", "last", title="years")
+    for kind, label in (("filing", "filing"), ("publication", "publication")):
+        first, last = years.get(f"first_{kind}_year"), years.get(f"last_{kind}_year")
+        span.add_row(
+            label, "-" if first is None else str(first), "-" if last is None else str(last)
+        )
+    console.print(span)
     generated = result.get("generated_patents")
     notice = describe_generated(generated if isinstance(generated, int) else 0, counts["patents"])
     if notice:

@@ -1017,18 +1017,28 @@ def stats_command(
     if as_json:
         print_json(report.as_dict())
         return
+    if report.loans == 0:
+        console.print(
+            f"no loans in {report.start} .. {report.end}: nothing to count (apply or load "
+            "finance data first; see docs/finance.md)",
+            highlight=False,
+        )
+        return
     console.print(report.statement(), highlight=False)
-    payload = report.as_dict()
-    console.print(
-        f"loans {report.loans}, financed {report.financed}, compensation "
-        f"{report.compensation}, subsidies {report.subsidies}",
-        highlight=False,
+    totals = Table("loans", "financed", "compensation", "subsidies", title="programme")
+    totals.add_row(
+        str(report.loans), str(report.financed), str(report.compensation), str(report.subsidies)
     )
-    console.print(
-        f"working days to a loan: mean {report.workdays_mean}, median "
-        f"{report.workdays_median}, {payload['workdays']['distribution']}",
-        highlight=False,
+    console.print(totals)
+    days = Table("working days to a loan", "loans", title="time to a loan")
+    for name, count in report.workdays_bins.items():
+        days.add_row(name, str(count))
+    unknown = "unknown (no loan has both dates)"
+    days.add_row("mean", unknown if report.workdays_mean is None else str(report.workdays_mean))
+    days.add_row(
+        "median", unknown if report.workdays_median is None else str(report.workdays_median)
     )
+    console.print(days)
     table = Table("bank", "loans", "enterprises", "financed", "compensation", "subsidies")
     for r in report.by_bank:
         table.add_row(

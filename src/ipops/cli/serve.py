@@ -16,7 +16,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
-    """Serve the REST API under /api/v1 (OpenAPI at /openapi.json) for the workspace."""
+    """Serve the web UI (Chinese first; open http://HOST:PORT/ in a browser and log in) and
+    the REST API under /api/v1 (OpenAPI at /openapi.json) for the workspace."""
+    err_console.print("starting ipops: loading the web UI and the API ...", highlight=False)
     import uvicorn
 
     from ipops.api.app import create_app
@@ -24,7 +26,13 @@ def serve(
 
     settings = load_settings()
     app = create_app(settings)
+    err_console.print("checking the registry and indexing the corpus ...", highlight=False)
     _prepare_serving_index()
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(
+        f"web UI: http://{shown}:{port}/   API: http://{shown}:{port}/api/v1   (Ctrl+C stops)",
+        highlight=False,
+    )
     if host not in LOOPBACK:
         err_console.print(
             f"[yellow]listening on {host} without TLS: put a TLS proxy in front of it[/]"

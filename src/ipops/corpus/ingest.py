@@ -257,7 +257,8 @@ def _parallel_xml(paths: Sequence[Path], workers: int) -> Iterator[Prepared]:
 @dataclass
 class _Tally:
     records_read: int = 0
-    rejected: int = 0
+    rejected: int = 0  # lines of the rejects file
+    rejected_records: int = 0  # records refused whole (a header problem is no record)
     places: Counter[str] = field(default_factory=Counter)
     first_reject: Reject | None = None
 
@@ -333,7 +334,7 @@ def _load_locked(
     store = target.store
     with store.lock():
         done = store.manifest().find_load(job.load_key)
-        if done is not None:
+        if done is not None and not job.strict:
             return LoadReport(
                 run_id,
                 "skipped",
@@ -350,6 +351,23 @@ def _load_locked(
             writer.close()
             if job.strict and tally.rejected:
                 raise ValidationError(_strict_message(tally, rejects_path), field="strict")
+            if tally.rejected_records and tally.rejected_records >= tally.records_read:
+                raise ValidationError(_nothing_loaded_message(tally, rejects_path))
+            if done is not None:  # --strict re-checked a load already made: still clean
+                writer.discard()
+                rejects_path.unlink(missing_ok=True)
+                return LoadReport(
+                    run_id,
+                    "skipped",
+                    job.source_format,
+                    done.id,
+                    records_read=tally.records_read,
+                    snapshot_id=store.manifest().snapshot_id,
+                    message=(
+                        f"already loaded as batch {done.id} on {done.created_at}; re-checked "
+                        f"under --strict: {tally.records_read} records, none rejected"
+                    ),
+                )
             info = store.commit(
                 writer,
                 kind=job.kind,
@@ -367,12 +385,30 @@ def _load_locked(
         job.source_format,
         info.id,
         records_read=tally.records_read,
-        records_rejected=tally.rejected,
+        records_rejected=tally.rejected_records,
         row_counts=dict(info.row_counts),
         places=dict(tally.places),
         rejects_path=str(rejects_path) if tally.rejected else None,
         snapshot_id=store.manifest().snapshot_id,
-        message=f"loaded {tally.records_read - tally.rejected} of {tally.records_read} records",
+        message=_loaded_message(tally),
+    )
+
+
+def _loaded_message(tally: _Tally) -> str:
+    loaded = tally.records_read - tally.rejected_records
+    message = f"loaded {loaded:,} of {tally.records_read:,} records"
+    notes = tally.rejected - tally.rejected_records
+    if notes:
+        message += f"; {notes} other problem(s) (a header or one field) in the rejects file"
+    return message
+
+
+def _nothing_loaded_message(tally: _Tally, rejects_path: Path) -> str:
+    first = tally.first_reject
+    why = f"; first: {first.file} {first.location}: {first.reason}" if first else ""
+    return (
+        f"no record could be loaded ({tally.rejected_records} of {tally.records_read} "
+        f"rejected), so nothing was written{why}; all rejects: {rejects_path}"
     )
 
 
@@ -397,6 +433,7 @@ def _write_chunks(
                 rejects.writerow(csv_record(reject.as_row()))
             tally.records_read += part.records_read
             tally.rejected += len(part.rejects)
+            tally.rejected_records += part.rejected_records
             tally.places.update(part.places)
             tally.first_reject = tally.first_reject or next(iter(part.rejects), None)
             if progress:

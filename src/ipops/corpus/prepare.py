@@ -22,6 +22,12 @@ class Prepared:
     rejects: list[Reject]
     records_read: int
     places: Counter[str] = field(default_factory=Counter)  # geo_source -> located rows
+    # Records refused whole (None: each reject is one record, as for hand-made batches).
+    records_rejected: int | None = None
+
+    @property
+    def rejected_records(self) -> int:
+        return len(self.rejects) if self.records_rejected is None else self.records_rejected
 
 
 def prepare_chunk(chunk: Chunk) -> Prepared:
@@ -33,4 +39,4 @@ def prepare_chunk(chunk: Chunk) -> Prepared:
             geocode_rows(rows)
             places.update(row.get("geo_source") or "unlocated" for row in rows)
     tables = {name: to_table(name, rows) for name, rows in chunk.rows.items() if rows}
-    return Prepared(tables, chunk.rejects, chunk.records_read, places)
+    return Prepared(tables, chunk.rejects, chunk.records_read, places, chunk.records_rejected)

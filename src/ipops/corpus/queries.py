@@ -147,8 +147,23 @@ def resolve_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:
             )
         found = matches[0] if matches else None
     if found is None:
-        raise NotFound(f"no patent {number!r} in the corpus", field="number")
+        raise NotFound(f"no patent {number!r} in the corpus{_suggestion(con)}", field="number")
     return str(found)
+
+
+def _suggestion(con: duckdb.DuckDBPyConnection) -> str:
+    """A few numbers that do exist (granted ones first), so the next try can succeed."""
+    try:
+        rows = fetch_dicts(
+            con,
+            "SELECT patent_id FROM patents ORDER BY grant_date IS NULL, patent_id LIMIT 3",
+            [],
+        )
+    except duckdb.Error:  # an empty workspace has no views yet
+        rows = []
+    if not rows:
+        return " (the corpus is empty: load data with `ipops corpus ingest` or `ipops demo`)"
+    return "; numbers that exist: " + ", ".join(str(r["patent_id"]) for r in rows)
 
 
 def run_query(

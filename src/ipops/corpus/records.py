@@ -39,6 +39,8 @@ class Chunk:
     rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in TABLE_NAMES})
     rejects: list[Reject] = field(default_factory=list)
     records_read: int = 0
+    # Records refused whole; a reject about a header or one field of a loaded record is none.
+    records_rejected: int = 0
 
     def add_document(self, document: dict[str, list[Row]]) -> None:
         self.records_read += 1
@@ -47,6 +49,7 @@ class Chunk:
 
     def add_reject(self, reject: Reject) -> None:
         self.records_read += 1
+        self.records_rejected += 1
         self.rejects.append(reject)
 
     def row_count(self) -> int:

@@ -23,7 +23,10 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ipops import fonts
 from ipops.geo.analysis import Cluster, CollaborationYear
+
+fonts.register_matplotlib()
 
 WORLD_FILE = "countries-110m.json"
 LAND_COLOUR = "#e6e6e6"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -15,8 +16,15 @@ def main_group(ipc: str | None) -> str:
     return f"{head}/00" if " " in head else head
 
 
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key reading digit runs as numbers: ``F24F 3/00`` before ``F24F 11/00``."""
+    parts = re.split(r"(\d+)", text)
+    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in parts if p)
+
+
 def _counted(values: Iterable[str]) -> list[dict[str, Any]]:
-    return [{"key": k, "patents": n} for k, n in sorted(Counter(values).items())]
+    counts = Counter(values)
+    return [{"key": k, "patents": counts[k]} for k in sorted(counts, key=natural_key)]
 
 
 def composition(patents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

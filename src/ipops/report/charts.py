@@ -1,9 +1,9 @@
 """Static SVG charts for reports (matplotlib, Agg backend): offline, print-friendly, CJK-safe.
 
-Text is drawn as glyph outlines (``svg.fonttype = "path"``) with Noto Sans CJK (Debian's
-``fonts-noto-cjk``), so Chinese renders the same in any browser and in the PDF without the
-font installed where the report is read. Ids and metadata are fixed: the same data gives
-the same SVG bytes.
+Text is drawn as glyph outlines (``svg.fonttype = "path"``) with the Noto Sans SC subset
+ipops ships (``ipops.fonts``), so Chinese renders the same in any browser and in the PDF,
+with no CJK font installed where the report is made or read. Ids and metadata are fixed:
+the same data gives the same SVG bytes.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ipops import fonts
+
 P = ParamSpec("P")
-FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "DejaVu Sans"]
+FONTS = fonts.SANS_SERIF
 PALETTE = (
     "#1f5f8b",
     "#e07b39",
@@ -58,6 +60,7 @@ matplotlib.rcParams.update(
         "axes.axisbelow": True,
     }
 )
+fonts.register_matplotlib()
 
 
 class _Clock:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import functools
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ipops import fonts
 from ipops.report.model import Column, Report
 from ipops.report.words import pick
 
@@ -107,8 +109,17 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_pdf_atomic(path: Path, html: str) -> None:
-    from weasyprint import HTML  # type: ignore[import-untyped]  # slow to import: only here
+    # slow to import: only here
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    HTML(string=html, base_url=str(path.parent)).write_pdf(tmp)
+    # The shipped CJK font, for the PDF only: the HTML file names no local path.
+    with warnings.catch_warnings():  # no system font is fine: the shipped one is added below
+        warnings.filterwarnings("ignore", message="No fonts configured in FontConfig")
+        font_config = FontConfiguration()
+    font_css = CSS(string=fonts.font_face_css(), font_config=font_config)
+    HTML(string=html, base_url=str(path.parent)).write_pdf(
+        tmp, stylesheets=[font_css], font_config=font_config
+    )
     tmp.replace(path)

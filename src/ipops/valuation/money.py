@@ -28,6 +28,7 @@ rounded from the unrounded sum, so the rounded lines may differ from it by a fen
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -61,12 +62,22 @@ def to_decimal(value: object, field: str) -> Decimal:
     return result
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
 def _parse_text(text: str, field: str) -> Decimal:
+    """Plain decimal notation only: "1234.50", "-0.5", "5%", "1_000_000"; an exponent
+    ("1e9"), "NaN" or "Infinity" is refused with the expected form."""
     cleaned = text.strip().replace("_", "")
     percent = cleaned.endswith("%")
+    digits = cleaned.removesuffix("%").strip()
+    if not _PLAIN_NUMBER.fullmatch(digits):
+        raise ValidationError(
+            f"not a number in plain decimal form (e.g. 1234.50 or 5%): {text!r}", field=field
+        )
     try:
-        number = Decimal(cleaned.removesuffix("%").strip())
-    except InvalidOperation:
+        number = Decimal(digits)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise ValidationError(f"not a number: {text!r}", field=field) from None
     return number / 100 if percent else number
 

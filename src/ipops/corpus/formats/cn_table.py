@@ -450,7 +450,7 @@ def _chunks(
     rejected_records: int,
     chunk_size: int,
 ) -> Iterator[Chunk]:
-    first = Chunk(rejects=rejects, records_read=rejected_records)
+    first = Chunk(rejects=rejects, records_read=rejected_records, records_rejected=rejected_records)
     chunk = first
     for document in documents:
         chunk.add_document(document)

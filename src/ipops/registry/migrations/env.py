@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Engine, engine_from_config, event, pool
 
 from ipops.registry.all_models import Base
 
@@ -30,10 +32,26 @@ def run_migrations_online() -> None:
             prefix="sqlalchemy.",
             poolclass=pool.NullPool,
         )
+        if connectable.dialect.name == "sqlite":
+            _transactional_sqlite(connectable)
         with connectable.connect() as connection:
             _run(connection)
     else:
         _run(connectable)
+
+
+def _transactional_sqlite(engine: Engine) -> None:
+    """All migrations in one SQLite transaction: Python's sqlite3 otherwise commits each DDL
+    statement by itself (one disk sync each, seconds for a fresh registry), and a failed
+    migration would leave the schema half changed. SQLAlchemy's recipe for pysqlite."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_commits(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _run(connection: object) -> None:
