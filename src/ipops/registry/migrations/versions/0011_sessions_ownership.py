@@ -9,7 +9,7 @@
   organisation has pool administrators, to that one; otherwise it stays unowned (only
   platform administrators manage it until one is set).
 
-Revision ID: 0006
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-07
 """
@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
