@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -103,9 +104,9 @@ def test_names_harmonize_adds_entity_ids(home: Path, tmp_path: Path) -> None:
         run("names", "harmonize", str(source), "--column", "name", "--output", str(out), "--json")
     )
     assert summary["rows"] == 3 and summary["entities"] == 2
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].endswith("entity_id")
-    assert lines[1].split(",")[-1] == lines[2].split(",")[-1]
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0])[-2:] == ["entity_id", "entity_name"]
+    assert rows[0]["entity_id"] == rows[1]["entity_id"] != rows[2]["entity_id"]
     missing = ipops(home, "names", "harmonize", str(source), "--column", "company")
     assert missing.returncode == 2 and "company" in missing.stderr
 

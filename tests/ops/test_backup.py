@@ -100,7 +100,14 @@ def small_load(target: LoadTarget, key: str, ids: list[str], *, reject: bool = F
         for pid in ids
     ]  # fmt: skip
     rejects = [Reject("bad.xml", "document 3", "title", "no title", "US1")] if reject else []
-    job = LoadJob("patents", "test", [SourceFile(Path(f"/src/{key}"), key, 1)], key, {})
+    job = LoadJob(
+        "patents",
+        "test",
+        [SourceFile(Path(f"/src/{key}"), key, 1)],
+        key,
+        {},
+        allow_generated=True,  # hand-made rows next to a generated corpus, on purpose
+    )
     load(target, job, [Prepared({"patents": to_table("patents", rows)}, rejects, len(ids) + 1)])
 
 

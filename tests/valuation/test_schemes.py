@@ -32,10 +32,10 @@ family_size = 0.5
 
 
 def test_the_builtin_schemes_load_and_differ() -> None:
-    assert builtin_names() == ["default", "finance", "licensing"]
+    assert builtin_names() == ["default", "finance", "finance_rating", "licensing"]
     schemes = [load_scheme(name) for name in builtin_names()]
     assert [s.name for s in schemes] == builtin_names()
-    assert len({s.digest for s in schemes}) == 3
+    assert len({s.digest for s in schemes}) == 4
     default = schemes[0]
     assert default.degrees == {"legal": 0.3623, "technical": 0.4664, "economic": 0.1713}
     assert default.sources["degrees"].startswith("AHP weights")
@@ -118,5 +118,5 @@ def test_a_degree_with_no_weight_needs_no_indicators() -> None:
 
 def test_name_and_version_are_required_and_unknown_names_are_refused() -> None:
     assert "'name'" in _error(GOOD.replace('name = "mine"\n', "")).message
-    with pytest.raises(ValidationError, match="default, finance, licensing"):
+    with pytest.raises(ValidationError, match="default, finance, finance_rating, licensing"):
         load_scheme("no-such-scheme")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ipops.accounts.roles import OrgKind
 from ipops.config import Settings
 from ipops.corpus.ingest import LoadTarget
 from ipops.corpus.loaders import load_generated
@@ -15,7 +16,7 @@ from ipops.corpus.store import CorpusStore
 from ipops.finance.demo import seed_demo_finance
 from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import make_engine, session_scope, upgrade
-from ipops.web.demo_users import ensure_demo_users
+from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 from ipops.web.words import city_name
 from ipops.workspace import create_workspace
 
@@ -33,7 +34,8 @@ def build_demo_world(root: Path) -> tuple[Settings, dict[str, str], list[str]]:
     load_generated(LoadTarget(store, engine, workspace.rejects_dir), patents=PATENTS, seed=1)
     with session_scope(engine) as session:
         passwords = dict(ensure_demo_users(session))
-        seed_demo_pool(session, store, seed=1)
+        owner = demo_organisation_id(session, OrgKind.POOL)  # as `ipops demo` does
+        seed_demo_pool(session, store, seed=1, owner=owner)
     with session_scope(engine) as session:
         seed_demo_finance(session, store, workspace.root, seed=1, enterprises=ENTERPRISES)
     engine.dispose()

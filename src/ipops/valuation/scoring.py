@@ -160,8 +160,10 @@ class Explanation:
             if line.available:
                 continue
             if zh:
+                known = BY_NAME.get(line.indicator)
+                label = known.label_zh if known else line.indicator
                 out.append(
-                    f"{line.indicator}：{line.reason_zh}，不计入{DEGREE_LABELS[line.degree][2]}，"
+                    f"{label}：{line.reason_zh}，不计入{DEGREE_LABELS[line.degree][2]}，"
                     f"其权重 {line.weight:.4g} 由该价值度其余可用指标按比例分摊"
                 )
             else:

@@ -89,6 +89,13 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         "field_year": N_("same technology field and filing year"),
         "year": N_("same filing year"),
         "all": N_("all patents"),
+        "kind": N_("all patents of the same kind"),
+    },
+    "cohort_kind": {
+        "invention": N_("invention patents (granted)"),
+        "utility_model": N_("utility models"),
+        "design": N_("designs"),
+        "application": N_("published applications"),
     },
     "data_source": {
         "generated": N_("generated (demo data)"),

@@ -117,6 +117,8 @@ def pool_admin_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
     last_month_end = today.replace(day=1) - timedelta(days=1)
     shown = []
     for pool in pools.list_pools(db_session=db_session):
+        if not web.can("pool:manage", "pool", pool):
+            continue
         latest = dict(
             db_session.execute(
                 select(Report.licensee_id, func.max(Report.period_end))

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ipops import __version__
 from ipops.web.i18n import country_name, translations
 from ipops.web.labels import NONE_SHOWN, code_label
+from ipops.web.roles import role_label
 from ipops.web.words import (
     city_name,
     district_name,
@@ -51,6 +52,7 @@ def environment(locale: str) -> Environment:
     # For msgids held in variables: plain text, so that autoescaping still applies (the
     # i18n extension's ``_`` marks its result safe, which is right only for literals).
     env.globals["tr"] = functools.partial(translate, locale=locale)
+    env.globals["role_title"] = lambda role: translate(role_label(role), locale=locale)
     env.globals["label"] = functools.partial(translate_code, locale=locale)
     env.globals["country"] = functools.partial(country_name, locale=locale)
     env.globals["place"] = functools.partial(format_place, locale=locale)

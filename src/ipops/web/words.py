@@ -216,8 +216,26 @@ _EVIDENCE: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_FAMILY_OFFICES = re.compile(
+    r"^the family holds another office: (?P<offices>.*) \(from (?P<basis>\w+)\)$"
+)
+_FAMILY_BASES = {
+    "families": N_("loaded family table"),
+    "priority_claims": N_("own office and priority offices"),
+    "source": N_("reported by the source (documents)"),
+    "corpus": N_("corpus patents sharing the family id"),
+}
+
+
 def evidence_text(evidence: str, gettext: Gettext) -> str:
     """The evidence of a high-value reason (``valuation.highvalue.evidence_of``) translated."""
+    family = _FAMILY_OFFICES.match(evidence)
+    if family and family["basis"] in _FAMILY_BASES:
+        return gettext(
+            N_("the family holds another office: %(offices)s (from %(basis)s)"),
+            offices=family["offices"],
+            basis=gettext(_FAMILY_BASES[family["basis"]]),
+        )
     for pattern, msgid in _EVIDENCE:
         match = pattern.match(evidence)
         if match:

@@ -131,7 +131,9 @@ HOME_PANELS: list[HomePanel] = [
         frozenset({Role.BANK_OFFICER}),
     ),
     HomePanel(
-        "pool_admin", "_panel_pool_admin.html", "pool:manage", "pool", panels.pool_admin_panel,
+        # pool:manage is scoped to the pool's organisation: the panel lists the pools the
+        # user may manage (checked per pool in the panel), so no type-wide check here.
+        "pool_admin", "_panel_pool_admin.html", None, None, panels.pool_admin_panel,
         frozenset({Role.POOL_ADMIN, Role.PLATFORM_ADMIN}),
     ),
     HomePanel(
