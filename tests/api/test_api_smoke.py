@@ -9,8 +9,11 @@ from apihelpers import PASSWORD, LiveApi, error_of, live_server, running_api, wo
 from fastapi import Request
 from starlette.middleware.sessions import SessionMiddleware
 
+from ipops.accounts import service as accounts
 from ipops.accounts.models import User
 from ipops.api.app import create_app
+from ipops.api.deps import WEB_SESSION_KEY, SessionDep
+from ipops.audit.service import Actor
 from ipops.config import Settings
 
 
@@ -66,8 +69,16 @@ def test_a_web_session_cookie_is_accepted_after_the_bearer_token(
     app = create_app(workspace_settings(tmp_path / "ws", registry_url, None), web=False)
     app.add_middleware(SessionMiddleware, secret_key="test-secret", same_site="lax")
 
-    def sign_in(request: Request, user_id: int) -> dict[str, int]:
-        request.session["user_id"] = user_id
+    def sign_in(request: Request, user_id: int, db_session: SessionDep) -> dict[str, int]:
+        """Sign in as the web login does: a server-side session, its secret in the cookie."""
+        user = db_session.get(User, user_id)
+        secret = "no-such-session"
+        if user is not None:
+            _session, secret = accounts.start_web_session(
+                db_session=db_session, user=user, actor=Actor.of("test", channel="web")
+            )
+            db_session.commit()
+        request.session[WEB_SESSION_KEY] = secret
         return {"user_id": user_id}
 
     app.add_api_route("/test/sign-in/{user_id}", sign_in, methods=["POST"])

@@ -430,7 +430,7 @@ def _take_login_slot(db_session: Session, username: str, source: str, now: datet
                     )
                 )
             return
-        except IntegrityError:
+        except (IntegrityError, Conflict):  # the registry's hook reports it as a Conflict
             continue  # a parallel first attempt inserted the row: take a slot in it
     raise TooManyAttempts("too many parallel logins; try again in 1 minute", retry_after=60)
 

@@ -681,8 +681,11 @@ def _insert_table(conn: Connection, table: sa.Table, dump: TableDump, path: Path
     try:
         with path.open(encoding="utf-8") as lines:
             return insert_rows(conn, table, dump, read_rows(lines, dump))
-    except sa.exc.DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    except (sa.exc.DBAPIError, Conflict) as exc:
+        # The registry's error hook reports a unique violation as a Conflict (a lost race in
+        # a request); in a restore it means the archive's rows do not fit.
+        cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc.__cause__
+        reason = str(cause).strip().splitlines()[0] if cause else str(exc)
         raise InputFormatError(
             f"the rows of table {table.name} do not fit the registry ({reason}); "
             "the registry was left as it was",
