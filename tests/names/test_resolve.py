@@ -23,6 +23,7 @@ from ipops.names.harmonize import harmonize_name, normalize_name
 from ipops.names.resolve import Link, resolve_names
 from ipops.names.service import explain, harmonize_csv, read_links
 from ipops.names.train import fit_model, score_resolution
+from realdata import shared_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "names"
 
@@ -200,12 +201,9 @@ def test_quality_on_the_vendored_nber_sample() -> None:
 
 
 @pytest.mark.realdata
-def test_train_on_one_fold_report_on_the_others(shared_data: Path) -> None:
-    path = (
-        shared_data
-        / "pv-evaluation-benchmarks"
-        / "assignee"
-        / "nber-subset-assignees-benchmark.csv"
+def test_train_on_one_fold_report_on_the_others() -> None:
+    path = shared_path(
+        "pv-evaluation-benchmarks", "assignee", "nber-subset-assignees-benchmark.csv"
     )
     folds = split_by_entity(load_assignee_benchmark(path), 3)
     model = fit_model(folds[0], trained_on="fold 0")
