@@ -87,7 +87,7 @@ def test_what_if_refuses_a_float_like_fen_amount_and_unknown_country(tmp_path: P
         app, ["pool", "allocate", "--amount", "10.005", "--country", "CN", "--holdings", str(path)]
     )
     assert isinstance(result.exception, ValidationError)
-    assert "more precise than the fen" in str(result.exception)
+    assert "fraction of a fen" in str(result.exception)
     result = CliRunner().invoke(
         app, ["pool", "allocate", "--amount", "10", "--country", "BR", "--holdings", str(path)]
     )

@@ -30,6 +30,11 @@ class Actor:
         return cls(name=f"cli:{_os_user()}", origin="cli")
 
     @classmethod
+    def script(cls) -> Actor:
+        """A change made through the Python API (``ipops.open``)."""
+        return cls(name=f"script:{_os_user()}", origin="script")
+
+    @classmethod
     def system(cls) -> Actor:
         return cls(name="system", origin="system")
 

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ipops.errors import ValidationError
-from ipops.pool.money import fen_text, ppm_of
+from ipops.money import fen_text, largest_remainder, ppm_of
 
 IntArray = npt.NDArray[np.int64]
 
@@ -109,30 +109,6 @@ class Allocation:
             "members": [share.as_dict() for share in self.shares],
             "total_weight": sum(share.weight for share in self.shares),
         }
-
-
-def largest_remainder(total: int, weights: Sequence[int], *, first: int = 0) -> list[int]:
-    """``total`` fen split pro rata to ``weights``; parts sum to ``total`` exactly.
-
-    Each part gets its floor; the fen left over go one each to the largest remainders, ties
-    to the earlier position counted from ``first`` (wrapping round): ``first=0`` favours
-    the first position, ``rotation`` moves it period by period.
-    """
-    if total < 0 or any(w < 0 for w in weights):
-        raise ValueError("total and weights must not be negative")
-    whole = sum(weights)
-    if whole == 0:
-        if total:
-            raise ValueError("cannot split a positive total among zero weights")
-        return [0] * len(weights)
-    parts = [total * w // whole for w in weights]
-    remainders = [total * w % whole for w in weights]
-    left = total - sum(parts)
-    size = len(weights)
-    order = sorted(range(size), key=lambda i: (-remainders[i], (i - first) % size))
-    for i in order[:left]:
-        parts[i] += 1
-    return parts
 
 
 def countries_of(sold_in: str, made_in: str | None) -> frozenset[str]:

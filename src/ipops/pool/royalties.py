@@ -23,9 +23,9 @@ from enum import StrEnum
 from typing import Any
 
 from ipops.errors import ValidationError
+from ipops.money import largest_remainder
 from ipops.places.countries import is_iso2
 from ipops.pool import standing
-from ipops.pool.allocation import largest_remainder
 from ipops.pool.money import MILLION, parse_amount, parse_rate, to_fen
 from ipops.valuation.money import to_decimal
 

@@ -28,68 +28,18 @@ rounded from the unrounded sum, so the rounded lines may differ from it by a fen
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
 from ipops.errors import ValidationError
+from ipops.money import FEN, round_fen, to_decimal, to_fen
 
-FEN = Decimal("0.01")
+__all__ = ["FEN", "round_fen", "to_decimal", "to_fen"]
 PRECISION = 34
 DEFAULT_TAB_YEARS = 10
 Number = Decimal | int | str
-
-
-def to_decimal(value: object, field: str) -> Decimal:
-    """An exact Decimal from a Decimal, an int or text ("0.05", "5%", "1_000_000")."""
-    if isinstance(value, bool | float):
-        raise ValidationError(
-            f"{value!r} is a float; give money and rates as text or Decimal, e.g. '0.05'",
-            field=field,
-        )
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        result = _parse_text(value, field)
-    else:
-        raise ValidationError(f"not a number: {value!r}", field=field)
-    if not result.is_finite():
-        raise ValidationError(f"not a finite number: {value!r}", field=field)
-    return result
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _parse_text(text: str, field: str) -> Decimal:
-    """Plain decimal notation only: "1234.50", "-0.5", "5%", "1_000_000"; an exponent
-    ("1e9"), "NaN" or "Infinity" is refused with the expected form."""
-    cleaned = text.strip().replace("_", "")
-    percent = cleaned.endswith("%")
-    digits = cleaned.removesuffix("%").strip()
-    if not _PLAIN_NUMBER.fullmatch(digits):
-        raise ValidationError(
-            f"not a number in plain decimal form (e.g. 1234.50 or 5%): {text!r}", field=field
-        )
-    try:
-        number = Decimal(digits)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValidationError(f"not a number: {text!r}", field=field) from None
-    return number / 100 if percent else number
-
-
-def round_fen(amount: Decimal) -> Decimal:
-    """``amount`` to the fen, half up (四舍五入)."""
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def to_fen(amount: Decimal) -> int:
-    """Whole fen (the storage form of money)."""
-    return int(round_fen(amount) * 100)
 
 
 # --------------------------------------------------------------------------- income
