@@ -44,7 +44,10 @@ from realdata import shared_path
         ),
         ("University of Calif.", "University of California"),
         ("Univ. of CA", "The Regents of the University of California"),
-        ("Research Foundation of State University of N.Y.", "Research Foundation of State University of New York"),
+        (
+            "Research Foundation of State University of N.Y.",
+            "Research Foundation of State University of New York",
+        ),
         ("University of British Columbia (UBC)", "University of British Columbia"),
         ("General ElectricCompany", "General Electric Co."),
         (
