@@ -130,6 +130,26 @@ def _trailing_acronym(words: list[str]) -> list[str]:
     return words
 
 
+def _unit_under_acronym(words: list[str]) -> list[str]:
+    """ "X Company, <X's acronym> <unit>" is X: "American Telephone and Telegraph Company,
+    AT&T Bell Laboratories" → american telephone and telegraph. The unit names itself after
+    the company that precedes it, so the assignee is that company."""
+    for at in range(2, len(words) - 2):
+        if words[at] not in SINGLE_WORD_LEGAL_FORMS:
+            continue
+        initials = "".join(word[0] for word in words[:at] if word not in _ACRONYM_SKIP)
+        letters = ""
+        for word in words[at + 1 :]:
+            if word != "and":
+                letters += word
+            if len(letters) >= len(initials):
+                break
+        if len(initials) >= 3 and letters == initials:
+            return words[:at]
+        return words
+    return words
+
+
 def _glued_legal_form(words: list[str]) -> list[str]:
     """A long legal form written onto the last word: "General Electriccompany"."""
     last = words[-1]
@@ -189,6 +209,7 @@ WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
     "us_states": _us_states,
     "trailing_acronym": _trailing_acronym,
     "glued_legal_form": _glued_legal_form,
+    "unit_under_acronym": _unit_under_acronym,
     "legal_forms": _legal_forms,
     "misspelt_legal_form": _misspelt_legal_form,
     "holders": _holders,
