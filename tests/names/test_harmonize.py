@@ -49,6 +49,10 @@ from realdata import shared_path
             "Research Foundation of State University of New York",
         ),
         ("University of British Columbia (UBC)", "University of British Columbia"),
+        (
+            "American Telephone and Telegraph Company, AT&T Bell Laboratories",
+            "American Telephone & Telegraph",
+        ),
         ("General ElectricCompany", "General Electric Co."),
         (
             "Essilor International Cie Generale d'Optique",
@@ -92,6 +96,10 @@ def test_variants_of_one_organisation_agree(first: str, second: str) -> None:
         ("State University of N.Y. at Stony Brook", "state university of new york at stony brook"),
         ("Bank of In", "bank of in"),
         ("Dupont et Cie", "dupont"),
+        (
+            "General Electric Company Silicone Products Division",
+            "general electric company silicone products division",
+        ),
     ],
 )
 def test_normalized_forms(raw: str, normalized: str) -> None:
