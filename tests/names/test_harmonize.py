@@ -42,6 +42,38 @@ from realdata import shared_path
             "United States of America as represented by the Secretary of the Navy",
             "The United States of America, as represented by the Secretary of Navy",
         ),
+        ("University of Calif.", "University of California"),
+        ("Univ. of CA", "The Regents of the University of California"),
+        (
+            "Research Foundation of State University of N.Y.",
+            "Research Foundation of State University of New York",
+        ),
+        ("University of British Columbia (UBC)", "University of British Columbia"),
+        (
+            "American Telephone and Telegraph Company, AT&T Bell Laboratories",
+            "American Telephone & Telegraph",
+        ),
+        ("General ElectricCompany", "General Electric Co."),
+        (
+            "Essilor International Cie Generale d'Optique",
+            "Essilor International Compagnie Generale d'Optique",
+        ),
+        (
+            "Societe Anonyme dite Compagnie Generale d'Electricite",
+            "Compagnie Generale d'Electricite",
+        ),
+        (
+            "The United States of America as represented Administrator of the National "
+            "Aeronautics and Space Administration",
+            "The United States of America as represented by the Adminstrator, National "
+            "Aeronautics and Space Administration Office of General Counsel-Code GP",
+        ),
+        (
+            "Japan as represented by Director General of Agency of Industrial Science and "
+            "Technology",
+            "Japan as represented by General Director of the Agency of Industrial Science and "
+            "Technology",
+        ),
     ],
 )
 def test_variants_of_one_organisation_agree(first: str, second: str) -> None:
@@ -61,6 +93,13 @@ def test_variants_of_one_organisation_agree(first: str, second: str) -> None:
         ("Telefonaktiebolaget LM Ericsson (publ)", "telefonaktiebolaget lm ericsson"),
         ("AT&T Corp.", "at and t"),
         ("United States of America as represented by the Secretary of the Army", "us army"),
+        ("State University of N.Y. at Stony Brook", "state university of new york at stony brook"),
+        ("Bank of In", "bank of in"),
+        ("Dupont et Cie", "dupont"),
+        (
+            "General Electric Company Silicone Products Division",
+            "general electric company silicone products division",
+        ),
     ],
 )
 def test_normalized_forms(raw: str, normalized: str) -> None:
@@ -73,6 +112,9 @@ def test_normalized_forms(raw: str, normalized: str) -> None:
         ("Apple Inc.", "Apple Bank"),
         ("北京小米科技有限责任公司", "上海小米科技有限责任公司"),
         ("Ohio University", "Ohio State University"),
+        ("University of Washington", "Washington University"),
+        ("Dupont et Cie", "Dupont Compagnie"),
+        ("Institute of Mass Spectrometry", "Institute of Spectrometry"),
     ],
 )
 def test_different_organisations_stay_apart(first: str, second: str) -> None:

@@ -30,7 +30,7 @@ import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
-from ipops.names.harmonize import edit_distance
+from ipops.names.distance import edit_distance
 
 MODEL_FILE = Path(__file__).with_name("data") / "pairwise_model.json"
 NEIGHBOURS = 8
@@ -53,6 +53,7 @@ FEATURES: tuple[str, ...] = (
     "rarity",
 )
 MAX_EDITS = 4
+INNER_LEGAL_WORDS = frozenset({"corporation", "corp", "company", "co", "incorporated", "inc"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +132,13 @@ def _one_edit(word: str, other: str) -> bool:
 
 
 def _unmatched(words: Sequence[str], others: Sequence[str]) -> int:
+    """Words with no equal or one-edit word in ``others``; inner legal forms do not count
+    ("general dynamics corp pomona division" spells "general dynamics pomona division")."""
     return sum(
         1
         for word in words
         if word not in others
+        and word not in INNER_LEGAL_WORDS
         and not (len(word) >= 4 and any(_one_edit(word, other) for other in others))
     )
 

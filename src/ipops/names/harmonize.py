@@ -35,102 +35,30 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from difflib import SequenceMatcher
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from unidecode import unidecode
 
 from ipops.names.chinese import has_cjk, to_simplified
-from ipops.places.countries import to_iso2
+from ipops.names.distance import edit_distance
+from ipops.names.forms import (
+    ABBREVIATIONS,
+    ARTICLES,
+    INNER_ABBREVIATIONS,
+    LEADING_HOLDER_WORDS,
+    LEADING_HOLDERS,
+    LEADING_LEGAL,
+    LONG_LEGAL_FORMS,
+    SINGLE_WORD_LEGAL_FORMS,
+    TRAILING_HOLDERS,
+    TRAILING_LEGAL,
+    US_STATES,
+)
+from ipops.names.government import leading_sovereign, represented_by
 
 ENTITY_ID_PREFIX = "E"
-
-LEGAL_FORMS: tuple[str, ...] = (
-    # English and common-law, with the state of incorporation that US names add
-    "incorporated", "inc", "corporation", "corp", "company", "co", "cos", "companies",
-    "limited", "ltd", "coltd", "llc", "l l c", "llp", "lp", "plc", "pty", "pte", "pvt",
-    "private", "public limited company", "limited liability company", "and co",
-    "and company", "and cie", "corp del", "corporation del", "inc del", "of delaware",
-    "a delaware corporation", "a corporation of delaware",
-    # German, Austrian, Swiss
-    "gmbh", "mbh", "ges mbh", "gesellschaft mit beschrankter haftung", "ag", "kg", "kgaa",
-    "ohg", "aktiengesellschaft", "ev", "und co", "se",
-    # French, Belgian, Spanish, Portuguese, Italian, Latin American
-    "sa", "sas", "sarl", "snc", "sca", "societe anonyme", "et cie", "cie", "sl", "srl",
-    "spa", "sapa", "societa per azioni", "sociedad anonima", "sa de cv", "de cv", "s de rl",
-    "ltda",
-    # Dutch, Nordic, Finnish
-    "bv", "nv", "vof", "ab", "publ", "oy", "oyj", "as", "asa", "aps", "a s", "hf",
-    # Japanese and Korean in Latin letters
-    "kk", "k k", "kabushiki kaisha", "kabushikikaisha", "yugen kaisha", "godo kaisha",
-)  # fmt: skip
-
-LEADING_LEGAL_FORMS: tuple[str, ...] = ("kabushiki kaisha", "kabushikikaisha", "kk")
-
-CJK_LEGAL_FORMS: tuple[str, ...] = (
-    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "股份公司", "集团公司",
-    "集團公司", "总公司", "總公司", "公司", "集团", "集團",
-    "株式会社", "株式會社", "有限会社", "合同会社", "주식회사", "유한회사",
-)  # fmt: skip
-
-CJK_LEADING_LEGAL_FORMS: tuple[str, ...] = ("株式会社", "株式會社", "有限会社", "주식회사")
-
-HOLDER_FORMS: tuple[str, ...] = (
-    "regents of", "regents", "regent of", "board of regents of", "board of regents",
-    "trustees of", "trustees", "board of trustees of", "board of trustees",
-    "board of trustees operating", "president and fellows of", "board of governors of",
-    "board of supervisors of", "university court of",
-)  # fmt: skip
-
-AGENCY_TITLES: tuple[str, ...] = (
-    "secretary of", "secretary", "administrator of", "administrator", "director of",
-    "director", "chief of", "department of", "dept of", "minister of", "ministry of",
-    "united states", "us",
-)  # fmt: skip
-
-AGENCY_TITLE_WORDS: tuple[str, ...] = ("secretary", "administrator", "director", "department")
-
-US_SOVEREIGN_FORMS: tuple[str, ...] = (
-    "united states of america", "united states", "government of united states of america",
-)  # fmt: skip
-
-SINGLE_WORD_LEGAL_FORMS = frozenset(form for form in LEGAL_FORMS if " " not in form)
-
-LONG_LEGAL_FORMS = frozenset(
-    {"corporation", "company", "incorporated", "limited", "aktiengesellschaft"}
-)
-LEADING_HOLDER_WORDS = ("regents", "trustees")
-
-ARTICLES = frozenset({"the"})
-
-ABBREVIATIONS: dict[str, str] = {
-    "univ": "university",
-    "intl": "international",
-    "mfg": "manufacturing",
-    "labs": "laboratories",
-    "lab": "laboratory",
-    "tech": "technology",
-    "technol": "technology",
-    "natl": "national",
-    "assn": "association",
-    "assoc": "association",
-    "dept": "department",
-    "inst": "institute",
-    "res": "research",
-    "sys": "systems",
-    "elec": "electric",
-    "inds": "industries",
-    "bros": "brothers",
-    "jr": "junior",
-    "fdn": "foundation",
-    "ctr": "center",
-    "centre": "center",
-    "chem": "chemical",
-    "pharm": "pharmaceutical",
-    "svcs": "services",
-}
 
 _LATIN_NON_ASCII = re.compile(r"[\u0080-\u024f\u0300-\u036f\u1e00-\u1eff]+")
 _CJK_PLACE_IN_BRACKETS = re.compile(r"([\u4e00-\u9fff]+)\(([\u4e00-\u9fff]{2,4}?)[市省]?\)")
@@ -138,48 +66,7 @@ _CJK_LEADING_PLACE = re.compile(r"^([\u4e00-\u9fff]{2})[市省]+(?=[\u4e00-\u9ff
 _INITIAL_DOT = re.compile(r"(?<![^\W_])([^\W_])\.")
 _APOSTROPHES = re.compile(r"['’`´]")
 _MARKS = re.compile(r"[\W_]+")
-
-
-class Forms:
-    """Word sequences to strip from one end of a name, longest first, never its last word."""
-
-    def __init__(self, forms: Iterable[str], *, at_end: bool, cjk: Iterable[str] = ()) -> None:
-        self.at_end = at_end
-        self.cjk = tuple(cjk)
-        self.by_edge_word: dict[str, list[tuple[str, ...]]] = {}
-        for form in forms:
-            words = tuple(form.split())
-            self.by_edge_word.setdefault(words[-1 if at_end else 0], []).append(words)
-        for candidates in self.by_edge_word.values():
-            candidates.sort(key=len, reverse=True)
-
-    def strip(self, words: list[str]) -> list[str]:
-        """``words`` without one form at this end, if one is there."""
-        edge = words[-1] if self.at_end else words[0]
-        for form in self.by_edge_word.get(edge, ()):
-            size = len(form)
-            if len(words) > size:
-                if self.at_end and tuple(words[-size:]) == form:
-                    return words[:-size]
-                if not self.at_end and tuple(words[:size]) == form:
-                    return words[size:]
-        return self._strip_cjk(words, edge)
-
-    def _strip_cjk(self, words: list[str], edge: str) -> list[str]:
-        for form in self.cjk:
-            if len(edge) > len(form):
-                if self.at_end and edge.endswith(form):
-                    return [*words[:-1], edge[: -len(form)]]
-                if not self.at_end and edge.startswith(form):
-                    return [edge[len(form) :], *words[1:]]
-        return words
-
-
-TRAILING_LEGAL = Forms(LEGAL_FORMS, at_end=True, cjk=CJK_LEGAL_FORMS)
-LEADING_LEGAL = Forms(LEADING_LEGAL_FORMS, at_end=False, cjk=CJK_LEADING_LEGAL_FORMS)
-TRAILING_HOLDERS = Forms(HOLDER_FORMS, at_end=True)
-LEADING_HOLDERS = Forms(HOLDER_FORMS, at_end=False)
-LEADING_AGENCY_TITLES = Forms(AGENCY_TITLES, at_end=False)
+_ACRONYM_SKIP = frozenset({"of", "and", "for", "at", "in", "on", "de", "du", "des"})
 
 
 def _traditional_chinese(text: str) -> str:
@@ -213,7 +100,63 @@ def _articles(words: list[str]) -> list[str]:
 
 
 def _abbreviations(words: list[str]) -> list[str]:
-    return [ABBREVIATIONS.get(word, word) for word in words]
+    spelled = [ABBREVIATIONS.get(word, word) for word in words]
+    return [INNER_ABBREVIATIONS.get(word, word) for word in spelled[:-1]] + spelled[-1:]
+
+
+def _us_states(words: list[str]) -> list[str]:
+    """A US state's abbreviation after "of" is spelled out: "University of Calif." """
+    for at in range(1, len(words)):
+        state = US_STATES.get(words[at])
+        if state is not None and words[at - 1] == "of":
+            return [*words[:at], *state.split(), *words[at + 1 :]]
+    return words
+
+
+def _trailing_acronym(words: list[str]) -> list[str]:
+    """A last word that is the acronym of the words before it goes: "... Columbia UBC"."""
+    last = words[-1]
+    if len(words) < 4 or not 3 <= len(last) <= 8 or not last.isalpha():
+        return words
+    initials = ""
+    for word in reversed(words[:-1]):
+        if word in _ACRONYM_SKIP:
+            continue
+        initials = word[0] + initials
+        if initials == last:
+            return words[:-1]
+        if len(initials) >= len(last):
+            break
+    return words
+
+
+def _unit_under_acronym(words: list[str]) -> list[str]:
+    """ "X Company, <X's acronym> <unit>" is X: "American Telephone and Telegraph Company,
+    AT&T Bell Laboratories" → american telephone and telegraph. The unit names itself after
+    the company that precedes it, so the assignee is that company."""
+    for at in range(2, len(words) - 2):
+        if words[at] not in SINGLE_WORD_LEGAL_FORMS:
+            continue
+        initials = "".join(word[0] for word in words[:at] if word not in _ACRONYM_SKIP)
+        letters = ""
+        for word in words[at + 1 :]:
+            if word != "and":
+                letters += word
+            if len(letters) >= len(initials):
+                break
+        if len(initials) >= 3 and letters == initials:
+            return words[:at]
+        return words
+    return words
+
+
+def _glued_legal_form(words: list[str]) -> list[str]:
+    """A long legal form written onto the last word: "General Electriccompany"."""
+    last = words[-1]
+    for form in LONG_LEGAL_FORMS:
+        if last.endswith(form) and len(last) - len(form) >= 4:
+            return [*words[:-1], last[: -len(form)], form]
+    return words
 
 
 def _legal_forms(words: list[str]) -> list[str]:
@@ -242,86 +185,6 @@ def _holders(words: list[str]) -> list[str]:
     return LEADING_HOLDERS.strip(TRAILING_HOLDERS.strip(words))
 
 
-def edit_distance(a: str, b: str, limit: int = 4) -> int:
-    """Edit distance of ``a`` and ``b`` (Levenshtein with adjacent transpositions, the
-    optimal string alignment distance), or ``limit + 1`` once it exceeds ``limit``.
-
-    Only the band of cells within ``limit`` of the diagonal is computed (Ukkonen 1985), so
-    the cost is linear in the length of the names.
-    """
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    over = limit + 1
-    width = len(b) + 1
-    before = [over] * width
-    previous = [j if j <= limit else over for j in range(width)]
-    for i in range(1, len(a) + 1):
-        current = [over] * width
-        if i <= limit:
-            current[0] = i
-        char_a = a[i - 1]
-        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
-            char_b = b[j - 1]
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                cost = min(cost, before[j - 2] + 1)  # a transposition: "univeristy"
-            current[j] = cost
-        if min(current) > limit:
-            return over
-        before, previous = previous, current
-    return min(previous[-1], over)
-
-
-def _represented_by(words: list[str]) -> list[str]:
-    """United States of America as represented by the Secretary of the Navy → us navy."""
-    for start in range(1, len(words) - 2):
-        if words[start + 1] == "by" and edit_distance(words[start], "represented", 2) <= 2:
-            sovereign = words[: start - 1] if words[start - 1] == "as" else words[:start]
-            return [*_sovereign(sovereign), *_agency(words[start + 2 :])]
-    return words
-
-
-def _sovereign(words: list[str]) -> list[str]:
-    text = " ".join(words)
-    code = to_iso2(text)
-    if code is None and _near(text, US_SOVEREIGN_FORMS):
-        code = "US"
-    return [code.lower()] if code else words
-
-
-def _near(text: str, forms: Iterable[str], ratio: float = 0.9) -> bool:
-    """``text`` is one of ``forms`` or within a typo or two of one (difflib ratio)."""
-    return any(
-        text == form
-        or (abs(len(text) - len(form)) <= 3 and SequenceMatcher(None, text, form).ratio() >= ratio)
-        for form in forms
-    )
-
-
-def _agency(words: list[str]) -> list[str]:
-    while True:
-        if len(words) > 2 and words[1] == "of" and _near(words[0], AGENCY_TITLE_WORDS, 0.8):
-            words = words[2:]  # a misspelt title: "Secreatry of the Army"
-        stripped = LEADING_AGENCY_TITLES.strip(words)
-        if stripped == words:
-            return words
-        words = stripped
-
-
-def _leading_sovereign(words: list[str]) -> list[str]:
-    """A (misspelt) "United States of America" before an agency: the country's code."""
-    if len(words) > 3 and words[0] == "us" and words[2] == "of":
-        return ["us", *_agency(words[1:])]
-    for size in (4, 3, 2):
-        if len(words) > size and words[0].startswith("uni"):
-            head = " ".join(words[:size])
-            if head not in ("united states", "united kingdom") and _near(head, US_SOVEREIGN_FORMS):
-                return ["us", *_agency(words[size:])]
-    return words
-
-
 def _legal_form_of_place(words: list[str]) -> list[str]:
     """ "Gree Electric Appliances, Inc. of Zhuhai" → gree electric appliances zhuhai."""
     for gap in (2, 3):
@@ -343,11 +206,15 @@ WORD_RULES: dict[str, Callable[[list[str]], list[str]]] = {
     "chinese_leading_place": _chinese_leading_place,
     "articles": _articles,
     "abbreviations": _abbreviations,
+    "us_states": _us_states,
+    "trailing_acronym": _trailing_acronym,
+    "glued_legal_form": _glued_legal_form,
+    "unit_under_acronym": _unit_under_acronym,
     "legal_forms": _legal_forms,
     "misspelt_legal_form": _misspelt_legal_form,
     "holders": _holders,
-    "represented_by": _represented_by,
-    "leading_sovereign": _leading_sovereign,
+    "represented_by": represented_by,
+    "leading_sovereign": leading_sovereign,
     "legal_form_of_place": _legal_form_of_place,
 }
 
