@@ -37,13 +37,14 @@ AS_OF = date(2026, 9, 30)  # the demo's "today": ratings, arrears and claims are
 RATES_PUBLISHED_TO = date(2025, 5, 20)  # the last change in the built-in reference table
 HISTORY_LOANS = 150  # attempts; enterprises without a pledgeable patent get none
 CURRENT_LOANS = 120
-# One plan per enterprise in turn: most of a current book repays on schedule; a few loans
-# are in arrears (about one in twenty), some were repaid, some wait for the bank.
+# The plans of the current loans, in turn (an enterprise with no pledgeable patent takes no
+# turn): most of a current book repays on schedule; about one loan in twenty is in arrears;
+# some were repaid; some wait for the bank.
 PLANS = (
-    "active", "submitted", "active", "closed", "active", "rejected",
-    "active", "approved", "active", "withdrawn", "undo", "late",
-    "active", "submitted", "active", "closed", "active", "approved",
-    "active", "closed", "active", "submitted", "active", "active",
+    "active", "submitted", "active", "late", "closed", "active",
+    "approved", "rejected", "active", "active", "submitted", "closed",
+    "active", "withdrawn", "undo", "active", "approved", "active",
+    "closed", "active", "submitted", "active", "active", "active",
 )  # fmt: skip
 
 
@@ -186,17 +187,20 @@ class LoanBook:
 
     # ---- the current book, dated back from AS_OF
     def current(self, enterprises: list[Enterprise]) -> None:
-        for index, e in enumerate(enterprises[:CURRENT_LOANS]):
-            self._current_loan(e, PLANS[index % len(PLANS)])
+        made = 0
+        for e in enterprises[:CURRENT_LOANS]:
+            made += self._current_loan(e, PLANS[made % len(PLANS)])
         service.run_arrears(db_session=self.s, as_of=AS_OF)
 
     def _days_back(self, low: int, high: int) -> date:
         return AS_OF - timedelta(days=self.rng.randint(low, high))
 
-    def _current_loan(self, e: Enterprise, plan: str) -> None:
+    def _current_loan(self, e: Enterprise, plan: str) -> bool:
+        """A loan of ``e`` following ``plan``; False when ``e`` could not apply."""
         rng = self.rng
+        loan: Loan | None
         if plan == "submitted":  # waiting for the bank: applied in the last three weeks
-            self._apply(e, self._days_back(2, 21), rng.choice((12, 24, 36)))
+            loan = self._apply(e, self._days_back(2, 21), rng.choice((12, 24, 36)))
         elif plan in ("rejected", "withdrawn"):
             loan = self._apply(e, self._days_back(40, 300), rng.choice((12, 24)))
             if loan is not None:
@@ -228,6 +232,7 @@ class LoanBook:
                     self._do(loan, Action.UNDO_APPROVAL, day)
                 self._pledge_and_disburse(loan, loan.applied_on)
                 self._pay_until(loan, AS_OF)
+        return loan is not None
 
     # ---- policy funds, disposal, the PD model
     def funds(self) -> float | None:
