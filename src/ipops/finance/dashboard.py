@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from ipops.accounts import authz
 from ipops.accounts.models import User
-from ipops.finance.models import Bank, Enterprise, Loan, Rating
+from ipops.finance.models import Bank, Enterprise, EnterprisePatent, Loan, Rating
 from ipops.money import from_fen
+from ipops.paging import Page
 from ipops.records import Record, RecordId
 
 SHOWN = 5  # rows of a list on the home page; the role's own page has them all
@@ -70,6 +71,22 @@ class EnterpriseCard(Record):
 class EnterpriseHome(Record):
     cards: tuple[EnterpriseCard, ...]
     enterprise_count: int
+
+
+class PatentLink(Record):
+    """A corpus patent linked to an enterprise through a harmonised party name."""
+
+    patent_id: str
+    party_name: str
+    match: str
+    status: str
+
+
+class PatentLinks(Record):
+    """One page of an enterprise's patent links, in patent-number order, and their total."""
+
+    links: tuple[PatentLink, ...]
+    total: int
 
 
 def user_banks(db_session: Session, user: User) -> list[Bank]:
@@ -134,6 +151,20 @@ def enterprise_home(*, db_session: Session, user: User, shown: int = SHOWN) -> E
             )
         )
     return EnterpriseHome(cards=tuple(cards), enterprise_count=len(enterprises))
+
+
+def enterprise_patent_links(*, db_session: Session, enterprise_id: int, page: Page) -> PatentLinks:
+    """A page of the enterprise's patent links (the enterprise page lists them by page)."""
+    query = select(EnterprisePatent).where(EnterprisePatent.enterprise_id == enterprise_id)
+    found = db_session.scalars(
+        query.order_by(EnterprisePatent.patent_id, EnterprisePatent.id)
+        .offset(page.offset)
+        .limit(page.size)
+    ).all()
+    return PatentLinks(
+        links=tuple(PatentLink.model_validate(x) for x in found),
+        total=_count(db_session, query),
+    )
 
 
 def _latest_rating(db_session: Session, enterprise_id: int) -> RatingLine | None:
