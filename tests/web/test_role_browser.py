@@ -16,13 +16,13 @@ import pytest
 from browserhelpers import CHROMIUM, NO_CHROMIUM, chromium, served
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from zhcheck import english_words, visible_text
 
 from ipops.api.app import create_app
 from ipops.config import Settings
+from ipops.corpus.store import CorpusStore
 from ipops.finance.models import EnterprisePatent
-from ipops.registry.db import make_engine
+from ipops.registry.db import make_engine, session_scope
 from ipops.workspace import create_workspace
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -162,19 +162,50 @@ def test_the_page_font_loads_in_the_browser(browser: Browser, world: World) -> N
     page.context.close()
 
 
-def most_linked_enterprise(settings: Settings) -> int:
-    engine = make_engine(create_workspace(settings).database_url)
+def enterprise_with_many_links(settings: Settings, *, at_least: int = 45) -> int:
+    """The enterprise with the most linked patents, given pending links (name matches still to
+    be confirmed) to more corpus patents until it has ``at_least``: a list of three pages."""
+    workspace = create_workspace(settings)
+    with CorpusStore(workspace.corpus_dir).connect() as con:
+        patents = [
+            (str(pid), str(name))
+            for pid, name in con.execute(
+                "SELECT patent_id, min(name) FROM parties WHERE role = 'applicant' "
+                "GROUP BY patent_id ORDER BY patent_id"
+            ).fetchall()
+        ]
+    engine = make_engine(workspace.database_url)
     try:
-        with Session(engine) as session:
+        with session_scope(engine) as session:
             found = session.execute(
                 select(EnterprisePatent.enterprise_id, func.count())
                 .group_by(EnterprisePatent.enterprise_id)
                 .order_by(func.count().desc(), EnterprisePatent.enterprise_id)
             ).first()
+            assert found is not None
+            enterprise_id, count = int(found[0]), int(found[1])
+            linked = set(
+                session.scalars(
+                    select(EnterprisePatent.patent_id).where(
+                        EnterprisePatent.enterprise_id == enterprise_id
+                    )
+                )
+            )
+            more = [(p, n) for p, n in patents if p not in linked][: max(0, at_least - count)]
+            session.add_all(
+                EnterprisePatent(
+                    enterprise_id=enterprise_id,
+                    patent_id=pid,
+                    party_name=name,
+                    match="similar",
+                    similarity=0.9,
+                    status="pending",
+                )
+                for pid, name in more
+            )
     finally:
         engine.dispose()
-    assert found is not None
-    return int(found[0])
+    return enterprise_id
 
 
 def test_enterprise_page_lists_patents_a_page_at_a_time(
@@ -182,18 +213,20 @@ def test_enterprise_page_lists_patents_a_page_at_a_time(
 ) -> None:
     """The enterprise with the most linked patents, as the platform operator reads it."""
     page = signed_in(browser, world, "admin.demo")
-    page.goto(f"/finance/enterprises/{most_linked_enterprise(demo_world[0])}")
+    page.goto(f"/finance/enterprises/{enterprise_with_many_links(demo_world[0])}")
     patents = page.locator("main section[aria-labelledby='pat-heading']")
     expect(patents.locator("h2")).to_contain_text("专利")
     assert patents.locator("tbody tr").count() <= 20
     chinese_only(page, world)
     shot(page, "enterprise-page-1")
+    expect(patents.locator("h2 .count")).to_have_text(re.compile(r"^\d\d+$"))
     pager = patents.get_by_role("navigation", name="分页")
-    if pager.count():
-        first = patents.locator("tbody tr").first.inner_text()
-        pager.get_by_role("link", name="下一页").click()
-        expect(page).to_have_url(re.compile(r"[?&]page=2"))
-        assert patents.locator("tbody tr").first.inner_text() != first
-        chinese_only(page, world)
-        shot(page, "enterprise-page-2")
+    expect(pager).to_contain_text("第 1 页")
+    first = patents.locator("tbody tr").first.inner_text()
+    pager.get_by_role("link", name="下一页").click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2"))
+    assert patents.locator("tbody tr").count() == 20
+    assert patents.locator("tbody tr").first.inner_text() != first
+    chinese_only(page, world)
+    shot(page, "enterprise-page-2")
     page.context.close()
