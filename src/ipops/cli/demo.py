@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.table import Table
 
 from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
@@ -55,7 +57,7 @@ def run_demo(*, patents: int, seed: int, as_json: bool) -> None:
     console.print(
         f"演示专利池（演示数据）：{pool.pool} — 成员 {pool.members} 家，专利 {pool.patents:,} 件，"
         f"被许可人 {pool.licensees} 家，许可费报告 {pool.reports} 份，分配 {pool.allocations} 次，"
-        f"已分配 {pool.collected} 元"
+        f"已分配 {Decimal(str(pool.collected)):,.2f} 元"
     )
     console.print(
         f"空调领域专利分析报告：{landscape.path}（{landscape.patents:,} 件专利；"
@@ -93,16 +95,18 @@ def _print_finance(finance: DemoFinance) -> None:
     others = sorted(state for state in finance.loans if state not in LOAN_STATES_ZH)
     for state in [*known, *others]:
         table.add_row(LOAN_STATES_ZH.get(state, state), f"{finance.loans[state]:,}")
+        if state == "active":
+            table.add_row("  其中逾期", f"{finance.overdue:,}")
     table.add_row("合计", f"{sum(finance.loans.values()):,}", style="bold")
     console.print(table)
 
 
 def _print_hotspots(hotspots: DemoHotspots) -> None:
-    title = (
+    console.print(
         f"创新热点：共 {hotspots.clusters} 个集群，前 {len(hotspots.top)} 个占 "
         f"{hotspots.top_share:.1%}（`ipops geo hotspots`）"
     )
-    table = Table("名次", "热点城市", title=title)
+    table = Table("名次", "热点城市")
     for rank, name in enumerate(hotspots.top, start=1):
         table.add_row(str(rank), city_name_zh(name, None))
     console.print(table)

@@ -118,6 +118,7 @@ class DemoFinance:
     links: int
     rated: int
     loans: dict[str, int]
+    overdue: int  # active loans past due on AS_OF
     claims: int
     pd_auc: float | None
 
@@ -175,6 +176,11 @@ def _summary(
         links=links,
         rated=len(session.scalars(select(Rating.id)).all()),
         loans=states,
+        overdue=len(
+            session.scalars(
+                select(Loan.id).where(Loan.state == "active", Loan.days_past_due > 0)
+            ).all()
+        ),
         claims=len(session.scalars(select(Claim.id)).all()),
         pd_auc=auc,
     )
