@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from demoworld import build_demo_world
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webhelpers import build_workspace
@@ -32,3 +33,13 @@ def client(web_app: FastAPI) -> TestClient:
 @pytest.fixture
 def workspace_root(web_settings: Settings) -> Path:
     return web_settings.resolved_home()
+
+
+DemoWorld = tuple[Settings, dict[str, str], list[str]]
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> DemoWorld:
+    """The demo-like workspace (``demoworld``), built once per test process: (settings,
+    demo passwords, corpus texts shown as filed)."""
+    return build_demo_world(tmp_path_factory.mktemp("demo") / "ws")

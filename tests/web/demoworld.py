@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.config import Settings
 from ipops.corpus.ingest import LoadTarget
@@ -16,7 +17,6 @@ from ipops.corpus.store import CorpusStore
 from ipops.finance.demo import seed_demo_finance
 from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import make_engine, session_scope, upgrade
-from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 from ipops.web.words import city_name
 from ipops.workspace import create_workspace
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ipops.accounts import service as accounts
+from ipops.accounts.demo import DEMO_USERS, ensure_demo_users
 from ipops.accounts.roles import Role
 from ipops.registry.db import make_engine, session_scope
-from ipops.web.demo_users import DEMO_USERS, ensure_demo_users
 
 
 def test_demo_users_cover_every_role_and_are_created_once(registry_url: str) -> None:

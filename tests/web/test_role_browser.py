@@ -14,11 +14,16 @@ from pathlib import Path
 
 import pytest
 from browserhelpers import CHROMIUM, NO_CHROMIUM, chromium, served
-from demoworld import build_demo_world
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
 from zhcheck import english_words, visible_text
 
 from ipops.api.app import create_app
+from ipops.config import Settings
+from ipops.corpus.store import CorpusStore
+from ipops.finance.models import EnterprisePatent
+from ipops.registry.db import make_engine, session_scope
+from ipops.workspace import create_workspace
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -36,9 +41,9 @@ World = tuple[str, dict[str, str], list[str]]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(demo_world: tuple[Settings, dict[str, str], list[str]]) -> Iterator[World]:
     """(server URL, demo passwords, corpus texts shown as filed) of a demo-like workspace."""
-    settings, passwords, data = build_demo_world(tmp_path_factory.mktemp("roles") / "ws")
+    settings, passwords, data = demo_world
     with served(create_app(settings)) as url:
         yield url, passwords, data
 
@@ -141,4 +146,87 @@ def test_licensee_reaches_its_account_from_home(browser: Browser, world: World) 
     expect(page.locator("main h1")).to_contain_text("发票")
     chinese_only(page, world)
     shot(page, "licensee-account")
+    page.context.close()
+
+
+def test_the_page_font_loads_in_the_browser(browser: Browser, world: World) -> None:
+    """The shipped font loads through the page's @font-face (CSP allows it): on a machine
+    with no system CJK font the browser renders Chinese with it."""
+    page = visitor(browser, world)
+    page.goto("/login")
+    faces = page.evaluate(
+        "async () => (await document.fonts.load('16px \"Noto Sans SC ipops\"', '专利运营'))"
+        ".map(f => f.family + ':' + f.status)"
+    )
+    assert faces == ['"Noto Sans SC ipops":loaded'] or faces == ["Noto Sans SC ipops:loaded"]
+    page.context.close()
+
+
+def enterprise_with_many_links(settings: Settings, *, at_least: int = 45) -> int:
+    """The enterprise with the most linked patents, given pending links (name matches still to
+    be confirmed) to more corpus patents until it has ``at_least``: a list of three pages."""
+    workspace = create_workspace(settings)
+    with CorpusStore(workspace.corpus_dir).connect() as con:
+        patents = [
+            (str(pid), str(name))
+            for pid, name in con.execute(
+                "SELECT patent_id, min(name) FROM parties WHERE role = 'applicant' "
+                "GROUP BY patent_id ORDER BY patent_id"
+            ).fetchall()
+        ]
+    engine = make_engine(workspace.database_url)
+    try:
+        with session_scope(engine) as session:
+            found = session.execute(
+                select(EnterprisePatent.enterprise_id, func.count())
+                .group_by(EnterprisePatent.enterprise_id)
+                .order_by(func.count().desc(), EnterprisePatent.enterprise_id)
+            ).first()
+            assert found is not None
+            enterprise_id, count = int(found[0]), int(found[1])
+            linked = set(
+                session.scalars(
+                    select(EnterprisePatent.patent_id).where(
+                        EnterprisePatent.enterprise_id == enterprise_id
+                    )
+                )
+            )
+            more = [(p, n) for p, n in patents if p not in linked][: max(0, at_least - count)]
+            session.add_all(
+                EnterprisePatent(
+                    enterprise_id=enterprise_id,
+                    patent_id=pid,
+                    party_name=name,
+                    match="similar",
+                    similarity=0.9,
+                    status="pending",
+                )
+                for pid, name in more
+            )
+    finally:
+        engine.dispose()
+    return enterprise_id
+
+
+def test_enterprise_page_lists_patents_a_page_at_a_time(
+    browser: Browser, world: World, demo_world: tuple[Settings, dict[str, str], list[str]]
+) -> None:
+    """The enterprise with the most linked patents, as the platform operator reads it."""
+    page = signed_in(browser, world, "admin.demo")
+    page.goto(f"/finance/enterprises/{enterprise_with_many_links(demo_world[0])}")
+    patents = page.locator("main section[aria-labelledby='pat-heading']")
+    expect(patents.locator("h2")).to_contain_text("专利")
+    assert patents.locator("tbody tr").count() <= 20
+    chinese_only(page, world)
+    shot(page, "enterprise-page-1")
+    expect(patents.locator("h2 .count")).to_have_text(re.compile(r"^\d\d+$"))
+    pager = patents.get_by_role("navigation", name="分页")
+    expect(pager).to_contain_text("第 1 页")
+    first = patents.locator("tbody tr").first.inner_text()
+    pager.get_by_role("link", name="下一页").click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2"))
+    assert patents.locator("tbody tr").count() == 20
+    assert patents.locator("tbody tr").first.inner_text() != first
+    chinese_only(page, world)
+    shot(page, "enterprise-page-2")
     page.context.close()

@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from webhelpers import login
 from zhcheck import english_words, visible_text
 
+from ipops.accounts.demo import DEMO_USERS
 from ipops.api.app import create_app
 from ipops.valuation.fields import fields
 from ipops.valuation.schemes import builtin_names
-from ipops.web.demo_users import DEMO_USERS
 from ipops.web.labels import code_label
 from ipops.web.words import field_name, sector_name
 

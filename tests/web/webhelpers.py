@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from ipops.accounts.demo import ensure_demo_users
 from ipops.config import Settings
 from ipops.corpus.ingest import LoadJob, LoadTarget, SourceFile, load
 from ipops.corpus.loaders import load_generated
@@ -16,7 +17,6 @@ from ipops.corpus.prepare import Prepared
 from ipops.corpus.schema import to_table
 from ipops.corpus.store import CorpusStore
 from ipops.registry.db import make_engine, session_scope, upgrade
-from ipops.web.demo_users import ensure_demo_users
 from ipops.workspace import create_workspace
 
 HOSTILE_ID = "CN999000001"

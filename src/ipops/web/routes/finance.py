@@ -21,10 +21,11 @@ from ipops.accounts import authz
 from ipops.api.deps import api_state, client_address
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, InvalidTransition, IpopsError, ValidationError
-from ipops.finance import claims, money, pledges, policy, service, stats
+from ipops.finance import claims, dashboard, money, pledges, policy, service, stats
 from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.finance.workdays import calendar_for
+from ipops.paging import Page
 from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import DbSession, RowId, Web, WebContext
 from ipops.web.i18n import N_
@@ -185,14 +186,22 @@ def _enterprise(
 
 
 @router.get("/finance/enterprises/{enterprise_id}", response_class=HTMLResponse)
-def enterprise_page(web: Web, db_session: DbSession, enterprise_id: RowId) -> Response:
-    """Profile, explained rating with alerts, patents, loans."""
+def enterprise_page(
+    web: Web, db_session: DbSession, request: Request, enterprise_id: RowId
+) -> Response:
+    """Profile, explained rating with alerts, patents (a page at a time), loans."""
     found = _enterprise(web, db_session, enterprise_id, "finance:read")
     try:
         card: dict[str, Any] | None = service.rating_card(db_session=db_session, enterprise=found)
     except IpopsError:
         card = None
-    links = service.links_of(db_session=db_session, enterprise_id=found.id)
+    text = request.query_params.get("page", "")
+    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
+    links = dashboard.enterprise_patent_links(
+        db_session=db_session, enterprise_id=found.id, page=Page(number=page, size=PAGE_SIZE)
+    )
+    path = f"/finance/enterprises/{found.id}"
+    pager = make_pager(path, request.query_params, page=page, size=PAGE_SIZE, total=links.total)
     loans = [
         service.loan_dict(x)
         for x in service.list_loans(db_session=db_session, enterprise_id=found.id)
@@ -202,7 +211,8 @@ def enterprise_page(web: Web, db_session: DbSession, enterprise_id: RowId) -> Re
         active="finance",
         enterprise=found,
         card=card,
-        links=links,
+        links=links.links,
+        pager=pager,
         loans=loans,
         may_apply=web.can("finance:apply", "fin_enterprise", found),
     )

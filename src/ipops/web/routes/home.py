@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from ipops.accounts.roles import Role
 from ipops.api.deps import api_state
-from ipops.corpus.queries import corpus_stats, fetch_dicts
+from ipops.corpus import dashboard
+from ipops.corpus.dashboard import CorpusOverview
 from ipops.web import panels
 from ipops.web.charts import bar_chart
 from ipops.web.context import DbSession, Web, WebContext
@@ -35,7 +35,7 @@ class HomePanel:
     template: str
     action: str | None
     resource_type: str | None
-    load: Callable[[WebContext, Session], dict[str, Any]]
+    load: Callable[[WebContext, Session], object]
     roles: frozenset[Role] | None = None  # None: every role holding the permission
 
 
@@ -43,7 +43,7 @@ class HomePanel:
 class ShownPanel:
     key: str
     template: str
-    data: dict[str, Any]
+    data: object
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -71,24 +71,25 @@ def _visible(web: WebContext, panel: HomePanel) -> bool:
 
 def load_corpus_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
     overview = corpus_overview(web)
-    countries = overview["countries"]
-    names = [country_name(code, web.locale) for code, _ in countries]
+    names = [country_name(c.country, web.locale) for c in overview.countries]
     return {
-        **overview["stats"],
-        "years_chart": bar_chart([(str(year), n) for year, n in overview["years"]]),
-        "countries_chart": bar_chart(countries, names),
+        "counts": overview.counts,
+        "first_year": overview.first_year,
+        "last_year": overview.last_year,
+        "years_chart": bar_chart([(str(y.year), y.patents) for y in overview.years]),
+        "countries_chart": bar_chart([(c.country, c.inventors) for c in overview.countries], names),
     }
 
 
-def corpus_overview(web: WebContext) -> dict[str, Any]:
-    """Counts, patents per filing year, top inventor countries; computed once per snapshot."""
+def corpus_overview(web: WebContext) -> CorpusOverview:
+    """The corpus overview of the served snapshot, computed once per snapshot."""
     corpus = api_state(web.request).corpus
     key = (str(corpus.store.root), corpus.snapshot_id)
     cached = _OVERVIEWS.get(key)
     if cached is None:
         handle = corpus.cursor()
         try:
-            cached = _compute_overview(handle.cursor)
+            cached = dashboard.corpus_overview(con=handle.cursor, top=TOP_COUNTRIES)
         finally:
             handle.close()
         if len(_OVERVIEWS) >= _OVERVIEWS_KEPT:
@@ -98,27 +99,7 @@ def corpus_overview(web: WebContext) -> dict[str, Any]:
 
 
 _OVERVIEWS_KEPT = 8
-_OVERVIEWS: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def _compute_overview(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    stats = corpus_stats(con, top=TOP_COUNTRIES)
-    years = fetch_dicts(
-        con,
-        "SELECT year(filing_date) AS year, count(*) AS patents FROM patents "
-        "WHERE filing_date IS NOT NULL GROUP BY ALL ORDER BY year",
-    )
-    return {
-        "stats": {
-            "counts": stats["counts"],
-            "first_year": stats["years"]["first_filing_year"],
-            "last_year": stats["years"]["last_filing_year"],
-        },
-        "years": [(row["year"], row["patents"]) for row in years],
-        "countries": [
-            (row["country"], row["inventors"]) for row in stats["top_inventor_countries"]
-        ],
-    }
+_OVERVIEWS: dict[tuple[str, str], CorpusOverview] = {}
 
 
 def load_reports_panel(web: WebContext, db_session: Session) -> dict[str, Any]:

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ipops.accounts import directory
 from ipops.accounts import service as accounts
-from ipops.accounts.models import User
+from ipops.accounts.directory import UserEntry
 from ipops.api.deps import client_address
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound
-from ipops.paging import MAX_PAGE_SIZE, Page, SortKey
+from ipops.paging import Page
 from ipops.web.context import DbSession, RowId, Web, WebContext
-from ipops.web.roles import role_label
+from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -26,12 +27,20 @@ MANAGE = ("users:manage", "user")
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(web: Web, db_session: DbSession) -> Response:
+def users_page(web: Web, db_session: DbSession, request: Request) -> Response:
     web.require(*MANAGE)
-    page = Page(number=1, size=MAX_PAGE_SIZE, sort=(SortKey("username"),))
-    users, total = accounts.list_users(db_session=db_session, page=page)
+    text = request.query_params.get("page", "")
+    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
+    found = directory.user_directory(db_session=db_session, page=Page(number=page, size=PAGE_SIZE))
+    pager = make_pager(
+        "/admin/users", request.query_params, page=page, size=PAGE_SIZE, total=found.total
+    )
     return web.render(
-        "users.html", active="users", users=[_row(web, u) for u in users], total=total
+        "users.html",
+        active="users",
+        users=[_row(web, u) for u in found.users],
+        total=found.total,
+        pager=pager,
     )
 
 
@@ -58,15 +67,8 @@ def change_user(web: Web, db_session: DbSession, user_id: RowId, change: str) ->
     return RedirectResponse("/admin/users", status_code=303)
 
 
-def _row(web: WebContext, user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": web.gettext(role_label(user.role)),
-        "active": user.is_active,
-        "me": web.user is not None and web.user.id == user.id,
-    }
+def _row(web: WebContext, user: UserEntry) -> dict[str, Any]:
+    return {**user.model_dump(), "me": web.user is not None and web.user.id == user.id}
 
 
 def _actor(web: WebContext) -> Actor:
