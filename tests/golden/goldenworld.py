@@ -22,6 +22,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.api.app import create_app
 from ipops.cli.app import app as cli_app
@@ -32,7 +33,6 @@ from ipops.corpus.store import CorpusStore
 from ipops.finance.demo import seed_demo_finance
 from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import make_engine, session_scope, upgrade
-from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 from ipops.workspace import create_workspace
 
 PATENTS = 600

@@ -112,8 +112,9 @@ WITH
     SELECT patent_id,
            arg_min(name, (CASE WHEN role = 'applicant' THEN 0 ELSE 1 END) * 100000
                          + coalesce(sequence, 99999)) AS first_applicant,
-           string_agg(DISTINCT name, ' | ') || ' | '
-             || coalesce(string_agg(DISTINCT name_normalized, ' | '), '') AS party_text
+           string_agg(DISTINCT name, ' | ' ORDER BY name) || ' | '
+             || coalesce(string_agg(DISTINCT name_normalized, ' | '
+                                    ORDER BY name_normalized), '') AS party_text
     FROM parties GROUP BY patent_id),
   main_ipc AS (
     SELECT patent_id,

@@ -1397,7 +1397,7 @@ def link_exact_bulk(
         rows = con.execute(
             "SELECT e.enterprise_id, p.patent_id, min(p.name) FROM parties p "
             "JOIN fin_entities e ON e.entity_id = p.entity_id "
-            "WHERE p.role IN ('applicant', 'assignee') GROUP BY ALL"
+            "WHERE p.role IN ('applicant', 'assignee') GROUP BY ALL ORDER BY 1, 2"
         ).fetchall()
     known = set(
         db_session.execute(

@@ -285,7 +285,8 @@ WITH valid AS (
     WHERE c.scheme IN ('IPC', 'CPC')
 ), strategic AS (
     SELECT s.patent_id, string_agg(DISTINCT e.industry, '; ' ORDER BY e.industry) AS industries,
-           string_agg(DISTINCT s.symbol || ' (' || e.ipc || ')', '; ') AS matched
+           string_agg(DISTINCT s.symbol || ' (' || e.ipc || ')', '; '
+                      ORDER BY s.symbol || ' (' || e.ipc || ')') AS matched
     FROM symbols s JOIN hv_strategic e ON e.subclass = s.subclass
     WHERE e.grp IS NULL OR (e.grp = s.grp AND (e.subgroup IS NULL
           OR starts_with(s.subgroup, e.subgroup)))

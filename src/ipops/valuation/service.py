@@ -584,7 +584,7 @@ SELECT CAST(row_number() OVER (ORDER BY b.pvd DESC, b.patent_id) AS INTEGER) AS 
        b.patent_id, p.title, b.field, b.main_symbol, b.filing_year, b.status,
        round(b.pvd, 2) AS pvd, round(b.legal, 2) AS legal,
        round(b.technical, 2) AS technical, round(b.economic, 2) AS economic,
-       (SELECT string_agg(DISTINCT a.name, '; ') FROM parties a
+       (SELECT string_agg(DISTINCT a.name, '; ' ORDER BY a.name) FROM parties a
         WHERE a.patent_id = b.patent_id) AS parties
 FROM best b
 LEFT JOIN patents p ON p.patent_id = b.patent_id
