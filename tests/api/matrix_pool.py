@@ -25,7 +25,7 @@ from ipops.accounts import service as accounts
 from ipops.accounts.models import User
 from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.service import Actor
-from ipops.pool import service
+from ipops.pool import cases, licensing, membership, payments, royalty_reports, submissions
 from ipops.pool.models import Dispute, Expert, Licensee, Pool, PoolPatent
 from ipops.registry.db import session_scope
 
@@ -54,7 +54,7 @@ def _build_pool(session: Any) -> Pool:
     owner = accounts.create_organisation(
         db_session=session, name=f"矩阵专利池联盟 {next(counter)}", kind=OrgKind.POOL, actor=ACTOR
     )
-    pool = service.create_pool(
+    pool = membership.create_pool(
         db_session=session,
         actor=ACTOR,
         name=f"矩阵专利池 {next(counter)}",
@@ -66,16 +66,16 @@ def _build_pool(session: Any) -> Pool:
     )
     for i in range(3):
         name = f"成员{i}"
-        service.add_member(
+        membership.add_member(
             db_session=session, actor=ACTOR, pool=pool, name=name, uscc_code=_code(i + 1)
         )
-        service.add_expert(
+        membership.add_expert(
             db_session=session, actor=ACTOR, pool=pool, name=f"专家{i}", recommended_by=name
         )
     for number, country in (("CN1", "CN"), ("US1", "US")):
         patent = _submitted(session, pool, number=number, country=country)
         _review(session, pool, patent)
-        service.decide_patent(
+        submissions.decide_patent(
             db_session=session, actor=ACTOR, pool=pool, patent=patent, on=date(2024, 1, 1)
         )
     return pool
@@ -84,8 +84,8 @@ def _build_pool(session: Any) -> Pool:
 def _submitted(
     session: Any, pool: Pool, *, number: str | None = None, country: str = "CN"
 ) -> PoolPatent:
-    member = service.get_member(db_session=session, pool=pool, name="成员0")
-    facts = service.PatentInput(
+    member = membership.get_member(db_session=session, pool=pool, name="成员0")
+    facts = submissions.PatentInput(
         number=number or f"CN9{next(counter):06d}",
         country=country,
         title="空调",
@@ -93,18 +93,18 @@ def _submitted(
         expires_on=date(2035, 1, 1),
         family=f"F{next(counter)}",
     )
-    return service.submit_patent(
+    return submissions.submit_patent(
         db_session=session, actor=ACTOR, pool=pool, member=member, patent=facts
     )
 
 
 def _review(session: Any, pool: Pool, patent: PoolPatent) -> None:
     for name in ("专家1", "专家2"):
-        expert = service.get_expert(db_session=session, pool=pool, name=name)
-        service.assign_expert(
+        expert = membership.get_expert(db_session=session, pool=pool, name=name)
+        submissions.assign_expert(
             db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=expert
         )
-        service.record_opinion(
+        submissions.record_opinion(
             db_session=session,
             actor=ACTOR,
             patent=patent,
@@ -144,7 +144,7 @@ def _administer(caller: Caller, session: Any, pool: Pool) -> None:
 
 
 def _licensee(session: Any, pool: Pool, organisation_id: int | None = None) -> Licensee:
-    licensee = service.add_licensee(
+    licensee = licensing.add_licensee(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -152,7 +152,7 @@ def _licensee(session: Any, pool: Pool, organisation_id: int | None = None) -> L
         country="TH",
         organisation_id=organisation_id,
     )
-    service.sign_agreement(
+    licensing.sign_agreement(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -169,7 +169,7 @@ LINE = {"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": "10"}
 
 def _invoice(session: Any, pool: Pool, *, paid: bool) -> str:
     licensee = _licensee(session, pool)
-    accepted = service.submit_report(
+    accepted = royalty_reports.submit_report(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -178,7 +178,7 @@ def _invoice(session: Any, pool: Pool, *, paid: bool) -> str:
         rows=[LINE],
     )
     if paid:
-        service.record_payment(
+        payments.record_payment(
             db_session=session,
             actor=ACTOR,
             invoice=accepted.invoice,
@@ -189,7 +189,7 @@ def _invoice(session: Any, pool: Pool, *, paid: bool) -> str:
 
 
 def _case(session: Any, pool: Pool, status: str = "opened") -> Dispute:
-    case = service.open_case(
+    case = cases.open_case(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -198,7 +198,7 @@ def _case(session: Any, pool: Pool, status: str = "opened") -> Dispute:
         parties=["Foreign Co"],
     )
     if status != "opened":
-        service.change_case_status(db_session=session, actor=ACTOR, case=case, status=status)
+        cases.change_case_status(db_session=session, actor=ACTOR, case=case, status=status)
     return case
 
 
@@ -237,7 +237,7 @@ def new_pool(caller: Caller) -> tuple[str, dict[str, Any]]:
 
 
 def _statement(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
-    member = service.add_member(
+    member = membership.add_member(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -250,7 +250,7 @@ def _statement(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str,
 
 def _member_patents(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
     """A member in the caller's organisation with one submitted patent."""
-    member = service.add_member(
+    member = membership.add_member(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -258,17 +258,19 @@ def _member_patents(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict
         uscc_code=_code(next(counter)),
         organisation_id=_organisation_of(caller, session),
     )
-    facts = service.PatentInput(
+    facts = submissions.PatentInput(
         number=f"CN7{next(counter):06d}", country="CN", title="空调", expires_on=date(2040, 1, 1)
     )
-    service.submit_patent(db_session=session, actor=ACTOR, pool=pool, member=member, patent=facts)
+    submissions.submit_patent(
+        db_session=session, actor=ACTOR, pool=pool, member=member, patent=facts
+    )
     return f"/members/{member.id}/patents", {}
 
 
 def _account(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
     """A licensee in the caller's organisation with one accepted report and its invoice."""
     licensee = _licensee(session, pool, _organisation_of(caller, session))
-    service.submit_report(
+    royalty_reports.submit_report(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -280,7 +282,7 @@ def _account(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, A
 
 
 def _submission(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
-    member = service.add_member(
+    member = membership.add_member(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -299,7 +301,7 @@ def _submission(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str
 
 def _opinion(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
     """An assignment made to the caller's login (an expert answers its own)."""
-    member = service.get_member(db_session=session, pool=pool, name="成员1")
+    member = membership.get_member(db_session=session, pool=pool, name="成员1")
     expert = Expert(
         pool_id=pool.id,
         name=f"专家 {next(counter)}",
@@ -310,7 +312,7 @@ def _opinion(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, A
     session.add(expert)
     session.flush()
     patent = _submitted(session, pool)
-    assignment = service.assign_expert(
+    assignment = submissions.assign_expert(
         db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=expert
     )
     body = {"opinion": "essential", "note": "claim 1 reads on the standard"}
@@ -360,7 +362,7 @@ def _new_licensee(_caller: Caller, _session: Any, _pool: Pool) -> tuple[str, dic
 
 
 def _agreement(_caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
-    licensee = service.add_licensee(
+    licensee = licensing.add_licensee(
         db_session=session, actor=ACTOR, pool=pool, name=f"Licensee {next(counter)}", country="VN"
     )
     body = {"licensee": licensee.name, "starts_on": "2025-01-01", "ends_on": "2026-12-31"}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
 from ipops.audit.service import Actor
-from ipops.pool import service
+from ipops.pool import licensing, membership, submissions
 from ipops.pool.models import Pool
 
 ACTOR = Actor(name="test", origin="test")
@@ -22,7 +22,7 @@ def code(seed: str) -> str:
 
 def build_pool(session: Session) -> Pool:
     """Three members, three experts, five admitted patents (CN and US), one licensee."""
-    pool = service.create_pool(
+    pool = membership.create_pool(
         db_session=session,
         actor=ACTOR,
         name=POOL,
@@ -34,13 +34,13 @@ def build_pool(session: Session) -> Pool:
         admin_fee_rate="0.1",
     )
     members = [
-        service.add_member(
+        membership.add_member(
             db_session=session, actor=ACTOR, pool=pool, name=name, uscc_code=code(str(i + 1))
         )
         for i, name in enumerate(("格力", "美的", "海尔"))
     ]
     experts = [
-        service.add_expert(
+        membership.add_expert(
             db_session=session, actor=ACTOR, pool=pool, name=f"专家{i}", recommended_by=m.name
         )
         for i, m in enumerate(members)
@@ -54,10 +54,10 @@ def build_pool(session: Session) -> Pool:
     ]
     for number, country, owner, family in patents:
         admit(session, pool, members[owner], experts, number, country, family)
-    licensee = service.add_licensee(
+    licensee = licensing.add_licensee(
         db_session=session, actor=ACTOR, pool=pool, name="Acme Cooling", country="TH"
     )
-    service.sign_agreement(
+    licensing.sign_agreement(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -70,12 +70,12 @@ def build_pool(session: Session) -> Pool:
 
 
 def admit(session, pool, member, experts, number, country, family) -> None:  # type: ignore[no-untyped-def]
-    patent = service.submit_patent(
+    patent = submissions.submit_patent(
         db_session=session,
         actor=ACTOR,
         pool=pool,
         member=member,
-        patent=service.PatentInput(
+        patent=submissions.PatentInput(
             number=number,
             country=country,
             title=f"空调 {number}",
@@ -87,10 +87,10 @@ def admit(session, pool, member, experts, number, country, family) -> None:  # t
     )
     reviewers = [e for e in experts if e.recommended_by_id != member.id][:2]
     for expert in reviewers:
-        service.assign_expert(
+        submissions.assign_expert(
             db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=expert
         )
-        service.record_opinion(
+        submissions.record_opinion(
             db_session=session,
             actor=ACTOR,
             patent=patent,
@@ -98,6 +98,6 @@ def admit(session, pool, member, experts, number, country, family) -> None:  # t
             opinion="essential",
             note="claim 1 reads on the standard",
         )
-    service.decide_patent(
+    submissions.decide_patent(
         db_session=session, actor=ACTOR, pool=pool, patent=patent, on=date(2024, 1, 1)
     )

@@ -24,7 +24,7 @@ from ipops.config import Settings
 from ipops.corpus.ingest import LoadTarget
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.store import CorpusStore
-from ipops.pool import service
+from ipops.pool import licensing, membership
 from ipops.pool.models import (
     Agreement,
     Assignment,
@@ -132,7 +132,7 @@ class Api:
 
     def pool_id(self) -> int:
         with session_scope(self.engine) as session:
-            return service.get_pool(db_session=session, name=POOL).id
+            return membership.get_pool(db_session=session, name=POOL).id
 
 
 _numbers = iter(range(1, 10**6))
@@ -340,7 +340,7 @@ def test_a_member_company_submits_only_its_own_patents(api: Api, built: int) -> 
         )
         pool = session.get(Pool, built)
         assert pool is not None
-        service.get_member(db_session=session, pool=pool, name="海尔").organisation_id = org.id
+        membership.get_member(db_session=session, pool=pool, name="海尔").organisation_id = org.id
     haier = api.headers(Role.POOL_MEMBER, "海尔集团")
     facts = {"member": "海尔", "number": "CN777", "country": "CN", "expires_on": "2040-01-01"}
     licensee = api.headers(Role.LICENSEE)
@@ -396,7 +396,7 @@ def test_a_licensee_reports_for_itself_whole_or_not_at_all(api: Api, built: int)
         )
         pool = session.get(Pool, built)
         assert pool is not None
-        service.get_licensee(
+        licensing.get_licensee(
             db_session=session, pool=pool, name="Acme Cooling"
         ).organisation_id = org.id
     acme = api.headers(Role.LICENSEE, "Acme Group")
@@ -438,9 +438,9 @@ def _link(api: Api, built: int, *, member: str = "", licensee: str = "", org: st
         pool = session.get(Pool, built)
         assert pool is not None
         party: Member | Licensee = (
-            service.get_member(db_session=session, pool=pool, name=member)
+            membership.get_member(db_session=session, pool=pool, name=member)
             if member
-            else service.get_licensee(db_session=session, pool=pool, name=licensee)
+            else licensing.get_licensee(db_session=session, pool=pool, name=licensee)
         )
         party.organisation_id = organisation.id
         return party.id
@@ -501,7 +501,7 @@ def test_a_member_company_sees_its_own_patents_and_their_status(
     with session_scope(api.engine) as session:
         pool = session.get(Pool, built)
         assert pool is not None
-        gree_id = service.get_member(db_session=session, pool=pool, name="格力").id
+        gree_id = membership.get_member(db_session=session, pool=pool, name="格力").id
     gree_url = f"/api/v1/pool/pools/{built}/members/{gree_id}/patents"
     refused(api, api.client.get(gree_url, headers=haier), 404, None)
     missing = f"/api/v1/pool/pools/{built}/members/999999/patents"

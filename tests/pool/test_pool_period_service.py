@@ -9,7 +9,15 @@ import pytest
 from poolbuild import ACTOR, build_pool
 from sqlalchemy.orm import Session
 
-from ipops.pool import service, standing
+from ipops.pool import (
+    allocation_runs,
+    licensing,
+    membership,
+    payments,
+    royalty_reports,
+    standing,
+    submissions,
+)
 from ipops.pool.models import Licensee, Pool
 from ipops.registry.db import make_engine, session_scope
 
@@ -20,7 +28,7 @@ def licensed(
     session: Session, pool: Pool, name: str, group: str | None = None, **terms: Any
 ) -> Licensee:
     """A licensee from Thailand (in enterprise ``group``) licensed to 2027 on ``terms``."""
-    licensee = service.add_licensee(
+    licensee = licensing.add_licensee(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -28,7 +36,7 @@ def licensed(
         country="TH",
         enterprise_group=group,
     )
-    service.sign_agreement(
+    licensing.sign_agreement(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -41,11 +49,11 @@ def licensed(
 
 def march_paid_and_allocated(
     session: Session, pool: Pool, *, made_in: str
-) -> tuple[service.Accepted, dict[str, Any]]:
+) -> tuple[royalty_reports.Accepted, dict[str, Any]]:
     """10 units made in ``made_in`` and sold in the US in March 2025 (30.00), the report
     accepted on 5 April, paid on 20 April, then March allocated."""
     rows = [{"category": "split-ac", "made_in": made_in, "sold_in": "US", "units": 10}]
-    accepted = service.submit_report(
+    accepted = royalty_reports.submit_report(
         db_session=session,
         actor=ACTOR,
         pool=pool,
@@ -54,15 +62,17 @@ def march_paid_and_allocated(
         rows=rows,
         issued_on=date(2025, 4, 5),
     )
-    service.record_payment(
+    payments.record_payment(
         db_session=session,
         actor=ACTOR,
         invoice=accepted.invoice,
         amount="30.00",
         paid_on=date(2025, 4, 20),
     )
-    run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
-    return accepted, service.allocation_summary(session, run)
+    run = allocation_runs.allocate_period(
+        db_session=session, actor=ACTOR, pool=pool, period="2025-03"
+    )
+    return accepted, allocation_runs.allocation_summary(session, run)
 
 
 def test_a_unit_made_in_china_and_sold_in_the_us_pays_the_cn_patents_too(
@@ -99,7 +109,7 @@ def test_back_royalties_are_invoiced_on_the_signing_day(registry_url: str) -> No
             back_royalties_from=date(2024, 1, 1),
         )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
-        accepted = service.submit_report(
+        accepted = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -123,9 +133,9 @@ def test_a_patent_expiring_mid_month_counts_for_its_days(
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        service.configure_pool(db_session=session, actor=ACTOR, pool=pool, proration=proration)
-        patent = service.get_patent(db_session=session, pool=pool, number="US202")
-        service.record_patent_event(
+        membership.configure_pool(db_session=session, actor=ACTOR, pool=pool, proration=proration)
+        patent = submissions.get_patent(db_session=session, pool=pool, number="US202")
+        submissions.record_patent_event(
             db_session=session, actor=ACTOR, patent=patent, kind="lapsed", on=date(2025, 3, 16)
         )
         _accepted, summary = march_paid_and_allocated(session, pool, made_in="TH")
@@ -150,7 +160,7 @@ def test_an_unpaid_invoice_loses_the_compliant_discount(registry_url: str) -> No
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 10}]
 
         def report(period: str, accepted: date) -> int:
-            return service.submit_report(
+            return royalty_reports.submit_report(
                 db_session=session,
                 actor=ACTOR,
                 pool=pool,
@@ -165,7 +175,7 @@ def test_an_unpaid_invoice_loses_the_compliant_discount(registry_url: str) -> No
         # February's report comes after January's invoice fell due (12 March) unpaid:
         # the compliant rate is lost, 30.00
         assert report("2025-02", date(2025, 3, 20)) == 3_000
-        found = service.licensee_standing(
+        found = payments.licensee_standing(
             db_session=session, pool=pool, licensee=good, on=date(2025, 3, 20)
         )
         assert not found.good and "payment due 2025-03-12" in found.reason
@@ -189,8 +199,8 @@ def test_affiliates_share_one_cap_and_foreign_sales_are_converted_once(
             )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
 
-        def report(name: str, period: str, lines: list[dict[str, Any]]) -> service.Accepted:
-            return service.submit_report(
+        def report(name: str, period: str, lines: list[dict[str, Any]]) -> royalty_reports.Accepted:
+            return royalty_reports.submit_report(
                 db_session=session,
                 actor=ACTOR,
                 pool=pool,
@@ -221,11 +231,11 @@ def test_late_payment_interest_at_the_pools_rate(registry_url: str) -> None:
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        service.configure_pool(
+        membership.configure_pool(
             db_session=session, actor=ACTOR, pool=pool, late_interest_rate="0.06", grace_days=5
         )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
-        accepted = service.submit_report(
+        accepted = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -235,8 +245,8 @@ def test_late_payment_interest_at_the_pools_rate(registry_url: str) -> None:
             issued_on=date(2025, 4, 5),
         )
         invoice = accepted.invoice  # 3,000.00 due 5 May
-        assert service.late_interest(session, pool, invoice, date(2025, 5, 10)) == 0  # grace
-        service.record_payment(
+        assert payments.late_interest(session, pool, invoice, date(2025, 5, 10)) == 0  # grace
+        payments.record_payment(
             db_session=session,
             actor=ACTOR,
             invoice=invoice,
@@ -245,4 +255,4 @@ def test_late_payment_interest_at_the_pools_rate(registry_url: str) -> None:
         )
         # 1,000.00 paid 30 days late: 100,000 x 0.06 x 30 / 365 = 493.15 -> 4.93;
         # 2,000.00 still unpaid on 4 July, 60 days: 200,000 x 0.06 x 60 / 365 = 1,972.60 -> 19.73
-        assert service.late_interest(session, pool, invoice, date(2025, 7, 4)) == 493 + 1_973
+        assert payments.late_interest(session, pool, invoice, date(2025, 7, 4)) == 493 + 1_973

@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 
 from ipops.audit.models import AuditRecord
 from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from ipops.pool import service
+from ipops.pool import (
+    allocation_runs,
+    cases,
+    licensing,
+    membership,
+    overview,
+    payments,
+    royalty_reports,
+    submissions,
+)
 from ipops.pool.models import Invoice, Report, ReportLine
 from ipops.registry.db import make_engine, session_scope
 
@@ -30,7 +39,7 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        accepted = service.submit_report(
+        accepted = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -42,15 +51,17 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
         assert [line.royalty_fen for line in accepted.lines] == [300_000, 0, 30_000, 10_000]
         assert [line.trigger_country for line in accepted.lines] == ["US", None, "CN", "CN"]
         assert accepted.invoice.amount_fen == 340_000
-        service.record_payment(
+        payments.record_payment(
             db_session=session,
             actor=ACTOR,
             invoice=accepted.invoice,
             amount="3400.00",
             paid_on=date(2025, 4, 5),
         )
-        run = service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-Q1")
-        summary = service.allocation_summary(session, run)
+        run = allocation_runs.allocate_period(
+            db_session=session, actor=ACTOR, pool=pool, period="2025-Q1"
+        )
+        summary = allocation_runs.allocation_summary(session, run)
         assert summary["collected"] == "3400.00"
         assert summary["admin_fee"] == "340.00"
         # US 2700.00: 格力 1 patent, 海尔 1 patent; CN 360.00: 格力 2, 美的 1
@@ -59,15 +70,19 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
             {"member": "海尔", "amount": "1350.00"},
             {"member": "美的", "amount": "120.00"},
         ]
-        gree = service.get_member(db_session=session, pool=pool, name="格力")
-        ledger = service.statement(db_session=session, pool=pool, member=gree, period="2025-Q1")
+        gree = membership.get_member(db_session=session, pool=pool, name="格力")
+        ledger = allocation_runs.statement(
+            db_session=session, pool=pool, member=gree, period="2025-Q1"
+        )
         assert [(li["country"], li["patents"], li["amount"]) for li in ledger["lines"]] == [
             ("CN", ["CN101", "CN102"], "240.00"),
             ("US", ["US201"], "1350.00"),
         ]
         with pytest.raises(Conflict, match="allocated already"):
-            service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-Q1")
-        stats = service.pool_stats(session, pool, date(2025, 6, 1))
+            allocation_runs.allocate_period(
+                db_session=session, actor=ACTOR, pool=pool, period="2025-Q1"
+            )
+        stats = overview.pool_stats(session, pool, date(2025, 6, 1))
         assert stats["composition"]["by_country"] == [
             {"key": "CN", "patents": 3},
             {"key": "US", "patents": 2},
@@ -84,8 +99,8 @@ def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) ->
         pytest.raises(ValidationError, match="negative units") as caught,
         session_scope(engine) as session,
     ):
-        pool = service.get_pool(db_session=session, name=POOL)
-        service.submit_report(
+        pool = membership.get_pool(db_session=session, name=POOL)
+        royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -97,9 +112,9 @@ def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) ->
     with session_scope(engine) as session:
         for table in (Report, ReportLine, Invoice):
             assert session.scalar(select(func.count()).select_from(table)) == 0
-        pool = service.get_pool(db_session=session, name=POOL)
+        pool = membership.get_pool(db_session=session, name=POOL)
         with pytest.raises(NotFound, match="unknown licensee"):
-            service.submit_report(
+            royalty_reports.submit_report(
                 db_session=session,
                 actor=ACTOR,
                 pool=pool,
@@ -107,7 +122,7 @@ def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) ->
                 period="2025-03",
                 rows=lines(),
             )
-        service.submit_report(
+        royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -116,7 +131,7 @@ def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) ->
             rows=lines(),
         )
         with pytest.raises(Conflict, match="overlaps"):
-            service.submit_report(
+            royalty_reports.submit_report(
                 db_session=session,
                 actor=ACTOR,
                 pool=pool,
@@ -125,7 +140,7 @@ def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) ->
                 rows=lines(),
             )
         with pytest.raises(ValidationError, match="no licence"):
-            service.submit_report(
+            royalty_reports.submit_report(
                 db_session=session,
                 actor=ACTOR,
                 pool=pool,
@@ -139,27 +154,27 @@ def test_admission_rules_and_leaving_the_count(registry_url: str) -> None:
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        gree = service.get_member(db_session=session, pool=pool, name="格力")
-        patent = service.submit_patent(
+        gree = membership.get_member(db_session=session, pool=pool, name="格力")
+        patent = submissions.submit_patent(
             db_session=session,
             actor=ACTOR,
             pool=pool,
             member=gree,
-            patent=service.PatentInput("CN999", "CN", expires_on=date(2030, 1, 1)),
+            patent=submissions.PatentInput("CN999", "CN", expires_on=date(2030, 1, 1)),
         )
-        own_expert = service.get_expert(db_session=session, pool=pool, name="专家0")
+        own_expert = membership.get_expert(db_session=session, pool=pool, name="专家0")
         with pytest.raises(Conflict, match="recommended by 格力"):
-            service.assign_expert(
+            submissions.assign_expert(
                 db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=own_expert
             )
-        other = service.get_expert(db_session=session, pool=pool, name="专家1")
-        service.assign_expert(
+        other = membership.get_expert(db_session=session, pool=pool, name="专家1")
+        submissions.assign_expert(
             db_session=session, actor=ACTOR, pool=pool, patent=patent, expert=other
         )
         with pytest.raises(ValidationError, match="at least 2 experts"):
-            service.decide_patent(db_session=session, actor=ACTOR, pool=pool, patent=patent)
+            submissions.decide_patent(db_session=session, actor=ACTOR, pool=pool, patent=patent)
         with pytest.raises(ValidationError, match="reasons"):
-            service.record_opinion(
+            submissions.record_opinion(
                 db_session=session,
                 actor=ACTOR,
                 patent=patent,
@@ -167,12 +182,12 @@ def test_admission_rules_and_leaving_the_count(registry_url: str) -> None:
                 opinion="essential",
                 note=" ",
             )
-        lapsing = service.get_patent(db_session=session, pool=pool, number="US201")
-        service.record_patent_event(
+        lapsing = submissions.get_patent(db_session=session, pool=pool, number="US201")
+        submissions.record_patent_event(
             db_session=session, actor=ACTOR, patent=lapsing, kind="invalidated", on=date(2025, 5, 1)
         )
-        before = service.public_listing(session, pool, date(2025, 4, 30))
-        after = service.public_listing(session, pool, date(2025, 5, 1))
+        before = overview.public_listing(session, pool, date(2025, 4, 30))
+        after = overview.public_listing(session, pool, date(2025, 5, 1))
         assert {p["number"] for p in before["patents"] if p["in_force"]} >= {"US201"}
         assert "US201" not in {p["number"] for p in after["patents"] if p["in_force"]}
         assert "CN999" not in {p["number"] for p in after["patents"]}  # not admitted: not listed
@@ -187,13 +202,13 @@ def test_members_need_a_valid_unified_social_credit_code(registry_url: str) -> N
         with pytest.raises(
             ValidationError, match="not a valid Unified Social Credit Code"
         ) as caught:
-            service.add_member(
+            membership.add_member(
                 db_session=session, actor=ACTOR, pool=pool, name="X", uscc_code="914404001234567890"
             )
         assert caught.value.field == "uscc"
         with pytest.raises(ValidationError, match="needs its Unified Social Credit Code"):
-            service.add_member(db_session=session, actor=ACTOR, pool=pool, name="X")
-        foreign = service.add_member(
+            membership.add_member(db_session=session, actor=ACTOR, pool=pool, name="X")
+        foreign = membership.add_member(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -202,7 +217,7 @@ def test_members_need_a_valid_unified_social_credit_code(registry_url: str) -> N
             foreign_registration="1200-01-012345",
         )
         assert foreign.uscc is None
-        member = service.add_member(
+        member = membership.add_member(
             db_session=session, actor=ACTOR, pool=pool, name="长虹", uscc_code=code("77")
         )
         assert member.uscc == code("77")
@@ -212,7 +227,7 @@ def test_cases_follow_their_lifecycle_and_settle_with_a_licence(registry_url: st
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        case = service.open_case(
+        case = cases.open_case(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -224,11 +239,11 @@ def test_cases_follow_their_lifecycle_and_settle_with_a_licence(registry_url: st
         with pytest.raises(
             InvalidTransition, match="allowed: negotiating, in_mediation, litigated, closed"
         ):
-            service.change_case_status(db_session=session, actor=ACTOR, case=case, status="settled")
-        service.change_case_status(
+            cases.change_case_status(db_session=session, actor=ACTOR, case=case, status="settled")
+        cases.change_case_status(
             db_session=session, actor=ACTOR, case=case, status="negotiating", note="round 1"
         )
-        agreement = service.settle_with_licence(
+        agreement = cases.settle_with_licence(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -241,7 +256,7 @@ def test_cases_follow_their_lifecycle_and_settle_with_a_licence(registry_url: st
         )
         assert case.status == "settled" and case.agreement_id == agreement.id
         assert agreement.rates == pool.rates
-        back = service.submit_report(
+        back = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -256,10 +271,10 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
     engine = make_engine(registry_url)
     with session_scope(engine) as session:
         pool = build_pool(session)
-        licensee = service.add_licensee(
+        licensee = licensing.add_licensee(
             db_session=session, actor=ACTOR, pool=pool, name="Capped", country="CN"
         )
-        service.sign_agreement(
+        licensing.sign_agreement(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -271,7 +286,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
             compliant_discount="0.1",
         )
         rows = [{"category": "split-ac", "made_in": "CN", "sold_in": "US", "units": 1000}]
-        first = service.submit_report(
+        first = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -281,7 +296,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
             issued_on=date(2025, 2, 5),  # on time: the compliant rate applies
         )
         assert first.invoice.amount_fen == 270_000  # 1000 x 3.00 x 0.9
-        second = service.submit_report(
+        second = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -293,7 +308,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
         assert second.invoice.amount_fen == 230_000  # the cap's room
         assert second.report.uncapped_fen == 270_000
         with pytest.raises(Conflict, match="exceeds what is outstanding"):
-            service.record_payment(
+            payments.record_payment(
                 db_session=session,
                 actor=ACTOR,
                 invoice=second.invoice,
@@ -301,7 +316,7 @@ def test_the_annual_cap_limits_the_year(registry_url: str) -> None:
                 paid_on=date(2025, 3, 1),
             )
         with pytest.raises(ValidationError, match="float"):
-            service.record_payment(
+            payments.record_payment(
                 db_session=session,
                 actor=ACTOR,
                 invoice=second.invoice,
@@ -315,7 +330,7 @@ def test_an_allocation_refuses_royalty_whose_patents_left_retroactively(registry
     with session_scope(engine) as session:
         pool = build_pool(session)
         rows = [{"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": 10}]
-        accepted = service.submit_report(
+        accepted = royalty_reports.submit_report(
             db_session=session,
             actor=ACTOR,
             pool=pool,
@@ -323,7 +338,7 @@ def test_an_allocation_refuses_royalty_whose_patents_left_retroactively(registry
             period="2025-03",
             rows=rows,
         )
-        service.record_payment(
+        payments.record_payment(
             db_session=session,
             actor=ACTOR,
             invoice=accepted.invoice,
@@ -331,8 +346,8 @@ def test_an_allocation_refuses_royalty_whose_patents_left_retroactively(registry
             paid_on=date(2025, 4, 1),
         )
         for number in ("US201", "US202"):
-            patent = service.get_patent(db_session=session, pool=pool, number=number)
-            service.record_patent_event(
+            patent = submissions.get_patent(db_session=session, pool=pool, number=number)
+            submissions.record_patent_event(
                 db_session=session,
                 actor=ACTOR,
                 patent=patent,
@@ -340,4 +355,6 @@ def test_an_allocation_refuses_royalty_whose_patents_left_retroactively(registry
                 on=date(2025, 1, 1),
             )
         with pytest.raises(Conflict, match="US on 2025-03-31"):
-            service.allocate_period(db_session=session, actor=ACTOR, pool=pool, period="2025-03")
+            allocation_runs.allocate_period(
+                db_session=session, actor=ACTOR, pool=pool, period="2025-03"
+            )

@@ -16,7 +16,18 @@ from ipops.accounts import service as accounts
 from ipops.audit.service import Actor
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.errors import ValidationError
-from ipops.pool import service, standing
+from ipops.pool import (
+    allocation_runs,
+    cases,
+    core,
+    licensing,
+    membership,
+    overview,
+    payments,
+    royalty_reports,
+    standing,
+    submissions,
+)
 from ipops.pool.allocation import CountBasis, allocate
 from ipops.pool.holdings import read_holdings
 from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
@@ -71,7 +82,7 @@ def list_pools(as_json: JsonOption = False) -> None:
     with session_scope(ctx.engine) as session:
         pools = [
             {"name": p.name, "field": p.field, "administrator": p.administrator, "demo": p.demo}
-            for p in service.list_pools(db_session=session)
+            for p in membership.list_pools(db_session=session)
         ]
     if as_json:
         print_json(pools)
@@ -115,7 +126,7 @@ def create(
             if found is None:
                 raise ValidationError(f"no organisation named {org!r}", field="--org")
             owner = found.id
-        pool = service.create_pool(
+        pool = membership.create_pool(
             db_session=session,
             actor=Actor.cli(),
             name=name,
@@ -130,7 +141,7 @@ def create(
             majority=majority,
             organisation_id=owner,
         )
-        payload = {"id": pool.id, "name": pool.name, **service.pool_settings(pool)}
+        payload = {"id": pool.id, "name": pool.name, **membership.pool_settings(pool)}
     _emit(payload, as_json, f"[green]created[/] pool {name}")
 
 
@@ -164,11 +175,11 @@ def config(
     patents expiring mid-period and invoice payment days."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
+        found = membership.get_pool(db_session=session, name=pool)
         changes: tuple[object, ...] = (admin_fee, count, quorum, majority, proration)
         changes += (payment_days, report_days, grace_days, regain_after, late_interest)
         if any(v is not None for v in changes):
-            service.configure_pool(
+            membership.configure_pool(
                 db_session=session,
                 actor=Actor.cli(),
                 pool=found,
@@ -183,7 +194,7 @@ def config(
                 regain_after=regain_after,
                 late_interest_rate=late_interest,
             )
-        payload = service.pool_settings(found)
+        payload = membership.pool_settings(found)
     _emit(payload, as_json, ", ".join(f"{k}: {v}" for k, v in payload.items()))
 
 
@@ -196,8 +207,8 @@ def show(
     """The public list: members, patents, countries and expiry."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        listing = service.public_listing(session, found, _optional_date(on, "date"))
+        found = membership.get_pool(db_session=session, name=pool)
+        listing = overview.public_listing(session, found, _optional_date(on, "date"))
     if as_json:
         print_json(listing)
         return
@@ -223,8 +234,8 @@ def stats(
     """Composition by member, IPC main group, country, expiry year; income by period, member."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        result = service.pool_stats(session, found, _optional_date(on, "date"))
+        found = membership.get_pool(db_session=session, name=pool)
+        result = overview.pool_stats(session, found, _optional_date(on, "date"))
     if as_json:
         print_json(result)
         return
@@ -264,8 +275,8 @@ def member_add(
     """Add a member company, checking its Unified Social Credit Code."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        member = service.add_member(
+        found = membership.get_pool(db_session=session, name=pool)
+        member = membership.add_member(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
@@ -289,8 +300,8 @@ def expert_add(
     """Add an expert recommended by a member."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        expert = service.add_expert(
+        found = membership.get_pool(db_session=session, name=pool)
+        expert = membership.add_expert(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
@@ -325,9 +336,9 @@ def submit(
     ctx = app_context()
     if country is None:
         with ctx.store.connect() as con:
-            facts = service.patent_from_corpus(con, number)
+            facts = submissions.patent_from_corpus(con, number)
     else:
-        facts = service.PatentInput(
+        facts = submissions.PatentInput(
             number=number,
             country=country,
             title=title,
@@ -338,12 +349,12 @@ def submit(
             ipc=ipc,
         )
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        patent = service.submit_patent(
+        found = membership.get_pool(db_session=session, name=pool)
+        patent = submissions.submit_patent(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
-            member=service.get_member(db_session=session, pool=found, name=member),
+            member=membership.get_member(db_session=session, pool=found, name=member),
             patent=facts,
             from_corpus=country is None,
         )
@@ -369,13 +380,13 @@ def assign(
     """Assign a submitted patent to an expert (never one recommended by its member)."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        service.assign_expert(
+        found = membership.get_pool(db_session=session, name=pool)
+        submissions.assign_expert(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
-            patent=service.get_patent(db_session=session, pool=found, number=patent),
-            expert=service.get_expert(db_session=session, pool=found, name=expert),
+            patent=submissions.get_patent(db_session=session, pool=found, number=patent),
+            expert=membership.get_expert(db_session=session, pool=found, name=expert),
         )
     _emit({"patent": patent, "expert": expert}, as_json, f"[green]assigned[/] {patent} to {expert}")
 
@@ -394,12 +405,12 @@ def review(
     text = note_file.read_text("utf-8") if note_file else (note or "")
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        service.record_opinion(
+        found = membership.get_pool(db_session=session, name=pool)
+        submissions.record_opinion(
             db_session=session,
             actor=Actor.cli(),
-            patent=service.get_patent(db_session=session, pool=found, number=patent),
-            expert=service.get_expert(db_session=session, pool=found, name=expert),
+            patent=submissions.get_patent(db_session=session, pool=found, number=patent),
+            expert=membership.get_expert(db_session=session, pool=found, name=expert),
             opinion=opinion,
             note=text,
         )
@@ -417,12 +428,12 @@ def decide(
     """The committee's decision on a patent, by the pool's majority rule."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        decision = service.decide_patent(
+        found = membership.get_pool(db_session=session, name=pool)
+        decision = submissions.decide_patent(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
-            patent=service.get_patent(db_session=session, pool=found, number=patent),
+            patent=submissions.get_patent(db_session=session, pool=found, number=patent),
         )
         payload = {
             "patent": patent,
@@ -450,11 +461,11 @@ def event(
     """Record that a patent expired, lapsed or was invalidated: it leaves the count."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        service.record_patent_event(
+        found = membership.get_pool(db_session=session, name=pool)
+        submissions.record_patent_event(
             db_session=session,
             actor=Actor.cli(),
-            patent=service.get_patent(db_session=session, pool=found, number=patent),
+            patent=submissions.get_patent(db_session=session, pool=found, number=patent),
             kind=kind,
             on=_date(on, "on"),
             note=note,
@@ -480,8 +491,8 @@ def licensee_add(
     """Add a licensee."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        licensee = service.add_licensee(
+        found = membership.get_pool(db_session=session, name=pool)
+        licensee = licensing.add_licensee(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
@@ -512,12 +523,12 @@ def licensee_sign(
     """Sign a licence at the pool's standard rates."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        agreement = service.sign_agreement(
+        found = membership.get_pool(db_session=session, name=pool)
+        agreement = licensing.sign_agreement(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
-            licensee=service.get_licensee(db_session=session, pool=found, name=name),
+            licensee=licensing.get_licensee(db_session=session, pool=found, name=name),
             signed_on=_date(signed, "signed", date.today()),
             starts_on=_date(start, "from"),
             ends_on=_date(end, "to"),
@@ -552,8 +563,8 @@ def report(
     rows = list(csv.DictReader(io.StringIO(lines.read_text("utf-8-sig"))))
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        accepted = service.submit_report(
+        found = membership.get_pool(db_session=session, name=pool)
+        accepted = royalty_reports.submit_report(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
@@ -594,7 +605,7 @@ def invoices(
     day = _date(on, "date", date.today())
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
+        found = membership.get_pool(db_session=session, name=pool)
         rows = [
             {
                 "invoice": inv.number,
@@ -603,10 +614,10 @@ def invoices(
                 "amount": fen_text(inv.amount_fen),
                 "paid": fen_text(inv.paid_fen),
                 "due_on": inv.due_on.isoformat(),
-                "late_interest": fen_text(service.late_interest(session, found, inv, day)),
+                "late_interest": fen_text(payments.late_interest(session, found, inv, day)),
                 "allocation": inv.allocation_id,
             }
-            for inv, lic, rep in service.invoices_of(session, found)
+            for inv, lic, rep in payments.invoices_of(session, found)
         ]
     if as_json:
         print_json(rows)
@@ -631,9 +642,9 @@ def pay(
     """Record a payment against an invoice."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        inv = service.get_invoice(db_session=session, pool=found, number=invoice)
-        service.record_payment(
+        found = membership.get_pool(db_session=session, name=pool)
+        inv = payments.get_invoice(db_session=session, pool=found, number=invoice)
+        payments.record_payment(
             db_session=session,
             actor=Actor.cli(),
             invoice=inv,
@@ -693,8 +704,8 @@ def allocate_what_if(
         assert pool is not None
         ctx = app_context()
         with session_scope(ctx.engine) as session:
-            live = service.get_pool(db_session=session, name=pool)
-            found = service.holdings(session, live, expire=dict.fromkeys(expire or [], day))
+            live = membership.get_pool(db_session=session, name=pool)
+            found = core.holdings(session, live, expire=dict.fromkeys(expire or [], day))
             fee_rate, basis = admin_fee or live.admin_fee_rate, count or live.count_basis
     if basis not in CountBasis.__members__.values():
         raise ValidationError("patents or families", field="count")
@@ -739,11 +750,11 @@ def distribute(
     """Allocate the period's paid royalties among the members (recorded, audited)."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        run = service.allocate_period(
+        found = membership.get_pool(db_session=session, name=pool)
+        run = allocation_runs.allocate_period(
             db_session=session, actor=Actor.cli(), pool=found, period=period
         )
-        payload = service.allocation_summary(session, run)
+        payload = allocation_runs.allocation_summary(session, run)
     if as_json:
         print_json(payload)
         return
@@ -755,9 +766,10 @@ def allocations(pool: PoolArg, as_json: JsonOption = False) -> None:
     """The recorded allocations with each member's share."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
+        found = membership.get_pool(db_session=session, name=pool)
         payload = [
-            service.allocation_summary(session, r) for r in service.allocations_of(session, found)
+            allocation_runs.allocation_summary(session, r)
+            for r in allocation_runs.allocations_of(session, found)
         ]
     if as_json:
         print_json(payload)
@@ -787,11 +799,11 @@ def statement(
     """A member's open ledger: per licensee and country, the patents counted and the money."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        payload = service.statement(
+        found = membership.get_pool(db_session=session, name=pool)
+        payload = allocation_runs.statement(
             db_session=session,
             pool=found,
-            member=service.get_member(db_session=session, pool=found, name=member),
+            member=membership.get_member(db_session=session, pool=found, name=member),
             period=period,
         )
     if as_json:
@@ -835,8 +847,8 @@ def case_open(
     """Open a dispute or negotiation case."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        case = service.open_case(
+        found = membership.get_pool(db_session=session, name=pool)
+        case = cases.open_case(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
@@ -846,7 +858,7 @@ def case_open(
             patents=patent or [],
             deadline=_optional_date(deadline, "deadline"),
         )
-        payload = service.case_dict(case)
+        payload = cases.case_dict(case)
     _emit(payload, as_json, f"[green]opened[/] case {payload['id']}")
 
 
@@ -861,15 +873,15 @@ def case_status(
     """Move a case on; refused changes name the allowed ones."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        case = service.change_case_status(
+        found = membership.get_pool(db_session=session, name=pool)
+        case = cases.change_case_status(
             db_session=session,
             actor=Actor.cli(),
-            case=service.get_case(db_session=session, pool=found, case_id=case_id),
+            case=cases.get_case(db_session=session, pool=found, case_id=case_id),
             status=status,
             note=note,
         )
-        payload = service.case_dict(case)
+        payload = cases.case_dict(case)
     _emit(payload, as_json, f"case {case_id} is now {status}")
 
 
@@ -884,15 +896,15 @@ def case_note(
     """Add a note (and a document) to a case."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        case = service.add_case_note(
+        found = membership.get_pool(db_session=session, name=pool)
+        case = cases.add_case_note(
             db_session=session,
             actor=Actor.cli(),
-            case=service.get_case(db_session=session, pool=found, case_id=case_id),
+            case=cases.get_case(db_session=session, pool=found, case_id=case_id),
             note=note,
             document=document,
         )
-        payload = service.case_dict(case)
+        payload = cases.case_dict(case)
     _emit(payload, as_json, f"noted on case {case_id}")
 
 
@@ -910,12 +922,12 @@ def case_settle(
     """Settle a case with a licence at the pool's rates."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        agreement = service.settle_with_licence(
+        found = membership.get_pool(db_session=session, name=pool)
+        agreement = cases.settle_with_licence(
             db_session=session,
             actor=Actor.cli(),
             pool=found,
-            case=service.get_case(db_session=session, pool=found, case_id=case_id),
+            case=cases.get_case(db_session=session, pool=found, case_id=case_id),
             licensee_name=licensee,
             country=country,
             starts_on=_date(start, "from"),
@@ -931,8 +943,8 @@ def case_list(pool: PoolArg, as_json: JsonOption = False) -> None:
     """The pool's cases."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_pool(db_session=session, name=pool)
-        payload = [service.case_dict(c) for c in service.cases_of(session, found)]
+        found = membership.get_pool(db_session=session, name=pool)
+        payload = [cases.case_dict(c) for c in cases.cases_of(session, found)]
     if as_json:
         print_json(payload)
         return

@@ -20,7 +20,17 @@ from stdnum.cn import uscc
 from ipops.accounts.models import User
 from ipops.audit.service import Actor
 from ipops.corpus.store import CorpusStore
-from ipops.pool import service
+from ipops.pool import (
+    allocation_runs,
+    cases,
+    core,
+    licensing,
+    membership,
+    overview,
+    payments,
+    royalty_reports,
+    submissions,
+)
 from ipops.pool.models import Pool
 from ipops.valuation.status import term_end
 
@@ -115,7 +125,7 @@ def seed_demo_pool(
     existing = db_session.scalar(select(Pool).where(Pool.name == POOL_NAME))
     if existing is None:
         _build(db_session, store, random.Random(seed))
-        existing = service.get_pool(db_session=db_session, name=POOL_NAME)
+        existing = membership.get_pool(db_session=db_session, name=POOL_NAME)
     if existing.organisation_id is None and owner is not None:
         existing.organisation_id = owner
         db_session.flush()
@@ -124,7 +134,7 @@ def seed_demo_pool(
 
 def _build(db_session: Session, store: CorpusStore, rng: random.Random) -> None:
     actor = Actor.system()
-    pool = service.create_pool(
+    pool = membership.create_pool(
         db_session=db_session,
         actor=actor,
         name=POOL_NAME,
@@ -139,7 +149,7 @@ def _build(db_session: Session, store: CorpusStore, rng: random.Random) -> None:
         demo=True,
     )
     members = [
-        service.add_member(
+        membership.add_member(
             db_session=db_session,
             actor=actor,
             pool=pool,
@@ -152,7 +162,7 @@ def _build(db_session: Session, store: CorpusStore, rng: random.Random) -> None:
         for i, name in enumerate(MEMBERS)
     ]
     experts = [
-        service.add_expert(
+        membership.add_expert(
             db_session=db_session,
             actor=actor,
             pool=pool,
@@ -189,7 +199,7 @@ def _organisation_of(db_session: Session, username: str) -> int | None:
     return db_session.scalar(select(User.organisation_id).where(User.username == username))
 
 
-def _corpus_candidates(store: CorpusStore, limit: int) -> list[service.PatentInput]:
+def _corpus_candidates(store: CorpusStore, limit: int) -> list[submissions.PatentInput]:
     """Granted air-conditioning demo patents in force through the demo year, steadily chosen."""
     subclasses = ", ".join(f"'{s}'" for s in AC_SUBCLASSES)
     with store.connect() as con:
@@ -208,7 +218,7 @@ def _corpus_candidates(store: CorpusStore, limit: int) -> list[service.PatentInp
         if expires is None or expires <= date(DEMO_YEAR, 3, 1):
             continue
         found.append(
-            service.PatentInput(pid, office, title or "", filed, granted, expires, family, ipc)
+            submissions.PatentInput(pid, office, title or "", filed, granted, expires, family, ipc)
         )
         if len(found) == limit:
             break
@@ -221,13 +231,13 @@ def _admit(
     pool: Pool,
     members: list[Any],
     experts: list[Any],
-    candidates: list[service.PatentInput],
+    candidates: list[submissions.PatentInput],
     rng: random.Random,
 ) -> None:
     """Each patent reviewed by two experts not recommended by its member, then decided."""
     for i, candidate in enumerate(candidates):
         member = members[i % len(members)]
-        patent = service.submit_patent(
+        patent = submissions.submit_patent(
             db_session=db_session,
             actor=actor,
             pool=pool,
@@ -242,14 +252,14 @@ def _admit(
         if PATENTS <= i < PATENTS + 3 and experts[0] in eligible:
             reviewers = [experts[0], rng.choice([e for e in eligible if e is not experts[0]])]
         for expert in reviewers:
-            service.assign_expert(
+            submissions.assign_expert(
                 db_session=db_session, actor=actor, pool=pool, patent=patent, expert=expert
             )
         if PATENTS <= i < PATENTS + 3:
             continue  # still under review: the demo expert's work list
         essential = i < PATENTS
         for expert in reviewers:
-            service.record_opinion(
+            submissions.record_opinion(
                 db_session=db_session,
                 actor=actor,
                 patent=patent,
@@ -262,9 +272,11 @@ def _admit(
                 ),
             )
         day = max(LAUNCHED, candidate.grant_date or LAUNCHED)
-        service.decide_patent(db_session=db_session, actor=actor, pool=pool, patent=patent, on=day)
+        submissions.decide_patent(
+            db_session=db_session, actor=actor, pool=pool, patent=patent, on=day
+        )
         if essential and i % 97 == 5:
-            service.record_patent_event(
+            submissions.record_patent_event(
                 db_session=db_session,
                 actor=actor,
                 patent=patent,
@@ -282,7 +294,7 @@ def _licensing(
     for i in range(20):
         country = MAKERS[i % len(MAKERS)]
         name = f"{LICENSEES[i]}（演示）"
-        licensee = service.add_licensee(
+        licensee = licensing.add_licensee(
             db_session=db_session,
             actor=actor,
             pool=pool,
@@ -292,7 +304,7 @@ def _licensing(
             good_standing=i % 7 != 3,
         )
         early = i < 6
-        service.sign_agreement(
+        licensing.sign_agreement(
             db_session=db_session,
             actor=actor,
             pool=pool,
@@ -318,7 +330,7 @@ def _royalty_year(
     licensees: list[tuple[str, list[str], list[str]]],
     rng: random.Random,
 ) -> None:
-    found = service.holdings(db_session, pool)
+    found = core.holdings(db_session, pool)
     for month in range(1, 13):
         period = f"{DEMO_YEAR}-{month:02d}"
         paid = 0
@@ -331,7 +343,7 @@ def _royalty_year(
             # reported within three weeks of the month's end, invoiced on acceptance, and
             # paid within the payment term: acceptance always precedes payment
             accepted_on = _month_end(DEMO_YEAR, month) + timedelta(days=rng.randint(5, 20))
-            accepted = service.submit_report(
+            accepted = royalty_reports.submit_report(
                 db_session=db_session,
                 actor=actor,
                 pool=pool,
@@ -342,7 +354,7 @@ def _royalty_year(
                 found=found,
             )
             if accepted.invoice.amount_fen and not (month == 12 and i % 4 == 0):
-                service.record_payment(
+                payments.record_payment(
                     db_session=db_session,
                     actor=actor,
                     invoice=accepted.invoice,
@@ -352,7 +364,9 @@ def _royalty_year(
                 )
                 paid += 1
         if paid:  # a tiny demo corpus may hold no air-conditioning patent in force
-            service.allocate_period(db_session=db_session, actor=actor, pool=pool, period=period)
+            allocation_runs.allocate_period(
+                db_session=db_session, actor=actor, pool=pool, period=period
+            )
 
 
 def _month_end(year: int, month: int) -> date:
@@ -377,7 +391,7 @@ def _disputes(db_session: Session, actor: Actor, pool: Pool) -> None:
         ("成员单位之间的专利纠纷调解（一）（演示）", [MEMBERS[1], MEMBERS[7]]),
         ("成员单位之间的专利纠纷调解（二）（演示）", [MEMBERS[3], MEMBERS[4]]),
     ):
-        case = service.open_case(
+        case = cases.open_case(
             db_session=db_session,
             actor=actor,
             pool=pool,
@@ -386,10 +400,10 @@ def _disputes(db_session: Session, actor: Actor, pool: Pool) -> None:
             parties=parties,
         )
         for status in ("in_mediation", "settled", "closed"):
-            service.change_case_status(
+            cases.change_case_status(
                 db_session=db_session, actor=actor, case=case, status=status, note="演示"
             )
-    case = service.open_case(
+    case = cases.open_case(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -398,19 +412,19 @@ def _disputes(db_session: Session, actor: Actor, pool: Pool) -> None:
         parties=["境外空调制造商（演示）", "中国空调产业知识产权联盟（演示）"],
         deadline=date(DEMO_YEAR + 1, 6, 30),
     )
-    service.change_case_status(
+    cases.change_case_status(
         db_session=db_session, actor=actor, case=case, status="negotiating", note="首轮会谈"
     )
 
 
 def _summary(db_session: Session, pool: Pool) -> DemoPoolSummary:
-    listing = service.public_listing(db_session, pool, date(DEMO_YEAR, 1, 1))
-    runs = service.allocations_of(db_session, pool)
-    invoices = service.invoices_of(db_session, pool)
+    listing = overview.public_listing(db_session, pool, date(DEMO_YEAR, 1, 1))
+    runs = allocation_runs.allocations_of(db_session, pool)
+    invoices = payments.invoices_of(db_session, pool)
     return DemoPoolSummary(
         pool=pool.name,
         members=len(listing["members"]),
-        experts=len(service.experts_of(db_session, pool)),
+        experts=len(membership.experts_of(db_session, pool)),
         patents=len(listing["patents"]),
         licensees=len({lic.id for _i, lic, _r in invoices}),
         reports=len(invoices),

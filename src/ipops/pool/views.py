@@ -24,7 +24,17 @@ from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.errors import Forbidden, NotFound, ValidationError
-from ipops.pool import service
+from ipops.pool import (
+    allocation_runs,
+    cases,
+    core,
+    licensing,
+    membership,
+    overview,
+    payments,
+    royalty_reports,
+    submissions,
+)
 from ipops.pool.allocation import CountBasis, allocate
 from ipops.pool.models import (
     Agreement,
@@ -58,7 +68,7 @@ StrictId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
 
 
 def _pool(db_session: Session, pool_id: int) -> Pool:
-    return service.get_pool_by_id(db_session=db_session, pool_id=pool_id)
+    return membership.get_pool_by_id(db_session=db_session, pool_id=pool_id)
 
 
 def _require_manage(db_session: Session, pool_id: int, user: User) -> Pool:
@@ -138,7 +148,7 @@ def list_pools(db_session: SessionDep) -> list[PoolSummary]:
     """Every pool (public: no login needed)."""
     return [
         PoolSummary(id=p.id, name=p.name, field=p.field, administrator=p.administrator, demo=p.demo)
-        for p in service.list_pools(db_session=db_session)
+        for p in membership.list_pools(db_session=db_session)
     ]
 
 
@@ -149,7 +159,7 @@ def public_list(
     on: Annotated[date | None, Query(description="In force on this day (default today).")] = None,
 ) -> PublicList:
     """The pool's open list (public: no login): members, patents, countries, expiry."""
-    listing = service.public_listing(db_session, _pool(db_session, pool_id), on)
+    listing = overview.public_listing(db_session, _pool(db_session, pool_id), on)
     return PublicList.model_validate(listing)
 
 
@@ -160,7 +170,7 @@ def public_list(
 def pool_stats(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> dict[str, Any]:
     """Composition by member, IPC main group, country and expiry year; income."""
     authz.require(user, "pool:read", "pool")
-    return service.pool_stats(db_session, _pool(db_session, pool_id))
+    return overview.pool_stats(db_session, _pool(db_session, pool_id))
 
 
 class WhatIf(StrictModel):
@@ -182,7 +192,7 @@ def what_if(
     authz.require(user, "pool:read", "pool")
     pool = _pool(db_session, pool_id)
     day = body.sale_date or date.today()
-    found = service.holdings(db_session, pool, expire=dict.fromkeys(body.expire, day))
+    found = core.holdings(db_session, pool, expire=dict.fromkeys(body.expire, day))
     result = allocate(
         to_fen(parse_amount(body.amount, "amount")),
         to_ppm(parse_rate(body.admin_fee or pool.admin_fee_rate, "admin_fee")),
@@ -266,7 +276,7 @@ def record_opinion(
     expert = db_session.get(Expert, assignment.expert_id)
     member = db_session.get(Member, patent.member_id)
     assert expert is not None and member is not None
-    service.record_opinion(
+    submissions.record_opinion(
         db_session=db_session,
         actor=actor,
         patent=patent,
@@ -298,12 +308,12 @@ def assign(
     by the submitting member."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    assignment = service.assign_expert(
+    assignment = submissions.assign_expert(
         db_session=db_session,
         actor=actor,
         pool=pool,
-        patent=service.get_patent(db_session=db_session, pool=pool, number=body.patent),
-        expert=service.get_expert(db_session=db_session, pool=pool, name=body.expert),
+        patent=submissions.get_patent(db_session=db_session, pool=pool, number=body.patent),
+        expert=membership.get_expert(db_session=db_session, pool=pool, name=body.expert),
     )
     return {"id": assignment.id, "patent": body.patent, "expert": body.expert}
 
@@ -349,9 +359,9 @@ def submit_report(
     """A royalty report, accepted whole (invoiced) or rejected whole naming row and reason."""
     _require_some_right(user, "pool:report", "pool_licensee")
     pool = _pool_in_reach(db_session, pool_id, user)
-    licensee = service.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
+    licensee = licensing.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
     authz.require(user, "pool:report", "pool_licensee", licensee, hide=True)
-    accepted = service.submit_report(
+    accepted = royalty_reports.submit_report(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -387,7 +397,8 @@ def list_allocations(
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     return [
-        service.allocation_summary(db_session, r) for r in service.allocations_of(db_session, pool)
+        allocation_runs.allocation_summary(db_session, r)
+        for r in allocation_runs.allocations_of(db_session, pool)
     ]
 
 
@@ -398,8 +409,10 @@ def run_allocation(
     """Allocate the period's paid, not yet allocated royalties."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    run = service.allocate_period(db_session=db_session, actor=actor, pool=pool, period=body.period)
-    return service.allocation_summary(db_session, run)
+    run = allocation_runs.allocate_period(
+        db_session=db_session, actor=actor, pool=pool, period=body.period
+    )
+    return allocation_runs.allocation_summary(db_session, run)
 
 
 @router.get("/pools/{pool_id}/members/{member_id}/statement")
@@ -417,7 +430,7 @@ def member_statement(
     if member is None or member.pool_id != pool.id:
         raise NotFound(f"no member {member_id} in {pool.name}", field="member")
     authz.require(user, "pool:statement", "pool_member", member, hide=True)
-    return service.statement(db_session=db_session, pool=pool, member=member, period=period)
+    return allocation_runs.statement(db_session=db_session, pool=pool, member=member, period=period)
 
 
 # --------------------------------------------------------------------------- disputes
@@ -427,7 +440,7 @@ def member_statement(
 def list_cases(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[dict[str, Any]]:
     """Dispute and negotiation cases with the status changes allowed next."""
     _require_manage(db_session, pool_id, user)
-    return [service.case_dict(c) for c in service.cases_of(db_session, _pool(db_session, pool_id))]
+    return [cases.case_dict(c) for c in cases.cases_of(db_session, _pool(db_session, pool_id))]
 
 
 class StatusIn(StrictModel):
@@ -447,11 +460,11 @@ def change_case_status(
     """Move a case on; a disallowed change is a 409 naming the allowed ones."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    case = service.get_case(db_session=db_session, pool=pool, case_id=case_id)
-    service.change_case_status(
+    case = cases.get_case(db_session=db_session, pool=pool, case_id=case_id)
+    cases.change_case_status(
         db_session=db_session, actor=actor, case=case, status=body.status, note=body.note
     )
-    return service.case_dict(case)
+    return cases.case_dict(case)
 
 
 # --------------------------------------------------------------------------- pools (writes)
@@ -516,7 +529,7 @@ def _pool_out(pool: Pool) -> PoolOut:
         regional=pool.regional,
         demo=pool.demo,
         organisation_id=pool.organisation_id,
-        **service.pool_settings(pool),
+        **membership.pool_settings(pool),
     )
 
 
@@ -527,7 +540,7 @@ def create_pool(
     """A new pool with its product categories, standard rates and committee rules."""
     owner = user.organisation_id if body.organisation_id is None else body.organisation_id
     authz.require(user, "pool:manage", "pool", _NewPool(owner))
-    pool = service.create_pool(
+    pool = membership.create_pool(
         db_session=db_session,
         actor=actor,
         name=body.name,
@@ -558,7 +571,7 @@ def configure_pool(
 ) -> PoolOut:
     """Change the fee, the count basis or the committee's quorum and majority rule."""
     _require_manage(db_session, pool_id, user)
-    pool = service.configure_pool(
+    pool = membership.configure_pool(
         db_session=db_session,
         actor=actor,
         pool=_pool(db_session, pool_id),
@@ -602,7 +615,7 @@ def add_member(
     pool = _pool(db_session, pool_id)
     if body.organisation_id is not None:
         accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
-    member = service.add_member(
+    member = membership.add_member(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -649,7 +662,7 @@ def add_expert(
     pool = _pool(db_session, pool_id)
     if body.user_id is not None:
         accounts.get_user(db_session=db_session, user_id=body.user_id)
-    expert = service.add_expert(
+    expert = membership.add_expert(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -672,7 +685,7 @@ def list_experts(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> 
     """The committee: each expert with the member that recommended it."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    names = {m.id: m.name for m in service.members_of(db_session, pool)}
+    names = {m.id: m.name for m in membership.members_of(db_session, pool)}
     return [
         ExpertOut(
             id=e.id,
@@ -681,7 +694,7 @@ def list_experts(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> 
             speciality=e.speciality,
             user_id=e.user_id,
         )
-        for e in service.experts_of(db_session, pool)
+        for e in membership.experts_of(db_session, pool)
     ]
 
 
@@ -734,11 +747,11 @@ def submit_patent(
     company for itself."""
     _require_some_right(user, "pool:submit", "pool_member")
     pool = _pool_in_reach(db_session, pool_id, user)
-    member = service.get_member(db_session=db_session, pool=pool, name=body.member)
+    member = membership.get_member(db_session=db_session, pool=pool, name=body.member)
     authz.require(user, "pool:submit", "pool_member", member, hide=True)
     from_corpus = body.country is None
     facts = _patent_facts(request, body) if from_corpus else _registered(body)
-    patent = service.submit_patent(
+    patent = submissions.submit_patent(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -749,9 +762,9 @@ def submit_patent(
     return _patent_out(patent, member)
 
 
-def _registered(body: PatentIn) -> service.PatentInput:
+def _registered(body: PatentIn) -> submissions.PatentInput:
     assert body.country is not None
-    return service.PatentInput(
+    return submissions.PatentInput(
         number=body.number,
         country=body.country,
         title=body.title,
@@ -763,7 +776,7 @@ def _registered(body: PatentIn) -> service.PatentInput:
     )
 
 
-def _patent_facts(request: Request, body: PatentIn) -> service.PatentInput:
+def _patent_facts(request: Request, body: PatentIn) -> submissions.PatentInput:
     """The facts of a corpus patent; facts sent along would silently disagree, so refuse."""
     given = sorted(f for f in FACT_FIELDS if f in body.model_fields_set)
     if given:
@@ -774,7 +787,7 @@ def _patent_facts(request: Request, body: PatentIn) -> service.PatentInput:
         )
     handle = api_state(request).corpus.cursor()
     try:
-        return service.patent_from_corpus(handle.cursor, body.number.strip())
+        return submissions.patent_from_corpus(handle.cursor, body.number.strip())
     finally:
         handle.close()
 
@@ -810,7 +823,7 @@ def list_patents(
     _require_manage(db_session, pool_id, user)
     return [
         _patent_out(patent, member)
-        for patent, member in service.patents_of(db_session, _pool(db_session, pool_id))
+        for patent, member in core.patents_of(db_session, _pool(db_session, pool_id))
         if status is None or patent.status == status
     ]
 
@@ -835,7 +848,7 @@ def member_patents(
     authz.require(user, "pool:patents", "pool_member", member, hide=True)
     return [
         _patent_out(patent, member)
-        for patent in service.patents_of_member(db_session, member)
+        for patent in submissions.patents_of_member(db_session, member)
         if status is None or patent.status == status
     ]
 
@@ -859,8 +872,8 @@ def decide_patent(
     """The committee's decision by its quorum and majority rule, with the votes."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    patent = service.get_patent(db_session=db_session, pool=pool, number=number)
-    decision = service.decide_patent(
+    patent = submissions.get_patent(db_session=db_session, pool=pool, number=number)
+    decision = submissions.decide_patent(
         db_session=db_session, actor=actor, pool=pool, patent=patent, on=body.on
     )
     return {
@@ -892,8 +905,8 @@ def record_patent_event(
     """An expiry, lapse, invalidation or withdrawal: the patent leaves the count that day."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    patent = service.get_patent(db_session=db_session, pool=pool, number=number)
-    event = service.record_patent_event(
+    patent = submissions.get_patent(db_session=db_session, pool=pool, number=number)
+    event = submissions.record_patent_event(
         db_session=db_session,
         actor=actor,
         patent=patent,
@@ -937,7 +950,7 @@ def add_licensee(
     pool = _pool(db_session, pool_id)
     if body.organisation_id is not None:
         accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
-    licensee = service.add_licensee(
+    licensee = licensing.add_licensee(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -967,7 +980,7 @@ def list_licensees(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -
             organisation_id=x.organisation_id,
             good_standing=x.good_standing,
         )
-        for x in service.licensees_of(db_session, _pool(db_session, pool_id))
+        for x in licensing.licensees_of(db_session, _pool(db_session, pool_id))
     ]
 
 
@@ -1031,8 +1044,8 @@ def sign_agreement(
     """A licence agreement: term, territory, rates, discounts, annual cap, back royalties."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    licensee = service.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
-    agreement = service.sign_agreement(
+    licensee = licensing.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
+    agreement = licensing.sign_agreement(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -1089,7 +1102,9 @@ def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) ->
     _require_manage(db_session, pool_id, user)
     return [
         _invoice_out(invoice, licensee.name, (report.period_start, report.period_end))
-        for invoice, licensee, report in service.invoices_of(db_session, _pool(db_session, pool_id))
+        for invoice, licensee, report in payments.invoices_of(
+            db_session, _pool(db_session, pool_id)
+        )
     ]
 
 
@@ -1123,7 +1138,7 @@ def licensee_account(
     if licensee is None or licensee.pool_id != pool.id:
         raise NotFound(f"no licensee {licensee_id} in {pool.name}", field="licensee")
     authz.require(user, "pool:invoices", "pool_licensee", licensee, hide=True)
-    rows = service.account_of(db_session, licensee)
+    rows = payments.account_of(db_session, licensee)
     invoiced = sum(invoice.amount_fen for _report, invoice in rows)
     paid = sum(invoice.paid_fen for _report, invoice in rows)
     return AccountOut(
@@ -1174,8 +1189,8 @@ def record_payment(
     """A payment against an invoice; more than is outstanding is refused."""
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
-    invoice = service.get_invoice(db_session=db_session, pool=pool, number=number)
-    payment: Payment = service.record_payment(
+    invoice = payments.get_invoice(db_session=db_session, pool=pool, number=number)
+    payment: Payment = payments.record_payment(
         db_session=db_session,
         actor=actor,
         invoice=invoice,
@@ -1212,7 +1227,7 @@ def open_case(
 ) -> dict[str, Any]:
     """A litigation, collective negotiation or mediation case."""
     _require_manage(db_session, pool_id, user)
-    case = service.open_case(
+    case = cases.open_case(
         db_session=db_session,
         actor=actor,
         pool=_pool(db_session, pool_id),
@@ -1222,7 +1237,7 @@ def open_case(
         patents=body.patents,
         deadline=body.deadline,
     )
-    return service.case_dict(case)
+    return cases.case_dict(case)
 
 
 class NoteIn(StrictModel):
@@ -1242,10 +1257,10 @@ def add_case_note(
     """A dated note, and optionally a document (its reference or file name), on a case."""
     _require_manage(db_session, pool_id, user)
     case = _case(db_session, pool_id, case_id)
-    service.add_case_note(
+    cases.add_case_note(
         db_session=db_session, actor=actor, case=case, note=body.note, document=body.document
     )
-    return service.case_dict(case)
+    return cases.case_dict(case)
 
 
 class SettlementIn(StrictModel):
@@ -1269,7 +1284,7 @@ def settle_case(
     _require_manage(db_session, pool_id, user)
     pool = _pool(db_session, pool_id)
     case = _case(db_session, pool_id, case_id)
-    agreement = service.settle_with_licence(
+    agreement = cases.settle_with_licence(
         db_session=db_session,
         actor=actor,
         pool=pool,
@@ -1282,9 +1297,9 @@ def settle_case(
     )
     licensee = db_session.get(Licensee, agreement.licensee_id)
     assert licensee is not None
-    return {**service.case_dict(case), "agreement": _agreement_out(agreement, licensee)}
+    return {**cases.case_dict(case), "agreement": _agreement_out(agreement, licensee)}
 
 
 def _case(db_session: Session, pool_id: int, case_id: int) -> Dispute:
     pool = _pool(db_session, pool_id)
-    return service.get_case(db_session=db_session, pool=pool, case_id=case_id)
+    return cases.get_case(db_session=db_session, pool=pool, case_id=case_id)

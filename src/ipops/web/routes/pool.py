@@ -15,7 +15,15 @@ from ipops.accounts import authz
 from ipops.api.deps import client_address
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound, ValidationError
-from ipops.pool import service
+from ipops.pool import (
+    allocation_runs,
+    cases,
+    licensing,
+    membership,
+    overview,
+    payments,
+    submissions,
+)
 from ipops.pool.models import Assignment, Expert, Licensee, Member, Pool, PoolPatent
 from ipops.pool.money import fen_text
 from ipops.web.charts import bar_chart, short_label
@@ -30,7 +38,7 @@ MANAGE = ("pool:manage", "pool")
 
 def _pool(web: WebContext, db_session: DbSession, pool_id: int) -> Pool:
     try:
-        return service.get_pool_by_id(db_session=db_session, pool_id=pool_id)
+        return membership.get_pool_by_id(db_session=db_session, pool_id=pool_id)
     except NotFound:
         raise web.not_found(web.gettext("There is no such patent pool.")) from None
 
@@ -57,7 +65,7 @@ def _reachable(web: WebContext, db_session: DbSession, pool_id: int) -> Pool:
 
 @router.get("/pool", response_class=HTMLResponse)
 def pools_page(web: AnonymousWeb, db_session: DbSession) -> Response:
-    pools = service.list_pools(db_session=db_session)
+    pools = membership.list_pools(db_session=db_session)
     return web.render("pool_list.html", active="pool", pools=pools)
 
 
@@ -68,8 +76,8 @@ def public_page(
     """The open list, without login: members, patents (a page at a time), countries, expiry,
     and charts."""
     pool = _pool(web, db_session, pool_id)
-    result = service.pool_stats(db_session, pool)
-    listing = service.public_listing(db_session, pool)
+    result = overview.pool_stats(db_session, pool)
+    listing = overview.public_listing(db_session, pool)
     comp = result["composition"]
     page = clamp_page(_page_number(request))
     patents = listing["patents"]
@@ -109,12 +117,12 @@ def public_page(
         may_manage=web.can(*MANAGE, pool),
         statements={
             m.id
-            for m in service.members_of(db_session, pool)
+            for m in membership.members_of(db_session, pool)
             if web.can("pool:statement", "pool_member", m)
         },
         member_patents={
             m.id
-            for m in service.members_of(db_session, pool)
+            for m in membership.members_of(db_session, pool)
             if web.can("pool:patents", "pool_member", m)
         },
         own_accounts=_own_accounts(web, db_session, pool),
@@ -143,7 +151,7 @@ def _own_accounts(web: WebContext, db_session: DbSession, pool: Pool) -> list[Li
         return []
     return [
         licensee
-        for licensee in service.licensees_of(db_session, pool)
+        for licensee in licensing.licensees_of(db_session, pool)
         if licensee.organisation_id == web.user.organisation_id
         and web.can("pool:invoices", "pool_licensee", licensee)
     ]
@@ -187,15 +195,15 @@ async def admin_action(
     form = await request.form()
     try:
         if form.get("action") == "decide":
-            patent = service.get_patent(
+            patent = submissions.get_patent(
                 db_session=db_session, pool=pool, number=str(form.get("patent") or "")[:64]
             )
-            decision = service.decide_patent(
+            decision = submissions.decide_patent(
                 db_session=db_session, actor=_actor(web), pool=pool, patent=patent
             )
             message = f"{patent.number}: {decision.reason}"
         else:
-            run = service.allocate_period(
+            run = allocation_runs.allocate_period(
                 db_session=db_session,
                 actor=_actor(web),
                 pool=pool,
@@ -225,25 +233,25 @@ def _admin(
             "paid": fen_text(inv.paid_fen),
             "allocation": inv.allocation_id,
         }
-        for inv, lic, rep in service.invoices_of(db_session, pool)
+        for inv, lic, rep in payments.invoices_of(db_session, pool)
     ]
     return web.render(
         "pool_admin.html",
         active="pool",
         pool=pool,
-        settings=service.pool_settings(pool),
-        members=service.members_of(db_session, pool),
-        experts=service.experts_of(db_session, pool),
+        settings=membership.pool_settings(pool),
+        members=membership.members_of(db_session, pool),
+        experts=membership.experts_of(db_session, pool),
         allocations=[
-            service.allocation_summary(db_session, r)
-            for r in service.allocations_of(db_session, pool)
+            allocation_runs.allocation_summary(db_session, r)
+            for r in allocation_runs.allocations_of(db_session, pool)
         ],
         invoices=invoices[-50:],
         invoice_count=len(invoices),
-        cases=[service.case_dict(c) for c in service.cases_of(db_session, pool)],
-        under_review=service.under_review(db_session, pool),
+        cases=[cases.case_dict(c) for c in cases.cases_of(db_session, pool)],
+        under_review=submissions.under_review(db_session, pool),
         may_review=_has_some_right(web, "pool:review", "pool_assignment"),
-        income=service.pool_stats(db_session, pool)["income"],
+        income=overview.pool_stats(db_session, pool)["income"],
         errors=errors or [],
         done=done,
     )
@@ -263,9 +271,11 @@ def statement_page(
     member = _member(web, db_session, pool, member_id, "pool:statement")
     chosen = period if period and len(period) <= 10 else None
     try:
-        ledger = service.statement(db_session=db_session, pool=pool, member=member, period=chosen)
+        ledger = allocation_runs.statement(
+            db_session=db_session, pool=pool, member=member, period=chosen
+        )
     except ValidationError:  # a malformed period: show the whole ledger instead
-        ledger = service.statement(db_session=db_session, pool=pool, member=member)
+        ledger = allocation_runs.statement(db_session=db_session, pool=pool, member=member)
     page = clamp_page(_page_number(request))
     lines = ledger["lines"]
     pager = make_pager(
@@ -307,7 +317,7 @@ def member_patents_page(
     _require_some_right(web, "pool:patents", "pool_member")
     pool = _reachable(web, db_session, pool_id)
     member = _member(web, db_session, pool, member_id, "pool:patents")
-    patents = service.patents_of_member(db_session, member)
+    patents = submissions.patents_of_member(db_session, member)
     counts: dict[str, int] = {}
     for patent in patents:
         counts[patent.status] = counts.get(patent.status, 0) + 1
@@ -336,7 +346,7 @@ def licensee_account_page(
         or not web.can("pool:invoices", "pool_licensee", licensee)
     ):
         raise web.not_found(web.gettext("There is no such licensee."))
-    account = service.account_of(db_session, licensee)
+    account = payments.account_of(db_session, licensee)
     rows = [
         {
             "period": f"{report.period_start} – {report.period_end}",
@@ -454,7 +464,7 @@ async def opinion_submit(
     assert expert is not None
     form = await request.form()
     try:
-        service.record_opinion(
+        submissions.record_opinion(
             db_session=db_session,
             actor=_actor(web),
             patent=patent,

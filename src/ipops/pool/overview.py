@@ -1,0 +1,111 @@
+"""What anybody may see of a pool (the public listing) and its statistics.
+
+Services only flush; the edges (CLI command, API request) own the transaction, and
+every change is audited (``ipops.audit``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ipops.pool import (
+    admission,
+    allocation_runs,
+    core,
+    membership,
+    stats,
+)
+from ipops.pool.models import (
+    AllocationLine,
+    AllocationRun,
+    Member,
+    Pool,
+    PoolPatent,
+)
+from ipops.pool.money import fen_text
+
+
+def public_listing(db_session: Session, pool: Pool, on: date | None = None) -> dict[str, Any]:
+    """What anybody may see without login: members, patents, countries, expiry."""
+    day = on or date.today()
+    patents = [
+        {
+            "number": p.number,
+            "country": p.country,
+            "member": m.name,
+            "title": p.title,
+            "family": p.family,
+            "ipc": p.ipc,
+            "admitted_on": p.admitted_on,
+            "expires_on": p.expires_on,
+            "left_on": p.left_on,
+            "left_reason": p.left_reason,
+            "in_force": _counts_on(p, day),
+            "demo": p.demo,
+        }
+        for p, m in core.patents_of(db_session, pool)
+        if p.status == admission.PatentStatus.ADMITTED
+    ]
+    members = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "country": m.country,
+            "uscc": m.uscc,
+            "patents_in_force": sum(1 for p in patents if p["member"] == m.name and p["in_force"]),
+        }
+        for m in membership.members_of(db_session, pool)
+    ]
+    countries = sorted({str(p["country"]) for p in patents if p["in_force"]})
+    return {
+        "pool": pool.name,
+        "field": pool.field,
+        "administrator": pool.administrator,
+        "as_of": day,
+        "demo": pool.demo,
+        "members": members,
+        "countries": countries,
+        "patents": patents,
+    }
+
+
+def _counts_on(patent: PoolPatent, day: date) -> bool:
+    end = core.end_of_count(patent)
+    started = patent.admitted_on is not None and patent.admitted_on <= day
+    return started and (end is None or day < end)
+
+
+def pool_stats(db_session: Session, pool: Pool, on: date | None = None) -> dict[str, Any]:
+    listing = public_listing(db_session, pool, on)
+    runs = allocation_runs.allocations_of(db_session, pool)
+    amounts = db_session.execute(
+        select(AllocationRun.period, Member.name, func.sum(AllocationLine.amount_fen))
+        .join(AllocationRun, AllocationRun.id == AllocationLine.allocation_id)
+        .join(Member, Member.id == AllocationLine.member_id)
+        .where(AllocationRun.pool_id == pool.id)
+        .group_by(AllocationRun.period, Member.name)
+    ).all()
+    money = stats.income(
+        [
+            {"period": r.period, "collected_fen": r.collected_fen, "fee_fen": r.fee_fen}
+            for r in runs
+        ],
+        [(period, name, int(total)) for period, name, total in amounts],
+    )
+    return {
+        "pool": pool.name,
+        "as_of": listing["as_of"],
+        "members": len(listing["members"]),
+        "composition": stats.composition(listing["patents"]),
+        "income": {
+            "by_period": {
+                p: {k: fen_text(v) for k, v in row.items()} for p, row in money["by_period"].items()
+            },
+            "by_member": {
+                m: {p: fen_text(v) for p, v in row.items()} for m, row in money["by_member"].items()
+            },
+        },
+    }

@@ -1,0 +1,142 @@
+"""Invoices, payments, late interest and a licensee's standing.
+
+Services only flush; the edges (CLI command, API request) own the transaction, and
+every change is audited (``ipops.audit``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ipops.audit.service import Actor
+from ipops.errors import Conflict, NotFound, ValidationError
+from ipops.pool import standing
+from ipops.pool.core import audit
+from ipops.pool.models import (
+    Invoice,
+    Licensee,
+    Payment,
+    Pool,
+    Report,
+)
+from ipops.pool.money import fen_text, parse_amount, to_fen
+from ipops.registry.concurrency import claim
+
+
+def get_invoice(*, db_session: Session, pool: Pool, number: str) -> Invoice:
+    invoice = db_session.scalar(
+        select(Invoice).where(Invoice.pool_id == pool.id, Invoice.number == number)
+    )
+    if invoice is None:
+        raise NotFound(f"no invoice {number} in {pool.name}", field="invoice")
+    return invoice
+
+
+def record_payment(
+    *,
+    db_session: Session,
+    actor: Actor,
+    invoice: Invoice,
+    amount: object,
+    paid_on: date,
+    reference: str = "",
+) -> Payment:
+    """A payment against what is outstanding, judged on the invoice as committed now
+    (``registry.concurrency``): a payment that no longer fits is a ``Conflict``."""
+    fen = to_fen(parse_amount(amount, "amount"))
+    if fen == 0:
+        raise ValidationError("a payment must be positive", field="amount")
+    claim(db_session, invoice)
+    outstanding = invoice.amount_fen - invoice.paid_fen
+    if fen > outstanding:
+        raise Conflict(
+            f"{fen_text(fen)} exceeds what is outstanding on {invoice.number} "
+            f"({fen_text(outstanding)}); nothing was recorded",
+            field="amount",
+        )
+    payment = Payment(invoice_id=invoice.id, paid_on=paid_on, amount_fen=fen, reference=reference)
+    db_session.add(payment)
+    invoice.paid_fen += fen
+    db_session.flush()
+    audit(
+        db_session,
+        actor,
+        "pool.payment_recorded",
+        "pool_invoice",
+        invoice.id,
+        after={"invoice": invoice.number, "amount": fen_text(fen)},
+    )
+    return payment
+
+
+def late_interest(db_session: Session, pool: Pool, invoice: Invoice, on: date) -> int:
+    """Late-payment interest on an invoice by ``on`` (``standing.late_interest_fen`` at the
+    pool's rate): on each payment made after the due date plus the grace, and on what is
+    still unpaid on ``on``."""
+    rate = Decimal(pool.late_interest_rate)
+    if not rate:
+        return 0
+    payments = db_session.scalars(select(Payment).where(Payment.invoice_id == invoice.id))
+    parts = [(p.amount_fen, p.paid_on) for p in payments]
+    parts.append((invoice.amount_fen - invoice.paid_fen, on))
+    return sum(
+        standing.late_interest_fen(
+            fen, due_on=invoice.due_on, paid_on=day, rate=rate, grace_days=pool.grace_days
+        )
+        for fen, day in parts
+        if fen > 0
+    )
+
+
+def invoices_of(db_session: Session, pool: Pool) -> list[tuple[Invoice, Licensee, Report]]:
+    return list(
+        db_session.execute(
+            select(Invoice, Licensee, Report)
+            .join(Licensee, Licensee.id == Invoice.licensee_id)
+            .join(Report, Report.id == Invoice.report_id)
+            .where(Invoice.pool_id == pool.id)
+            .order_by(Invoice.number)
+        ).all()
+    )
+
+
+def account_of(db_session: Session, licensee: Licensee) -> list[tuple[Report, Invoice]]:
+    """A licensee's accepted royalty reports, each with its invoice, oldest period first."""
+    return list(
+        db_session.execute(
+            select(Report, Invoice)
+            .join(Invoice, Invoice.report_id == Report.id)
+            .where(Report.licensee_id == licensee.id)
+            .order_by(Report.period_start, Report.id)
+        ).all()
+    )
+
+
+def licensee_standing(
+    *,
+    db_session: Session,
+    pool: Pool,
+    licensee: Licensee,
+    on: date,
+    current: standing.Event | None = None,
+) -> standing.Standing:
+    """The licensee's standing on ``on`` from its reports (due ``report_days`` after the
+    period) and payments (due on the invoice's due date; done when paid in full), plus
+    ``current`` (the report being accepted), by the pool's grace and regain rule."""
+    events = [] if current is None else [current]
+    for report, invoice in account_of(db_session, licensee):
+        due = report.period_end + timedelta(days=pool.report_days)
+        events.append(standing.Event("report", due, report.accepted_at.date()))
+        if invoice.amount_fen:
+            paid = None
+            if invoice.paid_fen >= invoice.amount_fen:
+                paid = db_session.scalar(
+                    select(func.max(Payment.paid_on)).where(Payment.invoice_id == invoice.id)
+                )
+            events.append(standing.Event("payment", invoice.due_on, paid))
+    return standing.standing(
+        events, on=on, grace_days=pool.grace_days, regain_after=pool.regain_after
+    )
