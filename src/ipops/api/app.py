@@ -25,7 +25,7 @@ from ipops.corpus.store import CorpusStore
 from ipops.corpus.views import router as corpus_router
 from ipops.finance.views import router as finance_router
 from ipops.geo.views import router as geo_router
-from ipops.pool.views import router as pool_router
+from ipops.pool.api import router as pool_router
 from ipops.registry.db import open_registry
 from ipops.report.views import router as report_router
 from ipops.valuation.views import router as value_router

@@ -19,7 +19,6 @@ from ipops.errors import ValidationError
 from ipops.pool import (
     allocation_runs,
     cases,
-    core,
     licensing,
     membership,
     overview,
@@ -28,10 +27,11 @@ from ipops.pool import (
     standing,
     submissions,
 )
-from ipops.pool.allocation import CountBasis, allocate
+from ipops.pool.allocation import CountBasis
 from ipops.pool.holdings import read_holdings
-from ipops.pool.money import fen_text, parse_amount, parse_rate, to_fen, to_ppm
+from ipops.pool.money import fen_text, parse_amount, parse_rate
 from ipops.pool.royalties import check_country
+from ipops.pool.what_if import Sale, split_pool_sale, split_sale
 from ipops.registry.db import session_scope
 
 app = typer.Typer(
@@ -691,33 +691,29 @@ def allocate_what_if(
 ) -> None:
     """What-if: split an amount a sale in COUNTRY (made in --made-in) triggered among the
     members, pro rata to their patents in force in either country."""
-    day = _date(on, "date", date.today())
-    cents = to_fen(parse_amount(amount, "amount"))
+    if count is not None and count not in CountBasis.__members__.values():
+        raise ValidationError("patents or families", field="count")
+    sale = Sale(
+        amount=parse_amount(amount, "amount"),
+        country=check_country(country, "country"),
+        on=_date(on, "date", date.today()),
+        made_in=None if made_in is None else check_country(made_in, "made-in"),
+        admin_fee=None if admin_fee is None else parse_rate(admin_fee, "admin-fee"),
+        count=None if count is None else CountBasis(count),
+    )
     if (holdings is None) == (pool is None):
         raise ValidationError("give --holdings FILE.csv or --pool NAME", field="holdings")
     if holdings is not None:
         if expire:
             raise ValidationError("--expire goes with --pool", field="expire")
         found = read_holdings(holdings.read_text("utf-8"), origin=str(holdings))
-        fee_rate, basis = admin_fee or "0.1", count or "patents"
+        result = split_sale(sale=sale, found=found)
     else:
         assert pool is not None
-        ctx = app_context()
-        with session_scope(ctx.engine) as session:
+        with session_scope(app_context().engine) as session:
             live = membership.get_pool(db_session=session, name=pool)
-            found = core.holdings(session, live, expire=dict.fromkeys(expire or [], day))
-            fee_rate, basis = admin_fee or live.admin_fee_rate, count or live.count_basis
-    if basis not in CountBasis.__members__.values():
-        raise ValidationError("patents or families", field="count")
-    result = allocate(
-        cents,
-        to_ppm(parse_rate(fee_rate, "admin-fee")),
-        found,
-        country=check_country(country, "country"),
-        on=day,
-        count=CountBasis(basis),
-        made_in=None if made_in is None else check_country(made_in, "made-in"),
-    )
+            result = split_pool_sale(db_session=session, pool=live, sale=sale, expire=expire or [])
+    day = sale.on
     payload = result.as_dict()
     if as_json:
         print_json(payload)

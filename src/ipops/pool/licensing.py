@@ -146,3 +146,10 @@ def terms_of(agreement: Agreement) -> royalties.Terms:
 
 def _rate_specs(stored: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return {k: {v["kind"]: v["value"]} for k, v in stored.items()}
+
+
+def get_licensee_by_id(*, db_session: Session, pool: Pool, licensee_id: int) -> Licensee:
+    licensee = db_session.get(Licensee, licensee_id)
+    if licensee is None or licensee.pool_id != pool.id:
+        raise NotFound(f"no licensee {licensee_id} in {pool.name}", field="licensee")
+    return licensee

@@ -294,3 +294,10 @@ def experts_of(db_session: Session, pool: Pool) -> list[Expert]:
     return list(
         db_session.scalars(select(Expert).where(Expert.pool_id == pool.id).order_by(Expert.name))
     )
+
+
+def get_member_by_id(*, db_session: Session, pool: Pool, member_id: int) -> Member:
+    member = db_session.get(Member, member_id)
+    if member is None or member.pool_id != pool.id:
+        raise NotFound(f"no member {member_id} in {pool.name}", field="member")
+    return member

@@ -26,6 +26,7 @@ from ipops.pool.models import (
     PoolPatent,
 )
 from ipops.pool.money import fen_text
+from ipops.records import Record
 
 
 def public_listing(db_session: Session, pool: Pool, on: date | None = None) -> dict[str, Any]:
@@ -109,3 +110,70 @@ def pool_stats(db_session: Session, pool: Pool, on: date | None = None) -> dict[
             },
         },
     }
+
+
+class PoolSummary(Record):
+    id: int
+    name: str
+    field: str
+    administrator: str
+    demo: bool
+
+
+class PublicMember(Record):
+    id: int
+    name: str
+    country: str
+    uscc: str | None
+    patents_in_force: int
+
+
+class PublicPatent(Record):
+    number: str
+    country: str
+    member: str
+    title: str
+    family: str | None
+    ipc: str | None
+    admitted_on: date | None
+    expires_on: date | None
+    left_on: date | None
+    left_reason: str | None
+    in_force: bool
+    demo: bool
+
+
+class PublicList(Record):
+    pool: str
+    field: str
+    administrator: str
+    as_of: date
+    demo: bool
+    members: list[PublicMember]
+    countries: list[str]
+    patents: list[PublicPatent]
+
+
+class PoolStats(Record):
+    """A pool's composition (by member, IPC main group, country, expiry year) and income."""
+
+    pool: str
+    as_of: date
+    members: int
+    composition: dict[str, Any]
+    income: dict[str, Any]
+
+
+def pool_summaries(*, db_session: Session) -> list[PoolSummary]:
+    """Every pool, by name (public)."""
+    return [PoolSummary.model_validate(p) for p in membership.list_pools(db_session=db_session)]
+
+
+def public_list(*, db_session: Session, pool: Pool, on: date | None = None) -> PublicList:
+    """The pool's open list on ``on`` (default today): members, patents, countries, expiry."""
+    return PublicList.model_validate(public_listing(db_session, pool, on))
+
+
+def stats_of(*, db_session: Session, pool: Pool, on: date | None = None) -> PoolStats:
+    """``pool_stats`` as a record."""
+    return PoolStats.model_validate(pool_stats(db_session, pool, on))

@@ -23,6 +23,7 @@ from ipops.pool.models import (
     Report,
 )
 from ipops.pool.money import fen_text, parse_amount, to_fen
+from ipops.records import Record
 from ipops.registry.concurrency import claim
 
 
@@ -140,3 +141,49 @@ def licensee_standing(
     return standing.standing(
         events, on=on, grace_days=pool.grace_days, regain_after=pool.regain_after
     )
+
+
+def billed(db_session: Session, invoice: Invoice) -> tuple[Licensee, Report]:
+    """The licensee an invoice bills and the report it invoices."""
+    licensee = db_session.get(Licensee, invoice.licensee_id)
+    report = db_session.get(Report, invoice.report_id)
+    assert licensee is not None and report is not None
+    return licensee, report
+
+
+# An invoice as the API and scripts show it (money as text). No docstring: it would become
+# the schema's description in the OpenAPI document.
+class InvoiceOut(Record):
+    number: str
+    licensee: str
+    period_from: date
+    period_to: date
+    issued_on: date
+    due_on: date
+    amount: str
+    paid: str
+    outstanding: str
+    allocation: int | None
+
+
+def invoice_out(invoice: Invoice, licensee_name: str, period: tuple[date, date]) -> InvoiceOut:
+    return InvoiceOut(
+        number=invoice.number,
+        licensee=licensee_name,
+        period_from=period[0],
+        period_to=period[1],
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        amount=fen_text(invoice.amount_fen),
+        paid=fen_text(invoice.paid_fen),
+        outstanding=fen_text(invoice.amount_fen - invoice.paid_fen),
+        allocation=invoice.allocation_id,
+    )
+
+
+def invoice_list(*, db_session: Session, pool: Pool) -> list[InvoiceOut]:
+    """The pool's invoices by number, with what was paid and which allocation took them."""
+    return [
+        invoice_out(invoice, licensee.name, (report.period_start, report.period_end))
+        for invoice, licensee, report in invoices_of(db_session, pool)
+    ]

@@ -5,11 +5,9 @@ invoices and reports, and an expert's assignments."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from ipops.accounts import authz
 from ipops.api.deps import client_address
@@ -17,6 +15,7 @@ from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.pool import (
     allocation_runs,
+    assignments,
     cases,
     licensing,
     membership,
@@ -24,7 +23,7 @@ from ipops.pool import (
     payments,
     submissions,
 )
-from ipops.pool.models import Assignment, Expert, Licensee, Member, Pool, PoolPatent
+from ipops.pool.models import Licensee, Member, Pool
 from ipops.pool.money import fen_text
 from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import AnonymousWeb, DbSession, RowId, Web, WebContext
@@ -301,9 +300,10 @@ def _member(
     web: WebContext, db_session: DbSession, pool: Pool, member_id: int, action: str
 ) -> Member:
     """The member, or 404 when it is not in this pool or not in the user's scope."""
-    member = db_session.get(Member, member_id)
-    if member is None or member.pool_id != pool.id:
-        raise web.not_found(web.gettext("There is no such member."))
+    try:
+        member = membership.get_member_by_id(db_session=db_session, pool=pool, member_id=member_id)
+    except NotFound:
+        raise web.not_found(web.gettext("There is no such member.")) from None
     if not web.can(action, "pool_member", member):
         raise web.not_found(web.gettext("There is no such member."))
     return member
@@ -339,12 +339,13 @@ def licensee_account_page(
     """A licensee's royalty reports and invoices, with what is paid and outstanding."""
     _require_some_right(web, "pool:invoices", "pool_licensee")
     pool = _reachable(web, db_session, pool_id)
-    licensee = db_session.get(Licensee, licensee_id)
-    if (
-        licensee is None
-        or licensee.pool_id != pool.id
-        or not web.can("pool:invoices", "pool_licensee", licensee)
-    ):
+    try:
+        licensee = licensing.get_licensee_by_id(
+            db_session=db_session, pool=pool, licensee_id=licensee_id
+        )
+    except NotFound:
+        raise web.not_found(web.gettext("There is no such licensee.")) from None
+    if not web.can("pool:invoices", "pool_licensee", licensee):
         raise web.not_found(web.gettext("There is no such licensee."))
     account = payments.account_of(db_session, licensee)
     rows = [
@@ -398,40 +399,16 @@ def _assignments(
 ) -> Response:
     """The assignments in the user's scope, open ones first, a page at a time."""
     assert web.user is not None
-    query = (
-        select(Assignment, PoolPatent, Expert)
-        .join(PoolPatent, PoolPatent.id == Assignment.patent_id)
-        .join(Expert, Expert.id == Assignment.expert_id)
-        .where(PoolPatent.pool_id == pool.id)
-    )
-    query = authz.restrict(
-        query,
+    total = assignments.count_assignments_for(db_session=db_session, pool=pool, user=web.user)
+    pager = make_pager(f"/pool/{pool.id}/assignments", {}, page=page, size=PAGE_SIZE, total=total)
+    rows = assignments.assignments_for(
+        db_session=db_session,
+        pool=pool,
         user=web.user,
-        action="pool:review",
-        resource_type="pool_assignment",
-        model=Assignment,
+        open_first=True,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
-    total = db_session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pager = make_pager(
-        f"/pool/{pool.id}/assignments", {}, page=page, size=PAGE_SIZE, total=int(total)
-    )
-    query = (
-        query.order_by(Assignment.opinion.is_not(None), Assignment.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    rows: list[dict[str, Any]] = [
-        {
-            "id": a.id,
-            "patent": p.number,
-            "title": p.title,
-            "status": p.status,
-            "expert": e.name,
-            "opinion": a.opinion,
-            "note": a.note,
-        }
-        for a, p, e in db_session.execute(query)
-    ]
     return web.render(
         "pool_assignments.html",
         active="pool",
@@ -454,14 +431,12 @@ async def opinion_submit(
     """An expert records essential / not essential with the reasons."""
     _require_some_right(web, "pool:review", "pool_assignment")
     pool = _reachable(web, db_session, pool_id)
-    assignment = db_session.get(Assignment, assignment_id)
-    patent = db_session.get(PoolPatent, assignment.patent_id) if assignment else None
-    if assignment is None or patent is None or patent.pool_id != pool.id:
+    found = assignments.find_assignment(
+        db_session=db_session, pool=pool, assignment_id=assignment_id
+    )
+    if found is None or not web.can("pool:review", "pool_assignment", found.assignment):
         raise web.not_found(web.gettext("There is no such assignment."))
-    if not web.can("pool:review", "pool_assignment", assignment):
-        raise web.not_found(web.gettext("There is no such assignment."))
-    expert = db_session.get(Expert, assignment.expert_id)
-    assert expert is not None
+    patent, expert = found.patent, found.expert
     form = await request.form()
     try:
         submissions.record_opinion(
