@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ipops.corpus.event_files import read_events
 from ipops.corpus.events import (
     STATUS_VIEW_SQL,
     Event,
@@ -21,7 +22,6 @@ from ipops.corpus.events import (
     PatentStatus,
     derive_status,
     normalize_patent_id,
-    read_events,
     status_sql,
 )
 from ipops.corpus.records import Reject

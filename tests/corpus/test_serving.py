@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from loadhelpers import make_target
 
-from ipops.corpus import serving
+from ipops.corpus import serving, serving_build
 from ipops.corpus.ingest import ingest_files
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.queries import jsonable, show_patent
@@ -66,7 +66,7 @@ def test_details_built_in_parts_equal_show_patent(
 ) -> None:
     target = make_target(tmp_path)
     load_generated(target, patents=600, seed=12)
-    monkeypatch.setattr(serving, "_PATENTS_PER_PART", 100)  # six parts
+    monkeypatch.setattr(serving_build, "_PATENTS_PER_PART", 100)  # six parts
     index = ServingIndex(build_serving_index(target.store))
     with target.store.connect() as con:
         ids = [r[0] for r in con.execute("SELECT patent_id FROM patents").fetchall()]

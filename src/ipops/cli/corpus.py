@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from ipops.cli.context import JsonOption, app_context, console, print_json, progress_bar
-from ipops.corpus import loaders, runs
-from ipops.corpus.ingest import FORMATS, LoadReport, ingest_files
-from ipops.corpus.queries import corpus_stats, describe_generated, run_query, show_patent
-from ipops.corpus.store import seal
+from ipops.corpus import loaders, lookups, runs
+from ipops.corpus.ingest import LoadReport, ingest_files
+from ipops.corpus.queries import describe_generated
+from ipops.corpus.sources import FORMATS
 from ipops.registry.db import session_scope
 
 AllowGenerated = Annotated[
@@ -116,10 +116,7 @@ def generate(
 @app.command()
 def stats(as_json: JsonOption = False) -> None:
     """Counts per table, years, top inventor countries and parties."""
-    ctx = app_context()
-    with ctx.store.connect() as con:
-        result = corpus_stats(con)
-    result["snapshot_id"] = ctx.store.manifest().snapshot_id
+    result = lookups.statistics(store=app_context().store).model_dump()
     if as_json:
         print_json(result)
         return
@@ -132,9 +129,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One patent with its parties, inventors, classifications and citations."""
-    ctx = app_context()
-    with ctx.store.connect() as con:
-        result = show_patent(con, number)
+    result = lookups.patent(store=app_context().store, number=number).model_dump()
     if as_json:
         print_json(result)
         return
@@ -148,9 +143,8 @@ def query(
     as_json: JsonOption = False,
 ) -> None:
     """Read-only SQL over the views patents, applications, parties, inventors, ... ."""
-    ctx = app_context()
-    with seal(ctx.store.connect(), ctx.store) as con:
-        columns, rows = run_query(con, sql, limit=limit)
+    found = lookups.query(store=app_context().store, sql=sql, limit=limit)
+    columns, rows = found.columns, found.rows
     if as_json:
         print_json([dict(zip(columns, row, strict=True)) for row in rows])
         return
@@ -185,21 +179,7 @@ def list_runs(as_json: JsonOption = False) -> None:
     gone is marked interrupted, and what it left behind is removed)."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found: list[dict[str, Any]] = [
-            {
-                "id": r.id,
-                "started_at": r.started_at.isoformat(),
-                "kind": r.kind,
-                "format": r.source_format,
-                "status": r.status,
-                "records_read": r.records_read,
-                "records_rejected": r.records_rejected,
-                "sources": [s["path"] for s in r.sources],
-                "rejects_file": r.rejects_path,
-                "message": r.message,
-            }
-            for r in runs.list_runs(db_session=session)
-        ]
+        found = runs.run_summaries(db_session=session)
     ctx.store.remove_leftovers()  # of the runs just found interrupted
     if as_json:
         print_json(found)

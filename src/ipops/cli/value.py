@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,14 +18,20 @@ from ipops.cli.context import (
     print_json,
     progress_bar,
 )
+from ipops.corpus.ingest import ProgressCallback
 from ipops.errors import ValidationError
 from ipops.registry.db import session_scope
-from ipops.valuation import highvalue, money, service
+from ipops.valuation import highvalue
+from ipops.valuation.appraisal import value_in_money
 from ipops.valuation.availability import FAMILY_BASIS_LABELS
 from ipops.valuation.catalogue import INDICATORS
 from ipops.valuation.fields import fields
 from ipops.valuation.indicator_sql import IndicatorOptions
-from ipops.valuation.schemes import DEGREE_LABELS, Scheme, builtin_names, builtin_text, load_scheme
+from ipops.valuation.indicators import EngineSettings, StepCallback, value_options
+from ipops.valuation.rankings import RankFilter, patent_value, rank_patents
+from ipops.valuation.runs import run_summaries, score_corpus
+from ipops.valuation.schemes import DEGREE_LABELS, builtin_names, builtin_text, load_scheme
+from ipops.valuation.screening import high_value_patents
 
 app = typer.Typer(
     help="Patent value: indicators, explainable scores, high-value patents, money value.",
@@ -53,10 +58,10 @@ MemoryOption = Annotated[
 ]
 
 
-def _as_of(text: str | None) -> date:
-    """The valuation date: ``--as-of``, else the corpus's data cut-off."""
+def _date(text: str | None) -> date | None:
+    """The ``--as-of`` date given (None: the corpus's data cut-off)."""
     if text is None:
-        return service.default_as_of(app_context().store)
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -68,17 +73,12 @@ def _root(ctx: AppContext) -> Path:
 
 
 def _options(as_of: str | None, min_cohort: int) -> IndicatorOptions:
-    return IndicatorOptions(as_of=_as_of(as_of), min_cohort=min_cohort)
+    return value_options(app_context().store, as_of=_date(as_of), min_cohort=min_cohort)
 
 
-class _Steps:
+def _steps(bar: ProgressCallback) -> StepCallback:
     """A progress bar over the named steps of the computation (on stderr)."""
-
-    def __init__(self, bar: Any) -> None:
-        self.bar = bar
-
-    def __call__(self, name: str, done: int, total: int) -> None:
-        self.bar(0, done, total)
+    return lambda _name, done, total: bar(0, done, total)
 
 
 # --------------------------------------------------------------------------- score
@@ -95,16 +95,16 @@ def score(
     """Score the whole corpus: indicators, cohort percentiles, LVD/TVD/EVD and PVD."""
     ctx = app_context()
     chosen = load_scheme(scheme)
-    engine = service.EngineSettings(memory_limit=memory_limit)
+    engine = EngineSettings(memory_limit=memory_limit)
     with session_scope(ctx.engine) as session, progress_bar("scoring") as bar:
-        run = service.score_corpus(
+        run = score_corpus(
             ctx.store,
             _root(ctx),
             chosen,
             _options(as_of, min_cohort),
             db_session=session,
             engine=engine,
-            progress=_Steps(bar),
+            progress=_steps(bar),
         )
     if as_json:
         print_json(run.as_dict())
@@ -135,7 +135,7 @@ def show(
     """One patent's value, explained: raw value, percentile, weight, contribution."""
     ctx = app_context()
     chosen = load_scheme(scheme)
-    value = service.patent_value(ctx.store, _root(ctx), number, chosen, _options(as_of, min_cohort))
+    value = patent_value(ctx.store, _root(ctx), number, chosen, _options(as_of, min_cohort))
     if as_json:
         print_json(value.as_dict())
         return
@@ -230,20 +230,22 @@ def top(
     """The best-scored patents, of one field, IPC prefix or party if asked."""
     ctx = app_context()
     chosen = load_scheme(scheme)
-    where = service.RankFilter(field=field, ipc=ipc, party=party)
+    where = RankFilter(field=field, ipc=ipc, party=party)
     where.check()
     with session_scope(ctx.engine) as session, progress_bar("scores") as bar:
-        run = service.ensure_scores(
-            ctx.store,
-            _root(ctx),
-            chosen,
-            _options(as_of, min_cohort),
+        ranked = rank_patents(
+            store=ctx.store,
+            root=_root(ctx),
+            scheme=chosen,
+            options=_options(as_of, min_cohort),
+            where=where,
+            n=n,
             db_session=session,
-            progress=_Steps(bar),
+            progress=_steps(bar),
         )
-    rows = service.top_patents(ctx.store, run, where=where, limit=n)
+    run, rows = ranked.run, ranked.patents
     if as_json:
-        print_json({"run": run.as_dict(), "patents": rows})
+        print_json({"run": run.as_dict(), "patents": list(rows)})
         return
     title = f"top {n} by PVD ({run.scheme}, corpus {run.snapshot_id}, as of {run.as_of})"
     table = Table(
@@ -292,43 +294,19 @@ def high_value(
 ) -> None:
     """Valid invention patents meeting CNIPA's high-value conditions, with the reasons."""
     ctx = app_context()
-    day = _as_of(as_of)
-    rules = highvalue.HighValueRules(
-        as_of=day,
-        pledge_threshold=money.to_decimal(pledge_threshold, "pledge-threshold"),
-        presume_in_force=presume_in_force,
-        strategic=(
-            highvalue.read_strategic_list(
-                strategic_list.read_text("utf-8"), origin=str(strategic_list)
-            )
-            if strategic_list
-            else highvalue.default_strategic_list()
-        ),
-    )
-    award_file = awards or (_root(ctx) / "national_awards.csv")
-    award_list = (
-        highvalue.read_awards(award_file.read_text("utf-8"), origin=str(award_file))
-        if award_file.exists()
-        else ()
-    )
-    amounts = (
-        highvalue.read_pledge_amounts(pledge_amounts.read_text("utf-8"), origin=str(pledge_amounts))
-        if pledge_amounts
-        else None
-    )
     with progress_bar("indicators") as bar:
-        indicators = service.compute_indicators(
-            ctx.store, _root(ctx), _options(as_of, min_cohort), progress=_Steps(bar)
+        report = high_value_patents(
+            store=ctx.store,
+            root=_root(ctx),
+            options=_options(as_of, min_cohort),
+            pledge_threshold=pledge_threshold,
+            presume_in_force=presume_in_force,
+            strategic_file=strategic_list,
+            awards_path=awards,
+            pledges_path=pledge_amounts,
+            limit=limit,
+            progress=_steps(bar),
         )
-    report = service.screen_high_value(
-        ctx.store,
-        indicators,
-        rules,
-        awards=award_list,
-        pledges=amounts,
-        limit=limit,
-        strategic_list=str(strategic_list) if strategic_list else "builtin starter list",
-    )
     if as_json:
         print_json(report.as_dict())
         return
@@ -388,62 +366,25 @@ def money_value(
     """Money value by relief from royalty (income approach), with a cost-approach check."""
     # the valuation date matters only for the patents' legal term: without patents no
     # corpus is needed (and the date shown is the one asked, or today)
-    day = _as_of(as_of) if number or as_of else date.today()
-    terms = _legal_terms(number or [], day)
-    legal_life = _portfolio_life(terms)
-    valuation = money.relief_from_royalty(
-        [part.strip() for part in revenue.split(",") if part.strip()],
+    day = _date(as_of)
+    valued = value_in_money(
+        store=app_context().store if number else None,
+        revenue=[part.strip() for part in revenue.split(",") if part.strip()],
         royalty_rate=royalty_rate,
         tax_rate=tax_rate,
         discount_rate=discount_rate,
         economic_life=economic_life,
-        legal_life=legal_life,
+        numbers=number or (),
+        as_of=day if number or day else date.today(),
         tab=tab,
         tab_years=tab_years,
+        cost=cost,
+        obsolescence=obsolescence,
     )
-    cross_check = _cost_check(cost, obsolescence, terms, day)
-    payload: dict[str, Any] = {
-        "as_of": day,
-        "patents": [t.as_dict() for t in terms],
-        "income": valuation.as_dict(),
-        "cost": None if cross_check is None else cross_check.as_dict(),
-    }
     if as_json:
-        print_json(payload)
+        print_json(valued.as_dict())
         return
-    _print_money(payload)
-
-
-def _legal_terms(numbers: list[str], day: date) -> list[service.LegalTerm]:
-    if not numbers:
-        return []
-    ctx = app_context()
-    return [service.legal_term(ctx.store, number, day) for number in numbers]
-
-
-def _portfolio_life(terms: list[service.LegalTerm]) -> Decimal | None:
-    """A portfolio earns while any of its patents is in force: the longest remaining term."""
-    known = [t.remaining_years for t in terms if t.remaining_years is not None]
-    return max(known) if known else None
-
-
-def _cost_check(
-    cost: str | None, obsolescence: str | None, terms: list[service.LegalTerm], day: date
-) -> money.CostValuation | None:
-    if cost is None:
-        return None
-    if obsolescence is not None:
-        return money.cost_approach(cost, obsolescence=obsolescence)
-    dated = [t for t in terms if t.remaining_years is not None and t.elapsed_years is not None]
-    if not dated:
-        raise ValidationError(
-            "give --obsolescence, or --number so that it follows from the patent's age",
-            field="obsolescence",
-        )
-    longest = max(dated, key=lambda t: t.remaining_years or Decimal(0))
-    return money.cost_approach(
-        cost, elapsed_years=longest.elapsed_years, remaining_years=longest.remaining_years
-    )
+    _print_money(valued.as_dict())
 
 
 def _print_money(payload: dict[str, Any]) -> None:
@@ -492,7 +433,7 @@ def schemes(as_json: JsonOption = False) -> None:
     """The built-in weighting schemes (copy one with `ipops value scheme NAME > my.toml`)."""
     found = [load_scheme(name) for name in builtin_names()]
     if as_json:
-        print_json([_scheme_dict(s) for s in found])
+        print_json([s.as_dict() for s in found])
         return
     table = Table("name", "version", "digest", "LVD", "TVD", "EVD", "title")
     for s in found:
@@ -514,41 +455,17 @@ def scheme_text(
     """Print a built-in scheme's TOML (to copy and edit), or check a scheme file."""
     chosen = load_scheme(spec)
     if as_json:
-        print_json(_scheme_dict(chosen))
+        print_json(chosen.as_dict())
     elif spec in builtin_names():
         typer.echo(builtin_text(spec), nl=False)
     else:
         console.print(f"[green]valid[/]: {chosen.label()} from {chosen.origin}")
 
 
-def _scheme_dict(s: Scheme) -> dict[str, Any]:
-    return {
-        "name": s.name,
-        "version": s.version,
-        "digest": s.digest,
-        "title": s.title,
-        "degrees": dict(s.degrees),
-        "weights": {d: dict(w) for d, w in s.weights.items()},
-        "sources": dict(s.sources),
-        "origin": s.origin,
-    }
-
-
 @app.command()
 def indicators(as_json: JsonOption = False) -> None:
     """The indicators ipops computes for every patent, and how each is normalised."""
-    rows: list[dict[str, Any]] = [
-        {
-            "name": i.name,
-            "label": i.label_en,
-            "label_zh": i.label_zh,
-            "unit": i.unit,
-            "normalisation": str(i.normalisation),
-            "higher_is_better": i.higher_is_better,
-            "description": i.description,
-        }
-        for i in INDICATORS
-    ]
+    rows = [i.as_dict() for i in INDICATORS]
     if as_json:
         print_json(rows)
         return
@@ -565,20 +482,7 @@ def list_runs(as_json: JsonOption = False) -> None:
     """Scoring runs recorded in the registry, newest first."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = [
-            {
-                "id": r.id,
-                "created_at": r.created_at.isoformat(timespec="seconds"),
-                "snapshot_id": r.snapshot_id,
-                "scheme": f"{r.scheme_name} {r.scheme_version} ({r.scheme_digest})",
-                "as_of": r.as_of,
-                "patents": r.patents,
-                "scored": r.scored,
-                "unavailable": r.unavailable,
-                "seconds": r.seconds,
-            }
-            for r in service.list_runs(db_session=session)
-        ]
+        found = run_summaries(db_session=session)
     if as_json:
         print_json(found)
         return

@@ -6,17 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ipops.corpus import events, families, generate
+from ipops.corpus import event_files, families, generate
 from ipops.corpus.ingest import (
     LoadJob,
     LoadReport,
     LoadTarget,
     ProgressCallback,
-    describe_sources,
     load,
-    load_key_for,
 )
 from ipops.corpus.prepare import prepare_chunk
+from ipops.corpus.sources import describe_sources, load_key_for
 from ipops.errors import InputFormatError
 
 
@@ -29,7 +28,7 @@ def load_events(
 ) -> LoadReport:
     """``ipops corpus events FILE``: legal-status events; patents' status derives from them."""
     job = _file_job(path, kind="events", source_format="events", options={}, strict=strict)
-    return load(target, job, map(prepare_chunk, events.read_events(path)), progress=progress)
+    return load(target, job, map(prepare_chunk, event_files.read_events(path)), progress=progress)
 
 
 def _file_job(

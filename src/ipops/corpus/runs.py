@@ -101,3 +101,22 @@ def mark_interrupted(*, db_session: Session) -> list[int]:
             marked.append(run.id)
     db_session.flush()
     return marked
+
+
+def run_summaries(*, db_session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    """The ingestion runs, newest first, as the CLI lists them."""
+    return [
+        {
+            "id": r.id,
+            "started_at": r.started_at.isoformat(),
+            "kind": r.kind,
+            "format": r.source_format,
+            "status": r.status,
+            "records_read": r.records_read,
+            "records_rejected": r.records_rejected,
+            "sources": [s["path"] for s in r.sources],
+            "rejects_file": r.rejects_path,
+            "message": r.message,
+        }
+        for r in list_runs(db_session=db_session, limit=limit)
+    ]

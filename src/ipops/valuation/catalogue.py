@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Normalisation(StrEnum):
@@ -46,6 +47,17 @@ class Indicator:
     normalisation: Normalisation
     higher_is_better: bool
     description: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label_en,
+            "label_zh": self.label_zh,
+            "unit": self.unit,
+            "normalisation": str(self.normalisation),
+            "higher_is_better": self.higher_is_better,
+            "description": self.description,
+        }
 
 
 _P, _F, _R = Normalisation.PERCENTILE, Normalisation.FLAG, Normalisation.FRACTION

@@ -87,6 +87,18 @@ class Scheme:
     def label(self) -> str:
         return f"{self.name} {self.version} ({self.digest})"
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "digest": self.digest,
+            "title": self.title,
+            "degrees": dict(self.degrees),
+            "weights": {d: dict(w) for d, w in self.weights.items()},
+            "sources": dict(self.sources),
+            "origin": self.origin,
+        }
+
 
 # --------------------------------------------------------------------------- loading
 

@@ -1,7 +1,7 @@
 """HTTP edge of patent value: a value card, the ranking, high-value patents, money value.
 
 Scores are computed through the service when the current corpus snapshot has none yet for
-the asked scheme (``service.ensure_scores``: the files under ``<workspace>/valuation`` are
+the asked scheme (``runs.ensure_scores``: the files under ``<workspace>/valuation`` are
 a cache, reused while snapshot, scheme, as-of date and definitions match). On a big corpus
 the first request after a load therefore takes as long as ``ipops value score``; running
 that command after each load keeps requests fast.
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, BeforeValidator, Field
+from sqlalchemy.orm import Session
 
 from ipops.accounts import authz
 from ipops.api.deps import CurrentUser, SessionDep, api_state
@@ -29,8 +29,9 @@ from ipops.api.schemas import SafeStr, StrictModel
 from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.paging import Page
-from ipops.valuation import highvalue, money, service
-from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation import appraisal, indicators, money, rankings, screening
+from ipops.valuation.rankings import PatentValue
+from ipops.valuation.runs import ScoreRun
 from ipops.valuation.schemes import Scheme, builtin_names, load_scheme
 
 router = APIRouter(prefix="/value", tags=["value"])
@@ -39,7 +40,6 @@ router = APIRouter(prefix="/value", tags=["value"])
 # so two threads of one server must not compute at the same time; reuse is quick.
 COMPUTING = threading.Lock()
 
-MIN_COHORT = 20
 MAX_TOP = 1000
 RankPageParams = Annotated[Page, Depends(page_params(("rank",), "rank"))]
 PlainPageParams = Annotated[Page, Depends(page_params((), None))]
@@ -59,12 +59,6 @@ def chosen_scheme(name: str) -> Scheme:
     return load_scheme(name)
 
 
-def value_options(store: CorpusStore, as_of: date | None = None) -> IndicatorOptions:
-    """Options of the pages and the API: valued as of ``as_of``, by default the corpus's
-    data cut-off (``service.default_as_of``), as the CLI and the reports do."""
-    return IndicatorOptions(as_of=service.default_as_of(store, as_of), min_cohort=MIN_COHORT)
-
-
 def value_root(request: Request) -> FsPath:
     return api_state(request).workspace.root / "valuation"
 
@@ -73,46 +67,39 @@ def corpus_store(request: Request) -> CorpusStore:
     return api_state(request).corpus.store
 
 
-def awards_of(root: FsPath) -> tuple[highvalue.Award, ...]:
-    """The user-maintained national award list (``<workspace>/valuation/national_awards.csv``)."""
-    path = root / "national_awards.csv"
-    if not path.exists():
-        return ()
-    return highvalue.read_awards(path.read_text("utf-8"), origin=str(path))
-
-
-def high_value_report(store: CorpusStore, root: FsPath) -> service.HighValueReport:
+def high_value_report(store: CorpusStore, root: FsPath) -> screening.HighValueReport:
     """The screening as of the data cut-off: built-in strategic list, the workspace's awards."""
-    options = value_options(store)
     with COMPUTING:
-        indicators = service.compute_indicators(store, root, options)
-    rules = highvalue.HighValueRules(
-        as_of=options.as_of, strategic=highvalue.default_strategic_list()
-    )
-    return service.screen_high_value(store, indicators, rules, awards=awards_of(root))
+        return screening.high_value_patents(
+            store=store, root=root, options=indicators.value_options(store)
+        )
 
 
-def patent_card(
-    store: CorpusStore, root: FsPath, number: str, scheme: Scheme
-) -> service.PatentValue:
+def patent_card(store: CorpusStore, root: FsPath, number: str, scheme: Scheme) -> PatentValue:
     with COMPUTING:
-        return service.patent_value(store, root, number, scheme, value_options(store))
+        return rankings.patent_value(store, root, number, scheme, indicators.value_options(store))
 
 
 def ranking(
     store: CorpusStore,
     root: FsPath,
-    db_session: Any,
+    db_session: Session,
     scheme: Scheme,
-    where: service.RankFilter,
+    where: rankings.RankFilter,
     n: int,
-) -> tuple[service.ScoreRun, list[dict[str, Any]]]:
+) -> tuple[ScoreRun, list[dict[str, Any]]]:
     where.check()
     with COMPUTING:
-        run = service.ensure_scores(
-            store, root, scheme, value_options(store), db_session=db_session
+        found = rankings.rank_patents(
+            store=store,
+            root=root,
+            scheme=scheme,
+            options=indicators.value_options(store),
+            where=where,
+            n=n,
+            db_session=db_session,
         )
-    return run, service.top_patents(store, run, where=where, limit=n)
+    return found.run, list(found.patents)
 
 
 # --------------------------------------------------------------------------- value card
@@ -202,7 +189,7 @@ def read_top(
 ) -> RankingPage:
     """The ``n`` best-scored patents by PVD (of one field, IPC prefix or party), paged."""
     authz.require(user, "value:read", "valuation")
-    where = service.RankFilter(field=field, ipc=ipc or None, party=party or None)
+    where = rankings.RankFilter(field=field, ipc=ipc or None, party=party or None)
     run, rows = ranking(
         corpus_store(request), value_root(request), db_session, chosen_scheme(scheme), where, n
     )
@@ -317,40 +304,18 @@ def value_in_money(body: MoneyRequest, request: Request, user: CurrentUser) -> M
     cost-approach cross-check. Amounts and rates are decimal strings both ways; the legal
     term of the listed patents caps the economic life."""
     authz.require(user, "value:read", "valuation")
-    store = corpus_store(request)
-    day = service.default_as_of(store, body.as_of)
-    terms = [service.legal_term(store, number, day) for number in body.numbers]
-    known = [t.remaining_years for t in terms if t.remaining_years is not None]
-    income = money.relief_from_royalty(
-        body.revenue,
+    valued = appraisal.value_in_money(
+        store=corpus_store(request),
+        revenue=body.revenue,
         royalty_rate=body.royalty_rate,
         tax_rate=body.tax_rate,
         discount_rate=body.discount_rate,
         economic_life=body.economic_life,
-        legal_life=max(known) if known else None,
+        numbers=body.numbers,
+        as_of=body.as_of,
         tab=body.tab,
         tab_years=body.tab_years,
+        cost=body.cost,
+        obsolescence=body.obsolescence,
     )
-    return MoneyValue(
-        as_of=day,
-        patents=[t.as_dict() for t in terms],
-        income=income.as_dict(),
-        cost=_cost(body, terms),
-    )
-
-
-def _cost(body: MoneyRequest, terms: list[service.LegalTerm]) -> dict[str, Any] | None:
-    if body.cost is None:
-        return None
-    if body.obsolescence is not None:
-        return money.cost_approach(body.cost, obsolescence=body.obsolescence).as_dict()
-    dated = [t for t in terms if t.remaining_years is not None and t.elapsed_years is not None]
-    if not dated:
-        raise ValidationError(
-            "give obsolescence, or numbers so that it follows from the patents' age",
-            field="obsolescence",
-        )
-    longest = max(dated, key=lambda t: t.remaining_years or Decimal(0))
-    return money.cost_approach(
-        body.cost, elapsed_years=longest.elapsed_years, remaining_years=longest.remaining_years
-    ).as_dict()
+    return MoneyValue.model_validate(valued.as_dict())

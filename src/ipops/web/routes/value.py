@@ -17,11 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from ipops.audit import service as audit
 from ipops.audit.service import origin_of
 from ipops.errors import NotFound, ValidationError
-from ipops.valuation import service, views
+from ipops.valuation import rankings, views
 from ipops.valuation.availability import FAMILY_BASIS_LABELS
 from ipops.valuation.catalogue import BY_NAME
 from ipops.valuation.fields import fields
 from ipops.valuation.highvalue import REASON_LABELS, Reason
+from ipops.valuation.runs import ScoreRun
 from ipops.valuation.schemes import DEGREE_LABELS, builtin_names, builtin_text, parse_scheme
 from ipops.web.charts import bar_chart
 from ipops.web.context import DbSession, Web, WebContext
@@ -55,14 +56,14 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
     page = clamp_page(_int(request.query_params.get("page")))
     errors: list[str] = []
     rows: list[dict[str, Any]] = []
-    run: service.ScoreRun | None = None
+    run: ScoreRun | None = None
     field = _int(form["field"]) if form["field"] else None
     if form["field"] and field is None:
         errors.append(_problem(web, ValidationError("not a number", field="field")))
     if not errors:
         try:
             scheme = views.chosen_scheme(form["scheme"] or "default")
-            where = service.RankFilter(
+            where = rankings.RankFilter(
                 field=field, ipc=form["ipc"][:20] or None, party=form["party"] or None
             )
             run, rows = views.ranking(

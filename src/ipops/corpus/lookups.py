@@ -1,0 +1,84 @@
+"""Corpus look-ups the CLI and scripts share: statistics of the current snapshot, one
+patent in full, one page of search hits (DuckDB over the snapshot's Parquet files)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipops.corpus.queries import corpus_stats, run_query, show_patent
+from ipops.corpus.search import SearchCriteria, search_patents
+from ipops.corpus.store import CorpusStore, seal
+from ipops.paging import Page
+from ipops.records import Record
+
+
+class CorpusStatistics(Record):
+    """Counts per table, years, offices, top inventor countries and parties."""
+
+    counts: dict[str, Any]
+    years: dict[str, Any]
+    by_office: list[dict[str, Any]]
+    generated_patents: Any
+    top_inventor_countries: list[dict[str, Any]]
+    top_parties: list[dict[str, Any]]
+    geocoded_inventors: list[dict[str, Any]]
+    snapshot_id: str
+
+
+class PatentRecord(Record):
+    """One patent with its applications, parties, inventors, classifications, citations
+    and legal-status events."""
+
+    patent: dict[str, Any]
+    applications: list[dict[str, Any]]
+    parties: list[dict[str, Any]]
+    inventors: list[dict[str, Any]]
+    classifications: list[dict[str, Any]]
+    citations_made: list[dict[str, Any]]
+    citations_received: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    status: dict[str, Any] | None
+
+
+class SearchHits(Record):
+    """One page of matching patents (summary rows) and the number of all matches."""
+
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+
+
+def statistics(*, store: CorpusStore) -> CorpusStatistics:
+    """The statistics of the current snapshot."""
+    with store.connect() as con:
+        found = corpus_stats(con)
+    return CorpusStatistics(**found, snapshot_id=store.manifest().snapshot_id)
+
+
+def patent(*, store: CorpusStore, number: str) -> PatentRecord:
+    """One patent in full, by its publication or patent number."""
+    with store.connect() as con:
+        return PatentRecord(**show_patent(con, number))
+
+
+def search(*, store: CorpusStore, criteria: SearchCriteria, page: Page) -> SearchHits:
+    """One page of the patents matching ``criteria``."""
+    with store.connect() as con:
+        rows, total = search_patents(con, criteria, page)
+    return SearchHits(items=rows, total=total, page=page.number, page_size=page.size)
+
+
+class QueryRows(Record):
+    """The columns and rows of a read-only query."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def query(*, store: CorpusStore, sql: str, limit: int = 1000) -> QueryRows:
+    """A read-only SQL query over the corpus views (the connection is sealed: no files, no
+    writes), at most ``limit`` rows."""
+    with seal(store.connect(), store) as con:
+        columns, rows = run_query(con, sql, limit=limit)
+    return QueryRows(columns=list(columns), rows=[tuple(row) for row in rows])
