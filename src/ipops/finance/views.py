@@ -21,7 +21,19 @@ from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.errors import Forbidden, NotFound, ValidationError
-from ipops.finance import claims, money, pledges, policy, rates, service, stats
+from ipops.finance import (
+    applications,
+    claims,
+    enterprise_book,
+    loan_book,
+    money,
+    pledges,
+    policy,
+    product_book,
+    rates,
+    rating_book,
+    stats,
+)
 from ipops.finance.compensation import CompensationCase, assess
 from ipops.finance.loans import Action, parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
@@ -59,7 +71,7 @@ def visible_enterprise(
     before any lookup), 404 alike for one outside the caller's scope and one that does not
     exist (ids cannot be probed)."""
     _require_some_right(user, (action,), "fin_enterprise")
-    found = service.get_enterprise(db_session=db_session, key=enterprise_id)
+    found = enterprise_book.get_enterprise(db_session=db_session, key=enterprise_id)
     authz.require(user, action, "fin_enterprise", found, hide=True)
     return found
 
@@ -68,7 +80,7 @@ def visible_loan(db_session: Any, user: User, loan_id: int) -> Loan:
     """A loan its bank, its enterprise or the administrator may see; 403 for a role that
     sees no loan (before any lookup), 404 alike for another's loan and a missing one."""
     _require_some_right(user, ("finance:read",), "fin_loan", "fin_enterprise")
-    loan = service.get_loan(db_session=db_session, loan_id=loan_id)
+    loan = loan_book.get_loan(db_session=db_session, loan_id=loan_id)
     enterprise = db_session.get(Enterprise, loan.enterprise_id)
     if authz.can(user, "finance:read", "fin_loan", loan) or authz.can(
         user, "finance:read", "fin_enterprise", enterprise
@@ -108,7 +120,7 @@ def list_enterprises(user: CurrentUser, db_session: SessionDep) -> list[dict[str
         model=Enterprise,
     )
     found = db_session.scalars(query.order_by(Enterprise.id).limit(1000))
-    return [service.enterprise_dict(e) for e in found]
+    return [enterprise_book.enterprise_dict(e) for e in found]
 
 
 @router.post("/enterprises", status_code=201)
@@ -119,7 +131,7 @@ def register_enterprise(
     authz.require(user, "finance:manage", "finance_programme")
     from ipops.finance.enterprises import parse_financials
 
-    found = service.register_enterprise(
+    found = enterprise_book.register_enterprise(
         db_session=db_session,
         actor=actor,
         name=body.name,
@@ -130,10 +142,10 @@ def register_enterprise(
         financials=parse_financials(body.total_assets, body.equity, body.revenue),
         organisation_id=body.organisation_id,
     )
-    links = service.link_patents(
+    links = enterprise_book.link_patents(
         db_session=db_session, store=api_state(request).corpus.store, actor=actor, enterprise=found
     )
-    return {**service.enterprise_dict(found), "links": links.as_dict()}
+    return {**enterprise_book.enterprise_dict(found), "links": links.as_dict()}
 
 
 @router.get("/enterprises/{enterprise_id}")
@@ -141,9 +153,9 @@ def get_enterprise(
     enterprise_id: EnterpriseId, user: CurrentUser, db_session: SessionDep
 ) -> dict[str, Any]:
     found = visible_enterprise(db_session, user, enterprise_id, "finance:read")
-    links = service.links_of(db_session=db_session, enterprise_id=found.id)
+    links = enterprise_book.links_of(db_session=db_session, enterprise_id=found.id)
     return {
-        **service.enterprise_dict(found),
+        **enterprise_book.enterprise_dict(found),
         "patents": [
             {
                 "link": x.id,
@@ -165,7 +177,7 @@ def get_rating(
     """The latest rating, explained, with alerts, the inputs' versions and (when fitted and
     the enterprise has financial figures) the probability of default."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:read")
-    return service.rating_card(db_session=db_session, enterprise=found)
+    return rating_book.rating_card(db_session=db_session, enterprise=found)
 
 
 class CollateralIn(StrictModel):
@@ -188,11 +200,11 @@ class SubmitIn(ApplicationIn):
     applied_on: date | None = None
 
 
-def _offered(items: list[CollateralIn]) -> list[service.Collateral]:
+def _offered(items: list[CollateralIn]) -> list[applications.Collateral]:
     found = []
     for c in items:
         found.append(
-            service.Collateral(
+            applications.Collateral(
                 patent_id=c.patent_id,
                 value=None if c.value is None else money.amount(c.value, f"value of {c.patent_id}"),
                 revenues=tuple(money.to_decimal(r, "revenues") for r in c.revenues),
@@ -210,8 +222,8 @@ def _offered(items: list[CollateralIn]) -> list[service.Collateral]:
 
 def _application(
     db_session: Any, request: Request, enterprise: Enterprise, body: ApplicationIn
-) -> service.Application:
-    return service.prepare_application(
+) -> applications.Application:
+    return applications.prepare_application(
         db_session=db_session,
         store=api_state(request).corpus.store,
         enterprise=enterprise,
@@ -233,7 +245,8 @@ def match_products(
     found = visible_enterprise(db_session, user, enterprise_id, "finance:apply")
     application = _application(db_session, request, found, body)
     return [
-        m.as_dict() for m in service.match_products(db_session=db_session, application=application)
+        m.as_dict()
+        for m in applications.match_products(db_session=db_session, application=application)
     ]
 
 
@@ -249,14 +262,14 @@ def submit_application(
     """Apply for the chosen product: the application is routed to its bank."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:apply")
     application = _application(db_session, request, found, body)
-    loan = service.submit(
+    loan = applications.submit(
         db_session=db_session,
         actor=actor,
         application=application,
         product_id=body.product_id,
         applied_on=body.applied_on or date.today(),
     )
-    return service.loan_dict(loan)
+    return loan_book.loan_dict(loan)
 
 
 # --------------------------------------------------------------------------- loans
@@ -270,7 +283,7 @@ def list_loans(
 ) -> list[dict[str, Any]]:
     """Loans the user may see: the bank's own, the enterprise's own, or all (administrator)."""
     if state is not None:
-        service.list_loans(db_session=db_session, state=state, limit=0)  # checks the name
+        loan_book.list_loans(db_session=db_session, state=state, limit=0)  # checks the name
     routed = authz.restrict(
         select(Loan), user=user, action="finance:read", resource_type="fin_loan", model=Loan
     )
@@ -287,13 +300,13 @@ def list_loans(
     if state is not None:
         query = query.where(Loan.state == state)
     loans = db_session.scalars(query.order_by(Loan.id.desc()).limit(500)).all()
-    return [service.loan_dict(x) for x in loans]
+    return [loan_book.loan_dict(x) for x in loans]
 
 
 @router.get("/loans/{loan_id}")
 def get_loan(loan_id: LoanId, user: CurrentUser, db_session: SessionDep) -> dict[str, Any]:
     loan = visible_loan(db_session, user, loan_id)
-    payload = service.loan_dict(loan)
+    payload = loan_book.loan_dict(loan)
     payload["schedule"] = [
         {
             "number": x.number,
@@ -304,7 +317,7 @@ def get_loan(loan_id: LoanId, user: CurrentUser, db_session: SessionDep) -> dict
             "paid_interest": str(money.from_fen(x.paid_interest_fen)),
             "settled": x.settled,
         }
-        for x in service.schedule_of(db_session=db_session, loan_id=loan.id)
+        for x in loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
     ]
     payload["pledges"] = [
         pledges.pledge_dict(db_session, p)
@@ -344,7 +357,7 @@ def act_on_loan(
     )
     if not own_withdrawal:
         authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
-    found = service.act(
+    found = loan_book.act(
         db_session=db_session,
         actor=actor,
         loan_id=loan.id,
@@ -352,7 +365,7 @@ def act_on_loan(
         on_day=body.on_day or date.today(),
         note=body.note,
     )
-    return service.loan_dict(found)
+    return loan_book.loan_dict(found)
 
 
 class RepaymentIn(StrictModel):
@@ -366,7 +379,7 @@ def record_repayment(
 ) -> dict[str, Any]:
     loan = visible_loan(db_session, user, loan_id)
     authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
-    payment = service.repay(
+    payment = loan_book.repay(
         db_session=db_session,
         actor=actor,
         loan_id=loan.id,
@@ -378,7 +391,7 @@ def record_repayment(
         "amount": str(money.from_fen(payment.amount_fen)),
         "interest": str(money.from_fen(payment.interest_fen)),
         "principal": str(money.from_fen(payment.principal_fen)),
-        "loan": service.loan_dict(loan),
+        "loan": loan_book.loan_dict(loan),
     }
 
 
@@ -450,7 +463,7 @@ def claim_file(
     ``format`` csv or xlsx gives the file for the finance bureau."""
     organisation_id = None
     if bank_id is not None:
-        bank = service.get_bank(db_session=db_session, key=bank_id)
+        bank = product_book.get_bank(db_session=db_session, key=bank_id)
         authz.require(user, "finance:claims", "finance_bank", bank, hide=True)
     elif not authz.can(user, "finance:claims", "finance_bank"):
         bank_ids = db_session.scalars(

@@ -21,7 +21,17 @@ from ipops.accounts import authz
 from ipops.api.deps import api_state, client_address
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, InvalidTransition, IpopsError, ValidationError
-from ipops.finance import claims, dashboard, money, pledges, policy, service, stats
+from ipops.finance import (
+    applications,
+    claims,
+    dashboard,
+    loan_book,
+    money,
+    pledges,
+    policy,
+    rating_book,
+    stats,
+)
 from ipops.finance.loans import parse_action
 from ipops.finance.models import Bank, Enterprise, Loan
 from ipops.finance.workdays import calendar_for
@@ -134,7 +144,7 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
             select(Enterprise).where(Enterprise.id.in_({x.enterprise_id for x in loans}))
         )
     }
-    rows = [{**service.loan_dict(x), "enterprise": names.get(x.enterprise_id, "")} for x in loans]
+    rows = [{**loan_book.loan_dict(x), "enterprise": names.get(x.enterprise_id, "")} for x in loans]
     queue = [r for r in rows if r["state"] == "submitted"]
     to_disburse = [r for r in rows if r["state"] == "approved"]
     text = request.query_params.get("page", "")
@@ -164,10 +174,10 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
 def _enterprise_home(web: WebContext, db_session: DbSession, enterprises: Any) -> Response:
     cards = []
     for e in enterprises:
-        latest = service.latest_rating(db_session=db_session, enterprise_id=e.id)
+        latest = rating_book.latest_rating(db_session=db_session, enterprise_id=e.id)
         loans = [
-            service.loan_dict(x)
-            for x in service.list_loans(db_session=db_session, enterprise_id=e.id)
+            loan_book.loan_dict(x)
+            for x in loan_book.list_loans(db_session=db_session, enterprise_id=e.id)
         ]
         cards.append({"enterprise": e, "rating": latest, "loans": loans})
     return web.render("finance_enterprise_home.html", active="finance", cards=cards)
@@ -192,7 +202,9 @@ def enterprise_page(
     """Profile, explained rating with alerts, patents (a page at a time), loans."""
     found = _enterprise(web, db_session, enterprise_id, "finance:read")
     try:
-        card: dict[str, Any] | None = service.rating_card(db_session=db_session, enterprise=found)
+        card: dict[str, Any] | None = rating_book.rating_card(
+            db_session=db_session, enterprise=found
+        )
     except IpopsError:
         card = None
     text = request.query_params.get("page", "")
@@ -203,8 +215,8 @@ def enterprise_page(
     path = f"/finance/enterprises/{found.id}"
     pager = make_pager(path, request.query_params, page=page, size=PAGE_SIZE, total=links.total)
     loans = [
-        service.loan_dict(x)
-        for x in service.list_loans(db_session=db_session, enterprise_id=found.id)
+        loan_book.loan_dict(x)
+        for x in loan_book.list_loans(db_session=db_session, enterprise_id=found.id)
     ]
     return web.render(
         "finance_enterprise.html",
@@ -231,7 +243,7 @@ def apply_form(web: Web, db_session: DbSession, enterprise_id: RowId) -> Respons
     )
 
 
-def _collateral_lines(text: str) -> list[service.Collateral]:
+def _collateral_lines(text: str) -> list[applications.Collateral]:
     found = []
     for number, line in enumerate(text.replace(",", "\n").splitlines(), start=1):
         if not line.strip():
@@ -242,7 +254,9 @@ def _collateral_lines(text: str) -> list[service.Collateral]:
                 f"line {number}: write PATENT=VALUE, e.g. CN1001=1500000", field="patents"
             )
         found.append(
-            service.Collateral(patent.strip(), value=money.amount(value.strip(), f"line {number}"))
+            applications.Collateral(
+                patent.strip(), value=money.amount(value.strip(), f"line {number}")
+            )
         )
     return found
 
@@ -262,7 +276,7 @@ async def apply_submit(
     try:
         if not form["term"].isdigit():
             raise ValidationError("give the term in whole months", field="term")
-        application = service.prepare_application(
+        application = applications.prepare_application(
             db_session=db_session,
             store=api_state(request).corpus.store,
             enterprise=found,
@@ -271,7 +285,7 @@ async def apply_submit(
             offered=_collateral_lines(form["patents"]),
         )
         if form["product"].isdigit():
-            loan = service.submit(
+            loan = applications.submit(
                 db_session=db_session,
                 actor=_actor(web, request),
                 application=application,
@@ -279,7 +293,7 @@ async def apply_submit(
                 applied_on=date.today(),
             )
             return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
-        matches = service.match_products(db_session=db_session, application=application)
+        matches = applications.match_products(db_session=db_session, application=application)
     except IpopsError as exc:
         return web.render(
             "finance_apply.html",
@@ -326,9 +340,9 @@ def _loan_page(
     errors: list[str],
     status: int = 200,
 ) -> Response:
-    schedule = service.schedule_of(db_session=db_session, loan_id=loan.id)
+    schedule = loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
     try:
-        card: dict[str, Any] | None = service.rating_card(
+        card: dict[str, Any] | None = rating_book.rating_card(
             db_session=db_session, enterprise=enterprise
         )
     except IpopsError:
@@ -337,7 +351,7 @@ def _loan_page(
     return web.render(
         "finance_loan.html",
         active="finance",
-        loan=service.loan_dict(loan),
+        loan=loan_book.loan_dict(loan),
         enterprise=enterprise,
         card=card,
         errors=errors,
@@ -397,7 +411,7 @@ async def loan_submit(
             )
             if not own:
                 web.require("finance:decide", "fin_loan", loan)
-            service.act(
+            loan_book.act(
                 db_session=db_session,
                 actor=actor,
                 loan_id=loan.id,
@@ -407,7 +421,7 @@ async def loan_submit(
             )
         elif form["step"] == "repay":
             web.require("finance:decide", "fin_loan", loan)
-            service.repay(
+            loan_book.repay(
                 db_session=db_session,
                 actor=actor,
                 loan_id=loan.id,
