@@ -30,7 +30,8 @@ from ipops.finance import (
     stats,
 )
 from ipops.finance.arrears import run_arrears
-from ipops.finance.compensation import CompensationCase, Status, assess
+from ipops.finance.compensation import Status
+from ipops.finance.compensation_case import CaseInput, compensation_case
 from ipops.finance.enterprises import parse_financials
 from ipops.finance.loans import parse_action
 from ipops.finance.workdays import calendar_for
@@ -123,34 +124,24 @@ def compensation(
     as_json: JsonOption = False,
 ) -> None:
     """What the policy compensates for an overdue loan: eligibility with reasons, ratio, amount."""
-    root = _workspace_root_or_none()
-    chosen = policy.load_policy(policy_name, root)
-    benchmark, reference = rates.benchmark_of(
-        given=None if benchmark_rate is None else money.rate(benchmark_rate, "benchmark-rate"),
+    case = CaseInput(
+        principal=principal,
+        repaid=repaid,
+        days_overdue=days_overdue,
+        bank_weak_share=bank_weak_share,
+        rate=rate,
+        benchmark_rate=benchmark_rate,
         loan_date=None if loan_date is None else _day(loan_date, "loan-date"),
         term_months=term_months,
-        table=rates.load_table(root),
-        rule=chosen.reference,
-    )
-    case = CompensationCase(
-        principal=money.amount(principal, "principal"),
-        repaid=money.amount(repaid, "repaid", allow_zero=True),
-        days_overdue=days_overdue,
-        bank_weak_share=money.rate(bank_weak_share, "bank-weak-share"),
-        rate=money.rate(rate, "rate"),
-        benchmark_rate=benchmark,
-        enterprise_size=size,
+        size=size,
         collateral=collateral,
-        compensated_this_year=money.amount(
-            compensated_this_year, "compensated-this-year", allow_zero=True
-        ),
-        benchmark_source=reference.text() if reference else "",
+        compensated_this_year=compensated_this_year,
+        policy=policy_name,
     )
-    result = assess(chosen, case)
+    found = compensation_case(root=_workspace_root_or_none(), case=case, field_names="option")
+    result = found.result
     if as_json:
-        payload = result.as_dict()
-        payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
-        print_json(payload)
+        print_json(found.as_dict())
         return
     verdict = {
         Status.ELIGIBLE: "[green]eligible[/]",

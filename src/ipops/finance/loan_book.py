@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 from ipops.audit.service import Actor, record_by
 from ipops.errors import InvalidTransition, NotFound, ValidationError
 from ipops.finance import money, schedules
+from ipops.finance.loan_records import LoanRecord
 from ipops.finance.loans import (
     MANUAL_ACTIONS,
     Action,
     LoanState,
     allowed_actions,
-    arrears_bucket,
     next_state,
 )
 from ipops.finance.models import (
@@ -48,33 +48,8 @@ def _now() -> datetime:
 
 
 def loan_dict(loan: Loan) -> dict[str, Any]:
-    return {
-        "id": loan.id,
-        "enterprise_id": loan.enterprise_id,
-        "bank_id": loan.bank_id,
-        "product_id": loan.product_id,
-        "amount": str(money.from_fen(loan.amount_fen)),
-        "term_months": loan.term_months,
-        "annual_rate": loan.annual_rate,
-        "benchmark_rate": loan.benchmark_rate,
-        "method": loan.method,
-        "collateral": loan.collateral,
-        "state": loan.state,
-        "applied_on": loan.applied_on,
-        "decided_on": loan.decided_on,
-        "disbursed_on": loan.disbursed_on,
-        "closed_on": loan.closed_on,
-        "registered_on": loan.registered_on,
-        "registration": loan.registration,
-        "principal_repaid": str(money.from_fen(loan.principal_repaid_fen)),
-        "interest_repaid": str(money.from_fen(loan.interest_repaid_fen)),
-        "principal_outstanding": str(money.from_fen(loan.amount_fen - loan.principal_repaid_fen)),
-        "days_past_due": loan.days_past_due,
-        "arrears": arrears_bucket(loan.days_past_due),
-        "allowed_actions": [
-            a.value for a in allowed_actions(LoanState(loan.state)) if a is not Action.REPAY_IN_FULL
-        ],
-    }
+    """The loan's record as JSON (audit trail, CLI ``--json``): the API's body."""
+    return LoanRecord.of(loan).model_dump(mode="json")
 
 
 def get_loan(*, db_session: Session, loan_id: int) -> Loan:
@@ -341,3 +316,10 @@ def list_loans(
     if enterprise_id is not None:
         query = query.where(Loan.enterprise_id == enterprise_id)
     return list(db_session.scalars(query.order_by(Loan.id.desc()).limit(limit)))
+
+
+def enterprise_loans(*, db_session: Session, enterprise_id: int) -> list[LoanRecord]:
+    """The enterprise's loans and applications, newest first."""
+    return [
+        LoanRecord.of(x) for x in list_loans(db_session=db_session, enterprise_id=enterprise_id)
+    ]

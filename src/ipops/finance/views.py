@@ -14,13 +14,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
-from sqlalchemy import select
 
 from ipops.accounts import authz
 from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
-from ipops.errors import Forbidden, NotFound, ValidationError
+from ipops.errors import ValidationError
 from ipops.finance import (
     applications,
     claims,
@@ -29,14 +28,15 @@ from ipops.finance import (
     money,
     pledges,
     policy,
-    product_book,
-    rates,
     rating_book,
+    scope,
     stats,
 )
-from ipops.finance.compensation import CompensationCase, assess
+from ipops.finance.compensation_case import CaseInput, compensation_case
+from ipops.finance.enterprises import parse_financials
+from ipops.finance.loan_records import RepaymentRecord, ScheduleRecord
 from ipops.finance.loans import Action, parse_action
-from ipops.finance.models import Bank, Enterprise, Loan
+from ipops.finance.models import Enterprise, Loan
 from ipops.finance.workdays import calendar_for
 
 router = APIRouter(prefix="/finance", tags=["finance"])
@@ -61,38 +61,16 @@ DecimalText = Annotated[
 ]
 
 
-# --------------------------------------------------------------------------- scope helpers
-
-
 def visible_enterprise(
     db_session: Any, user: User, enterprise_id: EnterpriseId, action: str
 ) -> Enterprise:
-    """The enterprise, if ``user`` may ``action`` it: 403 for a role that never may (asked
-    before any lookup), 404 alike for one outside the caller's scope and one that does not
-    exist (ids cannot be probed)."""
-    _require_some_right(user, (action,), "fin_enterprise")
-    found = enterprise_book.get_enterprise(db_session=db_session, key=enterprise_id)
-    authz.require(user, action, "fin_enterprise", found, hide=True)
-    return found
+    return scope.visible_enterprise(
+        db_session=db_session, user=user, enterprise_id=enterprise_id, action=action
+    )
 
 
 def visible_loan(db_session: Any, user: User, loan_id: int) -> Loan:
-    """A loan its bank, its enterprise or the administrator may see; 403 for a role that
-    sees no loan (before any lookup), 404 alike for another's loan and a missing one."""
-    _require_some_right(user, ("finance:read",), "fin_loan", "fin_enterprise")
-    loan = loan_book.get_loan(db_session=db_session, loan_id=loan_id)
-    enterprise = db_session.get(Enterprise, loan.enterprise_id)
-    if authz.can(user, "finance:read", "fin_loan", loan) or authz.can(
-        user, "finance:read", "fin_enterprise", enterprise
-    ):
-        return loan
-    raise NotFound(f"no loan {loan_id}", field="loan_id")
-
-
-def _require_some_right(user: User, actions: tuple[str, ...], *resource_types: str) -> None:
-    rules = [r for a in actions for t in resource_types for r in authz.rules_for(a, t)]
-    if not user.is_active or not any(user.role in r.roles for r in rules):
-        raise Forbidden(f"the {user.role} role may not do {actions[0]} on {resource_types[0]}")
+    return scope.visible_loan(db_session=db_session, user=user, loan_id=loan_id)
 
 
 # --------------------------------------------------------------------------- enterprises
@@ -112,14 +90,7 @@ class EnterpriseIn(StrictModel):
 
 @router.get("/enterprises")
 def list_enterprises(user: CurrentUser, db_session: SessionDep) -> list[dict[str, Any]]:
-    query = authz.restrict(
-        select(Enterprise),
-        user=user,
-        action="finance:read",
-        resource_type="fin_enterprise",
-        model=Enterprise,
-    )
-    found = db_session.scalars(query.order_by(Enterprise.id).limit(1000))
+    found = scope.visible_enterprises(db_session=db_session, user=user)
     return [enterprise_book.enterprise_dict(e) for e in found]
 
 
@@ -129,8 +100,6 @@ def register_enterprise(
 ) -> dict[str, Any]:
     """Register an enterprise (credit code checked) and link its patents in the corpus."""
     authz.require(user, "finance:manage", "finance_programme")
-    from ipops.finance.enterprises import parse_financials
-
     found = enterprise_book.register_enterprise(
         db_session=db_session,
         actor=actor,
@@ -282,24 +251,7 @@ def list_loans(
     state: Annotated[SafeStr | None, Query(max_length=16)] = None,
 ) -> list[dict[str, Any]]:
     """Loans the user may see: the bank's own, the enterprise's own, or all (administrator)."""
-    if state is not None:
-        loan_book.list_loans(db_session=db_session, state=state, limit=0)  # checks the name
-    routed = authz.restrict(
-        select(Loan), user=user, action="finance:read", resource_type="fin_loan", model=Loan
-    )
-    own = authz.restrict(
-        select(Enterprise.id),
-        user=user,
-        action="finance:read",
-        resource_type="fin_enterprise",
-        model=Enterprise,
-    )
-    query = select(Loan).where(
-        Loan.id.in_(routed.with_only_columns(Loan.id)) | Loan.enterprise_id.in_(own)
-    )
-    if state is not None:
-        query = query.where(Loan.state == state)
-    loans = db_session.scalars(query.order_by(Loan.id.desc()).limit(500)).all()
+    loans = scope.visible_loans(db_session=db_session, user=user, state=state)
     return [loan_book.loan_dict(x) for x in loans]
 
 
@@ -308,15 +260,7 @@ def get_loan(loan_id: LoanId, user: CurrentUser, db_session: SessionDep) -> dict
     loan = visible_loan(db_session, user, loan_id)
     payload = loan_book.loan_dict(loan)
     payload["schedule"] = [
-        {
-            "number": x.number,
-            "due_on": x.due_on,
-            "principal": str(money.from_fen(x.principal_fen)),
-            "interest": str(money.from_fen(x.interest_fen)),
-            "paid_principal": str(money.from_fen(x.paid_principal_fen)),
-            "paid_interest": str(money.from_fen(x.paid_interest_fen)),
-            "settled": x.settled,
-        }
+        ScheduleRecord.of(x).model_dump(mode="json")
         for x in loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
     ]
     payload["pledges"] = [
@@ -351,10 +295,8 @@ def act_on_loan(
     allowed ones."""
     loan = visible_loan(db_session, user, loan_id)
     action = parse_action(body.action)
-    enterprise = db_session.get(Enterprise, loan.enterprise_id)
-    own_withdrawal = action is Action.WITHDRAW and authz.can(
-        user, "finance:apply", "fin_enterprise", enterprise
-    )
+    enterprise = scope.enterprise_of(db_session=db_session, loan=loan)
+    own_withdrawal = action is Action.WITHDRAW and scope.may_withdraw(user, enterprise)
     if not own_withdrawal:
         authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
     found = loan_book.act(
@@ -376,7 +318,7 @@ class RepaymentIn(StrictModel):
 @router.post("/loans/{loan_id}/repayments", status_code=201)
 def record_repayment(
     loan_id: LoanId, body: RepaymentIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
-) -> dict[str, Any]:
+) -> RepaymentRecord:
     loan = visible_loan(db_session, user, loan_id)
     authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
     payment = loan_book.repay(
@@ -386,13 +328,7 @@ def record_repayment(
         amount=body.amount,
         paid_on=body.paid_on or date.today(),
     )
-    return {
-        "id": payment.id,
-        "amount": str(money.from_fen(payment.amount_fen)),
-        "interest": str(money.from_fen(payment.interest_fen)),
-        "principal": str(money.from_fen(payment.principal_fen)),
-        "loan": loan_book.loan_dict(loan),
-    }
+    return RepaymentRecord.of(payment, loan)
 
 
 class PledgeIn(StrictModel):
@@ -461,23 +397,7 @@ def claim_file(
 ) -> Any:
     """Compensation and subsidy claims per bank and period, each row traceable to its loan;
     ``format`` csv or xlsx gives the file for the finance bureau."""
-    organisation_id = None
-    if bank_id is not None:
-        bank = product_book.get_bank(db_session=db_session, key=bank_id)
-        authz.require(user, "finance:claims", "finance_bank", bank, hide=True)
-    elif not authz.can(user, "finance:claims", "finance_bank"):
-        bank_ids = db_session.scalars(
-            authz.restrict(
-                select(Bank.id),
-                user=user,
-                action="finance:claims",
-                resource_type="finance_bank",
-                model=Bank,
-            )
-        ).all()
-        if not bank_ids:
-            authz.require(user, "finance:claims", "finance_bank")
-        organisation_id = user.organisation_id
+    organisation_id = scope.claims_organisation(db_session=db_session, user=user, bank_id=bank_id)
     rows = claims.claim_rows(
         db_session=db_session,
         bank_id=bank_id,
@@ -520,35 +440,22 @@ class CompensationIn(StrictModel):
 def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> dict[str, Any]:
     """The policy calculator: eligibility with reasons, the ratio and the amount."""
     authz.require(user, "finance:calculate", "finance_policy")
-    root = api_state(request).workspace.root
-    chosen = policy.load_policy(body.policy, root)
-    benchmark, reference = rates.benchmark_of(
-        given=None
-        if body.benchmark_rate is None
-        else money.rate(body.benchmark_rate, "benchmark_rate"),
+    case = CaseInput(
+        principal=body.principal,
+        repaid=body.repaid,
+        days_overdue=body.days_overdue,
+        bank_weak_share=body.bank_weak_share,
+        rate=body.rate,
+        benchmark_rate=body.benchmark_rate,
         loan_date=body.loan_date,
         term_months=body.term_months,
-        table=rates.load_table(root),
-        rule=chosen.reference,
-        names=("benchmark_rate", "loan_date", "term_months"),
-    )
-    case = CompensationCase(
-        principal=money.amount(body.principal, "principal"),
-        repaid=money.amount(body.repaid, "repaid", allow_zero=True),
-        days_overdue=body.days_overdue,
-        bank_weak_share=money.rate(body.bank_weak_share, "bank_weak_share"),
-        rate=money.rate(body.rate, "rate"),
-        benchmark_rate=benchmark,
-        enterprise_size=body.size,
+        size=body.size,
         collateral=body.collateral,
-        compensated_this_year=money.amount(
-            body.compensated_this_year, "compensated_this_year", allow_zero=True
-        ),
-        benchmark_source=reference.text() if reference else "",
+        compensated_this_year=body.compensated_this_year,
+        policy=body.policy,
     )
-    payload = assess(chosen, case).as_dict()
-    payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
-    return payload
+    root = api_state(request).workspace.root
+    return compensation_case(root=root, case=case).as_dict()
 
 
 @router.get("/workdays")
