@@ -5,7 +5,7 @@
    (scheme ``finance_rating``) are computed once with ``ipops.valuation`` (setup, timed apart); then
    ``--enterprises`` enterprises, each linked to the patents of one assignee, are rated:
 
-   * ipops: ``finance.service.rate_enterprises`` — links read from the registry, one DuckDB
+   * ipops: ``finance.rating_book.rate_enterprises`` — links read from the registry, one DuckDB
      query for every enterprise's features, components, score and grade, ratings written;
    * naive: per enterprise, one parameterised query for its patents' facts, the features
      counted in Python and ``rating.explain`` — on a sample, extrapolated to all.
@@ -14,7 +14,7 @@
    random instalment) in a SQLite registry; for every day of a year, the repayments due that
    day are booked (setup of the day, not timed) and the day's arrears run is timed:
 
-   * ipops: ``finance.service.run_arrears`` (one grouped query, only changed loans written);
+   * ipops: ``finance.arrears.run_arrears`` (one grouped query, only changed loans written);
    * naive: a per-loan ORM loop (load the loan's schedule, compute days past due, save) —
      timed on ``--naive-days`` days of the same year.
 
@@ -76,7 +76,7 @@ def setup_rating(work: Path, patents: int, enterprises: int) -> dict[str, Any]:
 
     from ipops.corpus.store import CorpusStore
     from ipops.finance.models import Enterprise, EnterprisePatent
-    from ipops.finance.service import RATING_SCHEME
+    from ipops.finance.rating_book import RATING_SCHEME
     from ipops.registry.db import session_scope
     from ipops.valuation.indicator_sql import IndicatorOptions
     from ipops.valuation.schemes import load_scheme
@@ -166,13 +166,13 @@ def _enterprise_groups(con: Any, wanted: int) -> list[tuple[int, str, str]]:
 def rating_ipops(work: Path) -> dict[str, Any]:
     from ipops.audit.service import Actor
     from ipops.corpus.store import CorpusStore
-    from ipops.finance import service
+    from ipops.finance import rating_book
     from ipops.registry.db import session_scope
 
     engine = registry(f"sqlite:///{work / 'registry.sqlite'}")
     start = time.perf_counter()
     with session_scope(engine) as s:
-        run = service.rate_enterprises(
+        run = rating_book.rate_enterprises(
             db_session=s,
             store=CorpusStore(work / "corpus"),
             valuation_root=work / "valuation",
@@ -197,7 +197,7 @@ def rating_naive(work: Path) -> dict[str, Any]:
     from ipops.corpus.store import CorpusStore
     from ipops.finance import rating
     from ipops.finance.models import Enterprise, EnterprisePatent
-    from ipops.finance.service import RATING_SCHEME
+    from ipops.finance.rating_book import RATING_SCHEME
     from ipops.registry.db import session_scope
     from ipops.valuation.service import ValuationPaths
 
@@ -393,7 +393,8 @@ def arrears_year(work: Path, naive_days: int) -> dict[str, Any]:
     """The same year twice over copies of the registry: set-wise every day, naive on some."""
     import shutil
 
-    from ipops.finance import schedules, service
+    from ipops.finance import schedules
+    from ipops.finance.arrears import run_arrears
     from ipops.finance.models import Loan, ScheduleLine
     from ipops.finance.money import from_fen
     from ipops.registry.db import session_scope
@@ -410,7 +411,7 @@ def arrears_year(work: Path, naive_days: int) -> dict[str, Any]:
         with session_scope(engine) as s:
             start = time.perf_counter()
             if kind == "ipops":
-                last = service.run_arrears(db_session=s, as_of=day)
+                last = run_arrears(db_session=s, as_of=day)
             else:
                 for loan in s.query(Loan).filter(Loan.state == "active").all():
                     rows = s.query(ScheduleLine).filter(ScheduleLine.loan_id == loan.id).all()

@@ -22,7 +22,7 @@ from ipops.accounts.models import User
 from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.service import Actor
 from ipops.corpus.store import CorpusStore
-from ipops.finance import patents, service
+from ipops.finance import applications, enterprise_book, loan_book, patents, product_book
 from ipops.finance.loans import Action
 from ipops.finance.models import Bank, Enterprise, PledgedPatent, Rating
 from ipops.registry.db import session_scope
@@ -70,7 +70,7 @@ def _patent(caller: Caller, session: Any) -> patents.PatentFacts:
 
 
 def _enterprise(caller: Caller, session: Any, owner: str = "矩阵企业") -> Enterprise:
-    enterprise = service.register_enterprise(
+    enterprise = enterprise_book.register_enterprise(
         db_session=session,
         actor=ACTOR,
         name=f"{owner}",
@@ -100,14 +100,14 @@ def _enterprise(caller: Caller, session: Any, owner: str = "矩阵企业") -> En
 
 def _product(caller: Caller, session: Any) -> int:
     org = _organisation_of(caller, session)
-    bank = service.add_bank(
+    bank = product_book.add_bank(
         db_session=session, actor=ACTOR, name=f"矩阵银行 {next(counter)}", organisation_id=org
     )
-    return service.add_product(
+    return product_book.add_product(
         db_session=session,
         actor=ACTOR,
         bank=bank,
-        spec=service.ProductInput(
+        spec=product_book.ProductInput(
             name="矩阵贷",
             min_amount=Decimal(1000),
             max_amount=Decimal(10**8),
@@ -122,7 +122,7 @@ def _product(caller: Caller, session: Any) -> int:
 def _loan(caller: Caller, session: Any, *actions: Action) -> tuple[int, patents.PatentFacts]:
     fact = _patent(caller, session)
     enterprise = _enterprise(caller, session, owner=fact.owners[0])
-    service.add_patent_link(
+    enterprise_book.add_patent_link(
         db_session=session,
         actor=ACTOR,
         enterprise=enterprise,
@@ -131,15 +131,15 @@ def _loan(caller: Caller, session: Any, *actions: Action) -> tuple[int, patents.
     )
     product = _product(caller, session)
     store = CorpusStore(caller.api.settings.resolved_home() / "corpus")
-    application = service.prepare_application(
+    application = applications.prepare_application(
         db_session=session,
         store=store,
         enterprise=enterprise,
         amount="100000",
         term_months=12,
-        offered=[service.Collateral(fact.patent_id, value=Decimal("1000000"))],
+        offered=[applications.Collateral(fact.patent_id, value=Decimal("1000000"))],
     )
-    loan = service.submit(
+    loan = applications.submit(
         db_session=session,
         actor=ACTOR,
         application=application,
@@ -147,7 +147,7 @@ def _loan(caller: Caller, session: Any, *actions: Action) -> tuple[int, patents.
         applied_on=date(2025, 3, 3),
     )
     for action in actions:
-        service.act(
+        loan_book.act(
             db_session=session,
             actor=ACTOR,
             loan_id=loan.id,
@@ -188,7 +188,7 @@ def _application(submit: bool) -> Request:
     def build(caller: Caller, session: Any) -> tuple[str, dict[str, Any]]:
         fact = _patent(caller, session)
         enterprise = _enterprise(caller, session, owner=fact.owners[0])
-        service.add_patent_link(
+        enterprise_book.add_patent_link(
             db_session=session,
             actor=ACTOR,
             enterprise=enterprise,
@@ -225,7 +225,7 @@ def _pledge(caller: Caller, session: Any) -> tuple[str, dict[str, Any]]:
 def _claims(caller: Caller, session: Any) -> tuple[str, dict[str, Any]]:
     org = _organisation_of(caller, session)
     if org is not None and not session.scalar(select(Bank.id).where(Bank.organisation_id == org)):
-        service.add_bank(
+        product_book.add_bank(
             db_session=session, actor=ACTOR, name=f"矩阵银行 {next(counter)}", organisation_id=org
         )
     return f"{BASE}/claims", {"params": {"start": "2025-01-01", "end": "2025-12-31"}}

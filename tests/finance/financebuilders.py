@@ -19,7 +19,7 @@ from ipops.corpus.ingest import LoadJob, LoadTarget, load
 from ipops.corpus.prepare import Prepared
 from ipops.corpus.schema import to_table
 from ipops.corpus.store import CorpusStore
-from ipops.finance import service
+from ipops.finance import applications, enterprise_book, product_book, rating_book
 from ipops.names.harmonize import harmonize_name
 from ipops.registry.db import make_engine, session_scope, upgrade
 from ipops.web.demo_users import DEMO_ORGANISATIONS, ensure_demo_users
@@ -167,7 +167,7 @@ def build_web_world(root: Path) -> tuple[Settings, dict[str, int], dict[str, str
             ).id
             for kind in (OrgKind.BANK, OrgKind.ENTERPRISE)
         }
-        acme = service.register_enterprise(
+        acme = enterprise_book.register_enterprise(
             db_session=s,
             actor=ACTOR,
             name=ACME,
@@ -177,7 +177,7 @@ def build_web_world(root: Path) -> tuple[Settings, dict[str, int], dict[str, str
             size="small",
             organisation_id=org[OrgKind.ENTERPRISE],
         )
-        other = service.register_enterprise(
+        other = enterprise_book.register_enterprise(
             db_session=s,
             actor=ACTOR,
             name="上海别家电器有限公司",
@@ -186,26 +186,28 @@ def build_web_world(root: Path) -> tuple[Settings, dict[str, int], dict[str, str
             industry="制造业",
             size="micro",
         )
-        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
-        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=other)
-        service.rate_enterprises(
+        enterprise_book.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
+        enterprise_book.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=other)
+        rating_book.rate_enterprises(
             db_session=s,
             store=world.store,
             valuation_root=world.valuation,
             actor=ACTOR,
             as_of=AS_OF,
         )
-        mine = service.add_bank(
+        mine = product_book.add_bank(
             db_session=s, actor=ACTOR, name="示范银行", organisation_id=org[OrgKind.BANK]
         )
-        theirs = service.add_bank(db_session=s, actor=ACTOR, name="别的银行", organisation_id=None)
+        theirs = product_book.add_bank(
+            db_session=s, actor=ACTOR, name="别的银行", organisation_id=None
+        )
         ids = {"acme": acme.id, "other": other.id}
         for bank, key in ((mine, "mine"), (theirs, "theirs")):
-            ids[key] = service.add_product(
+            ids[key] = product_book.add_product(
                 db_session=s,
                 actor=ACTOR,
                 bank=bank,
-                spec=service.ProductInput(
+                spec=product_book.ProductInput(
                     name=f"贷{key}",
                     min_amount=Decimal(100000),
                     max_amount=Decimal(5000000),
@@ -215,15 +217,15 @@ def build_web_world(root: Path) -> tuple[Settings, dict[str, int], dict[str, str
                     min_grade="C",
                 ),
             ).id
-        app = service.prepare_application(
+        app = applications.prepare_application(
             db_session=s,
             store=world.store,
             enterprise=other,
             amount="100000",
             term_months=12,
-            offered=[service.Collateral("CN2001", value=Decimal("900000"))],
+            offered=[applications.Collateral("CN2001", value=Decimal("900000"))],
         )
-        ids["their_loan"] = service.submit(
+        ids["their_loan"] = applications.submit(
             db_session=s,
             actor=ACTOR,
             application=app,

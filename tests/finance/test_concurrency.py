@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from ipops.errors import InvalidTransition
-from ipops.finance import service
+from ipops.finance import applications, enterprise_book, loan_book, product_book, rating_book
 from ipops.finance.loans import Action
 from ipops.finance.models import Enterprise, Loan, LoanEvent
 from ipops.registry.db import session_scope
@@ -24,7 +24,7 @@ def submitted_loan(world: FinanceWorld, number: int) -> int:
     with session_scope(world.engine) as s:
         acme = s.scalars(select(Enterprise)).first()
         if acme is None:
-            acme = service.register_enterprise(
+            acme = enterprise_book.register_enterprise(
                 db_session=s,
                 actor=ACTOR,
                 name=ACME,
@@ -33,15 +33,17 @@ def submitted_loan(world: FinanceWorld, number: int) -> int:
                 industry="制造业",
                 size="small",
             )
-            service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
-            bank = service.add_bank(
+            enterprise_book.link_patents(
+                db_session=s, store=world.store, actor=ACTOR, enterprise=acme
+            )
+            bank = product_book.add_bank(
                 db_session=s, actor=ACTOR, name="南京银行", organisation_id=None
             )
-            service.add_product(
+            product_book.add_product(
                 db_session=s,
                 actor=ACTOR,
                 bank=bank,
-                spec=service.ProductInput(
+                spec=product_book.ProductInput(
                     name="p",
                     min_amount=Decimal(1000),
                     max_amount=Decimal(10**7),
@@ -51,23 +53,23 @@ def submitted_loan(world: FinanceWorld, number: int) -> int:
                     min_grade="C",
                 ),
             )
-            service.rate_enterprises(
+            rating_book.rate_enterprises(
                 db_session=s,
                 store=world.store,
                 valuation_root=world.valuation,
                 actor=ACTOR,
                 as_of=date(2025, 1, 1),
             )
-        product = service.list_products(db_session=s)[0][0]
-        app = service.prepare_application(
+        product = product_book.list_products(db_session=s)[0][0]
+        app = applications.prepare_application(
             db_session=s,
             store=world.store,
             enterprise=acme,
             amount="100000",
             term_months=12,
-            offered=[service.Collateral(f"CN100{number % 4 + 1}", value=Decimal("900000"))],
+            offered=[applications.Collateral(f"CN100{number % 4 + 1}", value=Decimal("900000"))],
         )
-        return service.submit(
+        return applications.submit(
             db_session=s,
             actor=ACTOR,
             application=app,
@@ -87,7 +89,7 @@ def decide_at_once(world: FinanceWorld, loan_id: int) -> dict[str, str]:
         try:
             session.get(Loan, loan_id)  # both have read "submitted" before either writes
             barrier.wait(timeout=30)
-            service.act(
+            loan_book.act(
                 db_session=session,
                 actor=ACTOR,
                 loan_id=loan_id,

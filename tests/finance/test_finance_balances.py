@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ipops.audit.models import AuditRecord
 from ipops.errors import ValidationError
-from ipops.finance import balances, service, stats
+from ipops.finance import applications, balances, enterprise_book, product_book, stats
 from ipops.finance.balances import BookLoan, book_share
 from ipops.finance.models import Bank, Loan, Repayment
 from ipops.finance.workdays import WorkCalendar
@@ -36,7 +36,7 @@ def test_book_share_by_hand() -> None:
 
 def _programme(s: Session) -> tuple[Bank, dict[str, object]]:
     """An enterprise, a bank and a product: what a loan row refers to."""
-    e = service.register_enterprise(
+    e = enterprise_book.register_enterprise(
         db_session=s,
         actor=ACTOR,
         name="南京某科技有限公司",
@@ -45,12 +45,12 @@ def _programme(s: Session) -> tuple[Bank, dict[str, object]]:
         industry="制造业",
         size="small",
     )
-    bank = service.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
-    product = service.add_product(
+    bank = product_book.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
+    product = product_book.add_product(
         db_session=s,
         actor=ACTOR,
         bank=bank,
-        spec=service.ProductInput(
+        spec=product_book.ProductInput(
             name="p",
             min_amount=Decimal("1"),
             max_amount=Decimal("9000000"),
@@ -86,7 +86,7 @@ def test_the_balance_comes_from_the_loan_book_and_a_missing_one_is_refused(
         bank, ids = _programme(s)
         # nothing outstanding at the end of 2023 and nothing recorded: unknown, refused
         with pytest.raises(ValidationError, match="end of 2023 is unknown"):
-            service.weak_share(db_session=s, bank_id=bank.id, year=2023)
+            balances.weak_share(db_session=s, bank_id=bank.id, year=2023)
         weak = _loan(s, **ids)
         strong = _loan(s, **ids, collateral="mortgage", amount_fen=3_000_000_00)
         closed = _loan(s, **ids, closed_on=date(2024, 11, 30))
@@ -112,9 +112,9 @@ def test_the_balance_comes_from_the_loan_book_and_a_missing_one_is_refused(
             3_750_000_00,
             "loan book",
         )
-        assert service.weak_share(db_session=s, bank_id=bank.id, year=2024) == Decimal("0.2")
+        assert balances.weak_share(db_session=s, bank_id=bank.id, year=2024) == Decimal("0.2")
         # the operator's figures win, with the reason audited
-        service.set_balance(
+        balances.set_balance(
             db_session=s,
             actor=ACTOR,
             bank=bank,
@@ -123,7 +123,7 @@ def test_the_balance_comes_from_the_loan_book_and_a_missing_one_is_refused(
             programme=Decimal("1000"),
             reason="loans booked outside the platform",
         )
-        assert service.weak_share(db_session=s, bank_id=bank.id, year=2024) == Decimal("0.1")
+        assert balances.weak_share(db_session=s, bank_id=bank.id, year=2024) == Decimal("0.1")
         audit = s.scalars(
             select(AuditRecord).where(AuditRecord.action == "finance.balance_set")
         ).all()
@@ -163,7 +163,7 @@ def test_a_loan_is_registered_with_its_eligibility_and_checked_again_at_claim() 
     from ipops.finance.policy import load_policy
 
     programme = load_policy()
-    ok = service.registration(
+    ok = applications.registration(
         programme,
         size="small",
         rate=Decimal("0.045"),
@@ -172,7 +172,7 @@ def test_a_loan_is_registered_with_its_eligibility_and_checked_again_at_claim() 
     )
     assert ok["eligible"] and ok["policy"].startswith("ningchuangdai")
     # 5 % > 3.45 % x 1.3: not a policy loan when it was made
-    too_dear = service.registration(
+    too_dear = applications.registration(
         programme,
         size="small",
         rate=Decimal("0.05"),

@@ -16,7 +16,18 @@ from sqlalchemy.orm import Session
 
 from ipops.audit.models import AuditRecord
 from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
-from ipops.finance import claims, pledges, service, stats
+from ipops.finance import (
+    applications,
+    balances,
+    claims,
+    enterprise_book,
+    loan_book,
+    pledges,
+    product_book,
+    rating_book,
+    stats,
+)
+from ipops.finance.arrears import run_arrears
 from ipops.finance.enterprises import Financials
 from ipops.finance.loans import Action, LoanState
 from ipops.finance.models import Enterprise, Loan, Pledge, ScheduleLine
@@ -37,7 +48,7 @@ def session(world: FinanceWorld) -> Iterator[Session]:
 
 def setup_programme(world: FinanceWorld) -> dict[str, int]:
     with session(world) as s:
-        acme = service.register_enterprise(
+        acme = enterprise_book.register_enterprise(
             db_session=s,
             actor=ACTOR,
             name=ACME,
@@ -47,7 +58,7 @@ def setup_programme(world: FinanceWorld) -> dict[str, int]:
             size="small",
             financials=Financials(Decimal("5000000"), Decimal("2000000"), Decimal("3000000")),
         )
-        other = service.register_enterprise(
+        other = enterprise_book.register_enterprise(
             db_session=s,
             actor=ACTOR,
             name="上海别家电器有限公司",
@@ -56,17 +67,19 @@ def setup_programme(world: FinanceWorld) -> dict[str, int]:
             industry="制造业",
             size="micro",
         )
-        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
-        service.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=other)
-        service.rate_enterprises(
+        enterprise_book.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=acme)
+        enterprise_book.link_patents(db_session=s, store=world.store, actor=ACTOR, enterprise=other)
+        rating_book.rate_enterprises(
             db_session=s,
             store=world.store,
             valuation_root=world.valuation,
             actor=ACTOR,
             as_of=AS_OF,
         )
-        bank = service.add_bank(db_session=s, actor=ACTOR, name="南京银行", organisation_id=None)
-        service.set_balance(
+        bank = product_book.add_bank(
+            db_session=s, actor=ACTOR, name="南京银行", organisation_id=None
+        )
+        balances.set_balance(
             db_session=s,
             actor=ACTOR,
             bank=bank,
@@ -74,11 +87,11 @@ def setup_programme(world: FinanceWorld) -> dict[str, int]:
             weak=Decimal("25000000"),
             programme=Decimal("100000000"),
         )
-        product = service.add_product(
+        product = product_book.add_product(
             db_session=s,
             actor=ACTOR,
             bank=bank,
-            spec=service.ProductInput(
+            spec=product_book.ProductInput(
                 name="鑫智贷",
                 min_amount=Decimal("100000"),
                 max_amount=Decimal("5000000"),
@@ -90,11 +103,11 @@ def setup_programme(world: FinanceWorld) -> dict[str, int]:
                 max_ltv=Decimal("0.5"),
             ),
         )
-        narrow = service.add_product(
+        narrow = product_book.add_product(
             db_session=s,
             actor=ACTOR,
             bank=bank,
-            spec=service.ProductInput(
+            spec=product_book.ProductInput(
                 name="大额贷",
                 min_amount=Decimal("3000000"),
                 max_amount=Decimal("9000000"),
@@ -113,21 +126,21 @@ def setup_programme(world: FinanceWorld) -> dict[str, int]:
         }
 
 
-def offer(*items: tuple[str, str]) -> list[service.Collateral]:
-    return [service.Collateral(p, value=Decimal(v)) for p, v in items]
+def offer(*items: tuple[str, str]) -> list[applications.Collateral]:
+    return [applications.Collateral(p, value=Decimal(v)) for p, v in items]
 
 
 def apply(
     world: FinanceWorld,
     ids: dict[str, int],
     amount: object = "1000000",
-    patents: list[service.Collateral] | None = None,
+    patents: list[applications.Collateral] | None = None,
     term: int = 12,
 ) -> int:
     with session(world) as s:
         acme = s.get(Enterprise, ids["acme"])
         assert acme is not None
-        app = service.prepare_application(
+        app = applications.prepare_application(
             db_session=s,
             store=world.store,
             enterprise=acme,
@@ -135,7 +148,7 @@ def apply(
             term_months=term,
             offered=patents or offer(("CN1001", "1500000"), ("CN1002", "1000000")),
         )
-        return service.submit(
+        return applications.submit(
             db_session=s,
             actor=ACTOR,
             application=app,
@@ -152,15 +165,15 @@ def count(world: FinanceWorld, model: type) -> int:
 def test_enterprise_links_and_explained_rating(world: FinanceWorld) -> None:
     ids = setup_programme(world)
     with session(world) as s:
-        links = service.links_of(db_session=s, enterprise_id=ids["acme"])
+        links = enterprise_book.links_of(db_session=s, enterprise_id=ids["acme"])
         assert {x.patent_id for x in links if x.status == "confirmed"} == {
             f"CN100{k}" for k in range(1, 7)
         }
         pending = [x for x in links if x.status == "pending"]
         assert [x.patent_id for x in pending] == ["CN3001"]  # a near name, to review
-        service.review_link(db_session=s, actor=ACTOR, link_id=pending[0].id, accept=False)
-        acme = service.get_enterprise(db_session=s, key=VALID_CODES[0])
-        card = service.rating_card(db_session=s, enterprise=acme)
+        enterprise_book.review_link(db_session=s, actor=ACTOR, link_id=pending[0].id, accept=False)
+        acme = enterprise_book.get_enterprise(db_session=s, key=VALID_CODES[0])
+        card = rating_book.rating_card(db_session=s, enterprise=acme)
     assert card["grade"] in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
     assert {c["name"] for c in card["components"]} == {
         "size",
@@ -182,7 +195,7 @@ def test_bad_enterprise_input_is_refused_and_nothing_stored(world: FinanceWorld)
         pytest.raises(ValidationError, match="not a valid Unified Social Credit Code") as err,
         session(world) as s,
     ):
-        service.register_enterprise(
+        enterprise_book.register_enterprise(
             db_session=s,
             actor=ACTOR,
             name="坏代码公司",
@@ -193,7 +206,7 @@ def test_bad_enterprise_input_is_refused_and_nothing_stored(world: FinanceWorld)
         )
     assert err.value.field == "credit_code"
     with pytest.raises(ValidationError, match="size class"), session(world) as s:
-        service.register_enterprise(
+        enterprise_book.register_enterprise(
             db_session=s,
             actor=ACTOR,
             name="x",
@@ -210,7 +223,7 @@ def test_matching_explains_each_product(world: FinanceWorld) -> None:
     with session(world) as s:
         acme = s.get(Enterprise, ids["acme"])
         assert acme is not None
-        app = service.prepare_application(
+        app = applications.prepare_application(
             db_session=s,
             store=world.store,
             enterprise=acme,
@@ -218,7 +231,7 @@ def test_matching_explains_each_product(world: FinanceWorld) -> None:
             term_months=12,
             offered=offer(("CN1001", "1500000"), ("CN1002", "1000000")),
         )
-        found = service.match_products(db_session=s, application=app)
+        found = applications.match_products(db_session=s, application=app)
     assert [m.product.name for m in found] == ["鑫智贷", "大额贷"]
     first, second = found
     assert not first.fits  # 1.3M > 0.5 x 2.5M
@@ -258,7 +271,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
         pytest.raises(InvalidTransition, match="allowed: approve, reject, withdraw"),
         session(world) as s,
     ):
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -266,7 +279,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             on_day=date(2024, 3, 5),
         )
     with session(world) as s:
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -274,7 +287,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             on_day=date(2024, 3, 12),
         )
         with pytest.raises(InvalidTransition, match="no registered pledge"):
-            service.act(
+            loan_book.act(
                 db_session=s,
                 actor=ACTOR,
                 loan_id=loan_id,
@@ -291,7 +304,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             registered_on=date(2024, 3, 15),
         )
         record = pledges.pledge_dict(s, pledge)
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -302,10 +315,10 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
     assert [p["patent_id"] for p in record["patents"]] == ["CN1001", "CN1002"]
     assert record["patents"][0]["main_ipc"] == "F24F 11/30"
     with session(world) as s:
-        lines = service.schedule_of(db_session=s, loan_id=loan_id)
+        lines = loan_book.schedule_of(db_session=s, loan_id=loan_id)
         assert len(lines) == 12 and sum(x.principal_fen for x in lines) == 100_000_000
         first = lines[0].principal_fen + lines[0].interest_fen
-        payment = service.repay(
+        payment = loan_book.repay(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -314,12 +327,12 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
         )
         assert payment.interest_fen == lines[0].interest_fen
     with session(world) as s:
-        loan = service.get_loan(db_session=s, loan_id=loan_id)
+        loan = loan_book.get_loan(db_session=s, loan_id=loan_id)
         rest = sum(
             x.principal_fen + x.interest_fen - x.paid_principal_fen - x.paid_interest_fen
-            for x in service.schedule_of(db_session=s, loan_id=loan_id)
+            for x in loan_book.schedule_of(db_session=s, loan_id=loan_id)
         )
-        service.repay(
+        loan_book.repay(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -332,7 +345,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
         pytest.raises(InvalidTransition, match="is closed: only an active loan takes repayments"),
         session(world) as s,
     ):
-        service.repay(
+        loan_book.repay(
             db_session=s, actor=ACTOR, loan_id=loan_id, amount="10", paid_on=date(2024, 6, 2)
         )
     with session(world) as s:
@@ -346,7 +359,7 @@ def test_pledge_rules_co_owners_and_no_double_pledge(world: FinanceWorld) -> Non
     ids = setup_programme(world)
     first = apply(world, ids, patents=offer(("CN1006", "3000000")))
     with session(world) as s:
-        service.act(
+        loan_book.act(
             db_session=s, actor=ACTOR, loan_id=first, action=Action.APPROVE, on_day=date(2024, 3, 5)
         )
     with pytest.raises(ValidationError, match=f"missing: {PARTNER}"), session(world) as s:
@@ -376,7 +389,7 @@ def test_arrears_compensation_claims_files_and_disposal(world: FinanceWorld) -> 
     ids = setup_programme(world)
     loan_id = apply(world, ids)
     with session(world) as s:
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -391,7 +404,7 @@ def test_arrears_compensation_claims_files_and_disposal(world: FinanceWorld) -> 
             registration_number="Y2",
             registered_on=date(2024, 3, 15),
         )
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -399,9 +412,9 @@ def test_arrears_compensation_claims_files_and_disposal(world: FinanceWorld) -> 
             on_day=date(2024, 3, 29),
         )
     with session(world) as s:
-        report = service.run_arrears(db_session=s, as_of=date(2024, 6, 27))
+        report = run_arrears(db_session=s, as_of=date(2024, 6, 27))
         assert report.buckets["31-60"] == 1 and report.crossed == []
-        later = service.run_arrears(db_session=s, as_of=date(2024, 6, 28))
+        later = run_arrears(db_session=s, as_of=date(2024, 6, 28))
         assert later.crossed == [loan_id]  # 60 days after the first instalment (29 April)
         claim = claims.claim_compensation(
             db_session=s, actor=ACTOR, loan_id=loan_id, policy=POLICY, on_day=date(2024, 6, 28)
@@ -411,7 +424,7 @@ def test_arrears_compensation_claims_files_and_disposal(world: FinanceWorld) -> 
         subsidy = claims.claim_subsidies(
             db_session=s,
             actor=ACTOR,
-            bank=service.get_bank(db_session=s, key=ids["bank"]),
+            bank=product_book.get_bank(db_session=s, key=ids["bank"]),
             year=2024,
             policy=POLICY,
         )
@@ -419,7 +432,7 @@ def test_arrears_compensation_claims_files_and_disposal(world: FinanceWorld) -> 
         rows = claims.claim_rows(
             db_session=s, bank_id=ids["bank"], start=date(2024, 1, 1), end=date(2024, 12, 31)
         )
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -460,7 +473,7 @@ def test_collateral_watch_and_revaluation(world: FinanceWorld) -> None:
     ids = setup_programme(world)
     loan_id = apply(world, ids)
     with session(world) as s:
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -475,7 +488,7 @@ def test_collateral_watch_and_revaluation(world: FinanceWorld) -> None:
             registration_number="Y3",
             registered_on=date(2024, 3, 15),
         )
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -505,7 +518,7 @@ def test_programme_statistics_and_pledge_amounts_for_high_value(world: FinanceWo
     ids = setup_programme(world)
     loan_id = apply(world, ids, amount="1200000")
     with session(world) as s:
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -520,7 +533,7 @@ def test_programme_statistics_and_pledge_amounts_for_high_value(world: FinanceWo
             registration_number="Y4",
             registered_on=date(2024, 3, 15),
         )
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
@@ -556,7 +569,7 @@ def test_undo_events_restore_the_state_before(world: FinanceWorld) -> None:
     loan_id = apply(world, ids)
     with session(world) as s:
         for action in (Action.APPROVE, Action.UNDO_APPROVAL, Action.APPROVE):
-            service.act(
+            loan_book.act(
                 db_session=s, actor=ACTOR, loan_id=loan_id, action=action, on_day=date(2024, 3, 8)
             )
         pledges.register_pledge(
@@ -567,20 +580,20 @@ def test_undo_events_restore_the_state_before(world: FinanceWorld) -> None:
             registration_number="Y5",
             registered_on=date(2024, 3, 15),
         )
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
             action=Action.DISBURSE,
             on_day=date(2024, 3, 29),
         )
-        service.act(
+        loan_book.act(
             db_session=s,
             actor=ACTOR,
             loan_id=loan_id,
             action=Action.UNDO_DISBURSAL,
             on_day=date(2024, 3, 30),
         )
-        loan = service.get_loan(db_session=s, loan_id=loan_id)
+        loan = loan_book.get_loan(db_session=s, loan_id=loan_id)
         assert loan.state == LoanState.APPROVED and loan.disbursed_on is None
         assert s.scalar(select(func.count()).select_from(ScheduleLine)) == 0

@@ -15,7 +15,7 @@ EXPECTED = Path(__file__).parent / "expected"
 
 pytestmark = [
     pytest.mark.slow,
-    # finance.service.link_exact_bulk (the demo programme) still calls Result.tuples()
+    # finance.enterprise_book.link_exact_bulk (the demo programme) still calls Result.tuples()
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning"),
 ]
 

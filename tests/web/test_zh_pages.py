@@ -26,7 +26,7 @@ from ipops.web.words import field_name, sector_name
 
 pytestmark = [
     pytest.mark.slow,
-    # finance.service.link_exact_bulk (the demo programme) still calls Result.tuples()
+    # finance.enterprise_book.link_exact_bulk (the demo programme) still calls Result.tuples()
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning"),
 ]
 

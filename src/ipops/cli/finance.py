@@ -15,8 +15,23 @@ from rich.table import Table
 from ipops.audit.service import Actor
 from ipops.cli.context import AppContext, JsonOption, app_context, console, print_json
 from ipops.errors import NoWorkspace, ValidationError
-from ipops.finance import balances, claims, money, pledges, policy, rates, service, stats
-from ipops.finance.compensation import CompensationCase, Status, assess
+from ipops.finance import (
+    applications,
+    balances,
+    claims,
+    enterprise_book,
+    loan_book,
+    money,
+    pledges,
+    policy,
+    product_book,
+    rates,
+    rating_book,
+    stats,
+)
+from ipops.finance.arrears import run_arrears
+from ipops.finance.compensation import Status
+from ipops.finance.compensation_case import CaseInput, compensation_case
 from ipops.finance.enterprises import parse_financials
 from ipops.finance.loans import parse_action
 from ipops.finance.workdays import calendar_for
@@ -109,34 +124,24 @@ def compensation(
     as_json: JsonOption = False,
 ) -> None:
     """What the policy compensates for an overdue loan: eligibility with reasons, ratio, amount."""
-    root = _workspace_root_or_none()
-    chosen = policy.load_policy(policy_name, root)
-    benchmark, reference = rates.benchmark_of(
-        given=None if benchmark_rate is None else money.rate(benchmark_rate, "benchmark-rate"),
+    case = CaseInput(
+        principal=principal,
+        repaid=repaid,
+        days_overdue=days_overdue,
+        bank_weak_share=bank_weak_share,
+        rate=rate,
+        benchmark_rate=benchmark_rate,
         loan_date=None if loan_date is None else _day(loan_date, "loan-date"),
         term_months=term_months,
-        table=rates.load_table(root),
-        rule=chosen.reference,
-    )
-    case = CompensationCase(
-        principal=money.amount(principal, "principal"),
-        repaid=money.amount(repaid, "repaid", allow_zero=True),
-        days_overdue=days_overdue,
-        bank_weak_share=money.rate(bank_weak_share, "bank-weak-share"),
-        rate=money.rate(rate, "rate"),
-        benchmark_rate=benchmark,
-        enterprise_size=size,
+        size=size,
         collateral=collateral,
-        compensated_this_year=money.amount(
-            compensated_this_year, "compensated-this-year", allow_zero=True
-        ),
-        benchmark_source=reference.text() if reference else "",
+        compensated_this_year=compensated_this_year,
+        policy=policy_name,
     )
-    result = assess(chosen, case)
+    found = compensation_case(root=_workspace_root_or_none(), case=case, field_names="option")
+    result = found.result
     if as_json:
-        payload = result.as_dict()
-        payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
-        print_json(payload)
+        print_json(found.as_dict())
         return
     verdict = {
         Status.ELIGIBLE: "[green]eligible[/]",
@@ -277,7 +282,7 @@ def enterprise_add(
     ctx = app_context()
     figures = parse_financials(total_assets, equity, revenue)
     with session_scope(ctx.engine) as session:
-        found = service.register_enterprise(
+        found = enterprise_book.register_enterprise(
             db_session=session,
             actor=Actor.cli(),
             name=name,
@@ -287,9 +292,9 @@ def enterprise_add(
             size=size,
             financials=figures,
         )
-        payload = service.enterprise_dict(found)
+        payload = enterprise_book.enterprise_dict(found)
         if link:
-            payload["links"] = service.link_patents(
+            payload["links"] = enterprise_book.link_patents(
                 db_session=session, store=ctx.store, actor=Actor.cli(), enterprise=found
             ).as_dict()
     _out(payload, as_json)
@@ -303,11 +308,11 @@ def enterprise_list(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         rows = []
-        for e in service.list_enterprises(db_session=session, limit=limit):
-            latest = service.latest_rating(db_session=session, enterprise_id=e.id)
+        for e in enterprise_book.list_enterprises(db_session=session, limit=limit):
+            latest = rating_book.latest_rating(db_session=session, enterprise_id=e.id)
             rows.append(
                 {
-                    **service.enterprise_dict(e),
+                    **enterprise_book.enterprise_dict(e),
                     "grade": latest.grade if latest else None,
                     "score": latest.score if latest else None,
                 }
@@ -338,7 +343,7 @@ def enterprise_links(
     """The enterprise's patent links (pending ones wait for review)."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_enterprise(db_session=session, key=enterprise)
+        found = enterprise_book.get_enterprise(db_session=session, key=enterprise)
         rows: list[dict[str, Any]] = [
             {
                 "link": x.id,
@@ -348,7 +353,9 @@ def enterprise_links(
                 "similarity": x.similarity,
                 "status": x.status,
             }
-            for x in service.links_of(db_session=session, enterprise_id=found.id, status=status)
+            for x in enterprise_book.links_of(
+                db_session=session, enterprise_id=found.id, status=status
+            )
         ]
     if as_json:
         print_json(rows)
@@ -375,7 +382,7 @@ def enterprise_review(
     """Accept or reject an uncertain patent link."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.review_link(
+        found = enterprise_book.review_link(
             db_session=session, actor=Actor.cli(), link_id=link, accept=accept
         )
         payload = {"link": found.id, "patent_id": found.patent_id, "status": found.status}
@@ -399,8 +406,8 @@ def rate(
     with session_scope(ctx.engine) as session:
         ids = None
         if enterprise:
-            ids = [service.get_enterprise(db_session=session, key=k).id for k in enterprise]
-        run = service.rate_enterprises(
+            ids = [enterprise_book.get_enterprise(db_session=session, key=k).id for k in enterprise]
+        run = rating_book.rate_enterprises(
             db_session=session,
             store=ctx.store,
             valuation_root=ctx.workspace.root / "valuation",
@@ -425,8 +432,8 @@ def rating(
     """An enterprise's latest rating, explained: each component's value and points, alerts."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_enterprise(db_session=session, key=enterprise)
-        card = service.rating_card(db_session=session, enterprise=found)
+        found = enterprise_book.get_enterprise(db_session=session, key=enterprise)
+        card = rating_book.rating_card(db_session=session, enterprise=found)
     if as_json:
         print_json(card)
         return
@@ -457,7 +464,7 @@ def pd_fit(as_json: JsonOption = False) -> None:
     """Fit the probability-of-default model on the platform's loan history."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        model = service.fit_default_model(db_session=session, actor=Actor.cli())
+        model = rating_book.fit_default_model(db_session=session, actor=Actor.cli())
     _out(model.as_dict(), as_json)
 
 
@@ -470,7 +477,7 @@ def bank_add(
 ) -> None:
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.add_bank(
+        found = product_book.add_bank(
             db_session=session, actor=Actor.cli(), name=name, organisation_id=None
         )
         payload = {"id": found.id, "name": found.name}
@@ -492,8 +499,8 @@ def bank_balance(
     compensation ratio); see `finance bank book` for the loan book's figures."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_bank(db_session=session, key=bank)
-        service.set_balance(
+        found = product_book.get_bank(db_session=session, key=bank)
+        balances.set_balance(
             db_session=session,
             actor=Actor.cli(),
             bank=found,
@@ -502,7 +509,7 @@ def bank_balance(
             programme=money.amount(programme, "programme"),
             reason=reason.strip()[:500] or "reported by the bank",
         )
-        share = service.weak_share(db_session=session, bank_id=found.id, year=year)
+        share = balances.weak_share(db_session=session, bank_id=found.id, year=year)
     payload = {"bank": found.name, "year": year, "weak_share": str(round(share, 4))}
     _out(payload, as_json)
 
@@ -518,7 +525,7 @@ def bank_book(
     ctx = app_context()
     chosen = policy.load_policy(policy_name, _root(ctx))
     with session_scope(ctx.engine) as session:
-        found = service.get_bank(db_session=session, key=bank)
+        found = product_book.get_bank(db_session=session, key=bank)
         book = balances.book_share(
             balances.book_loans(session, found.id, year), chosen.weak_collateral, year
         )
@@ -553,7 +560,7 @@ def bank_product(
 ) -> None:
     """Add an IP loan product."""
     ctx = app_context()
-    spec = service.ProductInput(
+    spec = product_book.ProductInput(
         name=name,
         min_amount=money.amount(min_amount, "min-amount"),
         max_amount=money.amount(max_amount, "max-amount"),
@@ -567,9 +574,11 @@ def bank_product(
         method=method,
     )
     with session_scope(ctx.engine) as session:
-        found = service.get_bank(db_session=session, key=bank)
-        product = service.add_product(db_session=session, actor=Actor.cli(), bank=found, spec=spec)
-        payload = service.product_dict(product)
+        found = product_book.get_bank(db_session=session, key=bank)
+        product = product_book.add_product(
+            db_session=session, actor=Actor.cli(), bank=found, spec=spec
+        )
+        payload = product_book.product_dict(product)
     _out(payload, as_json)
 
 
@@ -579,8 +588,8 @@ def bank_products(as_json: JsonOption = False) -> None:
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         rows = [
-            {**service.product_dict(p), "bank": b.name}
-            for p, b in service.list_products(db_session=session)
+            {**product_book.product_dict(p), "bank": b.name}
+            for p, b in product_book.list_products(db_session=session)
         ]
     if as_json:
         print_json(rows)
@@ -609,7 +618,7 @@ PatentOption = Annotated[
 ]
 
 
-def _collateral(items: list[str]) -> list[service.Collateral]:
+def _collateral(items: list[str]) -> list[applications.Collateral]:
     found = []
     for item in items:
         number, sep, value = item.partition("=")
@@ -617,7 +626,7 @@ def _collateral(items: list[str]) -> list[service.Collateral]:
             raise ValidationError(
                 f"{item!r}: write PATENT=VALUE, e.g. CN1001=1500000", field="patent"
             )
-        found.append(service.Collateral(number.strip(), value=money.amount(value, "patent")))
+        found.append(applications.Collateral(number.strip(), value=money.amount(value, "patent")))
     return found
 
 
@@ -632,8 +641,8 @@ def loan_match(
     """Products ranked for an application, each with why it fits or why not."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_enterprise(db_session=session, key=enterprise)
-        application = service.prepare_application(
+        found = enterprise_book.get_enterprise(db_session=session, key=enterprise)
+        application = applications.prepare_application(
             db_session=session,
             store=ctx.store,
             enterprise=found,
@@ -643,7 +652,7 @@ def loan_match(
         )
         matches = [
             m.as_dict()
-            for m in service.match_products(
+            for m in applications.match_products(
                 db_session=session,
                 application=application,
                 rate_table=rates.load_table(_root(ctx)),
@@ -675,8 +684,8 @@ def loan_apply(
     """Submit an application to the chosen product's bank."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_enterprise(db_session=session, key=enterprise)
-        application = service.prepare_application(
+        found = enterprise_book.get_enterprise(db_session=session, key=enterprise)
+        application = applications.prepare_application(
             db_session=session,
             store=ctx.store,
             enterprise=found,
@@ -684,7 +693,7 @@ def loan_apply(
             term_months=term,
             offered=_collateral(patent),
         )
-        loan = service.submit(
+        loan = applications.submit(
             db_session=session,
             actor=Actor.cli(),
             application=application,
@@ -692,7 +701,7 @@ def loan_apply(
             applied_on=_day(on),
             rate_table=rates.load_table(_root(ctx)),
         )
-        payload = service.loan_dict(loan)
+        payload = loan_book.loan_dict(loan)
     _out(payload, as_json)
 
 
@@ -714,7 +723,7 @@ def loan_act(
     """A lifecycle action; a disallowed one is refused naming the allowed ones."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.act(
+        found = loan_book.act(
             db_session=session,
             actor=Actor.cli(),
             loan_id=loan,
@@ -722,7 +731,7 @@ def loan_act(
             on_day=_day(on),
             note=note,
         )
-        payload = service.loan_dict(found)
+        payload = loan_book.loan_dict(found)
     _out(payload, as_json, f"loan {loan}: {payload['state']}")
 
 
@@ -736,10 +745,10 @@ def loan_repay(
     """A repayment: interest first, then principal, oldest instalment first."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        payment = service.repay(
+        payment = loan_book.repay(
             db_session=session, actor=Actor.cli(), loan_id=loan, amount=amount, paid_on=_day(on)
         )
-        state = service.get_loan(db_session=session, loan_id=loan).state
+        state = loan_book.get_loan(db_session=session, loan_id=loan).state
         payload = {
             "loan": loan,
             "amount": str(money.from_fen(payment.amount_fen)),
@@ -757,8 +766,8 @@ def loan_show(
     """A loan with its schedule, pledges and alerts."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        found = service.get_loan(db_session=session, loan_id=loan)
-        payload = service.loan_dict(found)
+        found = loan_book.get_loan(db_session=session, loan_id=loan)
+        payload = loan_book.loan_dict(found)
         payload["schedule"] = [
             {
                 "number": x.number,
@@ -768,7 +777,7 @@ def loan_show(
                 "paid": str(money.from_fen(x.paid_principal_fen + x.paid_interest_fen)),
                 "settled": x.settled,
             }
-            for x in service.schedule_of(db_session=session, loan_id=loan)
+            for x in loan_book.schedule_of(db_session=session, loan_id=loan)
         ]
         payload["pledges"] = [
             pledges.pledge_dict(session, p)
@@ -802,8 +811,8 @@ def loan_list(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         rows = [
-            service.loan_dict(x)
-            for x in service.list_loans(db_session=session, state=state, limit=limit)
+            loan_book.loan_dict(x)
+            for x in loan_book.list_loans(db_session=session, state=state, limit=limit)
         ]
     if as_json:
         print_json(rows)
@@ -855,7 +864,7 @@ def arrears(
     """The day's arrears run: days past due of every active loan."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        report = service.run_arrears(db_session=session, as_of=_day(as_of, "as-of"))
+        report = run_arrears(db_session=session, as_of=_day(as_of, "as-of"))
     _out(report.as_dict(), as_json)
 
 
@@ -911,7 +920,7 @@ def subsidies(
     ctx = app_context()
     chosen = policy.load_policy(policy_name, _root(ctx))
     with session_scope(ctx.engine) as session:
-        found = service.get_bank(db_session=session, key=bank)
+        found = product_book.get_bank(db_session=session, key=bank)
         report = claims.claim_subsidies(
             db_session=session, actor=Actor.cli(), bank=found, year=year, policy=chosen
         )
@@ -929,7 +938,7 @@ def claims_export(
     """Claims for the finance bureau (compensation and subsidies), per bank and period."""
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        bank_id = None if bank is None else service.get_bank(db_session=session, key=bank).id
+        bank_id = None if bank is None else product_book.get_bank(db_session=session, key=bank).id
         rows = claims.claim_rows(
             db_session=session, bank_id=bank_id, start=_day(start, "start"), end=_day(end, "end")
         )

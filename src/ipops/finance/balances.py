@@ -28,9 +28,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipops.audit.service import Actor, record_by
 from ipops.errors import ValidationError
 from ipops.finance import money
 from ipops.finance.models import Bank, BankBalance, Loan, Repayment
+from ipops.registry import concurrency
 
 
 @dataclass(frozen=True)
@@ -123,3 +125,54 @@ def year_end_share(
             field="bank_weak_share",
         )
     return found
+
+
+def set_balance(
+    *,
+    db_session: Session,
+    actor: Actor,
+    bank: Bank,
+    year: int,
+    weak: Decimal,
+    programme: Decimal,
+    reason: str = "",
+) -> BankBalance:
+    """The bank's weak-collateral and total 宁创贷 balances at the end of ``year``, recorded
+    by an operator over the loan book's (``balances``); the reason is audited."""
+    if weak > programme:
+        raise ValidationError(
+            "the weak-collateral balance exceeds the programme balance", field="weak"
+        )
+    concurrency.claim(db_session, bank)  # one row per bank and year, found or made
+    found = db_session.scalars(
+        select(BankBalance).where(BankBalance.bank_id == bank.id, BankBalance.year == year)
+    ).first()
+    if found is None:
+        found = BankBalance(bank_id=bank.id, year=year)
+        db_session.add(found)
+    found.weak_collateral_fen = money.to_fen(weak)
+    found.programme_fen = money.to_fen(programme)
+    db_session.flush()
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.balance_set",
+        object_type="fin_bank",
+        object_id=bank.id,
+        after={"year": year, "weak": str(weak), "programme": str(programme), "reason": reason},
+    )
+    return found
+
+
+def weak_share(
+    *,
+    db_session: Session,
+    bank_id: int,
+    year: int,
+    weak_types: frozenset[str] = frozenset({"credit", "ip_pledge"}),
+) -> Decimal:
+    """The weak-collateral share of the bank's 宁创贷 balance at the end of ``year``: recorded,
+    else from the loan book (``balances``); ``ValidationError`` when unknown."""
+    return year_end_share(
+        db_session=db_session, bank_id=bank_id, year=year, weak_types=weak_types
+    ).share

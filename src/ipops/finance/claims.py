@@ -23,10 +23,10 @@ from ipops.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from ipops.exports import append_row, csv_record
 from ipops.finance import compensation as rules
 from ipops.finance import money
+from ipops.finance.balances import weak_share
 from ipops.finance.loans import LoanState
 from ipops.finance.models import Bank, Claim, Disposal, Enterprise, Loan
 from ipops.finance.policy import Policy
-from ipops.finance.service import weak_share
 from ipops.registry import concurrency
 
 CLAIM_COLUMNS: tuple[str, ...] = (

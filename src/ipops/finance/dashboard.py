@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from ipops.accounts import authz
 from ipops.accounts.models import User
+from ipops.finance import scope
+from ipops.finance.loan_records import LoanRecord
+from ipops.finance.loans import LoanState
 from ipops.finance.models import Bank, Enterprise, EnterprisePatent, Loan, Rating
 from ipops.money import from_fen
 from ipops.paging import Page
@@ -200,4 +203,40 @@ def _line(loan: Loan, names: dict[int, str]) -> LoanLine:
         applied_on=loan.applied_on,
         principal_outstanding=from_fen(loan.amount_fen - loan.principal_repaid_fen),
         days_past_due=loan.days_past_due,
+    )
+
+
+class DeskLoan(LoanRecord):
+    """A loan on the bank's desk, with the borrower's name."""
+
+    enterprise: str
+
+
+class BankDesk(Record):
+    """The bank's desk: applications awaiting its decision, approved loans awaiting pledge
+    registration and disbursement, active loans past due (most overdue first), every loan."""
+
+    queue: tuple[DeskLoan, ...]
+    to_disburse: tuple[DeskLoan, ...]
+    arrears: tuple[DeskLoan, ...]
+    loans: tuple[DeskLoan, ...]
+
+
+def bank_desk(*, db_session: Session, organisation_ids: Sequence[int]) -> BankDesk:
+    rows = tuple(
+        DeskLoan(**LoanRecord.of(loan).model_dump(), enterprise=name)
+        for loan, name in scope.loans_of_organisations(
+            db_session=db_session, organisation_ids=organisation_ids
+        )
+    )
+    return BankDesk(
+        queue=tuple(r for r in rows if r.state == LoanState.SUBMITTED),
+        to_disburse=tuple(r for r in rows if r.state == LoanState.APPROVED),
+        arrears=tuple(
+            sorted(
+                (r for r in rows if r.state == LoanState.ACTIVE and r.days_past_due > 0),
+                key=lambda r: -r.days_past_due,
+            )
+        ),
+        loans=rows,
     )

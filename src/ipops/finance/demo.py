@@ -26,7 +26,7 @@ from ipops.accounts.demo import DEMO_ORGANISATIONS
 from ipops.accounts.roles import OrgKind
 from ipops.audit.service import Actor
 from ipops.corpus.store import CorpusStore
-from ipops.finance import service
+from ipops.finance import balances, enterprise_book, product_book, rating_book
 from ipops.finance.demo_loans import AS_OF, LoanBook
 from ipops.finance.enterprises import Financials
 from ipops.finance.models import Claim, Enterprise, Loan, Rating
@@ -146,10 +146,10 @@ def seed_demo_finance(
         return _summary(session, 0, 0, 0, None)  # already seeded
     products = _banks(session, actor)
     registered = _enterprises(session, store, actor, rng, enterprises)
-    links = service.link_exact_bulk(
+    links = enterprise_book.link_exact_bulk(
         db_session=session, store=store, actor=actor, enterprises=registered
     )
-    service.rate_enterprises(
+    rating_book.rate_enterprises(
         db_session=session,
         store=store,
         valuation_root=workspace_root / "valuation",
@@ -192,10 +192,12 @@ def _banks(session: Session, actor: Actor) -> list[int]:
         org = accounts.ensure_organisation(
             db_session=session, name=name, kind=OrgKind.BANK, actor=actor
         )
-        bank = service.add_bank(db_session=session, actor=actor, name=name, organisation_id=org.id)
+        bank = product_book.add_bank(
+            db_session=session, actor=actor, name=name, organisation_id=org.id
+        )
         for year in range(2019, AS_OF.year):
             programme = Decimal(800_000_000 + 50_000_000 * (year - 2019))
-            service.set_balance(
+            balances.set_balance(
                 db_session=session,
                 actor=actor,
                 bank=bank,
@@ -204,7 +206,7 @@ def _banks(session: Session, actor: Actor) -> list[int]:
                 programme=programme,
             )
         for pname, low, high, t1, t2, multiple, grade, regions, ltv in products:
-            spec = service.ProductInput(
+            spec = product_book.ProductInput(
                 name=pname,
                 min_amount=Decimal(low),
                 max_amount=Decimal(high),
@@ -217,7 +219,7 @@ def _banks(session: Session, actor: Actor) -> list[int]:
                 method=("equal_principal" if t2 >= 36 else "equal_instalments"),
             )
             product_ids.append(
-                service.add_product(db_session=session, actor=actor, bank=bank, spec=spec).id
+                product_book.add_product(db_session=session, actor=actor, bank=bank, spec=spec).id
             )
     return product_ids
 
@@ -252,7 +254,7 @@ def _enterprises(
         assets = Decimal(rng.randint(low // 100_000, high // 100_000) * 100_000)
         equity = (assets * Decimal(rng.randint(5, 70)) / 100).quantize(Decimal("0.01"))
         found.append(
-            service.register_enterprise(
+            enterprise_book.register_enterprise(
                 db_session=session,
                 actor=actor,
                 name=name,

@@ -27,7 +27,16 @@ from sqlalchemy.orm import Session
 from ipops.audit.service import Actor
 from ipops.corpus.store import CorpusStore
 from ipops.errors import IpopsError
-from ipops.finance import claims, pledges, rates, service
+from ipops.finance import (
+    applications,
+    claims,
+    enterprise_book,
+    loan_book,
+    pledges,
+    rates,
+    rating_book,
+)
+from ipops.finance.arrears import run_arrears
 from ipops.finance.loans import Action, LoanState
 from ipops.finance.models import Bank, Enterprise, Loan, PledgedPatent
 from ipops.finance.patents import patent_facts, same_owner
@@ -71,7 +80,7 @@ class LoanBook:
         return found.rate
 
     def _apply(self, e: Enterprise, day: date, term: int) -> Loan | None:
-        links = service.links_of(db_session=self.s, enterprise_id=e.id, status="confirmed")
+        links = enterprise_book.links_of(db_session=self.s, enterprise_id=e.id, status="confirmed")
         if not links:
             return None
         facts = {
@@ -86,25 +95,26 @@ class LoanBook:
         values = [Decimal(self.rng.randint(8, 60) * 100_000) for _ in offered]
         benchmark = self._benchmark(day, term)
         try:
-            app = service.prepare_application(
+            app = applications.prepare_application(
                 db_session=self.s,
                 store=self.store,
                 enterprise=e,
                 amount=str(self._amount(sum(values, Decimal(0)))),
                 term_months=term,
                 offered=[
-                    service.Collateral(p, value=v) for p, v in zip(offered, values, strict=True)
+                    applications.Collateral(p, value=v)
+                    for p, v in zip(offered, values, strict=True)
                 ],
             )
         except IpopsError:
             return None
-        matches = service.match_products(
+        matches = applications.match_products(
             db_session=self.s, application=app, benchmark_rate=benchmark
         )
         fits = [m for m in matches if m.fits]
         if not fits:
             return None
-        return service.submit(
+        return applications.submit(
             db_session=self.s,
             actor=self.actor,
             application=app,
@@ -118,7 +128,9 @@ class LoanBook:
         return max((collateral * share / 10_000).quantize(Decimal(1)) * 10_000, Decimal(300_000))
 
     def _do(self, loan: Loan, action: Action, day: date) -> None:
-        service.act(db_session=self.s, actor=self.actor, loan_id=loan.id, action=action, on_day=day)
+        loan_book.act(
+            db_session=self.s, actor=self.actor, loan_id=loan.id, action=action, on_day=day
+        )
 
     def _pledge_and_disburse(self, loan: Loan, applied: date) -> date:
         approved = applied + timedelta(days=self.rng.randint(8, 20))
@@ -138,7 +150,7 @@ class LoanBook:
         return disbursed
 
     def _pay_until(self, loan: Loan, stop: date) -> None:
-        for line in service.schedule_of(db_session=self.s, loan_id=loan.id):
+        for line in loan_book.schedule_of(db_session=self.s, loan_id=loan.id):
             if line.due_on > stop or loan.state != LoanState.ACTIVE:
                 break
             owed = (
@@ -148,7 +160,7 @@ class LoanBook:
                 - line.paid_interest_fen
             )
             if owed:
-                service.repay(
+                loan_book.repay(
                     db_session=self.s,
                     actor=self.actor,
                     loan_id=loan.id,
@@ -166,10 +178,10 @@ class LoanBook:
                 continue
             self._pledge_and_disburse(loan, applied)
             if self.rng.random() < self._risk(e):
-                lines = service.schedule_of(db_session=self.s, loan_id=loan.id)
+                lines = loan_book.schedule_of(db_session=self.s, loan_id=loan.id)
                 stop = lines[max(0, len(lines) // 3 - 1)].due_on
                 self._pay_until(loan, stop)
-                service.run_arrears(db_session=self.s, as_of=stop + timedelta(days=120))
+                run_arrears(db_session=self.s, as_of=stop + timedelta(days=120))
                 self._do(loan, Action.WRITE_OFF, stop + timedelta(days=120))
                 defaulted.add(e.id)
             else:
@@ -177,7 +189,7 @@ class LoanBook:
         return defaulted
 
     def _risk(self, e: Enterprise) -> float:
-        latest = service.latest_rating(db_session=self.s, enterprise_id=e.id)
+        latest = rating_book.latest_rating(db_session=self.s, enterprise_id=e.id)
         assert latest is not None and e.total_assets_fen and e.equity_fen is not None
         value = float(latest.features.get("pvd_mean") or 0) / 100
         size = math.log1p(float(latest.features.get("in_force") or 0))
@@ -190,7 +202,7 @@ class LoanBook:
         made = 0
         for e in enterprises[:CURRENT_LOANS]:
             made += self._current_loan(e, PLANS[made % len(PLANS)])
-        service.run_arrears(db_session=self.s, as_of=AS_OF)
+        run_arrears(db_session=self.s, as_of=AS_OF)
 
     def _days_back(self, low: int, high: int) -> date:
         return AS_OF - timedelta(days=self.rng.randint(low, high))
@@ -278,6 +290,6 @@ class LoanBook:
                     on_day=AS_OF + timedelta(days=20),
                 )
         try:
-            return service.fit_default_model(db_session=self.s, actor=self.actor).auc
+            return rating_book.fit_default_model(db_session=self.s, actor=self.actor).auc
         except IpopsError:
             return None

@@ -109,3 +109,14 @@ def arrears_bucket(days_past_due: int) -> str:
         if days_past_due >= low and (high is None or days_past_due <= high):
             return name
     raise ValueError(days_past_due)
+
+
+def open_steps(state: LoanState) -> frozenset[str]:
+    """The steps a loan in ``state`` takes besides its actions: a pledge is registered once
+    approved (until closed), repayments are taken while active; plus its manual actions."""
+    steps = {a.value for a in allowed_actions(state) if a in MANUAL_ACTIONS}
+    if state in (LoanState.APPROVED, LoanState.ACTIVE):
+        steps.add("pledge")
+    if state is LoanState.ACTIVE:
+        steps.add("repay")
+    return frozenset(steps)

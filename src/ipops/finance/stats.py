@@ -67,6 +67,10 @@ class ProgrammeStats:
             f"{amount}亿元（{self.loans}笔），约{self.enterprises}家企业受益"
         )
 
+    def financed_by_bank_wan(self) -> list[tuple[str, int]]:
+        """Each bank's name with its financed amount in whole 万元 (for charts)."""
+        return [(r["name"], int(Decimal(r["financed"]) / 10_000)) for r in self.by_bank]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "start": self.start,

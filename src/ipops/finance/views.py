@@ -14,17 +14,29 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
-from sqlalchemy import select
 
 from ipops.accounts import authz
 from ipops.accounts.models import User
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
-from ipops.errors import Forbidden, NotFound, ValidationError
-from ipops.finance import claims, money, pledges, policy, rates, service, stats
-from ipops.finance.compensation import CompensationCase, assess
+from ipops.errors import ValidationError
+from ipops.finance import (
+    applications,
+    claims,
+    enterprise_book,
+    loan_book,
+    money,
+    pledges,
+    policy,
+    rating_book,
+    scope,
+    stats,
+)
+from ipops.finance.compensation_case import CaseInput, compensation_case
+from ipops.finance.enterprises import parse_financials
+from ipops.finance.loan_records import RepaymentRecord, ScheduleRecord
 from ipops.finance.loans import Action, parse_action
-from ipops.finance.models import Bank, Enterprise, Loan
+from ipops.finance.models import Enterprise, Loan
 from ipops.finance.workdays import calendar_for
 
 router = APIRouter(prefix="/finance", tags=["finance"])
@@ -49,38 +61,16 @@ DecimalText = Annotated[
 ]
 
 
-# --------------------------------------------------------------------------- scope helpers
-
-
 def visible_enterprise(
     db_session: Any, user: User, enterprise_id: EnterpriseId, action: str
 ) -> Enterprise:
-    """The enterprise, if ``user`` may ``action`` it: 403 for a role that never may (asked
-    before any lookup), 404 alike for one outside the caller's scope and one that does not
-    exist (ids cannot be probed)."""
-    _require_some_right(user, (action,), "fin_enterprise")
-    found = service.get_enterprise(db_session=db_session, key=enterprise_id)
-    authz.require(user, action, "fin_enterprise", found, hide=True)
-    return found
+    return scope.visible_enterprise(
+        db_session=db_session, user=user, enterprise_id=enterprise_id, action=action
+    )
 
 
 def visible_loan(db_session: Any, user: User, loan_id: int) -> Loan:
-    """A loan its bank, its enterprise or the administrator may see; 403 for a role that
-    sees no loan (before any lookup), 404 alike for another's loan and a missing one."""
-    _require_some_right(user, ("finance:read",), "fin_loan", "fin_enterprise")
-    loan = service.get_loan(db_session=db_session, loan_id=loan_id)
-    enterprise = db_session.get(Enterprise, loan.enterprise_id)
-    if authz.can(user, "finance:read", "fin_loan", loan) or authz.can(
-        user, "finance:read", "fin_enterprise", enterprise
-    ):
-        return loan
-    raise NotFound(f"no loan {loan_id}", field="loan_id")
-
-
-def _require_some_right(user: User, actions: tuple[str, ...], *resource_types: str) -> None:
-    rules = [r for a in actions for t in resource_types for r in authz.rules_for(a, t)]
-    if not user.is_active or not any(user.role in r.roles for r in rules):
-        raise Forbidden(f"the {user.role} role may not do {actions[0]} on {resource_types[0]}")
+    return scope.visible_loan(db_session=db_session, user=user, loan_id=loan_id)
 
 
 # --------------------------------------------------------------------------- enterprises
@@ -100,15 +90,8 @@ class EnterpriseIn(StrictModel):
 
 @router.get("/enterprises")
 def list_enterprises(user: CurrentUser, db_session: SessionDep) -> list[dict[str, Any]]:
-    query = authz.restrict(
-        select(Enterprise),
-        user=user,
-        action="finance:read",
-        resource_type="fin_enterprise",
-        model=Enterprise,
-    )
-    found = db_session.scalars(query.order_by(Enterprise.id).limit(1000))
-    return [service.enterprise_dict(e) for e in found]
+    found = scope.visible_enterprises(db_session=db_session, user=user)
+    return [enterprise_book.enterprise_dict(e) for e in found]
 
 
 @router.post("/enterprises", status_code=201)
@@ -117,9 +100,7 @@ def register_enterprise(
 ) -> dict[str, Any]:
     """Register an enterprise (credit code checked) and link its patents in the corpus."""
     authz.require(user, "finance:manage", "finance_programme")
-    from ipops.finance.enterprises import parse_financials
-
-    found = service.register_enterprise(
+    found = enterprise_book.register_enterprise(
         db_session=db_session,
         actor=actor,
         name=body.name,
@@ -130,10 +111,10 @@ def register_enterprise(
         financials=parse_financials(body.total_assets, body.equity, body.revenue),
         organisation_id=body.organisation_id,
     )
-    links = service.link_patents(
+    links = enterprise_book.link_patents(
         db_session=db_session, store=api_state(request).corpus.store, actor=actor, enterprise=found
     )
-    return {**service.enterprise_dict(found), "links": links.as_dict()}
+    return {**enterprise_book.enterprise_dict(found), "links": links.as_dict()}
 
 
 @router.get("/enterprises/{enterprise_id}")
@@ -141,9 +122,9 @@ def get_enterprise(
     enterprise_id: EnterpriseId, user: CurrentUser, db_session: SessionDep
 ) -> dict[str, Any]:
     found = visible_enterprise(db_session, user, enterprise_id, "finance:read")
-    links = service.links_of(db_session=db_session, enterprise_id=found.id)
+    links = enterprise_book.links_of(db_session=db_session, enterprise_id=found.id)
     return {
-        **service.enterprise_dict(found),
+        **enterprise_book.enterprise_dict(found),
         "patents": [
             {
                 "link": x.id,
@@ -165,7 +146,7 @@ def get_rating(
     """The latest rating, explained, with alerts, the inputs' versions and (when fitted and
     the enterprise has financial figures) the probability of default."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:read")
-    return service.rating_card(db_session=db_session, enterprise=found)
+    return rating_book.rating_card(db_session=db_session, enterprise=found)
 
 
 class CollateralIn(StrictModel):
@@ -188,11 +169,11 @@ class SubmitIn(ApplicationIn):
     applied_on: date | None = None
 
 
-def _offered(items: list[CollateralIn]) -> list[service.Collateral]:
+def _offered(items: list[CollateralIn]) -> list[applications.Collateral]:
     found = []
     for c in items:
         found.append(
-            service.Collateral(
+            applications.Collateral(
                 patent_id=c.patent_id,
                 value=None if c.value is None else money.amount(c.value, f"value of {c.patent_id}"),
                 revenues=tuple(money.to_decimal(r, "revenues") for r in c.revenues),
@@ -210,8 +191,8 @@ def _offered(items: list[CollateralIn]) -> list[service.Collateral]:
 
 def _application(
     db_session: Any, request: Request, enterprise: Enterprise, body: ApplicationIn
-) -> service.Application:
-    return service.prepare_application(
+) -> applications.Application:
+    return applications.prepare_application(
         db_session=db_session,
         store=api_state(request).corpus.store,
         enterprise=enterprise,
@@ -233,7 +214,8 @@ def match_products(
     found = visible_enterprise(db_session, user, enterprise_id, "finance:apply")
     application = _application(db_session, request, found, body)
     return [
-        m.as_dict() for m in service.match_products(db_session=db_session, application=application)
+        m.as_dict()
+        for m in applications.match_products(db_session=db_session, application=application)
     ]
 
 
@@ -249,14 +231,14 @@ def submit_application(
     """Apply for the chosen product: the application is routed to its bank."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:apply")
     application = _application(db_session, request, found, body)
-    loan = service.submit(
+    loan = applications.submit(
         db_session=db_session,
         actor=actor,
         application=application,
         product_id=body.product_id,
         applied_on=body.applied_on or date.today(),
     )
-    return service.loan_dict(loan)
+    return loan_book.loan_dict(loan)
 
 
 # --------------------------------------------------------------------------- loans
@@ -269,42 +251,17 @@ def list_loans(
     state: Annotated[SafeStr | None, Query(max_length=16)] = None,
 ) -> list[dict[str, Any]]:
     """Loans the user may see: the bank's own, the enterprise's own, or all (administrator)."""
-    if state is not None:
-        service.list_loans(db_session=db_session, state=state, limit=0)  # checks the name
-    routed = authz.restrict(
-        select(Loan), user=user, action="finance:read", resource_type="fin_loan", model=Loan
-    )
-    own = authz.restrict(
-        select(Enterprise.id),
-        user=user,
-        action="finance:read",
-        resource_type="fin_enterprise",
-        model=Enterprise,
-    )
-    query = select(Loan).where(
-        Loan.id.in_(routed.with_only_columns(Loan.id)) | Loan.enterprise_id.in_(own)
-    )
-    if state is not None:
-        query = query.where(Loan.state == state)
-    loans = db_session.scalars(query.order_by(Loan.id.desc()).limit(500)).all()
-    return [service.loan_dict(x) for x in loans]
+    loans = scope.visible_loans(db_session=db_session, user=user, state=state)
+    return [loan_book.loan_dict(x) for x in loans]
 
 
 @router.get("/loans/{loan_id}")
 def get_loan(loan_id: LoanId, user: CurrentUser, db_session: SessionDep) -> dict[str, Any]:
     loan = visible_loan(db_session, user, loan_id)
-    payload = service.loan_dict(loan)
+    payload = loan_book.loan_dict(loan)
     payload["schedule"] = [
-        {
-            "number": x.number,
-            "due_on": x.due_on,
-            "principal": str(money.from_fen(x.principal_fen)),
-            "interest": str(money.from_fen(x.interest_fen)),
-            "paid_principal": str(money.from_fen(x.paid_principal_fen)),
-            "paid_interest": str(money.from_fen(x.paid_interest_fen)),
-            "settled": x.settled,
-        }
-        for x in service.schedule_of(db_session=db_session, loan_id=loan.id)
+        ScheduleRecord.of(x).model_dump(mode="json")
+        for x in loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
     ]
     payload["pledges"] = [
         pledges.pledge_dict(db_session, p)
@@ -338,13 +295,11 @@ def act_on_loan(
     allowed ones."""
     loan = visible_loan(db_session, user, loan_id)
     action = parse_action(body.action)
-    enterprise = db_session.get(Enterprise, loan.enterprise_id)
-    own_withdrawal = action is Action.WITHDRAW and authz.can(
-        user, "finance:apply", "fin_enterprise", enterprise
-    )
+    enterprise = scope.enterprise_of(db_session=db_session, loan=loan)
+    own_withdrawal = action is Action.WITHDRAW and scope.may_withdraw(user, enterprise)
     if not own_withdrawal:
         authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
-    found = service.act(
+    found = loan_book.act(
         db_session=db_session,
         actor=actor,
         loan_id=loan.id,
@@ -352,7 +307,7 @@ def act_on_loan(
         on_day=body.on_day or date.today(),
         note=body.note,
     )
-    return service.loan_dict(found)
+    return loan_book.loan_dict(found)
 
 
 class RepaymentIn(StrictModel):
@@ -363,23 +318,17 @@ class RepaymentIn(StrictModel):
 @router.post("/loans/{loan_id}/repayments", status_code=201)
 def record_repayment(
     loan_id: LoanId, body: RepaymentIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
-) -> dict[str, Any]:
+) -> RepaymentRecord:
     loan = visible_loan(db_session, user, loan_id)
     authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
-    payment = service.repay(
+    payment = loan_book.repay(
         db_session=db_session,
         actor=actor,
         loan_id=loan.id,
         amount=body.amount,
         paid_on=body.paid_on or date.today(),
     )
-    return {
-        "id": payment.id,
-        "amount": str(money.from_fen(payment.amount_fen)),
-        "interest": str(money.from_fen(payment.interest_fen)),
-        "principal": str(money.from_fen(payment.principal_fen)),
-        "loan": service.loan_dict(loan),
-    }
+    return RepaymentRecord.of(payment, loan)
 
 
 class PledgeIn(StrictModel):
@@ -448,23 +397,7 @@ def claim_file(
 ) -> Any:
     """Compensation and subsidy claims per bank and period, each row traceable to its loan;
     ``format`` csv or xlsx gives the file for the finance bureau."""
-    organisation_id = None
-    if bank_id is not None:
-        bank = service.get_bank(db_session=db_session, key=bank_id)
-        authz.require(user, "finance:claims", "finance_bank", bank, hide=True)
-    elif not authz.can(user, "finance:claims", "finance_bank"):
-        bank_ids = db_session.scalars(
-            authz.restrict(
-                select(Bank.id),
-                user=user,
-                action="finance:claims",
-                resource_type="finance_bank",
-                model=Bank,
-            )
-        ).all()
-        if not bank_ids:
-            authz.require(user, "finance:claims", "finance_bank")
-        organisation_id = user.organisation_id
+    organisation_id = scope.claims_organisation(db_session=db_session, user=user, bank_id=bank_id)
     rows = claims.claim_rows(
         db_session=db_session,
         bank_id=bank_id,
@@ -507,35 +440,22 @@ class CompensationIn(StrictModel):
 def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> dict[str, Any]:
     """The policy calculator: eligibility with reasons, the ratio and the amount."""
     authz.require(user, "finance:calculate", "finance_policy")
-    root = api_state(request).workspace.root
-    chosen = policy.load_policy(body.policy, root)
-    benchmark, reference = rates.benchmark_of(
-        given=None
-        if body.benchmark_rate is None
-        else money.rate(body.benchmark_rate, "benchmark_rate"),
+    case = CaseInput(
+        principal=body.principal,
+        repaid=body.repaid,
+        days_overdue=body.days_overdue,
+        bank_weak_share=body.bank_weak_share,
+        rate=body.rate,
+        benchmark_rate=body.benchmark_rate,
         loan_date=body.loan_date,
         term_months=body.term_months,
-        table=rates.load_table(root),
-        rule=chosen.reference,
-        names=("benchmark_rate", "loan_date", "term_months"),
-    )
-    case = CompensationCase(
-        principal=money.amount(body.principal, "principal"),
-        repaid=money.amount(body.repaid, "repaid", allow_zero=True),
-        days_overdue=body.days_overdue,
-        bank_weak_share=money.rate(body.bank_weak_share, "bank_weak_share"),
-        rate=money.rate(body.rate, "rate"),
-        benchmark_rate=benchmark,
-        enterprise_size=body.size,
+        size=body.size,
         collateral=body.collateral,
-        compensated_this_year=money.amount(
-            body.compensated_this_year, "compensated_this_year", allow_zero=True
-        ),
-        benchmark_source=reference.text() if reference else "",
+        compensated_this_year=body.compensated_this_year,
+        policy=body.policy,
     )
-    payload = assess(chosen, case).as_dict()
-    payload["benchmark"] = rates.benchmark_dict(benchmark, reference)
-    return payload
+    root = api_state(request).workspace.root
+    return compensation_case(root=root, case=case).as_dict()
 
 
 @router.get("/workdays")

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from ipops.accounts import authz
 from ipops.api.deps import api_state, client_address
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, InvalidTransition, IpopsError, ValidationError
-from ipops.finance import claims, dashboard, money, pledges, policy, service, stats
-from ipops.finance.loans import parse_action
-from ipops.finance.models import Bank, Enterprise, Loan
+from ipops.finance import (
+    applications,
+    claims,
+    dashboard,
+    loan_book,
+    money,
+    pledges,
+    policy,
+    rating_book,
+    scope,
+    stats,
+)
+from ipops.finance.loan_records import LoanRecord, ScheduleRecord
+from ipops.finance.loans import Action, parse_action
+from ipops.finance.models import Enterprise, Loan
 from ipops.finance.workdays import calendar_for
 from ipops.paging import Page
 from ipops.web.charts import bar_chart, short_label
@@ -101,7 +110,7 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
             db_session=db_session, start=start, end=end, calendar=calendar_for(None)
         )
     by_bank = bar_chart(
-        [(short_label(r["name"]), int(Decimal(r["financed"]) / 10_000)) for r in report.by_bank],
+        [(short_label(name), wan) for name, wan in report.financed_by_bank_wan()],
         [r["name"] for r in report.by_bank],
     )
     days = bar_chart(list(report.workdays_bins.items()))
@@ -125,25 +134,10 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
     awaiting pledge registration and disbursement, arrears, alerts, and every loan a page at
     a time."""
     orgs = [b.organisation_id for b in banks if b.organisation_id is not None]
-    loans = db_session.scalars(
-        select(Loan).where(Loan.organisation_id.in_(orgs)).order_by(Loan.id.desc())
-    ).all()
-    names = {
-        e.id: e.name
-        for e in db_session.scalars(
-            select(Enterprise).where(Enterprise.id.in_({x.enterprise_id for x in loans}))
-        )
-    }
-    rows = [{**service.loan_dict(x), "enterprise": names.get(x.enterprise_id, "")} for x in loans]
-    queue = [r for r in rows if r["state"] == "submitted"]
-    to_disburse = [r for r in rows if r["state"] == "approved"]
+    desk = dashboard.bank_desk(db_session=db_session, organisation_ids=orgs)
     text = request.query_params.get("page", "")
     page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
-    pager = make_pager("/finance", {}, page=page, size=PAGE_SIZE, total=len(rows))
-    arrears = sorted(
-        (r for r in rows if r["state"] == "active" and r["days_past_due"] > 0),
-        key=lambda r: -r["days_past_due"],
-    )
+    pager = make_pager("/finance", {}, page=page, size=PAGE_SIZE, total=len(desk.loans))
     alerts = [
         a for org in orgs for a in pledges.alerts_for(db_session=db_session, organisation_id=org)
     ]
@@ -151,10 +145,10 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
         "finance_bank.html",
         active="finance",
         banks=banks,
-        queue=queue,
-        to_disburse=to_disburse,
-        arrears=arrears,
-        loans=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        queue=desk.queue,
+        to_disburse=desk.to_disburse,
+        arrears=desk.arrears,
+        loans=desk.loans[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         pager=pager,
         alerts=alerts[:50],
         this_year=date.today().year,
@@ -164,11 +158,8 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
 def _enterprise_home(web: WebContext, db_session: DbSession, enterprises: Any) -> Response:
     cards = []
     for e in enterprises:
-        latest = service.latest_rating(db_session=db_session, enterprise_id=e.id)
-        loans = [
-            service.loan_dict(x)
-            for x in service.list_loans(db_session=db_session, enterprise_id=e.id)
-        ]
+        latest = rating_book.latest_rating(db_session=db_session, enterprise_id=e.id)
+        loans = loan_book.enterprise_loans(db_session=db_session, enterprise_id=e.id)
         cards.append({"enterprise": e, "rating": latest, "loans": loans})
     return web.render("finance_enterprise_home.html", active="finance", cards=cards)
 
@@ -179,8 +170,10 @@ def _enterprise_home(web: WebContext, db_session: DbSession, enterprises: Any) -
 def _enterprise(
     web: WebContext, db_session: DbSession, enterprise_id: int, action: str
 ) -> Enterprise:
-    found = db_session.get(Enterprise, enterprise_id)
-    if found is None or not web.can(action, "fin_enterprise", found):
+    found = scope.find_enterprise(
+        db_session=db_session, user=web.user, enterprise_id=enterprise_id, action=action
+    )
+    if found is None:
         raise web.not_found(web.gettext("There is no such enterprise."))
     return found
 
@@ -192,7 +185,9 @@ def enterprise_page(
     """Profile, explained rating with alerts, patents (a page at a time), loans."""
     found = _enterprise(web, db_session, enterprise_id, "finance:read")
     try:
-        card: dict[str, Any] | None = service.rating_card(db_session=db_session, enterprise=found)
+        card: dict[str, Any] | None = rating_book.rating_card(
+            db_session=db_session, enterprise=found
+        )
     except IpopsError:
         card = None
     text = request.query_params.get("page", "")
@@ -202,10 +197,7 @@ def enterprise_page(
     )
     path = f"/finance/enterprises/{found.id}"
     pager = make_pager(path, request.query_params, page=page, size=PAGE_SIZE, total=links.total)
-    loans = [
-        service.loan_dict(x)
-        for x in service.list_loans(db_session=db_session, enterprise_id=found.id)
-    ]
+    loans = loan_book.enterprise_loans(db_session=db_session, enterprise_id=found.id)
     return web.render(
         "finance_enterprise.html",
         active="finance",
@@ -231,7 +223,7 @@ def apply_form(web: Web, db_session: DbSession, enterprise_id: RowId) -> Respons
     )
 
 
-def _collateral_lines(text: str) -> list[service.Collateral]:
+def _collateral_lines(text: str) -> list[applications.Collateral]:
     found = []
     for number, line in enumerate(text.replace(",", "\n").splitlines(), start=1):
         if not line.strip():
@@ -242,7 +234,9 @@ def _collateral_lines(text: str) -> list[service.Collateral]:
                 f"line {number}: write PATENT=VALUE, e.g. CN1001=1500000", field="patents"
             )
         found.append(
-            service.Collateral(patent.strip(), value=money.amount(value.strip(), f"line {number}"))
+            applications.Collateral(
+                patent.strip(), value=money.amount(value.strip(), f"line {number}")
+            )
         )
     return found
 
@@ -262,7 +256,7 @@ async def apply_submit(
     try:
         if not form["term"].isdigit():
             raise ValidationError("give the term in whole months", field="term")
-        application = service.prepare_application(
+        application = applications.prepare_application(
             db_session=db_session,
             store=api_state(request).corpus.store,
             enterprise=found,
@@ -271,7 +265,7 @@ async def apply_submit(
             offered=_collateral_lines(form["patents"]),
         )
         if form["product"].isdigit():
-            loan = service.submit(
+            loan = applications.submit(
                 db_session=db_session,
                 actor=_actor(web, request),
                 application=application,
@@ -279,7 +273,7 @@ async def apply_submit(
                 applied_on=date.today(),
             )
             return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
-        matches = service.match_products(db_session=db_session, application=application)
+        matches = applications.match_products(db_session=db_session, application=application)
     except IpopsError as exc:
         return web.render(
             "finance_apply.html",
@@ -304,18 +298,10 @@ async def apply_submit(
 
 
 def _loan(web: WebContext, db_session: DbSession, loan_id: int) -> tuple[Loan, Enterprise]:
-    loan = db_session.get(Loan, loan_id)
-    enterprise = None if loan is None else db_session.get(Enterprise, loan.enterprise_id)
-    if (
-        loan is None
-        or enterprise is None
-        or not (
-            web.can("finance:read", "fin_loan", loan)
-            or web.can("finance:read", "fin_enterprise", enterprise)
-        )
-    ):
+    found = scope.find_loan(db_session=db_session, user=web.user, loan_id=loan_id)
+    if found is None:
         raise web.not_found(web.gettext("There is no such loan."))
-    return loan, enterprise
+    return found
 
 
 def _loan_page(
@@ -326,33 +312,25 @@ def _loan_page(
     errors: list[str],
     status: int = 200,
 ) -> Response:
-    schedule = service.schedule_of(db_session=db_session, loan_id=loan.id)
+    schedule = loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
     try:
-        card: dict[str, Any] | None = service.rating_card(
+        card: dict[str, Any] | None = rating_book.rating_card(
             db_session=db_session, enterprise=enterprise
         )
     except IpopsError:
         card = None
     db_session.refresh(loan)
+    record = LoanRecord.of(loan)
     return web.render(
         "finance_loan.html",
         active="finance",
-        loan=service.loan_dict(loan),
+        loan=record,
+        steps=record.steps,
         enterprise=enterprise,
         card=card,
         errors=errors,
         status=status,
-        schedule=[
-            {
-                "number": x.number,
-                "due_on": x.due_on,
-                "principal": str(money.from_fen(x.principal_fen)),
-                "interest": str(money.from_fen(x.interest_fen)),
-                "paid": str(money.from_fen(x.paid_principal_fen + x.paid_interest_fen)),
-                "settled": x.settled,
-            }
-            for x in schedule
-        ],
+        schedule=[ScheduleRecord.of(x) for x in schedule],
         pledges=[
             pledges.pledge_dict(db_session, p)
             for p in pledges.pledges_of(db_session=db_session, loan_id=loan.id)
@@ -362,8 +340,7 @@ def _loan_page(
         # link only where the enterprise page is open to the user (a bank officer sees the
         # borrower's name, code and rating here, on the loan it holds)
         may_see_enterprise=web.can("finance:read", "fin_enterprise", enterprise),
-        may_withdraw=web.can("finance:apply", "fin_enterprise", enterprise)
-        and loan.state == "submitted",
+        may_withdraw=scope.may_withdraw(web.user, enterprise) and "withdraw" in record.steps,
         today=date.today().isoformat(),
     )
 
@@ -392,12 +369,10 @@ async def loan_submit(
         day = _day(form["date"], date.today())
         if form["step"] == "action":
             action = parse_action(form["action"])
-            own = action.value == "withdraw" and web.can(
-                "finance:apply", "fin_enterprise", enterprise
-            )
+            own = action is Action.WITHDRAW and scope.may_withdraw(web.user, enterprise)
             if not own:
                 web.require("finance:decide", "fin_loan", loan)
-            service.act(
+            loan_book.act(
                 db_session=db_session,
                 actor=actor,
                 loan_id=loan.id,
@@ -407,7 +382,7 @@ async def loan_submit(
             )
         elif form["step"] == "repay":
             web.require("finance:decide", "fin_loan", loan)
-            service.repay(
+            loan_book.repay(
                 db_session=db_session,
                 actor=actor,
                 loan_id=loan.id,
@@ -442,7 +417,7 @@ def claim_file(web: Web, db_session: DbSession, request: Request, fmt: str) -> R
     """The claims file (XLSX or CSV) of the user's bank, or of every bank for the operator."""
     if fmt not in ("csv", "xlsx"):
         raise web.not_found(web.gettext("There is no such file."))
-    if not _bank_ids(web, db_session):
+    if not scope.claim_bank_ids(db_session=db_session, user=web.user):
         web.require("finance:claims", "finance_bank")
     try:
         start = _day(request.query_params.get("start"), date(date.today().year, 1, 1))
@@ -466,22 +441,6 @@ def claim_file(web: Web, db_session: DbSession, request: Request, fmt: str) -> R
     )
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def _bank_ids(web: WebContext, db_session: DbSession) -> list[int]:
-    if web.user is None:
-        return []
-    return list(
-        db_session.scalars(
-            authz.restrict(
-                select(Bank.id),
-                user=web.user,
-                action="finance:claims",
-                resource_type="finance_bank",
-                model=Bank,
-            )
-        )
     )
 
 

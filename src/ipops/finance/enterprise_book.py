@@ -1,0 +1,280 @@
+"""Enterprises and their patents (use cases): registration, look-up, patent links found by
+harmonised name (exact ones confirmed at once, similar ones pending review), links by hand.
+
+The checks of an enterprise's facts are pure (``enterprises``); what finance reads of the
+corpus is in ``patents``. Services take an explicit session and only ``flush()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ipops.audit.service import Actor, record_by
+from ipops.corpus.store import CorpusStore
+from ipops.errors import Conflict, NotFound, ValidationError
+from ipops.finance import money, patents
+from ipops.finance.enterprises import (
+    Financials,
+    check_credit_code,
+    check_region,
+    check_size,
+)
+from ipops.finance.models import (
+    Enterprise,
+    EnterprisePatent,
+)
+from ipops.names.harmonize import harmonize_name
+from ipops.registry import concurrency
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def register_enterprise(
+    *,
+    db_session: Session,
+    actor: Actor,
+    name: str,
+    credit_code: str,
+    region: str,
+    industry: str,
+    size: str,
+    financials: Financials | None = None,
+    organisation_id: int | None = None,
+) -> Enterprise:
+    code = check_credit_code(credit_code)
+    if not name.strip():
+        raise ValidationError("must not be empty", field="name")
+    figures = financials or Financials()
+    figures.check()
+    if db_session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code)):
+        raise Conflict(
+            f"an enterprise with credit code {code} is already registered", field="credit_code"
+        )
+    enterprise = Enterprise(
+        name=name.strip(),
+        credit_code=code,
+        region=check_region(region),
+        industry=industry.strip() or "unknown",
+        size_class=check_size(size).value,
+        organisation_id=organisation_id,
+        total_assets_fen=_fen_or_none(figures.total_assets),
+        equity_fen=_fen_or_none(figures.equity),
+        revenue_fen=_fen_or_none(figures.revenue),
+        created_at=_now(),
+    )
+    db_session.add(enterprise)
+    db_session.flush()
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.enterprise_registered",
+        object_type="fin_enterprise",
+        object_id=enterprise.id,
+        after=enterprise_dict(enterprise),
+    )
+    return enterprise
+
+
+def _fen_or_none(value: Decimal | None) -> int | None:
+    return None if value is None else money.to_fen(value)
+
+
+def enterprise_dict(e: Enterprise) -> dict[str, Any]:
+    def fen(v: int | None) -> str | None:
+        return None if v is None else str(money.from_fen(v))
+
+    return {
+        "id": e.id,
+        "name": e.name,
+        "credit_code": e.credit_code,
+        "region": e.region,
+        "industry": e.industry,
+        "size": e.size_class,
+        "organisation_id": e.organisation_id,
+        "total_assets": fen(e.total_assets_fen),
+        "equity": fen(e.equity_fen),
+        "revenue": fen(e.revenue_fen),
+    }
+
+
+def get_enterprise(*, db_session: Session, key: int | str) -> Enterprise:
+    """By id, or by credit code."""
+    if isinstance(key, int) or (str(key).isdigit() and len(str(key)) < 18):
+        found = db_session.get(Enterprise, int(key))
+    else:
+        found = db_session.scalars(
+            select(Enterprise).where(Enterprise.credit_code == str(key).upper())
+        ).first()
+    if found is None:
+        raise NotFound(f"no enterprise {key}", field="enterprise")
+    return found
+
+
+def list_enterprises(*, db_session: Session, limit: int = 1000) -> list[Enterprise]:
+    return list(db_session.scalars(select(Enterprise).order_by(Enterprise.id).limit(limit)))
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    enterprise_id: int
+    confirmed: int
+    pending: int
+    already: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def link_patents(
+    *, db_session: Session, store: CorpusStore, actor: Actor, enterprise: Enterprise
+) -> LinkReport:
+    """Link the enterprise to its patents: same harmonised name confirmed at once, similar
+    names pending review (``review_link``). Links already made are kept as they are."""
+    with store.connect() as con:
+        found = patents.candidates_for(con, enterprise.name)
+    known = set(
+        db_session.scalars(
+            select(EnterprisePatent.patent_id).where(
+                EnterprisePatent.enterprise_id == enterprise.id
+            )
+        )
+    )
+    rows = [
+        {
+            "enterprise_id": enterprise.id,
+            "patent_id": c.patent_id,
+            "party_name": c.party_name[:300],
+            "match": "exact" if c.exact else "similar",
+            "similarity": round(c.similarity, 4),
+            "status": "confirmed" if c.exact else "pending",
+        }
+        for c in found
+        if c.patent_id not in known
+    ]
+    if rows:
+        db_session.execute(insert(EnterprisePatent), rows)
+    report = LinkReport(
+        enterprise_id=enterprise.id,
+        confirmed=sum(r["status"] == "confirmed" for r in rows),
+        pending=sum(r["status"] == "pending" for r in rows),
+        already=len(known),
+    )
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.patents_linked",
+        object_type="fin_enterprise",
+        object_id=enterprise.id,
+        after=report.as_dict(),
+    )
+    return report
+
+
+def review_link(
+    *, db_session: Session, actor: Actor, link_id: int, accept: bool
+) -> EnterprisePatent:
+    link = concurrency.claim_key(db_session, EnterprisePatent, link_id, what=f"link {link_id}")
+    before = link.status
+    link.status = "confirmed" if accept else "rejected"
+    db_session.flush()
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.link_reviewed",
+        object_type="fin_enterprise_patent",
+        object_id=link.id,
+        before={"status": before},
+        after={"status": link.status},
+    )
+    return link
+
+
+def add_patent_link(
+    *, db_session: Session, actor: Actor, enterprise: Enterprise, patent_id: str, party_name: str
+) -> EnterprisePatent:
+    """A link made by hand (e.g. a patent acquired by transfer, under another name)."""
+    link = EnterprisePatent(
+        enterprise_id=enterprise.id,
+        patent_id=patent_id,
+        party_name=party_name[:300],
+        match="manual",
+        similarity=1.0,
+        status="confirmed",
+    )
+    db_session.add(link)
+    db_session.flush()
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.link_added",
+        object_type="fin_enterprise_patent",
+        object_id=link.id,
+        after={"enterprise_id": enterprise.id, "patent_id": patent_id},
+    )
+    return link
+
+
+def links_of(
+    *, db_session: Session, enterprise_id: int, status: str | None = None
+) -> list[EnterprisePatent]:
+    query = select(EnterprisePatent).where(EnterprisePatent.enterprise_id == enterprise_id)
+    if status:
+        query = query.where(EnterprisePatent.status == status)
+    return list(db_session.scalars(query.order_by(EnterprisePatent.patent_id)))
+
+
+def link_exact_bulk(
+    *, db_session: Session, store: CorpusStore, actor: Actor, enterprises: Sequence[Enterprise]
+) -> int:
+    """Exact links (same harmonised entity) of many enterprises in one corpus query; the
+    similar-name candidates of one enterprise come from ``link_patents``."""
+    table = pa.table(
+        {
+            "enterprise_id": pa.array([e.id for e in enterprises], pa.int64()),
+            "entity_id": pa.array([harmonize_name(e.name)[1] for e in enterprises], pa.string()),
+        }
+    )
+    with store.connect() as con:
+        con.register("fin_entities", table)
+        rows = con.execute(
+            "SELECT e.enterprise_id, p.patent_id, min(p.name) FROM parties p "
+            "JOIN fin_entities e ON e.entity_id = p.entity_id "
+            "WHERE p.role IN ('applicant', 'assignee') GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+    known = set(
+        db_session.execute(
+            select(EnterprisePatent.enterprise_id, EnterprisePatent.patent_id)
+        ).tuples()
+    )
+    new = [
+        {
+            "enterprise_id": int(eid),
+            "patent_id": pid,
+            "party_name": str(name)[:300],
+            "match": "exact",
+            "similarity": 1.0,
+            "status": "confirmed",
+        }
+        for eid, pid, name in rows
+        if (eid, pid) not in known
+    ]
+    if new:
+        db_session.execute(insert(EnterprisePatent), new)
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.patents_linked",
+        object_type="fin_enterprise",
+        after={"enterprises": len(enterprises), "links": len(new)},
+    )
+    return len(new)
