@@ -60,7 +60,7 @@ COMMON_PASSWORDS = frozenset(
 
 _DUMMY_PASSWORD = "dummy password, never matches anything"
 _hasher = PasswordHasher()
-_dummy_hash = _hasher.hash(_DUMMY_PASSWORD)
+_dummy_hash: str | None = None  # hashed on the first check without a hash (not at import)
 
 
 def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
@@ -71,7 +71,7 @@ def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
     """
     global _hasher, _dummy_hash
     previous, _hasher = _hasher, hasher
-    _dummy_hash = hasher.hash(_DUMMY_PASSWORD)
+    _dummy_hash = None
     return previous
 
 
@@ -82,9 +82,16 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; with no hash, still spends the time of one check."""
     try:
-        return _hasher.verify(password_hash or _dummy_hash, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _dummy() -> str:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(_DUMMY_PASSWORD)
+    return _dummy_hash
 
 
 def needs_rehash(password_hash: str) -> bool:

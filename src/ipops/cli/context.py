@@ -1,4 +1,10 @@
-"""What every command needs: the workspace, the registry engine, the corpus, output helpers."""
+"""What every command needs: the workspace, the registry engine, the corpus, output helpers.
+
+Imported by every command (and by ``ipops --help``), so it stays light: the registry (alembic,
+SQLAlchemy), the settings (pydantic-settings), the corpus store (DuckDB, pyarrow) and the
+accounts service are imported when a command first asks for them — the documented exception
+to "imports at the top" (docs/cli.md).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,14 +27,13 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from sqlalchemy import Engine
 
-from ipops.accounts.service import watch_revocations
-from ipops.corpus.ingest import LoadTarget, ProgressCallback
-from ipops.corpus.queries import jsonable
-from ipops.corpus.store import CorpusStore
-from ipops.registry.db import open_registry
-from ipops.workspace import Workspace, open_workspace
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from ipops.corpus.ingest import LoadTarget, ProgressCallback
+    from ipops.corpus.store import CorpusStore
+    from ipops.workspace import Workspace
 
 console = Console()
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -40,26 +46,40 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
+        from ipops.accounts.service import watch_revocations  # heavy: imported per command
+        from ipops.registry.db import open_registry
+
         engine = open_registry(self.workspace.database_url)
         watch_revocations(self.workspace.revocation_stamp)
         return engine
 
     @cached_property
     def store(self) -> CorpusStore:
+        from ipops.corpus.store import CorpusStore  # heavy: imported per command
+
         return CorpusStore(self.workspace.corpus_dir)
 
     @property
     def load_target(self) -> LoadTarget:
+        from ipops.corpus.ingest import LoadTarget  # heavy: imported per command
+
         return LoadTarget(self.store, self.engine, self.workspace.rejects_dir)
 
 
 def app_context() -> AppContext:
+    from ipops.workspace import open_workspace  # pydantic-settings: imported per command
+
     return AppContext(open_workspace())
 
 
 def print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(jsonable(payload), ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=_json_value))
     sys.stdout.write("\n")
+
+
+def _json_value(value: Any) -> str:
+    """Dates (and datetimes) as ISO text, anything else JSON cannot write as its ``str``."""
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 @contextmanager

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
+import typer
 from rich.table import Table
 
 from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
@@ -19,6 +21,15 @@ from ipops.pool.demo import seed_demo_pool
 from ipops.registry.db import session_scope
 from ipops.report.demo import write_demo_report
 from ipops.workspace import create_workspace
+
+
+def demo(
+    patents: Annotated[int, typer.Option(min=100, help="Size of the generated corpus.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed of the demo data.")] = 2019,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Build a demo workspace from generated data and print its corpus statistics."""
+    run_demo(patents=patents, seed=seed, as_json=as_json)
 
 
 def run_demo(*, patents: int, seed: int, as_json: bool) -> None:

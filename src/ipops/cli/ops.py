@@ -1,4 +1,4 @@
-"""`ipops backup` and `ipops restore`: the workspace in one archive, and back."""
+"""`ipops init`, `ipops backup` and `ipops restore`: the workspace, in one archive and back."""
 
 from __future__ import annotations
 
@@ -16,10 +16,27 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from sqlalchemy.engine import make_url
 
-from ipops.cli.context import JsonOption, console, err_console, print_json
+from ipops.cli.context import AppContext, JsonOption, console, err_console, print_json
 from ipops.ops.backup import ProgressCallback, backup_workspace, restore_workspace
 from ipops.workspace import create_workspace, open_workspace
+
+
+def init(as_json: JsonOption = False) -> None:
+    """Create the workspace (IPOPS_HOME, default ./ipops-data) and its registry database."""
+    ctx = AppContext(create_workspace())
+    _ = ctx.engine  # runs the registry migrations
+    info = {"workspace": str(ctx.workspace.root), "registry": _safe_url(ctx.workspace.database_url)}
+    if as_json:
+        print_json(info)
+    else:
+        console.print(f"workspace ready at {info['workspace']} (registry: {info['registry']})")
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextmanager
