@@ -187,3 +187,50 @@ def invoice_list(*, db_session: Session, pool: Pool) -> list[InvoiceOut]:
         invoice_out(invoice, licensee.name, (report.period_start, report.period_end))
         for invoice, licensee, report in invoices_of(db_session, pool)
     ]
+
+
+class AccountReport(Record):
+    report: int
+    period_from: date
+    period_to: date
+    accepted_at: str
+    royalty: str
+    uncapped_royalty: str
+    invoice: InvoiceOut
+
+
+# A licensee's account: its reports with their invoices, and the totals (money as text).
+class AccountOut(Record):
+    licensee: str
+    invoiced: str
+    paid: str
+    outstanding: str
+    reports: list[AccountReport]
+
+
+def licensee_account(*, db_session: Session, licensee: Licensee) -> AccountOut:
+    """A licensee's royalty reports, oldest period first, each with its invoice, and what
+    was invoiced, paid and is outstanding in all."""
+    rows = account_of(db_session, licensee)
+    invoiced = sum(invoice.amount_fen for _report, invoice in rows)
+    paid = sum(invoice.paid_fen for _report, invoice in rows)
+    return AccountOut(
+        licensee=licensee.name,
+        invoiced=fen_text(invoiced),
+        paid=fen_text(paid),
+        outstanding=fen_text(invoiced - paid),
+        reports=[
+            AccountReport(
+                report=report.id,
+                period_from=report.period_start,
+                period_to=report.period_end,
+                accepted_at=report.accepted_at.isoformat(),
+                royalty=fen_text(report.royalty_fen),
+                uncapped_royalty=fen_text(report.uncapped_fen),
+                invoice=invoice_out(
+                    invoice, licensee.name, (report.period_start, report.period_end)
+                ),
+            )
+            for report, invoice in rows
+        ],
+    )

@@ -32,7 +32,7 @@ from ipops.pool.models import (
     Payment,
 )
 from ipops.pool.money import fen_text
-from ipops.pool.payments import InvoiceOut, invoice_out
+from ipops.pool.payments import AccountOut, InvoiceOut, invoice_out
 
 router = APIRouter()
 
@@ -161,24 +161,6 @@ def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) ->
     return payments.invoice_list(db_session=db_session, pool=pool_of(db_session, pool_id))
 
 
-class AccountReport(BaseModel):
-    report: int
-    period_from: date
-    period_to: date
-    accepted_at: str
-    royalty: str
-    uncapped_royalty: str
-    invoice: InvoiceOut
-
-
-class AccountOut(BaseModel):
-    licensee: str
-    invoiced: str
-    paid: str
-    outstanding: str
-    reports: list[AccountReport]
-
-
 @router.get("/pools/{pool_id}/licensees/{licensee_id}/account")
 def licensee_account(
     pool_id: PoolId, licensee_id: RowId, user: CurrentUser, db_session: SessionDep
@@ -191,29 +173,7 @@ def licensee_account(
         db_session=db_session, pool=pool, licensee_id=licensee_id
     )
     authz.require(user, "pool:invoices", "pool_licensee", licensee, hide=True)
-    rows = payments.account_of(db_session, licensee)
-    invoiced = sum(invoice.amount_fen for _report, invoice in rows)
-    paid = sum(invoice.paid_fen for _report, invoice in rows)
-    return AccountOut(
-        licensee=licensee.name,
-        invoiced=fen_text(invoiced),
-        paid=fen_text(paid),
-        outstanding=fen_text(invoiced - paid),
-        reports=[
-            AccountReport(
-                report=report.id,
-                period_from=report.period_start,
-                period_to=report.period_end,
-                accepted_at=report.accepted_at.isoformat(),
-                royalty=fen_text(report.royalty_fen),
-                uncapped_royalty=fen_text(report.uncapped_fen),
-                invoice=invoice_out(
-                    invoice, licensee.name, (report.period_start, report.period_end)
-                ),
-            )
-            for report, invoice in rows
-        ],
-    )
+    return payments.licensee_account(db_session=db_session, licensee=licensee)
 
 
 class PaymentIn(StrictModel):

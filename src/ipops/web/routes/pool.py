@@ -347,34 +347,32 @@ def licensee_account_page(
         raise web.not_found(web.gettext("There is no such licensee.")) from None
     if not web.can("pool:invoices", "pool_licensee", licensee):
         raise web.not_found(web.gettext("There is no such licensee."))
-    account = payments.account_of(db_session, licensee)
+    account = payments.licensee_account(db_session=db_session, licensee=licensee)
     rows = [
         {
-            "period": f"{report.period_start} – {report.period_end}",
+            "period": f"{r.period_from} – {r.period_to}",
             # the business date: the report is accepted and invoiced on the invoice's issue
             # date (``accepted_at`` is when the row was written, which may be much later)
-            "accepted": invoice.issued_on,
-            "royalty": fen_text(report.royalty_fen),
-            "capped": report.royalty_fen != report.uncapped_fen,
-            "invoice": invoice.number,
-            "due_on": invoice.due_on,
-            "amount": fen_text(invoice.amount_fen),
-            "paid": fen_text(invoice.paid_fen),
-            "outstanding": fen_text(invoice.amount_fen - invoice.paid_fen),
+            "accepted": r.invoice.issued_on,
+            "royalty": r.royalty,
+            "capped": r.royalty != r.uncapped_royalty,
+            "invoice": r.invoice.number,
+            "due_on": r.invoice.due_on,
+            "amount": r.invoice.amount,
+            "paid": r.invoice.paid,
+            "outstanding": r.invoice.outstanding,
         }
-        for report, invoice in account
+        for r in account.reports
     ]
-    invoiced = sum(invoice.amount_fen for _report, invoice in account)
-    paid = sum(invoice.paid_fen for _report, invoice in account)
     return web.render(
         "pool_licensee_account.html",
         active="pool",
         pool=pool,
         licensee=licensee,
         rows=rows,
-        invoiced=fen_text(invoiced),
-        paid=fen_text(paid),
-        outstanding=fen_text(invoiced - paid),
+        invoiced=account.invoiced,
+        paid=account.paid,
+        outstanding=account.outstanding,
     )
 
 
