@@ -20,7 +20,8 @@ from ipops.valuation.highvalue import (
     read_strategic_list,
 )
 from ipops.valuation.indicator_sql import IndicatorOptions
-from ipops.valuation.service import HighValueReport, compute_indicators, screen_high_value
+from ipops.valuation.indicators import compute_indicators
+from ipops.valuation.screening import HighValueReport, screen_high_value
 
 FILED = date(2016, 3, 1)  # under 10 years before the as-of date 2025-01-01
 GRANTED = date(2019, 6, 4)

@@ -35,7 +35,8 @@ from ipops.corpus.formats import uspto_xml
 from ipops.valuation.catalogue import PERCENTILE_NAMES, pct_column
 from ipops.valuation.fields import field_of
 from ipops.valuation.indicator_sql import IndicatorOptions
-from ipops.valuation.service import compute_indicators, legal_term
+from ipops.valuation.indicators import compute_indicators
+from ipops.valuation.legal_terms import legal_term
 from ipops.valuation.term import Related, TermFacts, expiry
 
 pytestmark = pytest.mark.realdata

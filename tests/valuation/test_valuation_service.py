@@ -15,17 +15,11 @@ from ipops.registry.db import session_scope
 from ipops.valuation.catalogue import PERCENTILE_NAMES, pct_column
 from ipops.valuation.highvalue import HighValueRules
 from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import compute_indicators
+from ipops.valuation.rankings import RankFilter, patent_value, top_patents
+from ipops.valuation.runs import ensure_scores, list_runs, score_corpus
 from ipops.valuation.schemes import load_scheme
-from ipops.valuation.service import (
-    RankFilter,
-    compute_indicators,
-    ensure_scores,
-    list_runs,
-    patent_value,
-    score_corpus,
-    screen_high_value,
-    top_patents,
-)
+from ipops.valuation.screening import screen_high_value
 
 OPTIONS = IndicatorOptions(as_of=AS_OF)
 CITATION_INDICATORS = {

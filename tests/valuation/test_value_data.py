@@ -15,14 +15,10 @@ import duckdb
 from builders import AS_OF, Workspace, cites, ipc, patent
 
 from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import compute_indicators, data_cutoff, default_as_of
+from ipops.valuation.legal_terms import legal_term
+from ipops.valuation.rankings import patent_value
 from ipops.valuation.schemes import load_scheme
-from ipops.valuation.service import (
-    compute_indicators,
-    data_cutoff,
-    default_as_of,
-    legal_term,
-    patent_value,
-)
 
 OPTIONS = IndicatorOptions(as_of=AS_OF, min_cohort=3)
 GRANTED = date(2013, 4, 16)
