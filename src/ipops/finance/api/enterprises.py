@@ -14,7 +14,6 @@ from ipops.api.schemas import SafeStr, StrictModel
 from ipops.finance import (
     applications,
     enterprise_book,
-    loan_book,
     money,
     rating_book,
     scope,
@@ -25,7 +24,9 @@ from ipops.finance.api.common import (
     RowId,
     visible_enterprise,
 )
+from ipops.finance.enterprise_book import EnterpriseRecord
 from ipops.finance.enterprises import parse_financials
+from ipops.finance.loan_records import LoanRecord
 from ipops.finance.models import Enterprise
 
 router = APIRouter()
@@ -44,14 +45,18 @@ class EnterpriseIn(StrictModel):
 
 
 @router.get("/enterprises")
-def list_enterprises(user: CurrentUser, db_session: SessionDep) -> list[dict[str, Any]]:
+def list_enterprises(user: CurrentUser, db_session: SessionDep) -> list[EnterpriseRecord]:
     found = scope.visible_enterprises(db_session=db_session, user=user)
-    return [enterprise_book.enterprise_dict(e) for e in found]
+    return [EnterpriseRecord.of(e) for e in found]
 
 
 @router.post("/enterprises", status_code=201)
 def register_enterprise(
-    body: EnterpriseIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep, request: Request
+    body: EnterpriseIn,
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
+    request: Request,
 ) -> dict[str, Any]:
     """Register an enterprise (credit code checked) and link its patents in the corpus."""
     authz.require(user, "finance:manage", "finance_programme")
@@ -67,7 +72,10 @@ def register_enterprise(
         organisation_id=body.organisation_id,
     )
     links = enterprise_book.link_patents(
-        db_session=db_session, store=api_state(request).corpus.store, actor=actor, enterprise=found
+        db_session=db_session,
+        store=api_state(request).corpus.store,
+        actor=actor,
+        enterprise=found,
     )
     return {**enterprise_book.enterprise_dict(found), "links": links.as_dict()}
 
@@ -182,7 +190,7 @@ def submit_application(
     actor: ActorDep,
     db_session: SessionDep,
     request: Request,
-) -> dict[str, Any]:
+) -> LoanRecord:
     """Apply for the chosen product: the application is routed to its bank."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:apply")
     application = _application(db_session, request, found, body)
@@ -193,4 +201,4 @@ def submit_application(
         product_id=body.product_id,
         applied_on=body.applied_on or date.today(),
     )
-    return loan_book.loan_dict(loan)
+    return LoanRecord.of(loan)

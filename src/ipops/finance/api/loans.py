@@ -21,7 +21,7 @@ from ipops.finance.api.common import (
     LoanId,
     visible_loan,
 )
-from ipops.finance.loan_records import RepaymentRecord, ScheduleRecord
+from ipops.finance.loan_records import LoanRecord, RepaymentRecord, ScheduleRecord
 from ipops.finance.loans import Action, parse_action
 
 router = APIRouter()
@@ -32,10 +32,10 @@ def list_loans(
     user: CurrentUser,
     db_session: SessionDep,
     state: Annotated[SafeStr | None, Query(max_length=16)] = None,
-) -> list[dict[str, Any]]:
+) -> list[LoanRecord]:
     """Loans the user may see: the bank's own, the enterprise's own, or all (administrator)."""
     loans = scope.visible_loans(db_session=db_session, user=user, state=state)
-    return [loan_book.loan_dict(x) for x in loans]
+    return [LoanRecord.of(x) for x in loans]
 
 
 @router.get("/loans/{loan_id}")
@@ -71,8 +71,12 @@ class ActionIn(StrictModel):
 
 @router.post("/loans/{loan_id}/actions")
 def act_on_loan(
-    loan_id: LoanId, body: ActionIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
-) -> dict[str, Any]:
+    loan_id: LoanId,
+    body: ActionIn,
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
+) -> LoanRecord:
     """A lifecycle action (approve, reject, ...). The applicant may withdraw its own
     application; everything else is the bank's. A disallowed action is a 409 naming the
     allowed ones."""
@@ -90,7 +94,7 @@ def act_on_loan(
         on_day=body.on_day or date.today(),
         note=body.note,
     )
-    return loan_book.loan_dict(found)
+    return LoanRecord.of(found)
 
 
 class RepaymentIn(StrictModel):
@@ -100,7 +104,11 @@ class RepaymentIn(StrictModel):
 
 @router.post("/loans/{loan_id}/repayments", status_code=201)
 def record_repayment(
-    loan_id: LoanId, body: RepaymentIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
+    loan_id: LoanId,
+    body: RepaymentIn,
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
 ) -> RepaymentRecord:
     loan = visible_loan(db_session, user, loan_id)
     authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
