@@ -174,8 +174,8 @@ def test_enterprise_links_and_explained_rating(world: FinanceWorld) -> None:
         enterprise_book.review_link(db_session=s, actor=ACTOR, link_id=pending[0].id, accept=False)
         acme = enterprise_book.get_enterprise(db_session=s, key=VALID_CODES[0])
         card = rating_book.rating_card(db_session=s, enterprise=acme)
-    assert card["grade"] in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
-    assert {c["name"] for c in card["components"]} == {
+    assert card.grade in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
+    assert {c["name"] for c in card.components} == {
         "size",
         "value",
         "growth",
@@ -184,10 +184,10 @@ def test_enterprise_links_and_explained_rating(world: FinanceWorld) -> None:
         "legal",
         "pledges",
     }
-    assert sum(c["points"] for c in card["components"]) == pytest.approx(card["score"], abs=0.1)
-    assert card["inputs"]["valuation_scheme"].startswith("finance")
-    assert card["inputs"]["corpus_snapshot"]
-    assert "1 patents lapsed or invalidated" in card["alerts"]
+    assert sum(c["points"] for c in card.components) == pytest.approx(card.score, abs=0.1)
+    assert card.inputs["valuation_scheme"].startswith("finance")
+    assert card.inputs["corpus_snapshot"]
+    assert "1 patents lapsed or invalidated" in card.alerts
 
 
 def test_bad_enterprise_input_is_refused_and_nothing_stored(world: FinanceWorld) -> None:

@@ -23,7 +23,7 @@ from ipops.audit.views import router as audit_router
 from ipops.config import Settings, load_settings
 from ipops.corpus.store import CorpusStore
 from ipops.corpus.views import router as corpus_router
-from ipops.finance.views import router as finance_router
+from ipops.finance.api import router as finance_router
 from ipops.geo.views import router as geo_router
 from ipops.pool.api import router as pool_router
 from ipops.registry.db import open_registry

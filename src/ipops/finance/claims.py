@@ -414,3 +414,8 @@ def claims_xlsx(rows: list[dict[str, Any]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def rows_total(rows: list[dict[str, Any]]) -> Decimal:
+    """The total amount of claim rows (``claim_rows``)."""
+    return sum((Decimal(r["amount"]) for r in rows), Decimal("0.00"))

@@ -32,6 +32,7 @@ from ipops.finance.models import (
     EnterprisePatent,
 )
 from ipops.names.harmonize import harmonize_name
+from ipops.records import Record, RecordId
 from ipops.registry import concurrency
 
 
@@ -89,22 +90,40 @@ def _fen_or_none(value: Decimal | None) -> int | None:
     return None if value is None else money.to_fen(value)
 
 
-def enterprise_dict(e: Enterprise) -> dict[str, Any]:
-    def fen(v: int | None) -> str | None:
-        return None if v is None else str(money.from_fen(v))
+class EnterpriseRecord(Record):
+    id: RecordId
+    name: str
+    credit_code: str
+    region: str
+    industry: str
+    size: str
+    organisation_id: int | None
+    total_assets: Decimal | None
+    equity: Decimal | None
+    revenue: Decimal | None
 
-    return {
-        "id": e.id,
-        "name": e.name,
-        "credit_code": e.credit_code,
-        "region": e.region,
-        "industry": e.industry,
-        "size": e.size_class,
-        "organisation_id": e.organisation_id,
-        "total_assets": fen(e.total_assets_fen),
-        "equity": fen(e.equity_fen),
-        "revenue": fen(e.revenue_fen),
-    }
+    @classmethod
+    def of(cls, e: Enterprise) -> EnterpriseRecord:
+        def fen(v: int | None) -> Decimal | None:
+            return None if v is None else money.from_fen(v)
+
+        return cls(
+            id=e.id,
+            name=e.name,
+            credit_code=e.credit_code,
+            region=e.region,
+            industry=e.industry,
+            size=e.size_class,
+            organisation_id=e.organisation_id,
+            total_assets=fen(e.total_assets_fen),
+            equity=fen(e.equity_fen),
+            revenue=fen(e.revenue_fen),
+        )
+
+
+def enterprise_dict(e: Enterprise) -> dict[str, Any]:
+    """The enterprise's record as JSON (audit trail, CLI ``--json``, the API's body)."""
+    return EnterpriseRecord.of(e).model_dump(mode="json")
 
 
 def get_enterprise(*, db_session: Session, key: int | str) -> Enterprise:
@@ -122,6 +141,10 @@ def get_enterprise(*, db_session: Session, key: int | str) -> Enterprise:
 
 def list_enterprises(*, db_session: Session, limit: int = 1000) -> list[Enterprise]:
     return list(db_session.scalars(select(Enterprise).order_by(Enterprise.id).limit(limit)))
+
+
+def enterprise_records(*, db_session: Session, limit: int = 1000) -> list[EnterpriseRecord]:
+    return [EnterpriseRecord.of(e) for e in list_enterprises(db_session=db_session, limit=limit)]
 
 
 @dataclass(frozen=True)

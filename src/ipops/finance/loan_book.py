@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ipops.audit.service import Actor, record_by
 from ipops.errors import InvalidTransition, NotFound, ValidationError
 from ipops.finance import money, schedules
-from ipops.finance.loan_records import LoanRecord
+from ipops.finance.loan_records import LoanRecord, ScheduleRecord
 from ipops.finance.loans import (
     MANUAL_ACTIONS,
     Action,
@@ -323,3 +323,23 @@ def enterprise_loans(*, db_session: Session, enterprise_id: int) -> list[LoanRec
     return [
         LoanRecord.of(x) for x in list_loans(db_session=db_session, enterprise_id=enterprise_id)
     ]
+
+
+def loan_records(
+    *,
+    db_session: Session,
+    state: str | None = None,
+    enterprise_id: int | None = None,
+    limit: int = 200,
+) -> list[LoanRecord]:
+    found = list_loans(db_session=db_session, state=state, enterprise_id=enterprise_id, limit=limit)
+    return [LoanRecord.of(x) for x in found]
+
+
+def loan_record(*, db_session: Session, loan_id: int) -> LoanRecord:
+    return LoanRecord.of(get_loan(db_session=db_session, loan_id=loan_id))
+
+
+def schedule_records(*, db_session: Session, loan_id: int) -> list[ScheduleRecord]:
+    get_loan(db_session=db_session, loan_id=loan_id)
+    return [ScheduleRecord.of(x) for x in schedule_of(db_session=db_session, loan_id=loan_id)]

@@ -21,7 +21,7 @@ from ipops.corpus.queries import fetch_dicts
 from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound
 from ipops.finance import rating
-from ipops.finance.enterprise_book import enterprise_dict
+from ipops.finance.enterprise_book import EnterpriseRecord, get_enterprise
 from ipops.finance.loans import (
     LoanState,
 )
@@ -34,6 +34,7 @@ from ipops.finance.models import (
     Rating,
 )
 from ipops.finance.pd_model import Observation, PdModel, fit
+from ipops.records import Record, RecordId
 from ipops.valuation import service as valuation
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.schemes import load_scheme
@@ -220,7 +221,25 @@ def latest_rating(*, db_session: Session, enterprise_id: int) -> Rating | None:
     ).first()
 
 
-def rating_card(*, db_session: Session, enterprise: Enterprise) -> dict[str, Any]:
+class RatingCard(Record):
+    """The latest rating of an enterprise, explained, with alerts, the inputs' versions and
+    (when fitted and the enterprise has financial figures) the probability of default."""
+
+    enterprise: EnterpriseRecord
+    rating_id: RecordId
+    rated_at: datetime
+    as_of: date
+    score: float
+    grade: str
+    components: list[dict[str, Any]]
+    alerts: list[Any]
+    inputs: dict[str, Any]
+    features: dict[str, Any]
+    financial_inputs: list[dict[str, Any]]
+    default_probability: dict[str, Any] | None
+
+
+def rating_card(*, db_session: Session, enterprise: Enterprise) -> RatingCard:
     found = latest_rating(db_session=db_session, enterprise_id=enterprise.id)
     if found is None:
         raise NotFound(
@@ -228,27 +247,31 @@ def rating_card(*, db_session: Session, enterprise: Enterprise) -> dict[str, Any
             field="enterprise",
         )
     explained = rating.explain(found.features)
-    card = {
-        "enterprise": enterprise_dict(enterprise),
-        "rating_id": found.id,
-        "rated_at": found.rated_at,
-        "as_of": found.as_of,
-        "score": found.score,
-        "grade": found.grade,
-        "components": explained.as_dict()["components"],
-        "alerts": found.alerts,
-        "inputs": found.inputs,
-        "features": found.features,
-        "financial_inputs": rating.financial_inputs(
+    return RatingCard(
+        enterprise=EnterpriseRecord.of(enterprise),
+        rating_id=found.id,
+        rated_at=found.rated_at,
+        as_of=found.as_of,
+        score=found.score,
+        grade=found.grade,
+        components=explained.as_dict()["components"],
+        alerts=found.alerts,
+        inputs=found.inputs,
+        features=found.features,
+        financial_inputs=rating.financial_inputs(
             total_assets_fen=enterprise.total_assets_fen,
             equity_fen=enterprise.equity_fen,
             revenue_fen=enterprise.revenue_fen,
         ),
-    }
-    card["default_probability"] = default_probability(
-        db_session=db_session, enterprise=enterprise, features=found.features
+        default_probability=default_probability(
+            db_session=db_session, enterprise=enterprise, features=found.features
+        ),
     )
-    return card
+
+
+def rating_card_of(*, db_session: Session, enterprise_id: int) -> RatingCard:
+    found = get_enterprise(db_session=db_session, key=enterprise_id)
+    return rating_card(db_session=db_session, enterprise=found)
 
 
 # --------------------------------------------------------------------------- PD model

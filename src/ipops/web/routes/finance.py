@@ -185,7 +185,7 @@ def enterprise_page(
     """Profile, explained rating with alerts, patents (a page at a time), loans."""
     found = _enterprise(web, db_session, enterprise_id, "finance:read")
     try:
-        card: dict[str, Any] | None = rating_book.rating_card(
+        card: rating_book.RatingCard | None = rating_book.rating_card(
             db_session=db_session, enterprise=found
         )
     except IpopsError:
@@ -314,7 +314,7 @@ def _loan_page(
 ) -> Response:
     schedule = loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
     try:
-        card: dict[str, Any] | None = rating_book.rating_card(
+        card: rating_book.RatingCard | None = rating_book.rating_card(
             db_session=db_session, enterprise=enterprise
         )
     except IpopsError:
