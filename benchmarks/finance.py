@@ -79,8 +79,8 @@ def setup_rating(work: Path, patents: int, enterprises: int) -> dict[str, Any]:
     from ipops.finance.rating_book import RATING_SCHEME
     from ipops.registry.db import session_scope
     from ipops.valuation.indicator_sql import IndicatorOptions
+    from ipops.valuation.runs import ensure_scores
     from ipops.valuation.schemes import load_scheme
-    from ipops.valuation.service import ensure_scores
 
     start = time.perf_counter()
     _value_bench().write_corpus(work / "corpus", patents, 7)
@@ -199,7 +199,7 @@ def rating_naive(work: Path) -> dict[str, Any]:
     from ipops.finance.models import Enterprise, EnterprisePatent
     from ipops.finance.rating_book import RATING_SCHEME
     from ipops.registry.db import session_scope
-    from ipops.valuation.service import ValuationPaths
+    from ipops.valuation.indicators import ValuationPaths
 
     engine = registry(f"sqlite:///{work / 'registry.sqlite'}")
     store = CorpusStore(work / "corpus")

@@ -465,8 +465,9 @@ def peak_memory() -> int:
 
 def run_ipops(corpus: Path, out: Path, memory_limit: str) -> dict[str, Any]:
     from ipops.valuation.indicator_sql import IndicatorOptions
+    from ipops.valuation.indicators import EngineSettings, compute_indicators
+    from ipops.valuation.runs import score_corpus
     from ipops.valuation.schemes import load_scheme
-    from ipops.valuation.service import EngineSettings, compute_indicators, score_corpus
 
     store = CorpusStore(corpus)
     options = IndicatorOptions(as_of=AS_OF)

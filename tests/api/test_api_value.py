@@ -12,8 +12,10 @@ from apihelpers import LiveApi, error_of, first_patent
 from ipops.accounts.models import User
 from ipops.accounts.roles import Role
 from ipops.corpus.store import CorpusStore
-from ipops.valuation import service
 from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import default_as_of
+from ipops.valuation.rankings import patent_value, top_patents
+from ipops.valuation.runs import score_corpus
 from ipops.valuation.schemes import load_scheme
 
 
@@ -54,15 +56,15 @@ def test_value_card_explains_the_score(
     assert card["forward_citations"]["universe"] in ("loaded", "corpus", "none")
     assert card["cohort_level"] in ("field_year", "year", "kind")
     assert len(card["notes"]) == len(card["notes_zh"]) >= len(card["unavailable"])
-    expected = service.patent_value(
+    expected = patent_value(
         CorpusStore(shared_corpus),
         tmp_path,
         number,
         load_scheme("finance"),
         # the API values as of the corpus's data cut-off, as the CLI and reports do
-        IndicatorOptions(as_of=service.default_as_of(CorpusStore(shared_corpus)), min_cohort=20),
+        IndicatorOptions(as_of=default_as_of(CorpusStore(shared_corpus)), min_cohort=20),
     )
-    assert card["as_of"] == service.default_as_of(CorpusStore(shared_corpus)).isoformat()
+    assert card["as_of"] == default_as_of(CorpusStore(shared_corpus)).isoformat()
     assert card["pvd"] == pytest.approx(expected.explanation.pvd)
     points = sum(d["contribution"] for d in card["degrees"])
     assert card["pvd"] is None or points == pytest.approx(card["pvd"], abs=0.01)
@@ -89,9 +91,9 @@ def test_ranking_is_paged_and_matches_the_service(
     pvds = [i["pvd"] for i in items]
     assert pvds == sorted(pvds, reverse=True)
     store = CorpusStore(shared_corpus)
-    options = IndicatorOptions(as_of=service.default_as_of(store), min_cohort=20)
-    run = service.score_corpus(store, tmp_path, load_scheme("default"), options)
-    expected = service.top_patents(store, run, limit=10)
+    options = IndicatorOptions(as_of=default_as_of(store), min_cohort=20)
+    run = score_corpus(store, tmp_path, load_scheme("default"), options)
+    expected = top_patents(store, run, limit=10)
     assert [i["patent_id"] for i in items] == [r["patent_id"] for r in expected]
     backwards = get(shared_api, bank, "/top", n=10, page_size=10, sort="-rank")
     assert [i["rank"] for i in backwards["items"]] == list(range(10, 0, -1))

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ipops.accounts import service as accounts
+from ipops.accounts.demo import DEMO_ORGANISATIONS, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.audit.service import Actor
 from ipops.config import Settings
@@ -22,7 +23,6 @@ from ipops.corpus.store import CorpusStore
 from ipops.finance import applications, enterprise_book, product_book, rating_book
 from ipops.names.harmonize import harmonize_name
 from ipops.registry.db import make_engine, session_scope, upgrade
-from ipops.web.demo_users import DEMO_ORGANISATIONS, ensure_demo_users
 from ipops.workspace import create_workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))

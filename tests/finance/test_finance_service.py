@@ -35,7 +35,9 @@ from ipops.finance.policy import load_policy
 from ipops.finance.workdays import WorkCalendar
 from ipops.registry.db import session_scope
 from ipops.valuation import highvalue
-from ipops.valuation import service as valuation
+from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import compute_indicators
+from ipops.valuation.screening import screen_high_value
 
 POLICY = load_policy()
 
@@ -544,12 +546,12 @@ def test_programme_statistics_and_pledge_amounts_for_high_value(world: FinanceWo
             db_session=s, start=date(2024, 1, 1), end=date(2024, 9, 30), calendar=WorkCalendar()
         )
         amounts = pledges.RegistryPledgeAmounts(s).amounts()
-        options = valuation.IndicatorOptions(as_of=AS_OF, min_cohort=20)
-        indicators = valuation.compute_indicators(world.store, world.valuation, options)
+        options = IndicatorOptions(as_of=AS_OF, min_cohort=20)
+        indicators = compute_indicators(world.store, world.valuation, options)
         rules = highvalue.HighValueRules(
             as_of=AS_OF, strategic=(), pledge_threshold=Decimal("1000000")
         )
-        screened = valuation.screen_high_value(
+        screened = screen_high_value(
             world.store, indicators, rules, pledges=pledges.RegistryPledgeAmounts(s)
         )
     assert report.financed == Decimal("1200000.00") and report.enterprises == 1

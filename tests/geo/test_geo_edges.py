@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from ipops.accounts.demo import ensure_demo_users
 from ipops.api.app import create_app
 from ipops.cli.app import app
 from ipops.config import Settings
@@ -19,7 +20,6 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.geo.analysis import subclass_field
 from ipops.registry.db import make_engine, session_scope, upgrade
-from ipops.web.demo_users import ensure_demo_users
 from ipops.workspace import create_workspace
 
 

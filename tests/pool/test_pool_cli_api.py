@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.api.app import create_app
 from ipops.cli.app import app
@@ -19,7 +20,6 @@ from ipops.cli.context import app_context
 from ipops.errors import InvalidTransition, ValidationError
 from ipops.pool.demo import LICENSEES, POOL_NAME, seed_demo_pool
 from ipops.registry.db import session_scope
-from ipops.web.demo_users import demo_organisation_id, ensure_demo_users
 
 HOLDINGS = """member,patent,family,country,expires
 格力,CN1,F1,CN,2030-01-01

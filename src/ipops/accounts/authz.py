@@ -14,7 +14,7 @@ count; lists of scoped types are filtered with ``restrict``.
 A pool administrator's rights on a pool's members, licensees and assignments (the rows
 below with scope ``any`` for ``pool_admin``) hold only inside the pools the administrator
 may ``pool:manage``: the pool views look the pool up first and answer 404 for another
-organisation's pool (``pool.views._pool_in_reach``). A later domain adds rows to
+organisation's pool (``pool.api.common.pool_in_reach``). A later domain adds rows to
 ``POLICY`` (for example ``Rule("finance:read", "loan_application", {BANK_OFFICER},
 Scope.ORGANISATION)``) and calls ``require`` in its views; nothing else changes.
 """

@@ -23,7 +23,7 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.names.harmonize import harmonize_name
 from ipops.valuation import status as st
-from ipops.valuation.service import expiries
+from ipops.valuation.legal_terms import expiries
 
 LINK_SIMILARITY = 0.92  # Jaro-Winkler of the normalised names: above it, a candidate to review
 

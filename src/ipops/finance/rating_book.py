@@ -35,8 +35,9 @@ from ipops.finance.models import (
 )
 from ipops.finance.pd_model import Observation, PdModel, fit
 from ipops.records import Record, RecordId
-from ipops.valuation import service as valuation
 from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import EngineSettings
+from ipops.valuation.runs import ScoreRun, ensure_scores
 from ipops.valuation.schemes import load_scheme
 
 RATING_SCHEME = "finance_rating"  # no pledge, no remaining term (rating.py)
@@ -67,11 +68,11 @@ def rate_enterprises(
     actor: Actor,
     as_of: date,
     enterprise_ids: Sequence[int] | None = None,
-    engine: valuation.EngineSettings | None = None,
+    engine: EngineSettings | None = None,
 ) -> RatingRun:
     """Rate enterprises (all, or the given ones) from their confirmed patents, set-wise."""
     start = time.perf_counter()
-    run = valuation.ensure_scores(
+    run = ensure_scores(
         store,
         valuation_root,
         load_scheme(RATING_SCHEME),
@@ -157,7 +158,7 @@ def _pledged_table(db_session: Session) -> pa.Table:
 
 
 def _rating_rows(
-    store: CorpusStore, run: valuation.ScoreRun, links: pa.Table, pledged: pa.Table, as_of: date
+    store: CorpusStore, run: ScoreRun, links: pa.Table, pledged: pa.Table, as_of: date
 ) -> list[dict[str, Any]]:
     with store.connect() as con:
         con.register("rt_links", links)

@@ -27,7 +27,7 @@ from ipops.pool.models import (
     PoolPatent,
 )
 from ipops.registry.concurrency import claim
-from ipops.valuation.service import expiries
+from ipops.valuation.legal_terms import expiries
 
 
 @dataclass(frozen=True)

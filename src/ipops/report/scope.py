@@ -22,7 +22,7 @@ import duckdb
 
 from ipops.corpus.queries import fetch_value
 from ipops.report.query import ReportQuery
-from ipops.valuation.service import data_cutoff
+from ipops.valuation.indicators import data_cutoff
 
 SCOPE = "report_scope"
 FAMILIES = "report_families"
@@ -177,7 +177,7 @@ def has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The latest date in the corpus (publications, grants, events): what "now" is for it.
 
-    The same cut-off the valuation defaults to (``valuation.service.data_cutoff``), so a
+    The same cut-off the valuation defaults to (``valuation.indicators.data_cutoff``), so a
     report and the value pages agree on the date.
     """
     return data_cutoff(con)

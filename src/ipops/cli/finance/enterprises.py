@@ -22,7 +22,7 @@ from ipops.finance import (
 )
 from ipops.finance.enterprises import parse_financials
 from ipops.registry.db import session_scope
-from ipops.valuation.service import default_as_of
+from ipops.valuation.indicators import default_as_of
 
 # --------------------------------------------------------------------------- enterprises
 
@@ -174,7 +174,7 @@ def rate(
             store=ctx.store,
             valuation_root=ctx.workspace.root / "valuation",
             actor=Actor.cli(),
-            # patents are valued as of the same date as `ipops value` (valuation.service)
+            # patents are valued as of the same date as `ipops value` (valuation.indicators)
             as_of=parse_day(as_of, "as-of") if as_of else default_as_of(ctx.store),
             enterprise_ids=ids,
         )
