@@ -18,9 +18,11 @@ from ipops.corpus.store import CorpusStore
 from ipops.report.model import Report
 from ipops.report.query import parse_query
 from ipops.report.service import ReportRequest, build_report, generate, write_report
-from ipops.valuation import highvalue, service
+from ipops.valuation import highvalue
 from ipops.valuation.fields import field_of
 from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import compute_indicators
+from ipops.valuation.screening import screen_high_value
 from ipops.workspace import Workspace
 
 pytestmark = pytest.mark.realdata
@@ -188,9 +190,9 @@ def test_high_value_counts_match_the_valuation_screening(
     store = store_of(real_workspace)
     dated = real_workspace.root / "valuation" / f"as-of-{report_en.as_of.isoformat()}"
     options = IndicatorOptions(as_of=report_en.as_of, min_cohort=20)
-    indicators = service.compute_indicators(store, dated, options)
+    indicators = compute_indicators(store, dated, options)
     rules = highvalue.HighValueRules(as_of=report_en.as_of)
-    screening = service.screen_high_value(store, indicators, rules)
+    screening = screen_high_value(store, indicators, rules)
     shown = table(report_en, "cnipa_high_value")
     assert shown[0]["patents"] == screening.valid_inventions
     assert shown[1]["patents"] == screening.high_value

@@ -19,9 +19,11 @@ from ipops.report.model import Chart, Column, DataTable, Section
 from ipops.report.scope import has_relation
 from ipops.report.sections.base import ReportContext
 from ipops.report.words import num, pct
-from ipops.valuation import highvalue, service
+from ipops.valuation import highvalue
 from ipops.valuation.highvalue import REASON_LABELS, Reason
 from ipops.valuation.indicator_sql import IndicatorOptions
+from ipops.valuation.indicators import ValuationPaths, compute_indicators, read_indicators_metadata
+from ipops.valuation.runs import score_corpus
 from ipops.valuation.schemes import Scheme, load_scheme
 
 SCHEME = "default"
@@ -51,17 +53,17 @@ def score_files(ctx: ReportContext, root: Path) -> tuple[Path, Path]:
     options = IndicatorOptions(as_of=ctx.as_of, min_cohort=MIN_COHORT)
     scheme = load_scheme(SCHEME)
     dated = root / f"as-of-{ctx.as_of.isoformat()}"
-    indicators = service.compute_indicators(ctx.store, dated, options)
-    scores = service.ValuationPaths(dated, indicators.snapshot_id).scores(scheme)
+    indicators = compute_indicators(ctx.store, dated, options)
+    scores = ValuationPaths(dated, indicators.snapshot_id).scores(scheme)
     if not _scores_current(scores, scheme, ctx.as_of.isoformat()):
-        scores = service.score_corpus(ctx.store, dated, scheme, options).scores_path
+        scores = score_corpus(ctx.store, dated, scheme, options).scores_path
     return indicators.path, scores
 
 
 def _scores_current(path: Path, scheme: Scheme, as_of: str) -> bool:
     if not path.exists():
         return False
-    found = service.read_indicators_metadata(path)  # same metadata key as the scores file
+    found = read_indicators_metadata(path)  # same metadata key as the scores file
     return bool(found.get("as_of") == as_of and found.get("scheme") == scheme.label())
 
 
