@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from ipops.accounts import service
+from ipops.accounts import common, logins, organisations, tokens, users
 from ipops.accounts.models import ApiToken, LoginAttempt, LoginThrottle, User
 from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.models import AuditRecord
@@ -37,19 +37,19 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 def add(session: Session, username: str, role: Role = Role.ANALYST, **kw: Any) -> User:
-    return service.create_user(
+    return users.create_user(
         db_session=session, username=username, password=PASSWORD, role=role, actor=ADMIN, **kw
     )
 
 
 def login(session: Session, username: str, password: str, source: str = "10.0.0.1") -> User:
-    return service.authenticate(
+    return logins.authenticate(
         db_session=session, username=username, password=password, source=source
     )
 
 
 def test_create_user_stores_a_hash_and_audits(session: Session) -> None:
-    org = service.create_organisation(
+    org = organisations.create_organisation(
         db_session=session, name="南京银行", kind=OrgKind.BANK, actor=ADMIN
     )
     user = add(session, "Zhang.San", Role.BANK_OFFICER, organisation_id=org.id, display_name="张三")
@@ -57,7 +57,7 @@ def test_create_user_stores_a_hash_and_audits(session: Session) -> None:
     assert user.password_hash.startswith("$argon2id$")
     records = list(session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
     assert [r.action for r in records] == ["organisation.created", "user.created"]
-    assert records[1].after == service.user_snapshot(user)
+    assert records[1].after == users.user_snapshot(user)
     assert "password_hash" not in str(records[1].after)
     assert (records[1].actor, records[1].origin) == ("root", "test")
 
@@ -82,7 +82,7 @@ def test_create_user_refuses_bad_input(
     add(session, "taken")
     arguments = {"password": PASSWORD, "role": Role.ANALYST, **kwargs}
     with pytest.raises(error) as caught:
-        service.create_user(db_session=session, actor=ADMIN, **arguments)  # type: ignore[arg-type]
+        users.create_user(db_session=session, actor=ADMIN, **arguments)  # type: ignore[arg-type]
     assert getattr(caught.value, "field", None) == field
 
 
@@ -96,8 +96,8 @@ def test_list_users_filters_sorts_and_pages(session: Session) -> None:
         add(session, name)
     add(session, "d.expert", Role.EXPERT)
     page = Page(number=1, size=2, sort=(SortKey("username", descending=True),))
-    users, total = service.list_users(db_session=session, role=Role.ANALYST, page=page)
-    assert ([u.username for u in users], total) == (["c.user", "b.user"], 3)
+    found, total = users.list_users(db_session=session, role=Role.ANALYST, page=page)
+    assert ([u.username for u in found], total) == (["c.user", "b.user"], 3)
 
 
 def test_authenticate_records_every_attempt(session: Session) -> None:
@@ -127,7 +127,7 @@ def test_inactive_users_cannot_log_in(session: Session) -> None:
 
 def test_rate_limit_per_username_and_source(session: Session) -> None:
     add(session, "li")
-    for _ in range(service.MAX_FAILED_LOGINS):
+    for _ in range(logins.MAX_FAILED_LOGINS):
         with pytest.raises(NotAuthenticated):
             login(session, "li", "Wrong-pass-11")
     with pytest.raises(TooManyAttempts, match="try again in 15 minutes") as caught:
@@ -138,7 +138,7 @@ def test_rate_limit_per_username_and_source(session: Session) -> None:
 
 def test_the_lock_ends_when_the_window_of_the_failures_ends(session: Session) -> None:
     add(session, "li")
-    for _ in range(service.MAX_FAILED_LOGINS):
+    for _ in range(logins.MAX_FAILED_LOGINS):
         with pytest.raises(NotAuthenticated):
             login(session, "li", "Wrong-pass-11")
     with pytest.raises(TooManyAttempts):
@@ -146,18 +146,18 @@ def test_the_lock_ends_when_the_window_of_the_failures_ends(session: Session) ->
     session.execute(
         update(LoginThrottle)
         .where(LoginThrottle.username == "li")
-        .values(window_started_at=service._now() - service.LOGIN_WINDOW - timedelta(seconds=1))
+        .values(window_started_at=common.utc_now() - logins.LOGIN_WINDOW - timedelta(seconds=1))
     )
     assert login(session, "li", PASSWORD).username == "li"
 
 
 def test_a_success_resets_the_count(session: Session) -> None:
     add(session, "li")
-    for _ in range(service.MAX_FAILED_LOGINS - 1):
+    for _ in range(logins.MAX_FAILED_LOGINS - 1):
         with pytest.raises(NotAuthenticated):
             login(session, "li", "Wrong-pass-11")
     login(session, "li", PASSWORD)
-    for _ in range(service.MAX_FAILED_LOGINS - 1):
+    for _ in range(logins.MAX_FAILED_LOGINS - 1):
         with pytest.raises(NotAuthenticated):
             login(session, "li", "Wrong-pass-11")
     assert login(session, "li", PASSWORD).username == "li"
@@ -178,19 +178,19 @@ def test_failed_logins_survive_the_failed_request(engine: Engine) -> None:
 
 def test_token_lifecycle(session: Session) -> None:
     user = add(session, "li")
-    token, secret = service.issue_token(db_session=session, user=user, name="laptop", actor=ADMIN)
+    token, secret = tokens.issue_token(db_session=session, user=user, name="laptop", actor=ADMIN)
     assert secret.startswith("ipops_") and len(secret) > 40
-    assert token.token_hash == service.hash_token(secret) and secret not in token.token_hash
-    assert service.user_for_token(db_session=session, plaintext=secret).id == user.id
+    assert token.token_hash == tokens.hash_token(secret) and secret not in token.token_hash
+    assert tokens.user_for_token(db_session=session, plaintext=secret).id == user.id
     assert token.last_used_at is not None
-    tokens, total = service.list_tokens(db_session=session, user=user)
-    assert ([t.name for t in tokens], total) == (["laptop"], 1)
-    service.revoke_token(db_session=session, token=token, actor=ADMIN)
-    service.revoke_token(db_session=session, token=token, actor=ADMIN)
+    listed, total = tokens.list_tokens(db_session=session, user=user)
+    assert ([t.name for t in listed], total) == (["laptop"], 1)
+    tokens.revoke_token(db_session=session, token=token, actor=ADMIN)
+    tokens.revoke_token(db_session=session, token=token, actor=ADMIN)
     with pytest.raises(NotAuthenticated, match="invalid, expired or revoked token"):
-        service.user_for_token(db_session=session, plaintext=secret)
-    assert service.list_tokens(db_session=session, user=user)[1] == 0
-    assert service.list_tokens(db_session=session, user=user, include_revoked=True)[1] == 1
+        tokens.user_for_token(db_session=session, plaintext=secret)
+    assert tokens.list_tokens(db_session=session, user=user)[1] == 0
+    assert tokens.list_tokens(db_session=session, user=user, include_revoked=True)[1] == 1
     actions = session.scalars(
         select(AuditRecord.action).where(AuditRecord.object_type == "api_token")
     )
@@ -200,34 +200,36 @@ def test_token_lifecycle(session: Session) -> None:
 @pytest.mark.parametrize("secret", ["", "ipops_", "ipops_nope", "Bearer ipops_x", "x" * 500])
 def test_unknown_tokens_are_refused(session: Session, secret: str) -> None:
     with pytest.raises(NotAuthenticated):
-        service.user_for_token(db_session=session, plaintext=secret)
+        tokens.user_for_token(db_session=session, plaintext=secret)
 
 
 def test_set_password_checks_strength_and_audits(session: Session) -> None:
     user = add(session, "wang")
     with pytest.raises(ValidationError, match="contain the username"):
-        service.set_password(db_session=session, user=user, password="Wang-Pass-99", actor=ADMIN)
-    service.set_password(db_session=session, user=user, password="Another-pass-8", actor=ADMIN)
+        users.set_password(db_session=session, user=user, password="Wang-Pass-99", actor=ADMIN)
+    users.set_password(db_session=session, user=user, password="Another-pass-8", actor=ADMIN)
     assert login(session, "wang", "Another-pass-8").id == user.id
     actions = list(session.scalars(select(AuditRecord.action)))
     assert actions.count("user.password_changed") == 1
 
 
 def test_ensure_organisation_reuses_or_refuses_a_different_kind(session: Session) -> None:
-    first = service.ensure_organisation(
+    first = organisations.ensure_organisation(
         db_session=session, name="格力电器", kind="member_company", actor=ADMIN
     )
-    again = service.ensure_organisation(
+    again = organisations.ensure_organisation(
         db_session=session, name="格力电器", kind=OrgKind.MEMBER_COMPANY, actor=ADMIN
     )
     assert first.id == again.id
     with pytest.raises(Conflict, match="member_company organisation"):
-        service.ensure_organisation(db_session=session, name="格力电器", kind="bank", actor=ADMIN)
+        organisations.ensure_organisation(
+            db_session=session, name="格力电器", kind="bank", actor=ADMIN
+        )
 
 
 def test_deleting_a_user_takes_their_tokens(session: Session) -> None:
     user = add(session, "li")
-    service.issue_token(db_session=session, user=user, name="t", actor=ADMIN)
+    tokens.issue_token(db_session=session, user=user, name="t", actor=ADMIN)
     session.delete(user)
     session.flush()
     assert session.scalar(select(ApiToken)) is None

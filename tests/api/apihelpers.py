@@ -16,7 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from ipops.accounts import service
+from ipops.accounts import tokens, users
 from ipops.accounts.models import User
 from ipops.accounts.roles import Role
 from ipops.api.app import create_app
@@ -108,7 +108,7 @@ class LiveApi:
         organisation_id: int | None = None,
     ) -> User:
         with session_scope(self.engine) as session:
-            return service.create_user(
+            return users.create_user(
                 db_session=session,
                 username=username,
                 password=password,
@@ -119,8 +119,8 @@ class LiveApi:
 
     def issue_token(self, user: User, name: str = "test") -> tuple[int, str]:
         with session_scope(self.engine) as session:
-            fresh = service.get_user(db_session=session, user_id=user.id)
-            token, secret = service.issue_token(
+            fresh = users.get_user(db_session=session, user_id=user.id)
+            token, secret = tokens.issue_token(
                 db_session=session, user=fresh, name=name, actor=TEST_ACTOR
             )
             return token.id, secret

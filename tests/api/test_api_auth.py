@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from apihelpers import PASSWORD, LiveApi, error_of
 
+from ipops.accounts.logins import MAX_FAILED_LOGINS
 from ipops.accounts.models import User
-from ipops.accounts.service import MAX_FAILED_LOGINS
 
 
 def login(api: LiveApi, username: str, password: str, **extra: str) -> dict[str, object]:

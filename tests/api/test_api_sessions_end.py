@@ -23,9 +23,9 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from ipops.accounts import service
+from ipops.accounts.logins import MAX_FAILED_LOGINS
 from ipops.accounts.models import ApiToken, User
 from ipops.accounts.roles import Role
-from ipops.accounts.service import MAX_FAILED_LOGINS
 from ipops.api.app import create_app
 from ipops.audit.models import AuditRecord
 from ipops.cli.app import app as cli_app

@@ -33,13 +33,9 @@ from ipops.corpus.schema import to_table
 from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, InputFormatError
 from ipops.ops import backup as backup_module
-from ipops.ops.backup import (
-    HEADER,
-    backup_workspace,
-    extract_verified,
-    restore_workspace,
-    workspace_contents,
-)
+from ipops.ops.archive import HEADER, extract_verified
+from ipops.ops.backup import backup_workspace
+from ipops.ops.restore import restore_workspace, workspace_contents
 from ipops.ops.tables import dump_table, existing_columns, insert_rows, read_rows
 from ipops.registry.all_models import Base
 from ipops.registry.db import make_engine, session_scope, upgrade

@@ -9,16 +9,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from ipops.places import gazetteer as gz
-from ipops.places.gazetteer import (
-    Gazetteer,
-    GeocodeStats,
-    build_index,
-    default_gazetteer,
-    geocode_rows,
-    read_index,
-    write_index,
-)
+from ipops.places import index as gz
+from ipops.places.gazetteer import Gazetteer, GeocodeStats, default_gazetteer, geocode_rows
+from ipops.places.index import build_index, read_index, write_index
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +206,7 @@ def test_cached_index_is_built_once_then_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("IPOPS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(gz, "_geonames_cities", lambda: SMALL.values())
+    monkeypatch.setattr(gz, "geonames_cities", lambda: SMALL.values())
     stale = tmp_path / "gazetteer-0.0-500-little-old.bin"
     stale.write_bytes(b"old")
     assert len(gz.cached_index()) == len(SMALL)
@@ -222,13 +215,13 @@ def test_cached_index_is_built_once_then_read(
     def no_build() -> None:
         raise AssertionError("the index should come from the cache file")
 
-    monkeypatch.setattr(gz, "_geonames_cities", no_build)
+    monkeypatch.setattr(gz, "geonames_cities", no_build)
     assert len(gz.cached_index()) == len(SMALL)
 
 
 def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IPOPS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(gz, "_geonames_cities", lambda: SMALL.values())
+    monkeypatch.setattr(gz, "geonames_cities", lambda: SMALL.values())
     gz.cache_file().write_bytes(b'{"format": 1, "sizes": {}}\nrubbish')
     assert len(gz.cached_index()) == len(SMALL)
     assert read_index(gz.cache_file()) == gz.cached_index()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations, users
 from ipops.accounts.roles import HOME_ORG_KIND, OrgKind, Role
 from ipops.audit.service import Actor
 
@@ -62,9 +62,9 @@ def ensure_demo_users(db_session: Session) -> list[tuple[str, str]]:
     """
     actor = Actor.system()
     for demo in DEMO_USERS:
-        if accounts.get_user_by_username(db_session=db_session, username=demo.username):
+        if users.get_user_by_username(db_session=db_session, username=demo.username):
             continue
-        accounts.create_user(
+        users.create_user(
             db_session=db_session,
             username=demo.username,
             password=demo.password,
@@ -78,14 +78,16 @@ def ensure_demo_users(db_session: Session) -> list[tuple[str, str]]:
 
 def _organisation_id(db_session: Session, kind: OrgKind, actor: Actor) -> int:
     name = DEMO_ORGANISATIONS[kind]
-    org = accounts.get_organisation_by_name(db_session=db_session, name=name)
+    org = organisations.get_organisation_by_name(db_session=db_session, name=name)
     if org is None:
-        org = accounts.create_organisation(db_session=db_session, name=name, kind=kind, actor=actor)
+        org = organisations.create_organisation(
+            db_session=db_session, name=name, kind=kind, actor=actor
+        )
     return org.id
 
 
 def demo_organisation_id(db_session: Session, kind: OrgKind) -> int | None:
     """The id of the demo organisation of ``kind``, if the demo users made it."""
     name = DEMO_ORGANISATIONS[kind]
-    org = accounts.get_organisation_by_name(db_session=db_session, name=name)
+    org = organisations.get_organisation_by_name(db_session=db_session, name=name)
     return None if org is None else org.id

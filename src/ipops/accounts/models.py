@@ -83,7 +83,7 @@ class LoginAttempt(Base):
 class LoginThrottle(Base):
     """Failed logins counted per username and source within a window. A slot is taken with
     one conditional UPDATE before the password is checked, so parallel attempts cannot all
-    pass the check (see ``accounts.service.authenticate``)."""
+    pass the check (see ``accounts.logins.authenticate``)."""
 
     __tablename__ = "login_throttles"
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ipops.accounts.roles import OrgKind, Role
-from ipops.api.schemas import Paged, PublicModel, SafeStr, StrictModel, UtcDatetime
+from ipops.schemas_base import Paged, PublicModel, SafeStr, StrictModel, UtcDatetime
 
 Username = Annotated[SafeStr, Field(min_length=1, max_length=64, examples=["li.wei"])]
 Password = Annotated[SafeStr, Field(min_length=1, max_length=256)]

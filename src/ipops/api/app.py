@@ -1,12 +1,13 @@
 """The FastAPI application: ``create_app(settings)`` composes everything; nothing runs at import.
 
 ``create_app`` opens the workspace, brings the registry schema up to date, and mounts the
-web UI when ``ipops.web`` provides ``mount(app, settings)``.
+web UI (``ipops.web.mount``). This factory sits above the domains (it imports their routers);
+the shared API helpers (``api.errors``, ``api.deps``, ``api.pagination``, ``api.schemas``)
+sit below them and never import it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from ipops import __version__
-from ipops.accounts import service as accounts_service
+from ipops.accounts.tokens import watch_revocations
 from ipops.accounts.views import auth_router, organisations_router, users_router
 from ipops.api.corpus_access import CorpusConnections
 from ipops.api.deps import ApiState, request_sessions
@@ -29,6 +30,7 @@ from ipops.pool.api import router as pool_router
 from ipops.registry.db import open_registry
 from ipops.report.views import router as report_router
 from ipops.valuation.views import router as value_router
+from ipops.web import mount as mount_web
 from ipops.workspace import open_workspace
 
 API_PREFIX = "/api/v1"
@@ -101,14 +103,14 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
     app.add_middleware(BodySizeLimit)
     include_api(app)
     if web:
-        _mount_web(app, settings)
+        mount_web(app, settings)
     return app
 
 
 def _open_state(settings: Settings) -> ApiState:
     workspace = open_workspace(settings)
     engine = open_registry(workspace.database_url)
-    accounts_service.watch_revocations(workspace.revocation_stamp)
+    watch_revocations(workspace.revocation_stamp)
     return ApiState(
         settings=settings,
         workspace=workspace,
@@ -116,12 +118,3 @@ def _open_state(settings: Settings) -> ApiState:
         sessions=request_sessions(engine),
         corpus=CorpusConnections(CorpusStore(workspace.corpus_dir)),
     )
-
-
-def _mount_web(app: FastAPI, settings: Settings) -> None:
-    if importlib.util.find_spec("ipops.web") is None:
-        return
-    from ipops import web  # type: ignore[attr-defined,unused-ignore]
-
-    if hasattr(web, "mount"):
-        web.mount(app, settings)

@@ -25,7 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from ipops.accounts import service
+from ipops.accounts import tokens, users, websessions
 from ipops.accounts.models import User
 from ipops.api.corpus_access import CorpusConnections, CorpusCursor
 from ipops.audit.service import Actor
@@ -116,22 +116,22 @@ def current_user_from_request(request: Request, db_session: Session) -> User:
     secret the signed cookie carries); ``NotAuthenticated`` when there is neither."""
     token = _bearer_token(request)
     if token is not None:
-        return service.user_for_token(db_session=db_session, plaintext=token)
+        return tokens.user_for_token(db_session=db_session, plaintext=token)
     secret = web_session_secret(request)
     if secret is not None:
-        user = service.user_for_web_session(db_session=db_session, secret=secret)
+        user = websessions.user_for_web_session(db_session=db_session, secret=secret)
         if user is not None:
             return user
     raise NotAuthenticated("sign in first: send the header Authorization: Bearer <token>")
 
 
-def credential_of(request: Request) -> service.Credential:
+def credential_of(request: Request) -> users.Credential:
     """What this request signed in with (kept alive by a password change it makes)."""
     token = _bearer_token(request)
     if token is not None:
-        return service.Credential(token_hash=service.hash_token(token))
+        return users.Credential(token_hash=tokens.hash_token(token))
     secret = web_session_secret(request)
-    return service.Credential(session_hash=service.hash_token(secret) if secret else None)
+    return users.Credential(session_hash=tokens.hash_token(secret) if secret else None)
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -148,7 +148,7 @@ async def get_current_user(
 ) -> User:
     token = _bearer_token(request)
     if token is not None:
-        known = service.remembered_user_for_token(db_session=db_session, plaintext=token)
+        known = tokens.remembered_user_for_token(db_session=db_session, plaintext=token)
         if known is not None:
             return known
     return await run_in_threadpool(current_user_from_request, request, db_session)

@@ -11,8 +11,8 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
 
-from ipops.api.schemas import Paged, SafeStr
 from ipops.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, parse_sort
+from ipops.schemas_base import Paged, SafeStr
 
 MAX_PAGE_NUMBER = 1_000_000
 

@@ -1,51 +1,8 @@
-"""Building blocks of every API schema: strict input models, UTC datetimes, pages."""
+"""Building blocks of every API schema (defined in :mod:`ipops.schemas_base`, below the
+domains, and re-exported here for the API views)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from ipops.schemas_base import Paged, PublicModel, SafeStr, StrictModel, UtcDatetime
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
-
-from ipops.text import storable_problem
-
-T = TypeVar("T")
-
-
-class StrictModel(BaseModel):
-    """Request bodies: unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class PublicModel(BaseModel):
-    """Responses built from registry objects."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
-
-
-def _storable(text: str) -> str:
-    problem = storable_problem(text)
-    if problem:
-        raise ValueError(problem)
-    return text
-
-
-SafeStr = Annotated[str, AfterValidator(_storable)]
-"""Any text a client sends (bodies, query and path parameters): storable everywhere."""
-
-
-class Paged(BaseModel, Generic[T]):
-    """One page of a list: ``items`` and where they are in the whole result."""
-
-    items: list[T]
-    page: int
-    page_size: int
-    total: int
+__all__ = ["Paged", "PublicModel", "SafeStr", "StrictModel", "UtcDatetime"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipops.api.schemas import Paged, PublicModel, UtcDatetime
+from ipops.schemas_base import Paged, PublicModel, UtcDatetime
 
 
 class AuditRecordPublic(PublicModel):

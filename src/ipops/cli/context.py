@@ -46,7 +46,7 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
-        from ipops.accounts.service import watch_revocations  # heavy: imported per command
+        from ipops.accounts.tokens import watch_revocations  # heavy: imported per command
         from ipops.registry.db import open_registry
 
         engine = open_registry(self.workspace.database_url)

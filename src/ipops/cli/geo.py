@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.corpus.queries import generated_notice
+from ipops.errors import ValidationError
 from ipops.geo import charts
 from ipops.geo.analysis import DEFAULT_TOP_HOTSPOTS, ClusterResult, CollaborationYear
 from ipops.geo.clusters import DEFAULT_EPS_KM
@@ -25,6 +26,7 @@ from ipops.geo.runs import (
     workspace_collaboration,
     write_atomically,
 )
+from ipops.geo.usecases import collaboration_by_year, find_hotspots
 
 app = typer.Typer(
     help="Innovation geography: hotspots with fractional counting, collaboration, maps.",
@@ -135,8 +137,8 @@ def hotspots(
 ) -> None:
     """Rank the clusters; print the share of the top N in the world total."""
     options = _options(source, years, eps_km, min_weight, grid_km, engine, spark_master)
-    result = workspace_clusters(_workspace(), options)
-    share = result.top_share(top)
+    found = find_hotspots(workspace=_workspace(), options=options, top=top)
+    result, share = found.result, found.top_share
     if as_json:
         payload = result.as_dict()
         payload["clusters"] = payload["clusters"][:top]
@@ -171,12 +173,11 @@ def collaboration(
 ) -> None:
     """Per year: team share, international co-invention share, hotspot share of it."""
     if by != "year":
-        from ipops.errors import ValidationError
-
         raise ValidationError(f"unknown grouping {by!r} (only 'year')", field="by")
     options = _options(source, years, eps_km, min_weight, None, engine, spark_master)
     fmt = figure_format(chart) if chart is not None else None
-    rows, found = workspace_collaboration(_workspace(), options, top_hotspots=top)
+    trend = collaboration_by_year(workspace=_workspace(), options=options, top=top)
+    rows = trend.years
     if chart is not None and fmt is not None:
         title = f"Collaboration ({options.source}, top {top} hotspots)"
         write_atomically(chart, charts.render(charts.collaboration_chart(rows, title=title), fmt))
@@ -184,13 +185,13 @@ def collaboration(
         print_json(
             {
                 "source": options.source,
-                "top_hotspots": [c.name for c in found.clusters[:top]],
+                "top_hotspots": trend.hotspots,
                 "years": [r.as_dict() for r in rows],
             }
         )
         return
     _print_collaboration(rows, options.source)
-    console.print("hotspots: " + ", ".join(c.name for c in found.clusters[:top]))
+    console.print("hotspots: " + ", ".join(trend.hotspots))
     if options.source == "patents":
         with app_context().store.connect() as con:
             notice = generated_notice(con)

@@ -19,7 +19,9 @@ from rich.progress import (
 from sqlalchemy.engine import make_url
 
 from ipops.cli.context import AppContext, JsonOption, console, err_console, print_json
-from ipops.ops.backup import ProgressCallback, backup_workspace, restore_workspace
+from ipops.ops.archive import ProgressCallback
+from ipops.ops.backup import backup_workspace
+from ipops.ops.restore import restore_workspace
 from ipops.workspace import create_workspace, open_workspace
 
 

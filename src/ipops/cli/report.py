@@ -18,12 +18,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ipops.cli.context import AppContext, app_context, console, err_console, print_json
+from ipops.cli.context import app_context, console, err_console, print_json
 from ipops.errors import ValidationError
 from ipops.registry.db import session_scope
-from ipops.report.pools import pool_memberships
 from ipops.report.query import parse_language, parse_query
-from ipops.report.service import ReportRequest, check_output, generate
+from ipops.report.service import ReportRequest, check_output
+from ipops.report.usecases import write_landscape_report
 
 app = typer.Typer(
     help="Industry patent landscape reports: trends, applicants, technology, geography, "
@@ -72,17 +72,16 @@ def landscape(
     )
     check_output(output)
     ctx = app_context()
-    with session_scope(ctx.engine) as session:
-        pools = pool_memberships(session)
-    with _steps() as step:
-        report, files = generate(
-            ctx.store,
-            request,
-            output,
-            valuation_root=_valuation_root(ctx),
-            pools=pools,
+    with session_scope(ctx.engine) as session, _steps() as step:
+        generated = write_landscape_report(
+            db_session=session,
+            store=ctx.store,
+            workspace_root=ctx.workspace.root,
+            request=request,
+            output=output,
             progress=step,
         )
+    report, files = generated.report, generated.files
     payload = {
         **files.as_dict(),
         "title": report.title,
@@ -118,10 +117,6 @@ def _steps() -> Iterator[Callable[[str, int, int], None]]:
             progress.update(task, description=f"report: {step}", completed=done, total=total)
 
         yield update
-
-
-def _valuation_root(ctx: AppContext) -> Path:
-    return ctx.workspace.root / "valuation"
 
 
 def _as_of(text: str | None) -> date | None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+import uvicorn
 
+from ipops.api.app import create_app
 from ipops.cli.context import err_console
-from ipops.config import Settings
+from ipops.config import Settings, load_settings
+from ipops.corpus.serving import build_serving_index
+from ipops.corpus.store import CorpusStore
+from ipops.workspace import open_workspace
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -19,11 +24,6 @@ def serve(
     """Serve the web UI (Chinese first; open http://HOST:PORT/ in a browser and log in) and
     the REST API under /api/v1 (OpenAPI at /openapi.json) for the workspace."""
     err_console.print("starting ipops: loading the web UI and the API ...", highlight=False)
-    import uvicorn
-
-    from ipops.api.app import create_app
-    from ipops.config import load_settings
-
     settings = load_settings()
     app = create_app(settings)
     err_console.print("checking the registry and indexing the corpus ...", highlight=False)
@@ -53,9 +53,5 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
 
 def _prepare_serving_index() -> None:
     """Index the current corpus snapshot before the first request wants it."""
-    from ipops.corpus.serving import build_serving_index
-    from ipops.corpus.store import CorpusStore
-    from ipops.workspace import open_workspace
-
     with err_console.status("indexing the corpus for look-ups"):
         build_serving_index(CorpusStore(open_workspace().corpus_dir))

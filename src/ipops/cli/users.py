@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ipops.accounts import service
+from ipops.accounts import organisations, users
 from ipops.accounts.models import User
 from ipops.accounts.roles import HOME_ORG_KIND, OrgKind, Role
 from ipops.audit.service import Actor
@@ -50,7 +50,7 @@ def add(
     actor = Actor.cli()
     with session_scope(ctx.engine) as session:
         org_id = _organisation_id(session, org, org_kind, role, actor) if org else None
-        user = service.create_user(
+        user = users.create_user(
             db_session=session,
             username=name,
             password=password,
@@ -101,8 +101,8 @@ def passwd(
     ctx = app_context()
     password = _read_password(password_stdin)
     with session_scope(ctx.engine) as session:
-        user = service.require_user_by_username(db_session=session, username=name)
-        service.set_password(db_session=session, user=user, password=password, actor=Actor.cli())
+        user = users.require_user_by_username(db_session=session, username=name)
+        users.set_password(db_session=session, user=user, password=password, actor=Actor.cli())
     console.print(f"password of {user.username} changed; their sessions and tokens ended")
 
 
@@ -122,8 +122,8 @@ def reactivate(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
 def _set_active(name: str, *, active: bool) -> str:
     ctx = app_context()
     with session_scope(ctx.engine) as session:
-        user = service.require_user_by_username(db_session=session, username=name)
-        service.set_user_active(db_session=session, user=user, active=active, actor=Actor.cli())
+        user = users.require_user_by_username(db_session=session, username=name)
+        users.set_user_active(db_session=session, user=user, active=active, actor=Actor.cli())
         return user.username
 
 
@@ -141,34 +141,34 @@ def _organisation_id(
     session: Session, name: str, kind: OrgKind | None, role: Role, actor: Actor
 ) -> int:
     if kind is None:
-        existing = service.get_organisation_by_name(db_session=session, name=name)
+        existing = organisations.get_organisation_by_name(db_session=session, name=name)
         if existing is not None:
             return existing.id
         kind = HOME_ORG_KIND[role]
-    org = service.ensure_organisation(db_session=session, name=name, kind=kind, actor=actor)
+    org = organisations.ensure_organisation(db_session=session, name=name, kind=kind, actor=actor)
     return org.id
 
 
 def _all_users(session: Session, role: Role | None) -> list[User]:
-    users: list[User] = []
+    found: list[User] = []
     number = 1
     while True:
         page = Page(number=number, size=MAX_PAGE_SIZE, sort=(SortKey("username"),))
-        batch, total = service.list_users(db_session=session, role=role, page=page)
-        users.extend(batch)
-        if len(users) >= total or not batch:
-            return users
+        batch, total = users.list_users(db_session=session, role=role, page=page)
+        found.extend(batch)
+        if len(found) >= total or not batch:
+            return found
         number += 1
 
 
 def _describe(session: Session, user: User) -> dict[str, Any]:
     org = (
-        service.get_organisation(db_session=session, organisation_id=user.organisation_id)
+        organisations.get_organisation(db_session=session, organisation_id=user.organisation_id)
         if user.organisation_id
         else None
     )
     return {
-        **service.user_snapshot(user),
+        **users.user_snapshot(user),
         "organisation": org.name if org else None,
         "created_at": user.created_at.isoformat(),
     }
