@@ -106,6 +106,7 @@ def rate_enterprises(
         for r in rows
     ]
     records.extend(_unlinked_ratings(db_session, enterprise_ids, links, rated_at, as_of, inputs))
+    records.sort(key=lambda record: int(record["enterprise_id"]))  # ids in a repeatable order
     if records:
         db_session.execute(insert(Rating), records)
     by_grade: dict[str, int] = {}
