@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ipops.cli.context import JsonOption, app_context, console, print_json, progress_bar
-from ipops.corpus import loaders, lookups, runs
-from ipops.corpus.ingest import LoadReport, ingest_files
+from ipops.corpus import lookups, runs
+from ipops.corpus.format_names import FORMATS
 from ipops.corpus.queries import describe_generated
-from ipops.corpus.sources import FORMATS
 from ipops.registry.db import session_scope
+
+if TYPE_CHECKING:
+    from ipops.corpus.ingest import LoadReport
 
 AllowGenerated = Annotated[
     bool,
@@ -46,6 +48,9 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
+    # imported per command: the readers, name harmoniser and gazetteer take seconds to load
+    from ipops.corpus.ingest import ingest_files
+
     ctx = app_context()
     with progress_bar("ingesting") as progress:
         report = ingest_files(
@@ -68,6 +73,9 @@ def events(
     as_json: JsonOption = False,
 ) -> None:
     """Load legal-status events (granted, lapsed, transferred, pledged ...)."""
+    # imported per command: the readers, name harmoniser and gazetteer take seconds to load
+    from ipops.corpus import loaders
+
     ctx = app_context()
     with progress_bar("loading events") as progress:
         report = loaders.load_events(ctx.load_target, path, strict=strict, progress=progress)
@@ -85,6 +93,9 @@ def families(
     as_json: JsonOption = False,
 ) -> None:
     """Load a DOCDB/INPADOC-style patent family table (columns in docs/corpus.md)."""
+    # imported per command: the readers, name harmoniser and gazetteer take seconds to load
+    from ipops.corpus import loaders
+
     ctx = app_context()
     with progress_bar("loading families") as progress:
         report = loaders.load_families(
@@ -101,6 +112,9 @@ def generate(
     as_json: JsonOption = False,
 ) -> None:
     """Generate a realistic corpus (every record marked generated) and load it."""
+    # imported per command: the readers, name harmoniser and gazetteer take seconds to load
+    from ipops.corpus import loaders
+
     ctx = app_context()
     with progress_bar("generating", total=patents) as progress:
         report = loaders.load_generated(

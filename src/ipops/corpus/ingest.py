@@ -21,10 +21,10 @@ from sqlalchemy import Engine
 
 from ipops.audit.service import Actor, record_ingestion
 from ipops.corpus import runs
+from ipops.corpus.format_names import FORMATS
 from ipops.corpus.prepare import Prepared
 from ipops.corpus.records import Reject
 from ipops.corpus.sources import (
-    FORMATS,
     SourceFile,
     describe_sources,
     expand_paths,

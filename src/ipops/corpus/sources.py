@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ipops.corpus.format_names import FORMATS
 from ipops.corpus.formats import cn_table, patentsview, uspto_xml
 from ipops.corpus.lifetime import die_with_parent
 from ipops.corpus.prepare import Prepared, prepare_chunk
@@ -21,7 +22,6 @@ from ipops.corpus.records import Chunk, chunked
 from ipops.errors import InputFormatError, ValidationError
 from ipops.places.gazetteer import default_gazetteer
 
-FORMATS = ("auto", "uspto-xml", "patentsview", "cn-table")
 XML_DOCS_PER_TASK = 400
 
 

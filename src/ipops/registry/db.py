@@ -6,11 +6,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -18,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ipops.errors import RegistryUnavailable
 from ipops.registry.concurrency import as_conflict
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -39,6 +39,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def alembic_config(url: str) -> Config:
+    # Alembic is imported when the registry is opened, not when ipops starts (CLI start-up)
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -47,6 +50,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the registry schema to ``revision`` (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
@@ -57,6 +62,8 @@ def open_registry(url: str) -> Engine:
     A location that cannot be used (a missing or read-only folder, a file in the way, a
     database server that does not answer) is one ``RegistryUnavailable`` naming it.
     """
+    from alembic.runtime.migration import MigrationContext
+
     _check_sqlite_location(url)
     engine = make_engine(url)
     try:
@@ -78,6 +85,8 @@ _heads: dict[str, str | None] = {}
 def head_revision() -> str | None:
     """The newest migration of this version of ipops."""
     if "head" not in _heads:
+        from alembic.script import ScriptDirectory
+
         script = ScriptDirectory.from_config(alembic_config("sqlite://"))
         _heads["head"] = script.get_current_head()
     return _heads["head"]
@@ -106,6 +115,8 @@ def _check_sqlite_location(url: str) -> None:
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(url), revision)
 
 
