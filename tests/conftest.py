@@ -33,9 +33,49 @@ _POSTGRES_FIXTURES = {"registry_url", "module_registry_url", "new_database"}
 _OWN_CLUSTER: dict[str, str] = {}  # "url" once this process started its throw-away cluster
 
 
+# The longest test files, longest first (``pytest --durations``, two workers). They are sent
+# to the workers first so that none of them is left running alone at the end of the run
+# (the Makefile passes ``--no-loadscope-reorder``, or xdist would send files with many tests
+# first). A file not listed keeps its place after these.
+LONGEST_FIRST = (
+    "api/test_api_schemathesis_negative.py",
+    "api/test_api_schemathesis_positive.py",
+    "geo/test_engines.py",
+    "api/test_api_authz_matrix.py",
+    "web/test_zh_pages.py",
+    "pool/test_pool_cli_api.py",
+    "finance/test_finance_cli.py",
+    "report/test_report_pages.py",
+    "web/test_role_browser.py",
+    "golden/test_golden.py",
+    "cli/test_cli_safety.py",
+    "report/test_report_browser.py",
+    "report/test_report_real.py",
+    "cli/test_cli.py",
+    "valuation/test_value_cli.py",
+    "report/test_report_cli.py",
+)
+
+
+def _longest_first(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    tests_root = Path(__file__).parent
+
+    def key(item: pytest.Item) -> int:
+        try:
+            name = item.path.relative_to(tests_root).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(name, len(rank))
+
+    items.sort(key=key)  # stable: the order inside a file and among the rest is kept
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Start a throw-away PostgreSQL cluster when a collected test may use PostgreSQL and
-    IPOPS_TEST_POSTGRES_URL (which wins: CI sets it) is not set; one line when it cannot."""
+    """Longest files first (``LONGEST_FIRST``). Start a throw-away PostgreSQL cluster when a
+    collected test may use PostgreSQL and IPOPS_TEST_POSTGRES_URL (which wins: CI sets it) is
+    not set; one line when it cannot."""
+    _longest_first(items)
     if os.environ.get("IPOPS_TEST_POSTGRES_URL") or os.environ.get("IPOPS_REQUIRE_POSTGRES"):
         return
     wanted = any(

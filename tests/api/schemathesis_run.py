@@ -1,6 +1,7 @@
-"""Property-based API testing from /openapi.json (schemathesis): for generated valid and
-invalid requests to every operation, no 5xx, and every response (status, content type,
-headers, body) is what the schema documents.
+"""Property-based API testing from /openapi.json (schemathesis): for generated valid
+(``test_api_schemathesis_positive``) and invalid (``..._negative``) requests to every
+operation, no 5xx, and every response (status, content type, headers, body) is what the
+schema documents. Two files, so that two test processes can share the work.
 
 Authenticated as a platform admin, so every operation is reachable. Token revocation is
 left out: it could revoke the very token the run uses. (schemathesis' own pytest loader
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import schemathesis
 from apihelpers import LiveApi
 from hypothesis import HealthCheck, given, settings
@@ -44,11 +44,7 @@ def operations(base_url: str) -> list[Any]:
     return [op for op in found if op.method.upper() != "DELETE"]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
-)
-def test_api_conforms_to_its_schema(
+def check_every_operation(
     shared_api: LiveApi, role_users: dict[Role, User], mode: schemathesis.GenerationMode
 ) -> None:
     headers = {**shared_api.headers(role_users[Role.PLATFORM_ADMIN]), "Connection": "close"}
