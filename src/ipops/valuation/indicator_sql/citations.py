@@ -23,11 +23,12 @@ SELECT {key} AS h, coalesce(b.filing_date, d.publication_date, b.publication_dat
 FROM citing_documents d LEFT JOIN ip_base b ON b.h = {key}"""
 
 
-def cited_sources_sql(salt: str) -> str:
-    """Sources of which some patent lists citations (their patents carry citation data)."""
-    return f"""
-SELECT DISTINCT b.source FROM ip_base b
-SEMI JOIN (SELECT {sql_key("patent_id", salt)} AS h FROM citations) c ON c.h = b.h"""
+def cited_sources_sql() -> str:
+    """Sources of which some patent lists citations (their patents carry citation data):
+    read from ``ip_citing_counts`` (one row per document listing any citation), not from
+    the citations again."""
+    return """
+SELECT DISTINCT b.source FROM ip_base b SEMI JOIN ip_citing_counts c ON c.h = b.h"""
 
 
 def cite_keys_sql(salt: str) -> str:
