@@ -94,11 +94,13 @@ KNOWN_UNIVERSE = "(SELECT kind FROM ip_universe_kind) <> 'none'"
 UNIVERSE_END = '(SELECT "end" FROM ip_universe_span)'
 
 
-def window_end_sql(publication: str, options: IndicatorOptions) -> str:
+def window_end_sql(
+    publication: str, options: IndicatorOptions, universe_end: str = UNIVERSE_END
+) -> str:
     """End of the forward window: ``window_years`` after publication, capped at the universe's
     last day (the day after it, as the comparison is strict; ``least`` skips a null)."""
     full = sql_add_years(publication, str(options.window_years))
-    return f"least({full}, CAST({UNIVERSE_END} + 1 AS DATE))"
+    return f"least({full}, CAST({universe_end} + 1 AS DATE))"
 
 
 def citing_counts_sql(salt: str) -> str:
