@@ -11,18 +11,24 @@ for the same data in the same run, each contender runs in its own process:
   ``score_corpus`` (the three degrees and PVD with the default scheme), Parquet written;
 * pandas: the same indicators with pandas merges and groupbys, then the same percentiles.
 
-It prints wall time and peak resident memory (VmHWM) of each and checks that both agree on
-the indicator values. Usage::
+It prints wall time, CPU time (user + system, all threads) and peak resident memory (VmHWM)
+of each, the load average around each run (the machine may be shared), and checks that both
+agree on the indicator values. ``--also-src DIR`` runs ipops a second time from another
+source tree (e.g. the main branch's ``src``) on the same corpus in the same run, and checks
+that both ipops runs write identical indicators. Usage::
 
     python benchmarks/value.py                      # 1M and 5M patents (pandas at 1M only)
     python benchmarks/value.py --sizes 100000       # quick look while developing
     python benchmarks/value.py --sizes 5000000 --pandas-max 0    # ipops only
+    python benchmarks/value.py --sizes 1000000 --also-src ../main/src   # before/after
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -455,6 +461,12 @@ def _citation_parts(generator: Generator, con: duckdb.DuckDBPyConnection) -> Any
 # =========================================================================== contenders
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process so far, user + system, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_memory() -> int:
     """This process's peak resident memory (VmHWM) in bytes."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -486,6 +498,7 @@ def run_ipops(corpus: Path, out: Path, memory_limit: str) -> dict[str, Any]:
     run = score_corpus(store, out, load_scheme("default"), options, engine=engine, progress=step)
     return {
         "seconds": time.perf_counter() - start,
+        "cpu": cpu_seconds(),
         "peak": peak_memory(),
         "steps": steps,
         "indicators": str(indicators.path),
@@ -499,7 +512,12 @@ def run_pandas(corpus: Path, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     path = out / "pandas.parquet"
     result.to_parquet(path)
-    return {"seconds": time.perf_counter() - start, "peak": peak_memory(), "indicators": str(path)}
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": cpu_seconds(),
+        "peak": peak_memory(),
+        "indicators": str(path),
+    }
 
 
 class PandasBaseline:
@@ -735,14 +753,33 @@ def compare(ipops_out: dict[str, Any], pandas_out: dict[str, Any]) -> dict[str, 
     return {k: float(v or 0.0) for k, v in zip(names, row, strict=True)}
 
 
-def child(kind: str, corpus: Path, out: Path, memory_limit: str) -> dict[str, Any]:
-    """Run one contender in a fresh process, so that its peak memory is its own."""
+def identical(a: dict[str, Any], b: dict[str, Any]) -> int:
+    """Rows of one indicators file missing from the other (0: the same rows, exactly)."""
+    con = duckdb.connect()
+    files = [f"read_parquet('{run['indicators']}')" for run in (a, b)]
+    return int(
+        con.execute(
+            f"SELECT (SELECT count(*) FROM (FROM {files[0]} EXCEPT ALL FROM {files[1]})) + "
+            f"(SELECT count(*) FROM (FROM {files[1]} EXCEPT ALL FROM {files[0]}))"
+        ).fetchall()[0][0]
+    )
+
+
+def child(
+    kind: str, corpus: Path, out: Path, memory_limit: str, src: Path | None = None
+) -> dict[str, Any]:
+    """Run one contender in a fresh process, so that its peak memory is its own (``src``:
+    import ipops from that source tree instead of the installed one)."""
     command = [sys.executable, __file__, "--one", kind, "--corpus", str(corpus),
                "--out", str(out), "--memory-limit", memory_limit]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": str(src.resolve())} if src else None
+    load = os.getloadavg()[0]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["load"] = (load, os.getloadavg()[0])
+    return result
 
 
 def prepare(workdir: Path, patents: int, seed: int) -> tuple[Path, dict[str, int], float]:
@@ -764,6 +801,8 @@ def main() -> None:
                         help="run the pandas baseline up to this size (0: never)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit")
+    parser.add_argument("--also-src", type=Path, default=None,
+                        help="also run ipops from this source tree (before/after)")  # fmt: skip
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
     parser.add_argument("--one", choices=("ipops", "pandas"), help=argparse.SUPPRESS)
@@ -798,6 +837,16 @@ def report(workdir: Path, size: int, args: argparse.Namespace) -> None:
     print(_line("ipops (DuckDB)", ours))
     if "steps" in ours:
         print("   steps (s): " + ", ".join(f"{k} {v}" for k, v in ours["steps"].items()))
+    if args.also_src:
+        other = child("ipops", corpus, workdir / f"out-other-{size}", args.memory_limit,
+                      args.also_src)  # fmt: skip
+        print(_line(f"ipops from {args.also_src}", other))
+        if "steps" in other:
+            print("   steps (s): " + ", ".join(f"{k} {v}" for k, v in other["steps"].items()))
+        if "seconds" in ours and "seconds" in other:
+            print(f"   this tree vs {args.also_src}: {other['seconds'] / ours['seconds']:.2f}x "
+                  f"wall, {other['cpu'] / ours['cpu']:.2f}x CPU; indicator rows that differ: "
+                  f"{identical(ours, other)}")  # fmt: skip
     if size > args.pandas_max:
         print("   pandas baseline: skipped at this size (--pandas-max)")
         return
@@ -815,7 +864,11 @@ def report(workdir: Path, size: int, args: argparse.Namespace) -> None:
 def _line(name: str, out: dict[str, Any]) -> str:
     if "error" in out:
         return f"   {name}: failed: {out['error']}"
-    return f"   {name}: {out['seconds']:.1f} s, peak memory {out['peak'] / 2**30:.2f} GiB"
+    low, high = out["load"]
+    return (
+        f"   {name}: {out['seconds']:.1f} s wall, {out['cpu']:.1f} s CPU, "
+        f"peak memory {out['peak'] / 2**30:.2f} GiB (load average {low:.1f} -> {high:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -149,6 +149,8 @@ def _run_steps(
     """Run the steps; False when two patent ids hash alike (then try another salt)."""
     for done, step in enumerate(steps, start=done_before + 1):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}").fetchall()
+        for table in step.done_with:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         if progress:
             progress(step.name, done, total)
         if step.name == "ip_base" and fetch_value(con, key_collisions_sql()):

@@ -23,11 +23,24 @@ SELECT {key} AS h, coalesce(b.filing_date, d.publication_date, b.publication_dat
 FROM citing_documents d LEFT JOIN ip_base b ON b.h = {key}"""
 
 
-def cited_sources_sql(salt: str) -> str:
-    """Sources of which some patent lists citations (their patents carry citation data)."""
+def cited_sources_sql() -> str:
+    """Sources of which some patent lists citations (their patents carry citation data):
+    read from ``ip_citing_counts`` (one row per document listing any citation), not from
+    the citations again."""
+    return """
+SELECT DISTINCT b.source FROM ip_base b SEMI JOIN ip_citing_counts c ON c.h = b.h"""
+
+
+def cite_keys_sql(salt: str) -> str:
+    """(hc, hd): the keys of the citing and the cited document of every patent citation,
+    self-citations left out. Materialised so that the joins of ``ip_edges`` know its size
+    and build their hash tables on the patents, not on the citations (a filtered Parquet
+    scan is estimated far below its real size, and DuckDB then builds on it)."""
     return f"""
-SELECT DISTINCT b.source FROM ip_base b
-SEMI JOIN (SELECT {sql_key("patent_id", salt)} AS h FROM citations) c ON c.h = b.h"""
+SELECT hc, hd FROM (
+    SELECT {sql_key("patent_id", salt)} AS hc, {sql_key("cited_patent_id", salt)} AS hd
+    FROM citations WHERE category = 'patent' AND cited_patent_id IS NOT NULL
+) WHERE hc <> hd"""
 
 
 def edges_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
@@ -39,8 +52,7 @@ def edges_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
     Without a citing-documents table the universe is the corpus patents with citation data,
     and every corpus patent that cites is one of them: no join with ``ip_universe`` needed.
     """
-    salt = options.key_salt
-    window_end = window_end_sql("b.publication_date", options)
+    window_end = window_end_sql("publication_date", options)
     if facts.citing_loaded:
         member, day, universe = "u.h IS NOT NULL", "u.day", "LEFT JOIN ip_universe u ON u.h = c.hc"
     else:
@@ -50,16 +62,15 @@ def edges_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
             "",
         )
     return f"""
+WITH b AS (
+    SELECT h, idx, {window_end} AS window_end FROM ip_base
+)
 SELECT c.hc AS citing_h, a.idx AS citing, b.idx AS cited,
-       {member} AS in_universe, {day} < {window_end} AS in_window
-FROM (
-    SELECT {sql_key("patent_id", salt)} AS hc, {sql_key("cited_patent_id", salt)} AS hd
-    FROM citations WHERE category = 'patent' AND cited_patent_id IS NOT NULL
-) c
-JOIN ip_base b ON b.h = c.hd
+       {member} AS in_universe, {day} < b.window_end AS in_window
+FROM ip_cite_keys c
+JOIN b ON b.h = c.hd
 LEFT JOIN ip_base a ON a.h = c.hc
-{universe}
-WHERE c.hc <> c.hd"""
+{universe}"""
 
 
 def universe_span_sql() -> str:
@@ -83,11 +94,13 @@ KNOWN_UNIVERSE = "(SELECT kind FROM ip_universe_kind) <> 'none'"
 UNIVERSE_END = '(SELECT "end" FROM ip_universe_span)'
 
 
-def window_end_sql(publication: str, options: IndicatorOptions) -> str:
+def window_end_sql(
+    publication: str, options: IndicatorOptions, universe_end: str = UNIVERSE_END
+) -> str:
     """End of the forward window: ``window_years`` after publication, capped at the universe's
     last day (the day after it, as the comparison is strict; ``least`` skips a null)."""
     full = sql_add_years(publication, str(options.window_years))
-    return f"least({full}, CAST({UNIVERSE_END} + 1 AS DATE))"
+    return f"least({full}, CAST({universe_end} + 1 AS DATE))"
 
 
 def citing_counts_sql(salt: str) -> str:

@@ -4,7 +4,7 @@ indicators table, each cohort's value counts and the final indicators table."""
 from __future__ import annotations
 
 from ipops.valuation.catalogue import BY_NAME, PERCENTILE_NAMES, pct_column
-from ipops.valuation.indicator_sql.citations import KNOWN_UNIVERSE, UNIVERSE_END, window_end_sql
+from ipops.valuation.indicator_sql.citations import window_end_sql
 from ipops.valuation.indicator_sql.dialect import sql_add_years, sql_days
 from ipops.valuation.indicator_sql.options import YEAR_DAYS, CorpusFacts, IndicatorOptions, Step
 
@@ -61,11 +61,12 @@ def raw_sql(options: IndicatorOptions, facts: CorpusFacts) -> str:
     Forward citations are null when there is no citing universe, and for a patent filed after
     the universe's last day; a count the source reports is taken when larger.
     """
-    cited_sources = "(SELECT source FROM ip_cited_sources)"
-    has_universe = KNOWN_UNIVERSE
-    after_end = f"coalesce(b.filing_date > {UNIVERSE_END}, false)"
+    # the universe's kind and span are the single rows uk and span, joined once (a scalar
+    # subquery per use costs a join of every patent each)
+    has_universe = "uk.kind <> 'none'"
+    after_end = 'coalesce(b.filing_date > span."end", false)'
     known = f"({has_universe} AND NOT {after_end})"
-    window_end = window_end_sql("b.publication_date", options)
+    window_end = window_end_sql("b.publication_date", options, 'span."end"')
     full_window = sql_add_years("b.publication_date", str(options.window_years))
     return f"""
 SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
@@ -88,9 +89,9 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        CASE WHEN {known} THEN coalesce(fw.fwd_5y, 0) END AS fwd_citations_5y,
        CASE WHEN {known} THEN CAST({window_end} - 1 AS DATE) END AS fwd_window_end,
        CASE WHEN {known} THEN {window_end} < {full_window} END AS fwd_window_capped,
-       CASE WHEN b.source IN {cited_sources} THEN coalesce(cc.backward_citations, 0) END
+       CASE WHEN cs.source IS NOT NULL THEN coalesce(cc.backward_citations, 0) END
            AS backward_citations,
-       CASE WHEN b.source IN {cited_sources} THEN coalesce(cc.npl_citations, 0) END
+       CASE WHEN cs.source IS NOT NULL THEN coalesce(cc.npl_citations, 0) END
            AS npl_citations,
        b.claims_count AS claims, b.independent_claims_count AS independent_claims,
        sc.scope, fam.family_size, b.family_size AS family_size_reported,
@@ -112,6 +113,7 @@ LEFT JOIN ip_cells k
 LEFT JOIN ip_forward fw ON fw.idx = b.idx
 LEFT JOIN ip_backward bw ON bw.idx = b.idx
 LEFT JOIN ip_citing_counts cc ON cc.h = b.h
+LEFT JOIN ip_cited_sources cs ON cs.source = b.source
 LEFT JOIN (SELECT idx, count(*) AS scope FROM ip_classes GROUP BY idx) sc ON sc.idx = b.idx"""
 
 

@@ -35,5 +35,9 @@ class CorpusFacts:
 
 @dataclass(frozen=True)
 class Step:
+    """A named SELECT; ``done_with``: earlier steps' tables no later step reads (dropped
+    once this one is made, to free their memory)."""
+
     name: str
     sql: str
+    done_with: tuple[str, ...] = ()
