@@ -717,6 +717,14 @@ def test_a_year_is_settled_once_through_the_api(
     body = {"year": 2025, "licensee": "Minimum Co", "settled_on": "2026-01-20"}
     member = api.headers(Role.POOL_MEMBER)
     refused(api, api.post(f"/pools/{built}/year-settlements", member, body), 403, None)
+    before = api.counts()
+    for bad, field in (
+        ({**body, "settled_on": "2025-12-31"}, "year"),  # the year has not ended
+        ({**body, "settled_on": "9999-12-31"}, "settled_on"),  # no due date after it
+        ({**body, "year": "2025"}, None),  # not a JSON integer (the schema's own 422)
+    ):
+        refused(api, api.post(f"/pools/{built}/year-settlements", admin, bad), 422, field)
+    unchanged(api, before)
     settled = api.post(f"/pools/{built}/year-settlements", admin, body)
     assert settled.status_code == 201, settled.text
     (done,) = settled.json()["licences"]

@@ -28,7 +28,7 @@ change is audited (``ipops.audit``).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import or_, select
@@ -43,6 +43,8 @@ from ipops.pool.money import fen_decimal, fen_text
 from ipops.pool.payments import InvoiceOut, invoice_out
 from ipops.records import Record
 from ipops.registry.concurrency import claim
+
+LAST_DAY = date.max - timedelta(days=400)
 
 
 class LicenceYear(Record):
@@ -96,6 +98,8 @@ def settle_year(
         raise ValidationError(
             f"{year} can be settled only after it ended (settlement day {day})", field="year"
         )
+    if day > LAST_DAY:  # its top-up would fall due after the calendar ends
+        raise ValidationError(f"not a settlement day: {day}", field="settled_on")
     claim(db_session, pool)
     licensee = (
         None
