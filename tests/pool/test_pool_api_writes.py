@@ -739,3 +739,43 @@ def test_a_year_is_settled_once_through_the_api(
         f"/api/v1/pool/pools/{built}/licensees/{licensee_id}/account", headers=admin
     )
     assert account.json()["invoiced"] == "500.00"
+    assert "waived" not in account.json()  # shown only once something was waived
+
+
+def test_a_waived_invoice_shows_in_the_list_and_the_account(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    with session_scope(api.engine) as session:
+        pool = session.get(Pool, built)
+        assert pool is not None
+        acme = licensing.get_licensee(db_session=session, pool=pool, name="Acme Cooling")
+        acme_id = acme.id
+        licence = session.scalars(select(Agreement).where(Agreement.licensee_id == acme_id)).one()
+        licence.annual_floor_fen = 100_000  # 1,000.00, as if signed with annual_floor
+    report = {"licensee": "Acme Cooling", "period": "2025-03", "lines": [LINE]}
+    number = api.post(f"/pools/{built}/reports", admin, report).json()["invoice"]  # 300.00
+    paid = {"amount": "100.00", "paid_on": "2025-04-10"}
+    assert api.post(f"/pools/{built}/invoices/{number}/payments", admin, paid).status_code == 201
+    body = {"year": 2025, "settled_on": "2026-01-20"}  # the whole pool: Acme's one licence
+    settled = api.post(f"/pools/{built}/year-settlements", admin, body)
+    assert settled.status_code == 201, settled.text
+    (done,) = settled.json()["licences"]
+    assert (done["outcome"], done["waived"], done["credit"]) == ("waived", "300.00", "100.00")
+    listed = api.client.get(f"/api/v1/pool/pools/{built}/invoices", headers=admin).json()
+    (invoice,) = [i for i in listed if i["number"] == number]
+    assert (invoice["outstanding"], invoice["waived_on"], invoice["credit"]) == (
+        "0.00",
+        "2026-01-20",
+        "100.00",
+    )
+    account = api.client.get(
+        f"/api/v1/pool/pools/{built}/licensees/{acme_id}/account", headers=admin
+    ).json()
+    # invoiced 300.00, paid 100.00, waived 300.00: nothing outstanding, 100.00 credit
+    assert (account["outstanding"], account["waived"], account["credit"]) == (
+        "0.00",
+        "300.00",
+        "100.00",
+    )
+    again = api.post(f"/pools/{built}/invoices/{number}/payments", admin, paid)
+    assert "waived" in refused(api, again, 409, "invoice")["message"]

@@ -189,7 +189,9 @@ def settle_year(
 # --------------------------------------------------------------------------- invoices, payments
 
 
-@router.get("/pools/{pool_id}/invoices")
+# An invoice shows ``waived_on`` and ``credit`` (an account ``waived`` and ``credit``) only
+# once a year-end settlement waived it: the answers of every other invoice stay as they were.
+@router.get("/pools/{pool_id}/invoices", response_model_exclude_defaults=True)
 def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[InvoiceOut]:
     """Invoices with what was paid and which allocation took them (only fully paid invoices
     are allocated)."""
@@ -197,7 +199,9 @@ def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) ->
     return payments.invoice_list(db_session=db_session, pool=pool_of(db_session, pool_id))
 
 
-@router.get("/pools/{pool_id}/licensees/{licensee_id}/account")
+@router.get(
+    "/pools/{pool_id}/licensees/{licensee_id}/account", response_model_exclude_defaults=True
+)
 def licensee_account(
     pool_id: PoolId, licensee_id: RowId, user: CurrentUser, db_session: SessionDep
 ) -> AccountOut:
