@@ -222,6 +222,10 @@ def test_settling_a_year_twice_is_refused_and_nothing_is_doubled(registry_url: s
             settle(session, pool, None)
         after = counts(session)
         assert after == (before[0] + 1, before[1], before[2])  # Acme's settlement only
+        with pytest.raises(ValidationError, match="between 0 and 366 days"):
+            year_end.settle_year(
+                db_session=session, actor=ACTOR, pool=pool, year=2025, payment_days=400
+            )
         with pytest.raises(ValidationError, match="only after it ended"):
             year_end.settle_year(
                 db_session=session,

@@ -89,8 +89,8 @@ def settle_year(
 ) -> YearEnd:
     """Settle ``year`` for one licensee's licences, or for every licence of the pool.
 
-    One licensee whose year was settled already: ``Conflict``. Pool-wide: the licences
-    settled before are listed and left alone; ``Conflict`` when none is left."""
+    The licences settled before are listed and left alone; ``Conflict`` when none is left
+    (settling a licensee's or the pool's year a second time)."""
     day = settled_on or date.today()
     if not 1900 <= year <= 9999:
         raise ValidationError(f"not a year: {year}", field="year")
@@ -100,6 +100,8 @@ def settle_year(
         )
     if day > LAST_DAY:  # its top-up would fall due after the calendar ends
         raise ValidationError(f"not a settlement day: {day}", field="settled_on")
+    days = pool.payment_days if payment_days is None else payment_days
+    invoicing.invoice_dates(accepted_on=day, signed_on=day, payment_days=days)  # checked now
     claim(db_session, pool)
     licensee = (
         None
@@ -121,12 +123,11 @@ def settle_year(
         )
     )
     before = [f"{names[a.licensee_id]} (licence {a.id})" for a in agreements if a.id in done]
-    if (licensee is not None and done) or len(done) == len(agreements):
+    if len(done) == len(agreements):
         raise Conflict(
             f"{year} was settled already for {', '.join(before)}; nothing was recorded",
             field="year",
         )
-    days = pool.payment_days if payment_days is None else payment_days
     settled = [
         _settle(db_session, actor, pool, agreement, names[agreement.licensee_id], year, day, days)
         for agreement in agreements
