@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from poolbuild import ACTOR, POOL, build_pool
+from poolbuild import ACTOR, POOL, build_pool, licence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,22 +30,6 @@ from ipops.pool.models import Invoice, Pool, Report, YearSettlement
 from ipops.registry.db import make_engine, session_scope
 
 SETTLED = date(2026, 2, 16)  # after 2026-01-30, when a report of December is due
-
-
-def licence(session: Session, pool: Pool, name: str, **terms: object) -> None:
-    licensee = licensing.add_licensee(
-        db_session=session, actor=ACTOR, pool=pool, name=name, country="TH"
-    )
-    licensing.sign_agreement(
-        db_session=session,
-        actor=ACTOR,
-        pool=pool,
-        licensee=licensee,
-        signed_on=date(2024, 12, 1),
-        starts_on=date(2025, 1, 1),
-        ends_on=date(2027, 12, 31),
-        **terms,  # type: ignore[arg-type]
-    )
 
 
 def report(session: Session, pool: Pool, name: str, period: str, units: int) -> Invoice:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "concurrency"))
 
 from apihelpers import LiveApi, error_of, running_api, workspace_settings
 from argon2 import PasswordHasher
-from poolbuild import ACTOR, build_pool
+from poolbuild import ACTOR, build_pool, licence
 from racing import fire, split
 from sqlalchemy import func, select
 
 from ipops.accounts import passwords
 from ipops.accounts.roles import Role
-from ipops.pool import licensing, royalty_reports
+from ipops.pool import royalty_reports
 from ipops.pool.models import Invoice, Report, YearSettlement
 from ipops.registry.db import session_scope
 
@@ -47,24 +46,12 @@ def test_parallel_settlements_of_one_year(api: LiveApi) -> None:
         pool = build_pool(session)
         pool_id = pool.id
         for round_ in range(ROUNDS):
-            licensee = licensing.add_licensee(
-                db_session=session, actor=ACTOR, pool=pool, name=f"Race {round_}", country="TH"
-            )
-            licensing.sign_agreement(
-                db_session=session,
-                actor=ACTOR,
-                pool=pool,
-                licensee=licensee,
-                signed_on=date(2024, 12, 1),
-                starts_on=date(2025, 1, 1),
-                ends_on=date(2027, 12, 31),
-                annual_minimum="1000.00",
-            )
+            licence(session, pool, f"Race {round_}", annual_minimum="1000.00")
             royalty_reports.submit_report(  # 100 x 3.00 = 300.00
                 db_session=session,
                 actor=ACTOR,
                 pool=pool,
-                licensee_name=licensee.name,
+                licensee_name=f"Race {round_}",
                 period="2025-03",
                 rows=[{"category": "split-ac", "made_in": "TH", "sold_in": "US", "units": 100}],
             )
