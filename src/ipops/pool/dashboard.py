@@ -110,7 +110,7 @@ def _desk(db_session: Session, pool: Pool, today: date, month_end: date, shown: 
         int(licensee): last
         for licensee, last in db_session.execute(
             select(Report.licensee_id, func.max(Report.period_end))
-            .where(Report.pool_id == pool.id)
+            .where(Report.pool_id == pool.id, Report.kind == "royalty")  # not a top-up
             .group_by(Report.licensee_id)
         ).all()
     }

@@ -218,6 +218,7 @@ class AccountReport(Record):
     royalty: str
     uncapped_royalty: str
     invoice: InvoiceOut
+    kind: str = "royalty"  # "year_end": the top-up of a year's settlement (year_end)
 
 
 # A licensee's account: its reports with their invoices, and the totals (money as text).
@@ -252,6 +253,7 @@ def licensee_account(*, db_session: Session, licensee: Licensee) -> AccountOut:
                 accepted_at=report.accepted_at.isoformat(),
                 royalty=fen_text(report.royalty_fen),
                 uncapped_royalty=fen_text(report.uncapped_fen),
+                kind=report.kind,
                 invoice=invoice_out(
                     invoice, licensee.name, (report.period_start, report.period_end)
                 ),
