@@ -269,7 +269,13 @@ def _member_patents(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict
 
 def _account(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
     """A licensee in the caller's organisation with one accepted report and its invoice."""
-    licensee = _licensee(session, pool, _organisation_of(caller, session))
+    licensee = _reported(session, pool, _organisation_of(caller, session))
+    return f"/licensees/{licensee.id}/account", {}
+
+
+def _reported(session: Any, pool: Pool, organisation_id: int | None = None) -> Licensee:
+    """A new licensee with one accepted report (2025-03) and its invoice."""
+    licensee = _licensee(session, pool, organisation_id)
     royalty_reports.submit_report(
         db_session=session,
         actor=ACTOR,
@@ -278,7 +284,7 @@ def _account(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, A
         period="2025-03",
         rows=[LINE],
     )
-    return f"/licensees/{licensee.id}/account", {}
+    return licensee
 
 
 def _submission(caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
@@ -375,6 +381,13 @@ def _payment(_caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, 
     return f"/invoices/{number}/payments", {"json": body}
 
 
+def _year_settlement(_caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
+    """A new licensee with a 2025 report: each caller settles a year of its own."""
+    licensee = _reported(session, pool)
+    body = {"year": 2025, "licensee": licensee.name, "settled_on": "2026-01-20"}
+    return "/year-settlements", {"json": body}
+
+
 def _case_status(_caller: Caller, session: Any, pool: Pool) -> tuple[str, dict[str, Any]]:
     return f"/cases/{_case(session, pool).id}/status", {"json": {"status": "negotiating"}}
 
@@ -439,6 +452,7 @@ ROWS: Rows = {
     ),
     ("GET", BASE + "/{pool_id}/invoices"): (MANAGE, pool_path("/invoices")),
     ("POST", BASE + "/{pool_id}/invoices/{number}/payments"): (MANAGE, built(_payment)),
+    ("POST", BASE + "/{pool_id}/year-settlements"): (MANAGE, built(_year_settlement)),
     ("GET", BASE + "/{pool_id}/allocations"): (MANAGE, pool_path("/allocations")),
     ("POST", BASE + "/{pool_id}/allocations"): (MANAGE, built(_allocation)),
     ("GET", BASE + "/{pool_id}/members/{member_id}/statement"): (
@@ -468,6 +482,7 @@ OTHER_ORGANISATION: list[tuple[str, Request]] = [
     ("GET", built(_member_patents)),
     ("PATCH", pool_path(json={"admin_fee_rate": "0.3"})),
     ("POST", built(_allocation)),
+    ("POST", built(_year_settlement)),
     ("POST", built(_payment)),
     ("POST", built(_member)),
     ("POST", built(_report)),

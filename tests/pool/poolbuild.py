@@ -54,8 +54,15 @@ def build_pool(session: Session) -> Pool:
     ]
     for number, country, owner, family in patents:
         admit(session, pool, members[owner], experts, number, country, family)
+    licence(session, pool, "Acme Cooling")
+    return pool
+
+
+def licence(session: Session, pool: Pool, name: str, **terms: object) -> None:
+    """A licensee in TH with a licence signed 2024-12-01 for 2025-2027 (``terms``: more of
+    ``licensing.sign_agreement``'s, e.g. ``annual_minimum="1000.00"``)."""
     licensee = licensing.add_licensee(
-        db_session=session, actor=ACTOR, pool=pool, name="Acme Cooling", country="TH"
+        db_session=session, actor=ACTOR, pool=pool, name=name, country="TH"
     )
     licensing.sign_agreement(
         db_session=session,
@@ -65,8 +72,8 @@ def build_pool(session: Session) -> Pool:
         signed_on=date(2024, 12, 1),
         starts_on=date(2025, 1, 1),
         ends_on=date(2027, 12, 31),
+        **terms,  # type: ignore[arg-type]
     )
-    return pool
 
 
 def admit(session, pool, member, experts, number, country, family) -> None:  # type: ignore[no-untyped-def]

@@ -40,6 +40,7 @@ from ipops.pool.models import (
     PoolPatent,
     Report,
     ReportLine,
+    YearSettlement,
 )
 from ipops.registry.db import make_engine, session_scope, upgrade
 from ipops.workspace import create_workspace
@@ -58,6 +59,7 @@ POOL_TABLES = (
     ReportLine,
     Invoice,
     Payment,
+    YearSettlement,
     Dispute,
     AuditRecord,
 )
@@ -644,3 +646,136 @@ def test_only_the_administrator_writes(api: Api, built: int) -> None:
     assert after["pool_members"] == before["pool_members"]
     assert after["pool_licensees"] == before["pool_licensees"]
     assert after["pool_disputes"] == before["pool_disputes"]
+
+
+# --------------------------------------------------------------------------- currencies, year end
+
+FX = """date,currency,cny,per
+2025-01-02,USD,7.1880,1
+2025-06-03,USD,7.1500,1
+2099-01-01,JPY,4.8,100
+"""
+
+
+def test_a_report_line_in_another_currency_is_converted_once(
+    api: Api, admin: dict[str, str], built: int, tmp_path: Path
+) -> None:
+    line = {"category": "chiller", "made_in": "TH", "sold_in": "CN", "net_sales": "10000.00"}
+    report = {"licensee": "Acme Cooling", "period": "2025-03", "lines": [line]}
+    usd = {**report, "lines": [{**line, "currency": "USD"}]}
+    before = api.counts()
+    # no rate file in the workspace yet: the row and field are named
+    error = refused(api, api.post(f"/pools/{built}/reports", admin, usd), 422, "row 1.currency")
+    assert "fx_rates.csv" in error["message"]
+    (tmp_path / "workspace" / "pool").mkdir(exist_ok=True)
+    (tmp_path / "workspace" / "pool" / "fx_rates.csv").write_text(FX, "utf-8")
+    eur = {**report, "lines": [line, {**line, "currency": "EUR"}]}
+    error = refused(api, api.post(f"/pools/{built}/reports", admin, eur), 422, "row 2.currency")
+    assert "unknown currency EUR" in error["message"]
+    jpy = {**report, "lines": [{**line, "currency": "JPY"}]}
+    error = refused(api, api.post(f"/pools/{built}/reports", admin, jpy), 422, "row 1.currency")
+    assert "no JPY central parity on or before" in error["message"]
+    unchanged(api, before)
+    accepted = api.post(f"/pools/{built}/reports", admin, usd)
+    assert accepted.status_code == 201, accepted.text
+    # accepted today: the last parity on or before it, 7.1500 (2025-06-03);
+    # 10,000.00 USD x 7.1500 = 71,500.00 CNY, at 0.5 % = 357.50
+    assert accepted.json()["amount"] == "357.50"
+    with session_scope(api.engine) as session:
+        stored = session.scalars(
+            select(ReportLine).where(ReportLine.report_id == accepted.json()["report"])
+        ).one()
+        assert (stored.currency, stored.net_sales_reported, stored.net_sales_fen) == (
+            "USD",
+            "10000.00",
+            7_150_000,
+        )
+        assert stored.fx_rate == "7.1500/1 (2025-06-03)"
+
+
+def test_a_year_is_settled_once_through_the_api(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    with session_scope(api.engine) as session:
+        pool = session.get(Pool, built)
+        assert pool is not None
+        licensee_id = licensing.add_licensee(
+            db_session=session, actor=ACTOR, pool=pool, name="Minimum Co", country="TH"
+        ).id
+    agreement = {
+        "licensee": "Minimum Co",
+        "signed_on": "2024-12-01",
+        "starts_on": "2025-01-01",
+        "ends_on": "2027-12-31",
+        "annual_minimum": "500.00",
+    }
+    signed = api.post(f"/pools/{built}/agreements", admin, agreement)
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["annual_minimum"] == "500.00"
+    report = {"licensee": "Minimum Co", "period": "2025-03", "lines": [LINE]}
+    assert api.post(f"/pools/{built}/reports", admin, report).status_code == 201  # 300.00
+    body = {"year": 2025, "licensee": "Minimum Co", "settled_on": "2026-01-20"}
+    member = api.headers(Role.POOL_MEMBER)
+    refused(api, api.post(f"/pools/{built}/year-settlements", member, body), 403, None)
+    before = api.counts()
+    for bad, field in (
+        ({**body, "settled_on": "2025-12-31"}, "year"),  # the year has not ended
+        ({**body, "settled_on": "9999-12-31"}, "settled_on"),  # no due date after it
+        ({**body, "year": "2025"}, None),  # not a JSON integer (the schema's own 422)
+    ):
+        refused(api, api.post(f"/pools/{built}/year-settlements", admin, bad), 422, field)
+    unchanged(api, before)
+    settled = api.post(f"/pools/{built}/year-settlements", admin, body)
+    assert settled.status_code == 201, settled.text
+    (done,) = settled.json()["licences"]
+    # 500.00 - 300.00 = 200.00, due 30 days after 2026-01-20
+    assert (done["outcome"], done["top_up"]) == ("topped_up", "200.00")
+    assert (done["invoice"]["amount"], done["invoice"]["due_on"]) == ("200.00", "2026-02-19")
+    before = api.counts()
+    again = api.post(f"/pools/{built}/year-settlements", admin, body)
+    assert "settled already" in refused(api, again, 409, "year")["message"]
+    unchanged(api, before)
+    account = api.client.get(
+        f"/api/v1/pool/pools/{built}/licensees/{licensee_id}/account", headers=admin
+    )
+    assert account.json()["invoiced"] == "500.00"
+    assert "waived" not in account.json()  # shown only once something was waived
+
+
+def test_a_waived_invoice_shows_in_the_list_and_the_account(
+    api: Api, admin: dict[str, str], built: int
+) -> None:
+    with session_scope(api.engine) as session:
+        pool = session.get(Pool, built)
+        assert pool is not None
+        acme = licensing.get_licensee(db_session=session, pool=pool, name="Acme Cooling")
+        acme_id = acme.id
+        licence = session.scalars(select(Agreement).where(Agreement.licensee_id == acme_id)).one()
+        licence.annual_floor_fen = 100_000  # 1,000.00, as if signed with annual_floor
+    report = {"licensee": "Acme Cooling", "period": "2025-03", "lines": [LINE]}
+    number = api.post(f"/pools/{built}/reports", admin, report).json()["invoice"]  # 300.00
+    paid = {"amount": "100.00", "paid_on": "2025-04-10"}
+    assert api.post(f"/pools/{built}/invoices/{number}/payments", admin, paid).status_code == 201
+    body = {"year": 2025, "settled_on": "2026-01-20"}  # the whole pool: Acme's one licence
+    settled = api.post(f"/pools/{built}/year-settlements", admin, body)
+    assert settled.status_code == 201, settled.text
+    (done,) = settled.json()["licences"]
+    assert (done["outcome"], done["waived"], done["credit"]) == ("waived", "300.00", "100.00")
+    listed = api.client.get(f"/api/v1/pool/pools/{built}/invoices", headers=admin).json()
+    (invoice,) = [i for i in listed if i["number"] == number]
+    assert (invoice["outstanding"], invoice["waived_on"], invoice["credit"]) == (
+        "0.00",
+        "2026-01-20",
+        "100.00",
+    )
+    account = api.client.get(
+        f"/api/v1/pool/pools/{built}/licensees/{acme_id}/account", headers=admin
+    ).json()
+    # invoiced 300.00, paid 100.00, waived 300.00: nothing outstanding, 100.00 credit
+    assert (account["outstanding"], account["waived"], account["credit"]) == (
+        "0.00",
+        "300.00",
+        "100.00",
+    )
+    again = api.post(f"/pools/{built}/invoices/{number}/payments", admin, paid)
+    assert "waived" in refused(api, again, 409, "invoice")["message"]

@@ -17,7 +17,7 @@ from ipops.accounts.roles import OrgKind
 from ipops.api.app import create_app
 from ipops.cli.app import app
 from ipops.cli.context import app_context
-from ipops.errors import InvalidTransition, ValidationError
+from ipops.errors import Conflict, InvalidTransition, ValidationError
 from ipops.pool.demo import LICENSEES, POOL_NAME, seed_demo_pool
 from ipops.registry.db import session_scope
 
@@ -302,3 +302,52 @@ def test_pages_my_patents_and_my_invoices_stay_in_the_organisation(home: Path) -
     licensee.get("/lang/en?next=/pool/1")
     english = licensee.get(link.group(1)).text
     assert "Invoices and royalty reports" in english and "Outstanding" in english
+
+
+@pytest.mark.slow  # the module builds an `ipops demo` workspace (about 30 s)
+def test_settle_year_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    """A licence with a minimum of 1,000.00 and one report of 300.00 (100 units x 3.00 sold
+    in the US) in 2026: a top-up of 700.00, dated the settlement day, due 30 days later;
+    the second settlement is refused (a Conflict: exit 4), as is a year not ended yet."""
+    lines = tmp_path / "small.csv"
+    lines.write_text("category,made_in,sold_in,units,net_sales\nsplit-ac,TH,US,100,\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPOPS_HOME", str(home))
+        invoke("pool", "licensee", "add", POOL_NAME, "CLI Minimum Ltd", "--country", "TH")
+        invoke(
+            "pool", "licensee", "sign", POOL_NAME, "CLI Minimum Ltd", "--from", "2026-01-01",
+            "--to", "2028-12-31", "--signed", "2025-12-01", "--minimum", "1000.00",
+        )  # fmt: skip
+        reported = json.loads(
+            invoke(
+                "pool",
+                "report",
+                POOL_NAME,
+                "CLI Minimum Ltd",
+                str(lines),
+                "--period",
+                "2026-03",
+                "--accepted-on",
+                "2026-04-05",
+                "--json",
+            )
+        )
+        assert reported["amount"] == "300.00"
+        settle = ("pool", "settle-year", "--pool", POOL_NAME, "--year", "2026")
+        args = (*settle, "--licensee", "CLI Minimum Ltd", "--on", "2027-01-20")
+        (done,) = json.loads(invoke(*args, "--json"))["licences"]
+        assert (done["outcome"], done["royalty"], done["top_up"]) == (
+            "topped_up",
+            "300.00",
+            "700.00",
+        )
+        assert (done["invoice"]["issued_on"], done["invoice"]["due_on"]) == (
+            "2027-01-20",
+            "2027-02-19",
+        )
+        again = CliRunner().invoke(app, list(args))
+        early = CliRunner().invoke(app, [*settle, "--on", "2026-12-31"])
+    assert isinstance(again.exception, Conflict)  # exit 4 from `ipops`
+    assert "2026 was settled already for CLI Minimum Ltd" in str(again.exception)
+    assert isinstance(early.exception, ValidationError)  # exit 2
+    assert "only after it ended" in str(early.exception)

@@ -101,7 +101,7 @@ def test_other_currencies_converted_once_at_the_report_dates_rate() -> None:
     # JPY quoted per 100: 250,000 JPY x 4.7841 / 100 = 11,960.25 CNY
     assert to_fen(Decimal("250000"), "JPY", on=date(2025, 3, 3), table=table) == 1_196_025
     assert to_fen(Decimal("10.005"), "CNY", on=date(2025, 3, 3), table=table) == 1_001
-    with pytest.raises(NotFound, match="no EUR central parity"):
+    with pytest.raises(NotFound, match="unknown currency EUR"):
         to_fen(Decimal("1"), "EUR", on=date(2025, 3, 3), table=table)
     with pytest.raises(ValidationError, match="row 2"):
         parse_fx("date,currency,cny,per\n2025-03-03,US,7.1,1\n", origin="fx.csv")

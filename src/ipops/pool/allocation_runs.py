@@ -63,6 +63,8 @@ def allocate_period(*, db_session: Session, actor: Actor, pool: Pool, period: st
                 Invoice.pool_id == pool.id,
                 Invoice.allocation_id.is_(None),
                 Invoice.paid_fen >= Invoice.amount_fen,
+                Invoice.waived_on.is_(None),  # waived at a year end (year_end)
+                Report.kind == "royalty",  # a year-end top-up has no lines to split
                 Report.period_start >= start,
                 Report.period_end <= end,
             )

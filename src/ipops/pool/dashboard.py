@@ -110,7 +110,7 @@ def _desk(db_session: Session, pool: Pool, today: date, month_end: date, shown: 
         int(licensee): last
         for licensee, last in db_session.execute(
             select(Report.licensee_id, func.max(Report.period_end))
-            .where(Report.pool_id == pool.id)
+            .where(Report.pool_id == pool.id, Report.kind == "royalty")  # not a top-up
             .group_by(Report.licensee_id)
         ).all()
     }
@@ -124,7 +124,11 @@ def _desk(db_session: Session, pool: Pool, today: date, month_end: date, shown: 
     ]
     open_invoices = db_session.scalars(
         select(Invoice)
-        .where(Invoice.pool_id == pool.id, Invoice.amount_fen > Invoice.paid_fen)
+        .where(
+            Invoice.pool_id == pool.id,
+            Invoice.amount_fen > Invoice.paid_fen,
+            Invoice.waived_on.is_(None),  # waived at a year end: nothing outstanding
+        )
         .order_by(Invoice.due_on, Invoice.id)
     ).all()
     reviews = db_session.scalar(
@@ -168,7 +172,7 @@ def licensee_accounts(*, db_session: Session, user: User) -> list[LicenseeAccoun
             continue
         owed = db_session.scalar(
             select(func.coalesce(func.sum(Invoice.amount_fen - Invoice.paid_fen), 0)).where(
-                Invoice.licensee_id == lic.id
+                Invoice.licensee_id == lic.id, Invoice.waived_on.is_(None)
             )
         )
         accounts.append(

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ipops.pool import membership, overview, payments
+from ipops.audit.service import Actor
+from ipops.pool import membership, overview, payments, year_end
 from ipops.pool.allocation import Allocation, CountBasis
 from ipops.pool.money import parse_amount, parse_rate
 from ipops.pool.royalties import check_country
@@ -49,6 +50,28 @@ class PoolAPI:
         with self._platform.session() as session:
             pool = membership.get_pool(db_session=session, name=name)
             return payments.invoice_list(db_session=session, pool=pool)
+
+    def settle_year(
+        self,
+        *,
+        name: str,
+        year: int,
+        licensee: str | None = None,
+        on: date | None = None,
+        actor: Actor | None = None,
+    ) -> year_end.YearEnd:
+        """Settle an ended ``year`` against the licences' annual floor and minimum: waived
+        invoices (their payments a credit) or a top-up invoice; once per year."""
+        with self._platform.session() as session:
+            pool = membership.get_pool(db_session=session, name=name)
+            return year_end.settle_year(
+                db_session=session,
+                actor=actor or Actor.script(),
+                pool=pool,
+                year=year,
+                licensee_name=licensee,
+                settled_on=on,
+            )
 
     def allocate(
         self,

@@ -94,8 +94,11 @@ def sign_agreement(
     annual_cap: object | None = None,
     back_royalties_from: date | None = None,
     origin: str = "",
+    annual_floor: object | None = None,
+    annual_minimum: object | None = None,
 ) -> Agreement:
-    """A licence; rates and regional factors default to the pool's standard terms."""
+    """A licence; rates and regional factors default to the pool's standard terms.
+    ``annual_floor`` / ``annual_minimum`` (CNY): settled at the year end (``year_end``)."""
     if ends_on < starts_on:
         raise ValidationError("the term ends before it starts", field="ends_on")
     if back_royalties_from is not None and back_royalties_from >= starts_on:
@@ -119,6 +122,8 @@ def sign_agreement(
         compliant_discount=str(parse_rate(compliant_discount, "compliant_discount")),
         early_discount=str(parse_rate(early_discount, "early_discount")),
         annual_cap_fen=None if annual_cap is None else to_fen(parse_amount(annual_cap, "cap")),
+        annual_floor_fen=_optional_fen(annual_floor, "annual_floor"),
+        annual_minimum_fen=_optional_fen(annual_minimum, "annual_minimum"),
         origin=origin[:100],
     )
     db_session.add(agreement)
@@ -132,6 +137,10 @@ def sign_agreement(
         after={"licensee": licensee.name, "term": [starts_on, ends_on], "origin": origin},
     )
     return agreement
+
+
+def _optional_fen(value: object | None, field: str) -> int | None:
+    return None if value is None or value == "" else to_fen(parse_amount(value, field))
 
 
 def terms_of(agreement: Agreement) -> royalties.Terms:

@@ -181,6 +181,10 @@ class Agreement(Base):
     compliant_discount: Mapped[str] = mapped_column(String(16))
     early_discount: Mapped[str] = mapped_column(String(16))
     annual_cap_fen: Mapped[int | None] = mapped_column(BigInteger)
+    # year-end settlement (pool.year_end): a year's royalty below the floor is waived; one
+    # below the minimum is topped up to it
+    annual_floor_fen: Mapped[int | None] = mapped_column(BigInteger)
+    annual_minimum_fen: Mapped[int | None] = mapped_column(BigInteger)
     origin: Mapped[str] = mapped_column(String(100), default="")
 
 
@@ -196,6 +200,9 @@ class Report(Base):
     accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     royalty_fen: Mapped[int] = mapped_column(BigInteger)  # after the annual cap
     uncapped_fen: Mapped[int] = mapped_column(BigInteger)
+    # "royalty": a licensee's report; "year_end": the minimum-royalty top-up of a year's
+    # settlement (no lines; the period is the calendar year), pool.year_end
+    kind: Mapped[str] = mapped_column(String(16), default="royalty", server_default="royalty")
 
 
 class ReportLine(Base):
@@ -233,6 +240,38 @@ class Invoice(Base):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     allocation_id: Mapped[int | None] = mapped_column(ForeignKey("pool_allocations.id"), index=True)
+    # waived at a year-end settlement (royalty below the annual floor): nothing outstanding,
+    # what was paid is the licensee's credit; or the settlement's top-up invoice
+    waived_on: Mapped[date | None] = mapped_column(Date)
+    settlement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pool_year_settlements.id"), index=True
+    )
+
+
+class YearSettlement(Base):
+    """A licence's calendar year settled against its annual floor and minimum (pool.year_end).
+    One per licence and year: settling a year twice is refused."""
+
+    __tablename__ = "pool_year_settlements"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "year", name="uq_pool_year_settlements_agreement_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pool_pools.id"), index=True)
+    licensee_id: Mapped[int] = mapped_column(ForeignKey("pool_licensees.id"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("pool_agreements.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    settled_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    royalty_fen: Mapped[int] = mapped_column(BigInteger)  # the year's invoiced royalty
+    floor_fen: Mapped[int | None] = mapped_column(BigInteger)
+    minimum_fen: Mapped[int | None] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(16))  # waived | topped_up | due
+    waived_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # paid on waived invoices
+    top_up_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class Payment(Base):

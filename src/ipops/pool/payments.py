@@ -51,7 +51,13 @@ def record_payment(
     if fen == 0:
         raise ValidationError("a payment must be positive", field="amount")
     claim(db_session, invoice)
-    outstanding = invoice.amount_fen - invoice.paid_fen
+    if invoice.waived_on is not None:
+        raise Conflict(
+            f"{invoice.number} was waived on {invoice.waived_on} (year-end settlement): nothing "
+            "is outstanding on it; nothing was recorded",
+            field="invoice",
+        )
+    outstanding = outstanding_fen(invoice)
     if fen > outstanding:
         raise Conflict(
             f"{fen_text(fen)} exceeds what is outstanding on {invoice.number} "
@@ -78,7 +84,7 @@ def late_interest(db_session: Session, pool: Pool, invoice: Invoice, on: date) -
     pool's rate): on each payment made after the due date plus the grace, and on what is
     still unpaid on ``on``."""
     rate = Decimal(pool.late_interest_rate)
-    if not rate:
+    if not rate or invoice.waived_on is not None:
         return 0
     payments = db_session.scalars(select(Payment).where(Payment.invoice_id == invoice.id))
     parts = [(p.amount_fen, p.paid_on) for p in payments]
@@ -129,9 +135,10 @@ def licensee_standing(
     ``current`` (the report being accepted), by the pool's grace and regain rule."""
     events = [] if current is None else [current]
     for report, invoice in account_of(db_session, licensee):
-        due = report.period_end + timedelta(days=pool.report_days)
-        events.append(standing.Event("report", due, report.accepted_at.date()))
-        if invoice.amount_fen:
+        if report.kind == "royalty":  # not a year-end top-up (year_end)
+            due = report.period_end + timedelta(days=pool.report_days)
+            events.append(standing.Event("report", due, report.accepted_at.date()))
+        if invoice.amount_fen and invoice.waived_on is None:
             paid = None
             if invoice.paid_fen >= invoice.amount_fen:
                 paid = db_session.scalar(
@@ -141,6 +148,16 @@ def licensee_standing(
     return standing.standing(
         events, on=on, grace_days=pool.grace_days, regain_after=pool.regain_after
     )
+
+
+def outstanding_fen(invoice: Invoice) -> int:
+    """What is still owed: nothing on an invoice waived at a year end (``year_end``)."""
+    return 0 if invoice.waived_on is not None else invoice.amount_fen - invoice.paid_fen
+
+
+def credit_fen(invoice: Invoice) -> int:
+    """What the licensee paid on an invoice that was then waived: its credit, never lost."""
+    return invoice.paid_fen if invoice.waived_on is not None else 0
 
 
 def billed(db_session: Session, invoice: Invoice) -> tuple[Licensee, Report]:
@@ -164,6 +181,8 @@ class InvoiceOut(Record):
     paid: str
     outstanding: str
     allocation: int | None
+    waived_on: date | None = None
+    credit: str = "0.00"
 
 
 def invoice_out(invoice: Invoice, licensee_name: str, period: tuple[date, date]) -> InvoiceOut:
@@ -176,8 +195,10 @@ def invoice_out(invoice: Invoice, licensee_name: str, period: tuple[date, date])
         due_on=invoice.due_on,
         amount=fen_text(invoice.amount_fen),
         paid=fen_text(invoice.paid_fen),
-        outstanding=fen_text(invoice.amount_fen - invoice.paid_fen),
+        outstanding=fen_text(outstanding_fen(invoice)),
         allocation=invoice.allocation_id,
+        waived_on=invoice.waived_on,
+        credit=fen_text(credit_fen(invoice)),
     )
 
 
@@ -197,6 +218,7 @@ class AccountReport(Record):
     royalty: str
     uncapped_royalty: str
     invoice: InvoiceOut
+    kind: str = "royalty"  # "year_end": the top-up of a year's settlement (year_end)
 
 
 # A licensee's account: its reports with their invoices, and the totals (money as text).
@@ -206,19 +228,23 @@ class AccountOut(Record):
     paid: str
     outstanding: str
     reports: list[AccountReport]
+    waived: str = "0.00"  # invoices waived below the annual floor (year_end)
+    credit: str = "0.00"  # paid on waived invoices: the licensee's credit
 
 
 def licensee_account(*, db_session: Session, licensee: Licensee) -> AccountOut:
     """A licensee's royalty reports, oldest period first, each with its invoice, and what
-    was invoiced, paid and is outstanding in all."""
+    was invoiced, paid and is outstanding in all; what was waived at a year end and the
+    credit paid on it (``year_end``)."""
     rows = account_of(db_session, licensee)
-    invoiced = sum(invoice.amount_fen for _report, invoice in rows)
-    paid = sum(invoice.paid_fen for _report, invoice in rows)
+    invoices = [invoice for _report, invoice in rows]
     return AccountOut(
         licensee=licensee.name,
-        invoiced=fen_text(invoiced),
-        paid=fen_text(paid),
-        outstanding=fen_text(invoiced - paid),
+        invoiced=fen_text(sum(i.amount_fen for i in invoices)),
+        paid=fen_text(sum(i.paid_fen for i in invoices)),
+        outstanding=fen_text(sum(outstanding_fen(i) for i in invoices)),
+        waived=fen_text(sum(i.amount_fen for i in invoices if i.waived_on is not None)),
+        credit=fen_text(sum(credit_fen(i) for i in invoices)),
         reports=[
             AccountReport(
                 report=report.id,
@@ -227,6 +253,7 @@ def licensee_account(*, db_session: Session, licensee: Licensee) -> AccountOut:
                 accepted_at=report.accepted_at.isoformat(),
                 royalty=fen_text(report.royalty_fen),
                 uncapped_royalty=fen_text(report.uncapped_fen),
+                kind=report.kind,
                 invoice=invoice_out(
                     invoice, licensee.name, (report.period_start, report.period_end)
                 ),

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from ipops.errors import ValidationError
+from ipops.errors import NotFound, ValidationError
 from ipops.money import largest_remainder
 from ipops.places.countries import is_iso2
 from ipops.pool import standing
@@ -181,7 +181,10 @@ def _converted(line: ReportLine, fx: standing.FxTable | None, on: date) -> Repor
             f"net sales in {line.currency} need the exchange-rate file (pool/fx_rates.csv)",
             field=where,
         )
-    rate = fx.rate(line.currency, on)
+    try:
+        rate = fx.rate(line.currency, on)
+    except NotFound as missing:  # a bad row of the report, not a missing resource
+        raise ValidationError(missing.message, field=where) from None
     fen = standing.to_fen(line.net_sales_reported, line.currency, on=on, table=fx)
     return replace(line, net_sales_fen=fen, fx_rate=f"{rate.cny}/{rate.per} ({rate.day})")
 

@@ -33,6 +33,7 @@ from ipops.pool.models import (
     Pool,
     Report,
     ReportLine,
+    YearSettlement,
 )
 from ipops.pool.money import fen_text
 from ipops.registry.concurrency import claim
@@ -66,6 +67,7 @@ def submit_report(
     claim(db_session, pool)
     licensee = licensing.get_licensee(db_session=db_session, pool=pool, name=licensee_name)
     _label, start, end = core.parse_period(period)
+    _not_settled(db_session, licensee, (start, end))
     _no_overlap(db_session, licensee, (start, end))
     agreement, back = _agreement_for(db_session, licensee, (start, end))
     terms = licensing.terms_of(agreement)
@@ -136,7 +138,7 @@ def submit_report(
         signed_on=agreement.signed_on,
         payment_days=pool.payment_days if payment_days is None else payment_days,
     )
-    invoice = _issue_invoice(db_session, pool, report, dates)
+    invoice = issue_invoice(db_session, pool, report, dates)
     audit(
         db_session,
         actor,
@@ -195,6 +197,23 @@ def _price(
     return priced
 
 
+def _not_settled(db_session: Session, licensee: Licensee, period: tuple[date, date]) -> None:
+    """A year settled at its end (``year_end``) takes no more reports: its royalty was
+    judged against the floor and the minimum."""
+    settled = db_session.scalar(
+        select(YearSettlement).where(
+            YearSettlement.licensee_id == licensee.id,
+            YearSettlement.year.between(period[0].year, period[1].year),
+        )
+    )
+    if settled is not None:
+        raise Conflict(
+            f"{settled.year} of {licensee.name}'s licence was settled on {settled.settled_on}; "
+            "a report for it is refused (nothing was recorded)",
+            field="period",
+        )
+
+
 def _no_overlap(db_session: Session, licensee: Licensee, period: tuple[date, date]) -> None:
     clash = db_session.scalar(
         select(Report).where(
@@ -249,6 +268,7 @@ def _cap_room(db_session: Session, agreement: Agreement, period_start: date) -> 
     licensee = db_session.get(Licensee, agreement.licensee_id)
     group = licensee.enterprise_group if licensee is not None else None
     query = select(Report.licensee_id, func.sum(Report.royalty_fen)).where(
+        Report.kind == "royalty",
         Report.period_start >= date(period_start.year, 1, 1),
         Report.period_start <= date(period_start.year, 12, 31),
     )
@@ -265,7 +285,7 @@ def _cap_room(db_session: Session, agreement: Agreement, period_start: date) -> 
     )
 
 
-def _issue_invoice(
+def issue_invoice(
     db_session: Session, pool: Pool, report: Report, dates: invoicing.InvoiceDates
 ) -> Invoice:
     issued_on = dates.issued_on

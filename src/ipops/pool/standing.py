@@ -127,6 +127,8 @@ class FxTable:
     origin: str
 
     def rate(self, currency: str, on: date) -> FxRate:
+        if not any(r.currency == currency for r in self.rates):
+            raise NotFound(f"unknown currency {currency}: not in {self.origin}", field="currency")
         found = [r for r in self.rates if r.currency == currency and r.day <= on]
         if not found:
             raise NotFound(

@@ -12,7 +12,8 @@ from ipops.cli.pool import admission
 from ipops.cli.pool import licensing
 from ipops.cli.pool import allocation
 from ipops.cli.pool import cases
+from ipops.cli.pool import year_end
 
 # isort: on
 
-__all__ = ["admission", "allocation", "app", "cases", "licensing", "pools"]
+__all__ = ["admission", "allocation", "app", "cases", "licensing", "pools", "year_end"]

@@ -74,6 +74,12 @@ def licensee_sign(
     early_discount: Annotated[str, typer.Option()] = "0",
     cap: Annotated[str | None, typer.Option(help="Annual cap in CNY.")] = None,
     back_from: Annotated[str | None, typer.Option(help="Back royalties from this date.")] = None,
+    floor: Annotated[
+        str | None, typer.Option(help="Annual royalty-free floor in CNY (settle-year).")
+    ] = None,
+    minimum: Annotated[
+        str | None, typer.Option(help="Minimum annual royalty in CNY (settle-year).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Sign a licence at the pool's standard rates."""
@@ -93,6 +99,8 @@ def licensee_sign(
             early_discount=early_discount,
             annual_cap=cap,
             back_royalties_from=optional_date(back_from, "back-from"),
+            annual_floor=floor,
+            annual_minimum=minimum,
         )
         payload = {"agreement": agreement.id, "licensee": name}
     emit(payload, as_json, f"[green]signed[/] licence {payload['agreement']} with {name}")

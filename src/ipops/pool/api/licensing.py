@@ -111,6 +111,8 @@ class AgreementIn(StrictModel):
     early_discount: Rate = "0"
     annual_cap: Money | None = None
     back_royalties_from: date | None = None
+    annual_floor: Money | None = None
+    annual_minimum: Money | None = None
 
 
 class AgreementOut(BaseModel):
@@ -126,6 +128,8 @@ class AgreementOut(BaseModel):
     compliant_discount: str
     early_discount: str
     annual_cap: str | None
+    annual_floor: str | None = None
+    annual_minimum: str | None = None
     origin: str
 
 
@@ -144,6 +148,8 @@ def agreement_out(agreement: Agreement, licensee: Licensee) -> AgreementOut:
         compliant_discount=agreement.compliant_discount,
         early_discount=agreement.early_discount,
         annual_cap=None if cap is None else fen_text(cap),
+        annual_floor=_text(agreement.annual_floor_fen),
+        annual_minimum=_text(agreement.annual_minimum_fen),
         origin=agreement.origin,
     )
 
@@ -152,7 +158,8 @@ def agreement_out(agreement: Agreement, licensee: Licensee) -> AgreementOut:
 def sign_agreement(
     pool_id: PoolId, body: AgreementIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> AgreementOut:
-    """A licence agreement: term, territory, rates, discounts, annual cap, back royalties."""
+    """A licence agreement: term, territory, rates, discounts, annual cap, floor and minimum,
+    back royalties."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     licensee = licensing.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
@@ -171,5 +178,11 @@ def sign_agreement(
         early_discount=body.early_discount,
         annual_cap=body.annual_cap,
         back_royalties_from=body.back_royalties_from,
+        annual_floor=body.annual_floor,
+        annual_minimum=body.annual_minimum,
     )
     return agreement_out(agreement, licensee)
+
+
+def _text(fen: int | None) -> str | None:
+    return None if fen is None else fen_text(fen)

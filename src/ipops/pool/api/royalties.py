@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from ipops.accounts import authz
-from ipops.api.deps import ActorDep, CurrentUser, SessionDep
+from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.pool import (
     allocation_runs,
@@ -17,6 +17,8 @@ from ipops.pool import (
     membership,
     payments,
     royalty_reports,
+    standing,
+    year_end,
 )
 from ipops.pool.api.common import (
     Money,
@@ -55,6 +57,9 @@ class LineIn(StrictModel):
         default=None, examples=["125000.00"]
     )
     sold_on: date | Annotated[SafeStr, Field(max_length=32)] | None = None
+    # net sales in another currency: converted once at the CNY central parity of the report
+    # date from the workspace's rate file (pool/fx_rates.csv), as ``ipops pool report`` does
+    currency: Annotated[SafeStr, Field(max_length=8, examples=["USD"])] | None = None
 
 
 class ReportIn(StrictModel):
@@ -73,9 +78,16 @@ class ReportOut(BaseModel):
 
 @router.post("/pools/{pool_id}/reports", status_code=201)
 def submit_report(
-    pool_id: PoolId, body: ReportIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
+    pool_id: PoolId,
+    body: ReportIn,
+    request: Request,
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
 ) -> ReportOut:
-    """A royalty report, accepted whole (invoiced) or rejected whole naming row and reason."""
+    """A royalty report, accepted whole (invoiced) or rejected whole naming row and reason.
+    Lines in another currency are converted once at the report date's CNY central parity
+    (the workspace's ``pool/fx_rates.csv``)."""
     require_some_right(user, "pool:report", "pool_licensee")
     pool = pool_in_reach(db_session, pool_id, user)
     licensee = licensing.get_licensee(db_session=db_session, pool=pool, name=body.licensee)
@@ -87,6 +99,7 @@ def submit_report(
         licensee_name=body.licensee,
         period=body.period,
         rows=[line.model_dump() for line in body.lines],
+        fx=standing.workspace_fx(api_state(request).workspace.root),
     )
     return ReportOut(
         report=accepted.report.id,
@@ -150,10 +163,35 @@ def member_statement(
     return allocation_runs.statement(db_session=db_session, pool=pool, member=member, period=period)
 
 
+class SettleYearIn(StrictModel):
+    year: Annotated[int, Field(strict=True, ge=1900, le=9999)]
+    licensee: Annotated[SafeStr, Field(max_length=200)] | None = None
+    settled_on: date | None = None
+
+
+@router.post("/pools/{pool_id}/year-settlements", status_code=201)
+def settle_year(
+    pool_id: PoolId, body: SettleYearIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
+) -> year_end.YearEnd:
+    """Settle an ended year: below a licence's annual floor its invoices are waived (what was
+    paid becomes a credit); below its minimum a top-up is invoiced. Once per year (409)."""
+    require_manage(db_session, pool_id, user)
+    return year_end.settle_year(
+        db_session=db_session,
+        actor=actor,
+        pool=pool_of(db_session, pool_id),
+        year=body.year,
+        licensee_name=body.licensee,
+        settled_on=body.settled_on,
+    )
+
+
 # --------------------------------------------------------------------------- invoices, payments
 
 
-@router.get("/pools/{pool_id}/invoices")
+# An invoice shows ``waived_on`` and ``credit`` (an account ``waived`` and ``credit``) only
+# once a year-end settlement waived it: the answers of every other invoice stay as they were.
+@router.get("/pools/{pool_id}/invoices", response_model_exclude_defaults=True)
 def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[InvoiceOut]:
     """Invoices with what was paid and which allocation took them (only fully paid invoices
     are allocated)."""
@@ -161,7 +199,9 @@ def list_invoices(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) ->
     return payments.invoice_list(db_session=db_session, pool=pool_of(db_session, pool_id))
 
 
-@router.get("/pools/{pool_id}/licensees/{licensee_id}/account")
+@router.get(
+    "/pools/{pool_id}/licensees/{licensee_id}/account", response_model_exclude_defaults=True
+)
 def licensee_account(
     pool_id: PoolId, licensee_id: RowId, user: CurrentUser, db_session: SessionDep
 ) -> AccountOut:
