@@ -59,6 +59,8 @@ def test_enterprise_matches_applies_and_sees_only_its_own(
     assert done.status_code == 303
     loans = client.get("/api/v1/finance/loans").json()
     assert [x["enterprise_id"] for x in loans] == [ids["acme"]]
+    # applied today, after the day the rate table is checked through: registered with it
+    assert "after 2025-10-20" in loans[0]["registration"]["benchmark_warning"]
 
 
 def test_bank_officer_decides_only_its_own_queue(

@@ -62,7 +62,7 @@ from ipops.finance.rating_inputs import (
     rd_points,
 )
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"  # 3: R&D intensity and credit-bureau adjustments
 MIN_INVESTMENT_PATENTS = 3
 BELOW_INVESTMENT = 59.9
 TYPE_WEIGHTS = {"utility_model": 0.5, "design": 0.3}  # others (inventions) 1
