@@ -9,6 +9,7 @@ An invalid code is refused with stdnum's reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -120,6 +121,17 @@ def parse_bureau_flags(text: str | list[str] | None) -> tuple[BureauFlag, ...] |
 
 
 FINANCIAL_FIELDS = ("total_assets", "equity", "revenue", "rd_spend", "bureau_flags")
+
+
+def fields_to_change(given: Mapping[str, object | None], cleared: Iterable[str]) -> frozenset[str]:
+    """The inputs an update names: those given a value, and those cleared (made absent);
+    one both given and cleared is refused."""
+    named = {name for name, value in given.items() if value is not None}
+    gone = {name.strip().replace("-", "_") for name in cleared}
+    both = sorted(named & gone)
+    if both:
+        raise ValidationError(f"both given and cleared: {', '.join(both)}", field="clear")
+    return frozenset(named | gone)
 
 
 @dataclass(frozen=True)

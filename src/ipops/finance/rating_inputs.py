@@ -151,7 +151,11 @@ def financial_inputs(
             "rd_intensity",
             found["rd_intensity"],
             f"rating: up to +{RD_POINTS} points, full at the 高新技术企业 threshold "
-            f"({found['rd_required']})",
+            + (
+                "of the revenue (5 %, 4 % or 3 %)"
+                if found["rd_required"] is None
+                else f"of {found['rd_required']:.0%}"
+            ),
         ),
         (
             "credit_bureau_flags",

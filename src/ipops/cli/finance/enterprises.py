@@ -17,7 +17,6 @@ from ipops.cli.finance.common import (
     out,
     parse_day,
 )
-from ipops.errors import ValidationError
 from ipops.finance import (
     enterprise_book,
     rating_book,
@@ -27,6 +26,7 @@ from ipops.finance.enterprises import (
     FINANCIAL_FIELDS,
     NO_FLAGS,
     BureauFlag,
+    fields_to_change,
     parse_financials,
 )
 from ipops.registry.db import session_scope
@@ -75,18 +75,16 @@ def enterprise_set(
     `ipops finance rate`."""
     ctx = app_context()
     figures = parse_financials(total_assets, equity, revenue, rd_spend, bureau_flags)
-    given = {
-        "total_assets": total_assets,
-        "equity": equity,
-        "revenue": revenue,
-        "rd_spend": rd_spend,
-        "bureau_flags": bureau_flags,
-    }
-    cleared = {name.strip().replace("-", "_") for name in clear or ()}
-    both = sorted(cleared & {name for name, value in given.items() if value is not None})
-    if both:
-        raise ValidationError(f"both given and cleared: {', '.join(both)}", field="clear")
-    fields = frozenset({name for name, value in given.items() if value is not None} | cleared)
+    fields = fields_to_change(
+        {
+            "total_assets": total_assets,
+            "equity": equity,
+            "revenue": revenue,
+            "rd_spend": rd_spend,
+            "bureau_flags": bureau_flags,
+        },
+        clear or (),
+    )
     with session_scope(ctx.engine) as session:
         found = enterprise_book.get_enterprise(db_session=session, key=enterprise)
         updated = enterprise_book.update_financials(
@@ -298,6 +296,10 @@ def rating(
         )
     for item in card.get("financial_inputs", []):
         shown = item["value"] if item["used"] else "absent"
+        if item["name"] == "credit_bureau_flags" and item["used"]:
+            labels = [f"{f['code']} {f['label']}" for f in item["value"]["flags"]]
+            checked = item["value"]["checked_on"]
+            shown = f"{', '.join(labels) or 'no adverse record'} (checked {checked})"
         console.print(f"  {item['name']}: {shown} ({item['how']})", highlight=False)
     console.print(f"inputs: {card['inputs']}", highlight=False)
 
