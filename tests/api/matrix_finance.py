@@ -184,6 +184,11 @@ def _one_enterprise(suffix: str) -> Request:
     return _with_session(build)
 
 
+def _financials(caller: Caller, session: Any) -> tuple[str, dict[str, Any]]:
+    body = {"rd_spend": "100000", "bureau_flags": []}
+    return f"{BASE}/enterprises/{_enterprise(caller, session).id}/financials", {"json": body}
+
+
 def _application(submit: bool) -> Request:
     def build(caller: Caller, session: Any) -> tuple[str, dict[str, Any]]:
         fact = _patent(caller, session)
@@ -244,6 +249,10 @@ ROWS: Rows = {
     ("GET", f"{BASE}/enterprises"): (SIGNED_IN, fixed(f"{BASE}/enterprises")),
     ("POST", f"{BASE}/enterprises"): (ADMIN, _new_enterprise),
     ("GET", f"{BASE}/enterprises/{{enterprise_id}}"): (ADMIN | ENTERPRISE, _one_enterprise("")),
+    ("PATCH", f"{BASE}/enterprises/{{enterprise_id}}/financials"): (
+        ADMIN,
+        _with_session(_financials),
+    ),
     ("GET", f"{BASE}/enterprises/{{enterprise_id}}/rating"): (
         ADMIN | ENTERPRISE,
         _one_enterprise("/rating"),

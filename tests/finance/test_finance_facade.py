@@ -14,6 +14,7 @@ from pydantic import ValidationError as RecordFrozen
 import ipops
 from ipops.errors import NotFound
 from ipops.finance.compensation_case import CaseInput
+from ipops.finance.enterprises import parse_financials
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +59,18 @@ def test_compensation_and_stats(home: tuple[Path, dict[str, int]]) -> None:
     assert found.as_dict()["benchmark"] == {"rate": "0.0435", "source": "given"}
     report = finance.stats(start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert report.loans == 0 and report.financed == Decimal(0)
+
+
+def test_financial_inputs_set_from_a_script(home: tuple[Path, dict[str, int]]) -> None:
+    root, ids = home
+    finance = ipops.open(root).finance
+    found = finance.set_financials(
+        enterprise_id=ids["acme"],
+        financials=parse_financials(None, None, "20000000", "1000000", "none"),
+        fields=frozenset({"revenue", "rd_spend", "bureau_flags"}),
+        bureau_checked_on=date(2026, 11, 30),
+    )
+    assert (found.revenue, found.rd_spend) == (Decimal("20000000.00"), Decimal("1000000.00"))
+    assert (found.bureau_flags, found.bureau_checked_on) == ((), date(2026, 11, 30))
+    inputs = {i["name"]: i for i in finance.rating(enterprise_id=ids["acme"]).financial_inputs}
+    assert inputs["rd_intensity"]["value"] == 0.05 and inputs["credit_bureau_flags"]["used"]

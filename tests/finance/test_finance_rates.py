@@ -69,33 +69,127 @@ def test_term_bands_and_the_policy_setting() -> None:
     assert load_policy().reference == RULE
 
 
-def test_a_month_is_added_after_the_last_one_only() -> None:
+def test_a_month_is_added_after_the_checked_through_day_only() -> None:
     text = rates.builtin_text()
-    added = rates.add_month(
+    assert TABLE.checked_through == date(2025, 10, 20)
+    # 2025-11-20: both rates as in effect (3.00/3.50): no row, only checked through moves
+    same = rates.add_month(
         text,
         origin="t",
-        on=date(2025, 6, 20),
+        on=date(2025, 11, 20),
         one_year=Decimal("0.03"),
         five_year=Decimal("0.035"),
         source="NIFC",
     )
-    table = rates.parse_table(added, origin="t")
-    assert table.latest(Series.LPR) == date(2025, 6, 20)
-    with pytest.raises(ValidationError, match="not after the last LPR month"):
-        rates.add_month(
-            added,
-            origin="t",
-            on=date(2025, 6, 20),
-            one_year=Decimal("0.03"),
-            five_year=Decimal("0.035"),
-            source="",
-        )
+    table = rates.parse_table(same.text, origin="t")
+    assert not same.row_added
+    assert (table.latest(Series.LPR), table.checked_through) == (
+        date(2025, 5, 20),
+        date(2025, 11, 20),
+    )
+    assert len(table.rows) == len(TABLE.rows)
+    # a changed month adds its two rows
+    changed = rates.add_month(
+        same.text,
+        origin="t",
+        on=date(2025, 12, 22),
+        one_year=Decimal("0.029"),
+        five_year=Decimal("0.035"),
+        source="NIFC",
+    )
+    table = rates.parse_table(changed.text, origin="t")
+    assert changed.row_added and table.latest(Series.LPR) == date(2025, 12, 22)
+    assert table.checked_through == date(2025, 12, 22)
+    found = reference_rate(table, RULE, loan_date=date(2025, 12, 22), term_months=12)
+    assert (found.rate, found.warning) == (Decimal("0.029"), None)
+    for day in (date(2025, 12, 22), date(2025, 6, 20)):
+        with pytest.raises(ValidationError, match="not after the day the table is checked"):
+            rates.add_month(
+                changed.text,
+                origin="t",
+                on=day,
+                one_year=Decimal("0.03"),
+                five_year=Decimal("0.035"),
+                source="",
+            )
     with pytest.raises(ValidationError, match="row 3: band of lpr"):
         rates.parse_table(
             "series,effective_from,band,rate,source\nlpr,2019-08-20,1y,4.25,x\n"
             "lpr,2019-08-20,1-5y,4.5,x\n",
             origin="t",
         )
+
+
+SMALL = (
+    "series,effective_from,band,rate,source\n"
+    "pboc_benchmark,2015-10-24,1y,4.35,PBOC\npboc_benchmark,2015-10-24,1-5y,4.75,PBOC\n"
+    "pboc_benchmark,2015-10-24,5y+,4.90,PBOC\n"
+    "lpr,2019-08-20,1y,4.25,NIFC\nlpr,2019-08-20,5y+,4.85,NIFC\n"
+)
+
+
+def test_the_checked_through_line_is_parsed_and_checked() -> None:
+    # without the line: checked through the last row
+    assert rates.parse_table(SMALL, origin="t").checked_through == date(2019, 8, 20)
+    table = rates.parse_table("# checked_through: 2019-12-31\n" + SMALL, origin="t")
+    assert table.checked_through == date(2019, 12, 31)
+    with pytest.raises(ValidationError, match="before the last row"):
+        rates.parse_table("# checked_through: 2019-08-19\n" + SMALL, origin="t")
+    with pytest.raises(ValidationError, match="is not a date"):
+        rates.parse_table("# checked_through: soon\n" + SMALL, origin="t")
+    with pytest.raises(ValidationError, match="more than one"):
+        rates.parse_table("# checked_through: 2020-01-01\n" * 2 + SMALL, origin="t")
+
+
+@pytest.mark.parametrize(
+    ("loan_date", "term", "series", "band", "rate", "warned"),
+    [
+        # before the reform, each band; within the checked period: no warning
+        (date(2019, 8, 19), 12, Series.BENCHMARK, Band.UP_TO_1Y, "0.0435", False),
+        (date(2019, 8, 19), 36, Series.BENCHMARK, Band.ONE_TO_5Y, "0.0475", False),
+        (date(2019, 8, 19), 84, Series.BENCHMARK, Band.OVER_5Y, "0.049", False),
+        # after the reform, up to the checked-through day (2019-12-31)
+        (date(2019, 8, 20), 36, Series.LPR, Band.UP_TO_1Y, "0.0425", False),
+        (date(2019, 12, 31), 84, Series.LPR, Band.OVER_5Y, "0.0485", False),
+        # after it: the last rate, with a warning, in every band
+        (date(2020, 1, 1), 12, Series.LPR, Band.UP_TO_1Y, "0.0425", True),
+        (date(2020, 1, 1), 60, Series.LPR, Band.UP_TO_1Y, "0.0425", True),
+        (date(2026, 3, 1), 61, Series.LPR, Band.OVER_5Y, "0.0485", True),
+    ],
+)
+def test_a_loan_after_the_checked_through_day_is_warned(
+    loan_date: date, term: int, series: Series, band: Band, rate: str, warned: bool
+) -> None:
+    table = rates.parse_table("# checked_through: 2019-12-31\n" + SMALL, origin="t")
+    found = reference_rate(table, RULE, loan_date=loan_date, term_months=term)
+    assert (found.series, found.band, found.rate) == (series, band, Decimal(rate))
+    assert (found.warning is not None) == warned
+    assert found.checked_through == date(2019, 12, 31)
+    if warned:
+        assert "after 2019-12-31" in found.text() and found.as_dict()["warning"]
+        strict = ReferenceRule(beyond_checked="refuse")
+        with pytest.raises(ValidationError, match="refuses such loans") as refused:
+            reference_rate(table, strict, loan_date=loan_date, term_months=term)
+        assert refused.value.field == "loan-date"
+    else:
+        refused_not = reference_rate(
+            table, ReferenceRule(beyond_checked="refuse"), loan_date=loan_date, term_months=term
+        )
+        assert refused_not.rate == Decimal(rate)
+
+
+def test_the_policy_says_whether_beyond_is_refused() -> None:
+    from ipops.finance.policy import parse_policy
+
+    text = load_policy().text
+    assert load_policy().reference.beyond_checked == "warn"
+    line = "one_year_lpr_up_to_months = 60\n"
+    assert line in text
+    strict = parse_policy(text.replace(line, line + 'beyond_checked = "refuse"\n'), origin="t")
+    assert strict.reference.beyond_checked == "refuse"
+    assert strict.as_dict()["reference_rate"]["beyond_checked"] == "refuse"
+    with pytest.raises(ValidationError, match="beyond_checked must be warn or refuse"):
+        parse_policy(text.replace(line, line + 'beyond_checked = "strict"\n'), origin="t")
 
 
 def case(**changes: object) -> CompensationCase:
@@ -149,6 +243,13 @@ def test_the_cli_looks_the_benchmark_up_from_loan_date_and_term(tmp_path: Path) 
     # ValidationError: `ipops` exits 2 with the message (cli.app.main)
     assert isinstance(missing.exception, ValidationError)
     assert "--loan-date" in str(missing.exception)
+    # a loan after the table's checked-through day: the last rate, with a warning
+    late = runner.invoke(app, [*BASE, "--loan-date", "2026-01-05", "--term-months", "12"])
+    assert late.exit_code == 0, late.output
+    assert "warning: the loan is dated after 2025-10-20" in " ".join(late.output.split())
+    late = runner.invoke(app, [*BASE, "--loan-date", "2026-01-05", "--term-months", "12", "--json"])
+    assert "after 2025-10-20" in json.loads(late.output)["benchmark"]["warning"]
+    assert json.loads(new.output)["benchmark"]["warning"] is None
     typo = runner.invoke(app, [*BASE, "--benchmark-rate", "0.0435", "--size", "smal"])
     assert isinstance(typo.exception, ValidationError)
     assert "accepted: large, medium, micro, small" in str(typo.exception)

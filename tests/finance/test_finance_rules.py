@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipops.errors import InvalidTransition, ValidationError
-from ipops.finance import compensation, money, rating, schedules
+from ipops.finance import compensation, money, rating, rating_inputs, schedules
 from ipops.finance.enterprises import check_credit_code
 from ipops.finance.loans import Action, LoanState, allowed_actions, next_state
 from ipops.finance.pd_model import Observation, fit
@@ -271,7 +271,17 @@ def features(rng: random.Random) -> dict[str, object]:
         "designs": rng.randint(0, in_force - utility),
         "lapsed": rng.randint(0, patents - in_force),
         "invalidated": rng.randint(0, 1) if patents > in_force else 0,
-    }
+    } | rating_inputs.financial_features(
+        rd_spend_fen=rng.choice([None, rng.randint(0, 10**10)]),
+        revenue_fen=rng.choice([None, 0, rng.randint(1, 10**11)]),
+        bureau_flags=rng.choice(
+            [None, [], rng.sample(sorted(rating_inputs.BUREAU_PENALTIES), rng.randint(1, 4))]
+        ),
+    )
+
+
+SQL_TYPES = {"pvd_mean": "DOUBLE", "pvd_top_share": "DOUBLE", "remaining_mean": "DOUBLE"}
+SQL_TYPES |= {"rd_intensity": "DOUBLE", "rd_required": "DOUBLE", "bureau_flags": "VARCHAR[]"}
 
 
 def test_sql_and_python_ratings_agree() -> None:
@@ -280,12 +290,7 @@ def test_sql_and_python_ratings_agree() -> None:
     con = duckdb.connect()
     columns = list(rows[0])
     con.execute(
-        "CREATE TABLE f ("
-        + ", ".join(
-            f"{c} {'DOUBLE' if c in ('pvd_mean', 'pvd_top_share', 'remaining_mean') else 'BIGINT'}"
-            for c in columns
-        )
-        + ")"
+        "CREATE TABLE f (" + ", ".join(f"{c} {SQL_TYPES.get(c, 'BIGINT')}" for c in columns) + ")"
     )
     con.executemany(
         f"INSERT INTO f VALUES ({', '.join('?' for _ in columns)})",
@@ -304,9 +309,10 @@ def test_sql_and_python_ratings_agree() -> None:
         if abs(score - round(score / 10) * 10) > 0.2:  # away from a grade boundary
             assert explained.grade == grade
         cap, _why = rating.score_cap(row)
-        assert min(sum(c.points for c in explained.components), cap) == pytest.approx(
-            explained.score, abs=0.1
+        adjusted = sum(c.points for c in explained.components) + sum(
+            a.points or 0 for a in explained.adjustments
         )
+        assert min(max(adjusted, 0), cap) == pytest.approx(explained.score, abs=0.1)
 
 
 def test_grades_and_alerts() -> None:

@@ -59,6 +59,8 @@ def test_enterprise_matches_applies_and_sees_only_its_own(
     assert done.status_code == 303
     loans = client.get("/api/v1/finance/loans").json()
     assert [x["enterprise_id"] for x in loans] == [ids["acme"]]
+    # applied today, after the day the rate table is checked through: registered with it
+    assert "after 2025-10-20" in loans[0]["registration"]["benchmark_warning"]
 
 
 def test_bank_officer_decides_only_its_own_queue(
@@ -131,3 +133,60 @@ def test_operator_dashboard_claims_and_calculator(
     ).json()
     assert good["amount"] == "900000.00"
     assert client_for(app, "member.demo").get("/finance").status_code == 403
+
+
+def test_financial_inputs_through_the_api_and_on_the_page(
+    app_and_ids: tuple[object, dict[str, int]],
+) -> None:
+    app, ids = app_and_ids
+    admin = client_for(app, "admin.demo")
+    url = f"/api/v1/finance/enterprises/{ids['acme']}/financials"
+    bad = admin.patch(url, json={"bureau_flags": ["失信"]})
+    assert bad.status_code == 422 and "bureau_flags" in bad.text
+    assert admin.patch(url, json={"rd_spend": 1.5}).status_code == 422  # a float
+    done = admin.patch(url, json={"rd_spend": "150000", "bureau_flags": ["失信被执行人"]})
+    assert done.status_code == 200, done.text
+    assert done.json()["bureau_flags"] == ["dishonest_debtor"]
+    assert done.json()["rd_spend"] == "150000.00"
+    card = admin.get(f"/api/v1/finance/enterprises/{ids['acme']}/rating").json()
+    shown = {i["name"]: i for i in card["financial_inputs"]}
+    assert shown["credit_bureau_flags"]["value"]["flags"] == [
+        {"code": "dishonest_debtor", "label": "失信被执行人"}
+    ]
+    assert [a["name"] for a in card["adjustments"]] == ["rd_intensity", "bureau_flags"]
+    page = admin.get(f"/finance/enterprises/{ids['acme']}")
+    assert page.status_code == 200
+    assert "财务信息" in page.text and "研发费用" in page.text and "失信被执行人" in page.text
+    assert "未查询征信" in page.text  # the rating predates the flags: shown as not checked
+    # the enterprise user cannot set its own inputs
+    own = client_for(app, "enterprise.demo").patch(url, json={"rd_spend": "1"})
+    assert own.status_code == 403
+    cleared = admin.patch(url, json={"rd_spend": None, "bureau_flags": None})
+    assert cleared.json()["rd_spend"] is None and cleared.json()["bureau_flags"] is None
+
+
+def test_a_loan_after_the_checked_through_day_is_warned_in_api_and_page(
+    app_and_ids: tuple[object, dict[str, int]],
+) -> None:
+    app, ids = app_and_ids
+    admin = client_for(app, "admin.demo")
+    body = {
+        "principal": "1000000",
+        "repaid": "0",
+        "days_overdue": 90,
+        "bank_weak_share": "0.25",
+        "rate": "0.035",
+        "term_months": 12,
+    }
+    late = admin.post("/api/v1/finance/compensation", json={**body, "loan_date": "2026-01-05"})
+    assert late.status_code == 200, late.text
+    assert "after 2025-10-20" in late.json()["benchmark"]["warning"]
+    early = admin.post("/api/v1/finance/compensation", json={**body, "loan_date": "2025-10-20"})
+    assert early.json()["benchmark"]["warning"] is None
+    client = client_for(app, "enterprise.demo")
+    page = client.get(f"/finance/enterprises/{ids['acme']}/apply")
+    form = {"csrf_token": csrf_of(page.text), "amount": "400000", "term": "12"}
+    matched = client.post(
+        f"/finance/enterprises/{ids['acme']}/apply", data={**form, "patents": "CN1001=1000000"}
+    )
+    assert matched.status_code == 200 and "参考利率表仅核对至" in matched.text

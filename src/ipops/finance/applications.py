@@ -34,7 +34,12 @@ from ipops.finance.models import (
     Product,
 )
 from ipops.finance.policy import Policy, load_policy
-from ipops.finance.product_book import benchmark_for, list_products, product_terms
+from ipops.finance.product_book import (
+    benchmark_for,
+    list_products,
+    product_terms,
+    reference_for,
+)
 from ipops.finance.rating_book import latest_rating
 from ipops.valuation.money import relief_from_royalty
 
@@ -198,15 +203,18 @@ def submit(
     reference rate of ``applied_on`` (``rates``) unless given; it is stored with the loan and
     used again at claim time. The loan is registered (备案) in the policy programme
     (``programme``, default 宁创贷) the day it is submitted, with the eligibility then
-    (``registration``); a claim checks it again."""
+    (``registration``, with ``benchmark_warning`` when the loan is dated after the day the
+    rate table is checked through); a claim checks it again."""
     programme = programme or load_policy()
+    warning = None
     if benchmark_rate is None:
-        benchmark_rate = benchmark_for(
+        reference = reference_for(
             on=applied_on,
             term_months=application.term_months,
             table=rate_table,
             rule=programme.reference,
         )
+        benchmark_rate, warning = reference.rate, reference.warning
     product = db_session.get(Product, product_id)
     if product is None or not product.active:
         raise NotFound(f"no product {product_id}", field="product")
@@ -253,7 +261,8 @@ def submit(
             rate=Decimal(str(found.annual_rate)),
             benchmark=benchmark_rate,
             collateral=product.collateral,
-        ),
+        )
+        | ({"benchmark_warning": warning} if warning else {}),
     )
     db_session.add(loan)
     db_session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,8 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.finance import money, patents
 from ipops.finance.enterprises import (
+    FINANCIAL_FIELDS,
+    BureauFlag,
     Financials,
     check_credit_code,
     check_region,
@@ -51,6 +53,7 @@ def register_enterprise(
     size: str,
     financials: Financials | None = None,
     organisation_id: int | None = None,
+    bureau_checked_on: date | None = None,
 ) -> Enterprise:
     code = check_credit_code(credit_code)
     if not name.strip():
@@ -71,8 +74,10 @@ def register_enterprise(
         total_assets_fen=_fen_or_none(figures.total_assets),
         equity_fen=_fen_or_none(figures.equity),
         revenue_fen=_fen_or_none(figures.revenue),
+        rd_spend_fen=_fen_or_none(figures.rd_spend),
         created_at=_now(),
     )
+    _set_bureau(enterprise, figures.bureau_flags, bureau_checked_on)
     db_session.add(enterprise)
     db_session.flush()
     record_by(
@@ -90,6 +95,64 @@ def _fen_or_none(value: Decimal | None) -> int | None:
     return None if value is None else money.to_fen(value)
 
 
+def _set_bureau(e: Enterprise, flags: tuple[str, ...] | None, checked_on: date | None) -> None:
+    """Flags checked on ``checked_on`` (default: today); ``None`` clears them (not checked)."""
+    e.bureau_flags = None if flags is None else [str(f) for f in flags]
+    e.bureau_checked_on = None if flags is None else (checked_on or date.today())
+
+
+def update_financials(
+    *,
+    db_session: Session,
+    actor: Actor,
+    enterprise_id: int,
+    financials: Financials,
+    fields: frozenset[str],
+    bureau_checked_on: date | None = None,
+) -> Enterprise:
+    """Set the figures named in ``fields`` (``enterprises.FINANCIAL_FIELDS``) to their value
+    in ``financials``; a named field whose value is None becomes absent again. The others
+    are kept. The result is checked as a whole; claimed first (a concurrent update: 409)."""
+    unknown = sorted(fields - set(FINANCIAL_FIELDS))
+    if unknown:
+        raise ValidationError(
+            f"unknown {', '.join(unknown)}; use {', '.join(FINANCIAL_FIELDS)}", field="fields"
+        )
+    if not fields:
+        raise ValidationError(
+            f"nothing to change; give one of {', '.join(FINANCIAL_FIELDS)}", field="fields"
+        )
+    enterprise = concurrency.claim_key(
+        db_session, Enterprise, enterprise_id, what=f"enterprise {enterprise_id}"
+    )
+    before = enterprise_dict(enterprise)
+    current = EnterpriseRecord.of(enterprise)
+    merged = Financials(
+        **{
+            name: getattr(financials if name in fields else current, name)
+            for name in FINANCIAL_FIELDS
+        }
+    )
+    merged.check()
+    enterprise.total_assets_fen = _fen_or_none(merged.total_assets)
+    enterprise.equity_fen = _fen_or_none(merged.equity)
+    enterprise.revenue_fen = _fen_or_none(merged.revenue)
+    enterprise.rd_spend_fen = _fen_or_none(merged.rd_spend)
+    if "bureau_flags" in fields:
+        _set_bureau(enterprise, merged.bureau_flags, bureau_checked_on)
+    db_session.flush()
+    record_by(
+        actor,
+        db_session=db_session,
+        action="finance.enterprise_updated",
+        object_type="fin_enterprise",
+        object_id=enterprise.id,
+        before=before,
+        after=enterprise_dict(enterprise),
+    )
+    return enterprise
+
+
 class EnterpriseRecord(Record):
     id: RecordId
     name: str
@@ -101,6 +164,9 @@ class EnterpriseRecord(Record):
     total_assets: Decimal | None
     equity: Decimal | None
     revenue: Decimal | None
+    rd_spend: Decimal | None
+    bureau_flags: tuple[BureauFlag, ...] | None  # None: not checked; (): checked, none
+    bureau_checked_on: date | None
 
     @classmethod
     def of(cls, e: Enterprise) -> EnterpriseRecord:
@@ -118,6 +184,11 @@ class EnterpriseRecord(Record):
             total_assets=fen(e.total_assets_fen),
             equity=fen(e.equity_fen),
             revenue=fen(e.revenue_fen),
+            rd_spend=fen(e.rd_spend_fen),
+            bureau_flags=None
+            if e.bureau_flags is None
+            else tuple(BureauFlag(f) for f in e.bureau_flags),
+            bureau_checked_on=e.bureau_checked_on,
         )
 
 

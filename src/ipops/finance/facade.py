@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ipops.audit.service import Actor
 from ipops.finance import enterprise_book, loan_book, rating_book, stats
 from ipops.finance.compensation_case import CaseInput, CaseResult, compensation_case
 from ipops.finance.enterprise_book import EnterpriseRecord
+from ipops.finance.enterprises import Financials
 from ipops.finance.loan_records import LoanRecord, ScheduleRecord
 from ipops.finance.rating_book import RatingCard
 from ipops.finance.workdays import calendar_for
@@ -29,6 +31,27 @@ class FinanceAPI:
         """The registered enterprises, by id."""
         with self._platform.session() as session:
             return enterprise_book.enterprise_records(db_session=session, limit=limit)
+
+    def set_financials(
+        self,
+        *,
+        enterprise_id: int,
+        financials: Financials,
+        fields: frozenset[str],
+        bureau_checked_on: date | None = None,
+    ) -> EnterpriseRecord:
+        """Set the inputs named in ``fields`` (revenue, R&D spend, credit-bureau flags, ...;
+        one named with the value None becomes absent); used at the next rating run."""
+        with self._platform.session() as session:
+            found = enterprise_book.update_financials(
+                db_session=session,
+                actor=Actor.script(),
+                enterprise_id=enterprise_id,
+                financials=financials,
+                fields=fields,
+                bureau_checked_on=bureau_checked_on,
+            )
+            return EnterpriseRecord.of(found)
 
     def rating(self, *, enterprise_id: int) -> RatingCard:
         """The enterprise's latest rating, explained (``NotFound`` before its first rating)."""

@@ -44,6 +44,10 @@ class Enterprise(Base):
     total_assets_fen: Mapped[int | None] = mapped_column(BigInteger)
     equity_fen: Mapped[int | None] = mapped_column(BigInteger)
     revenue_fen: Mapped[int | None] = mapped_column(BigInteger)
+    rd_spend_fen: Mapped[int | None] = mapped_column(BigInteger)
+    # credit-bureau flags (enterprises.BureauFlag): NULL not checked, [] checked and clean
+    bureau_flags: Mapped[list[str] | None] = mapped_column(JSON)
+    bureau_checked_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -6,7 +6,9 @@ A policy file has four tables: ``[policy]`` (name, title, version, valid_from),
 threshold, the annual cap per bank), ``[subsidy]`` (collateral types and rate) and, optional,
 ``[reference_rate]`` (which published rate is "the benchmark for the same term":
 ``lpr_from``, the date from which the LPR replaces the PBOC benchmark, default 2019-08-20;
-``one_year_lpr_up_to_months``, default 60; see ``ipops.finance.rates``). Built-in
+``one_year_lpr_up_to_months``, default 60; ``beyond_checked``, ``warn`` or ``refuse`` a loan
+dated after the rate table's checked-through day, default ``warn``; see
+``ipops.finance.rates``). Built-in
 files are under ``ipops/finance/data/policies``; a workspace adds or overrides them under
 ``<workspace>/finance/policies/<name>.toml``. The digest (SHA-256 of the file's text) is kept
 with every result that used the policy, so a claim can be traced to the exact rules.
@@ -25,7 +27,7 @@ from typing import Any
 
 from ipops.errors import NotFound, ValidationError
 from ipops.finance import money
-from ipops.finance.rates import LPR_REFORM, ReferenceRule
+from ipops.finance.rates import LPR_REFORM, ReferenceRule, check_beyond
 
 DEFAULT_POLICY = "ningchuangdai"
 
@@ -81,6 +83,7 @@ class Policy:
             "reference_rate": {
                 "lpr_from": self.reference.lpr_from.isoformat(),
                 "one_year_lpr_up_to_months": self.reference.one_year_lpr_up_to_months,
+                "beyond_checked": self.reference.beyond_checked,
             },
         }
 
@@ -125,7 +128,8 @@ def _reference(get: _Reader) -> ReferenceRule:
     months = ReferenceRule().one_year_lpr_up_to_months
     if "one_year_lpr_up_to_months" in section:
         months = int(get.number("reference_rate", "one_year_lpr_up_to_months", low=Decimal(1)))
-    return ReferenceRule(lpr_from=lpr_from, one_year_lpr_up_to_months=months)
+    beyond = check_beyond(section.get("beyond_checked", "warn"), get.origin)
+    return ReferenceRule(lpr_from=lpr_from, one_year_lpr_up_to_months=months, beyond_checked=beyond)
 
 
 class _Reader:

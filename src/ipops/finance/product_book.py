@@ -171,9 +171,21 @@ def benchmark_for(
 ) -> Decimal:
     """The same-term reference rate of a loan dated ``on`` (``rates.reference_rate``; the
     built-in table and the default rule unless given)."""
+    return reference_for(on=on, term_months=term_months, table=table, rule=rule).rate
+
+
+def reference_for(
+    *,
+    on: date,
+    term_months: int,
+    table: rates.RateTable | None = None,
+    rule: rates.ReferenceRule | None = None,
+) -> rates.ReferenceRate:
+    """``benchmark_for`` with where the rate comes from and its warning, if any (a loan
+    dated after the day the table is checked through)."""
     return rates.reference_rate(
         table or rates.load_table(),
         rule or rates.ReferenceRule(),
         loan_date=on,
         term_months=term_months,
-    ).rate
+    )

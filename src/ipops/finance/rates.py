@@ -15,7 +15,13 @@ programme that keeps the old benchmark (or counts terms differently) is one file
 
 The table (``data/reference_rates.csv``; a workspace's ``finance/reference_rates.csv``
 replaces it) lists each rate from its effective date; a row applies until the next row of
-the same series and band. ``add_month`` appends a published LPR month. Sources: PBOC
+the same series and band. Its ``# checked_through: YYYY-MM-DD`` line says up to which day
+the table was checked against the publications (unchanged months add no row); without it,
+the table is checked through its last row. A loan dated after that day still gets the last
+rate in effect, with a warning (``ReferenceRate.warning``), or is refused when the policy
+says ``beyond_checked = "refuse"`` (``[reference_rate]``). ``add_month`` appends a
+published LPR month (or, when both rates are unchanged, only moves the checked-through
+day) and moves the checked-through day to it. Sources: PBOC
 announcements of benchmark-rate changes (2014-11-22 to 2015-10-24) and the NIFC LPR
 announcements (``shared/REFERENCES.md``, "IP pledge finance").
 """
@@ -36,6 +42,7 @@ from ipops.errors import NotFound, ValidationError
 from ipops.exports import csv_row
 
 TABLE_FILE = "reference_rates.csv"
+CHECKED_PREFIX = "# checked_through:"
 HEADER = ("series", "effective_from", "band", "rate", "source")
 LPR_REFORM = date(2019, 8, 20)
 
@@ -70,6 +77,20 @@ class ReferenceRule:
 
     lpr_from: date = LPR_REFORM
     one_year_lpr_up_to_months: int = 60
+    beyond_checked: str = "warn"  # or "refuse": a loan dated after the checked-through day
+
+
+BEYOND_CHECKED = ("warn", "refuse")
+
+
+def check_beyond(value: object, origin: str) -> str:
+    """The ``beyond_checked`` setting of a policy: ``warn`` or ``refuse``."""
+    if value not in BEYOND_CHECKED:
+        raise ValidationError(
+            f"{origin}: [reference_rate] beyond_checked must be {' or '.join(BEYOND_CHECKED)}",
+            field="policy",
+        )
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -81,13 +102,16 @@ class ReferenceRate:
     loan_date: date
     term_months: int
     source: str
+    checked_through: date | None = None
+    warning: str | None = None  # the loan is dated after the table's checked-through day
 
     def text(self) -> str:
         name = "PBOC benchmark" if self.series is Series.BENCHMARK else "LPR"
-        return (
+        found = (
             f"{name} {self.band} {percent(self.rate)} % in effect from {self.effective_from} "
             f"(loan of {self.term_months} months dated {self.loan_date})"
         )
+        return found if self.warning is None else f"{found}; warning: {self.warning}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +122,10 @@ class ReferenceRate:
             "loan_date": self.loan_date.isoformat(),
             "term_months": self.term_months,
             "source": self.source,
+            "checked_through": None
+            if self.checked_through is None
+            else self.checked_through.isoformat(),
+            "warning": self.warning,
             "text": self.text(),
         }
 
@@ -110,6 +138,12 @@ def percent(rate: Decimal) -> str:
 class RateTable:
     rows: tuple[RateRow, ...]
     origin: str
+    checked: date | None = None  # the ``# checked_through:`` line, when the file has one
+
+    @property
+    def checked_through(self) -> date | None:
+        """The day up to which the table was checked (default: its last row)."""
+        return self.checked or max((r.effective_from for r in self.rows), default=None)
 
     def latest(self, series: Series) -> date | None:
         days = [r.effective_from for r in self.rows if r.series is series]
@@ -152,8 +186,31 @@ def reference_rate(
         series = Series.LPR
         band = Band.UP_TO_1Y if term_months <= rule.one_year_lpr_up_to_months else Band.OVER_5Y
     row = table.lookup(series, band, loan_date)
+    through = table.checked_through
+    warning = None
+    if through is not None and loan_date > through:
+        warning = (
+            f"the loan is dated after {through}, the day the rate table ({table.origin}) is "
+            f"checked through: the last rate listed is used; add the months since with "
+            f"`ipops finance rates add`"
+        )
+        if rule.beyond_checked == "refuse":
+            raise ValidationError(
+                f"the loan is dated {loan_date}, after {through}, the day the rate table "
+                f"({table.origin}) is checked through, and the policy refuses such loans "
+                "(beyond_checked = refuse); add the months since with `ipops finance rates add`",
+                field="loan-date",
+            )
     return ReferenceRate(
-        row.rate, series, band, row.effective_from, loan_date, term_months, row.source
+        row.rate,
+        series,
+        band,
+        row.effective_from,
+        loan_date,
+        term_months,
+        row.source,
+        through,
+        warning,
     )
 
 
@@ -163,7 +220,9 @@ def reference_rate(
 def parse_table(text: str, *, origin: str) -> RateTable:
     """Every row checked (series, date, band of the series, rate as text in %); a bad one
     refuses the file, naming its line. Lines starting with ``#`` are comments."""
-    lines = [line for line in text.lstrip("\ufeff").splitlines() if not line.startswith("#")]
+    all_lines = text.lstrip("\ufeff").splitlines()
+    checked = _checked_line(all_lines, origin)
+    lines = [line for line in all_lines if not line.startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     if tuple(reader.fieldnames or ()) != HEADER:
         raise ValidationError(
@@ -182,9 +241,34 @@ def parse_table(text: str, *, origin: str) -> RateTable:
             )
         seen.add(key)
         rows.append(row)
-    return RateTable(
-        tuple(sorted(rows, key=lambda r: (r.series, r.band, r.effective_from))), origin
+    table = RateTable(
+        tuple(sorted(rows, key=lambda r: (r.series, r.band, r.effective_from))), origin, checked
     )
+    last = max((r.effective_from for r in rows), default=None)
+    if checked is not None and last is not None and checked < last:
+        raise ValidationError(
+            f"{origin}: checked_through {checked} is before the last row ({last})",
+            field="reference_rates",
+        )
+    return table
+
+
+def _checked_line(lines: list[str], origin: str) -> date | None:
+    found = [line for line in lines if line.startswith(CHECKED_PREFIX)]
+    if not found:
+        return None
+    if len(found) > 1:
+        raise ValidationError(
+            f"{origin}: more than one {CHECKED_PREFIX.lstrip('# ')} line", field="reference_rates"
+        )
+    text = found[0].removeprefix(CHECKED_PREFIX).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"{origin}: checked_through {text!r} is not a date (YYYY-MM-DD)",
+            field="reference_rates",
+        ) from None
 
 
 def _row(raw: dict[str, str | None], where: str) -> RateRow:
@@ -239,26 +323,55 @@ def load_table(workspace_root: Path | None = None) -> RateTable:
     return parse_table(builtin_text(), origin=f"builtin:{TABLE_FILE}")
 
 
+@dataclass(frozen=True)
+class AddedMonth:
+    text: str  # the table with the month
+    row_added: bool  # False: both rates unchanged, only the checked-through day moved
+    checked_through: date
+
+
 def add_month(
     text: str, *, origin: str, on: date, one_year: Decimal, five_year: Decimal, source: str
-) -> str:
-    """``text`` (a table) with one LPR month appended; the month must be after the last one
-    and the result must parse."""
+) -> AddedMonth:
+    """``text`` (a table) with one LPR month appended, and checked through ``on``. The month
+    must be after the last one and after the checked-through day; when both rates equal
+    the ones in effect, no row is added (unchanged months are not listed): only the
+    checked-through day moves. The result must parse."""
     table = parse_table(text, origin=origin)
-    last = table.latest(Series.LPR)
-    if last is not None and on <= last:
-        raise ValidationError(
-            f"{on} is not after the last LPR month in the table ({last})", field="date"
-        )
     if on < LPR_REFORM:
         raise ValidationError(f"the LPR series starts {LPR_REFORM}", field="date")
+    through = table.checked_through
+    if through is not None and on <= through:
+        raise ValidationError(
+            f"{on} is not after the day the table is checked through ({through})", field="date"
+        )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for band, rate in ((Band.UP_TO_1Y, one_year), (Band.OVER_5Y, five_year)):
-        writer.writerow(csv_row(("lpr", on.isoformat(), str(band), percent(rate), source)))
-    result = text.rstrip("\n") + "\n" + out.getvalue()
+    pairs = ((Band.UP_TO_1Y, one_year), (Band.OVER_5Y, five_year))
+    changed = table.latest(Series.LPR) is None or any(
+        table.lookup(Series.LPR, band, on).rate != rate for band, rate in pairs
+    )
+    if changed:
+        for band, rate in pairs:
+            writer.writerow(csv_row(("lpr", on.isoformat(), str(band), percent(rate), source)))
+    result = with_checked_through(text, on).rstrip("\n") + "\n" + out.getvalue()
     parse_table(result, origin=origin)
-    return result
+    return AddedMonth(result, changed, on)
+
+
+def with_checked_through(text: str, day: date) -> str:
+    """``text`` with its ``# checked_through:`` line set to ``day`` (added before the
+    header when it has none)."""
+    line = f"{CHECKED_PREFIX} {day.isoformat()}"
+    lines = text.splitlines()
+    for i, old in enumerate(lines):
+        if old.startswith(CHECKED_PREFIX):
+            lines[i] = line
+            break
+    else:
+        header = next(i for i, old in enumerate(lines) if not old.startswith("#"))
+        lines.insert(header, line)
+    return "\n".join(lines) + "\n"
 
 
 def benchmark_of(

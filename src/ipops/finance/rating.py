@@ -22,12 +22,18 @@ legal        10     1 - (0.5 lapsed + 1.0 invalidated + 0.5 invalidation events)
 pledges      10     1 - already pledged patents in force / patents in force
 ==========  ======  ==================================================================
 
+Two adjustments rest on the enterprise's own optional inputs (``rating_inputs``): R&D
+intensity (up to +5 points) and credit-bureau flags (points off; a 失信被执行人 is kept out
+of investment grade). Each is used when present and shown as absent otherwise.
+
+The score is ``min(max(points + R&D points - penalties, 0), cap)``, rounded to 0.1.
+
 Grades: AAA >= 90, AA >= 80, A >= 70, BBB >= 60, BB >= 50, B >= 40, CCC >= 30, CC >= 20,
 else C. BBB and above is investment grade; it is out of reach (the score is capped at
 59.9) for a firm with fewer than ``MIN_INVESTMENT_PATENTS`` (3) patents in force — no
 patent, or one fresh patent, is not a portfolio a credit committee can lend against — and
-for a portfolio pledged in full. Litigation is not in the corpus: invalidation events
-(whole or partial) are the legal-risk events counted.
+for a portfolio pledged in full, and for a 失信被执行人. Litigation is not in the corpus:
+invalidation events (whole or partial) are the legal-risk events counted.
 
 The same formulas exist twice on purpose: as SQL (``score_sql``), to rate every
 enterprise of a corpus in one DuckDB query, and in Python (``explain``), to show one rating's
@@ -45,7 +51,18 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-MODEL_VERSION = "2"
+from ipops.finance.enterprises import BUREAU_LABELS as LABELS
+from ipops.finance.rating_inputs import (
+    BUREAU_CAPPED,
+    BUREAU_PENALTIES,
+    RD_POINTS,
+    Adjustment,
+    adjustments,
+    bureau_penalty,
+    rd_points,
+)
+
+MODEL_VERSION = "3"  # 3: R&D intensity and credit-bureau adjustments
 MIN_INVESTMENT_PATENTS = 3
 BELOW_INVESTMENT = 59.9
 TYPE_WEIGHTS = {"utility_model": 0.5, "design": 0.3}  # others (inventions) 1
@@ -128,12 +145,14 @@ class Explanation:
     grade: str
     components: tuple[Component, ...]
     alerts: tuple[str, ...]
+    adjustments: tuple[Adjustment, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,
             "grade": self.grade,
             "components": [asdict(c) for c in self.components],
+            "adjustments": [asdict(a) for a in self.adjustments],
             "alerts": list(self.alerts),
         }
 
@@ -171,6 +190,8 @@ def component_values(f: Mapping[str, Any]) -> dict[str, float]:
 
 def score_cap(f: Mapping[str, Any]) -> tuple[float, str | None]:
     """The highest score the portfolio may reach, and why (None: no cap)."""
+    if BUREAU_CAPPED in (f.get("bureau_flags") or ()):
+        return BELOW_INVESTMENT, "失信被执行人 (dishonest judgement debtor): not investment grade"
     in_force = _num(f, "in_force")
     if in_force < MIN_INVESTMENT_PATENTS:
         return BELOW_INVESTMENT, (
@@ -211,44 +232,14 @@ def explain(features: Mapping[str, Any]) -> Explanation:
         for name, weight in WEIGHTS.items()
     )
     cap, why = score_cap(features)
-    score = round(min(sum(values[n] * w for n, w in WEIGHTS.items()), cap), 1)
-    alerts = alerts_of(features) + ([f"score capped at {cap}: {why}"] if why else [])
-    return Explanation(score, grade_of(score), components, tuple(alerts))
-
-
-def financial_inputs(
-    *, total_assets_fen: int | None, equity_fen: int | None, revenue_fen: int | None
-) -> list[dict[str, Any]]:
-    """The optional financial inputs, each with its value and how it is used — or that it is
-    absent and so not used (the score itself rests on the patents; these feed the
-    probability of default). R&D spend and credit-bureau flags are not recorded on the
-    platform: shown as absent."""
-
-    def money(fen: int | None) -> str | None:
-        return None if fen is None else f"{fen / 100:.2f}"
-
-    ratio = (
-        None
-        if total_assets_fen in (None, 0) or equity_fen is None
-        else round(equity_fen / total_assets_fen, 4)
+    total = (
+        sum(values[n] * w for n, w in WEIGHTS.items())
+        + (rd_points(features) or 0.0)
+        - (bureau_penalty(features) or 0)
     )
-    rows = [
-        ("total_assets", money(total_assets_fen), "PD model: ln(total assets)"),
-        ("equity", money(equity_fen), "PD model: equity ratio and its interaction"),
-        ("equity_ratio", ratio, "PD model: equity ratio x ln(1 + patents)"),
-        ("revenue", money(revenue_fen), "shown to the committee"),
-        ("rd_spend", None, "not recorded on the platform"),
-        ("credit_bureau_flags", None, "not recorded on the platform"),
-    ]
-    return [
-        {
-            "name": name,
-            "value": value,
-            "used": value is not None,
-            "how": how if value is not None else f"absent: not used ({how})",
-        }
-        for name, value, how in rows
-    ]
+    score = round(min(max(total, 0.0), cap), 1)
+    alerts = alerts_of(features) + ([f"score capped at {cap}: {why}"] if why else [])
+    return Explanation(score, grade_of(score), components, tuple(alerts), adjustments(features))
 
 
 def alerts_of(f: Mapping[str, Any]) -> list[str]:
@@ -266,6 +257,8 @@ def alerts_of(f: Mapping[str, Any]) -> list[str]:
         alerts.append(f"concentration: one patent holds {float(share):.0%} of the portfolio value")
     if _num(f, "pledged"):
         alerts.append(f"{int(_num(f, 'pledged'))} patents already pledged")
+    for flag in f.get("bureau_flags") or ():
+        alerts.append(f"credit bureau: {flag} {LABELS.get(flag, '')}".strip())
     return alerts
 
 
@@ -275,7 +268,8 @@ def alerts_of(f: Mapping[str, Any]) -> list[str]:
 def features_sql(as_of_sql: str) -> str:
     """Features of every enterprise of ``rt_links(enterprise_id, patent_id)``; needs the views
     ``rt_ind`` (valuation indicators), ``rt_scores`` (patent_id, pvd), ``rt_pledged``
-    (patent_id: pledged in the registry) and the corpus view ``events``."""
+    (patent_id: pledged in the registry), ``rt_fin`` (enterprise_id and the
+    ``FINANCIAL_FEATURES``) and the corpus view ``events``."""
     years = GROWTH_YEARS
     return f"""
 WITH lp AS (
@@ -293,6 +287,7 @@ WITH lp AS (
       AND patent_id IN (SELECT patent_id FROM rt_links)
     GROUP BY patent_id
 )
+, pf AS (
 SELECT enterprise_id,
        count(*) AS patents,
        count(*) FILTER (WHERE in_force) AS in_force,
@@ -315,7 +310,10 @@ SELECT enterprise_id,
        count(*) FILTER (WHERE status = 'lapsed') AS lapsed,
        count(*) FILTER (WHERE status = 'invalidated') AS invalidated
 FROM lp LEFT JOIN inv USING (patent_id)
-GROUP BY enterprise_id"""
+GROUP BY enterprise_id
+)
+SELECT pf.*, x.rd_intensity, x.rd_required, x.bureau_flags
+FROM pf LEFT JOIN rt_fin x USING (enterprise_id)"""
 
 
 def _component_sql() -> dict[str, str]:
@@ -346,11 +344,21 @@ def score_sql(features: str) -> str:
     parts = _component_sql()
     columns = ",\n       ".join(f"{sql} AS c_{name}" for name, sql in parts.items())
     total = " + ".join(f"c_{name} * {weight}" for name, weight in WEIGHTS.items())
+    rd = (
+        "CASE WHEN rd_intensity IS NULL OR coalesce(rd_required, 0) = 0 THEN 0.0 ELSE "
+        f"{RD_POINTS} * least(1.0, greatest(0.0, rd_intensity) / rd_required) END"
+    )
+    penalty = " + ".join(
+        f"CASE WHEN list_contains(bureau_flags, '{flag}') THEN {points} ELSE 0 END"
+        for flag, points in BUREAU_PENALTIES.items()
+    )
+    penalty = f"CASE WHEN bureau_flags IS NULL THEN 0 ELSE {penalty} END"
     cap = (
         f"CASE WHEN in_force < {MIN_INVESTMENT_PATENTS} OR pledged >= in_force "
+        f"OR coalesce(list_contains(bureau_flags, '{BUREAU_CAPPED}'), false) "
         f"THEN {BELOW_INVESTMENT} ELSE 100.0 END"
     )
-    total = f"least({total}, {cap})"
+    total = f"least(greatest({total} + {rd} - ({penalty}), 0.0), {cap})"
     grade = " ".join(f"WHEN score >= {low} THEN '{g}'" for g, low in GRADES)
     return f"""
 WITH c AS (SELECT *, {columns} FROM {features}),

@@ -20,7 +20,7 @@ from ipops.audit.service import Actor, record_by
 from ipops.corpus.queries import fetch_dicts
 from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound
-from ipops.finance import rating
+from ipops.finance import rating, rating_inputs
 from ipops.finance.enterprise_book import EnterpriseRecord, get_enterprise
 from ipops.finance.loans import (
     LoanState,
@@ -41,6 +41,7 @@ from ipops.valuation.runs import ScoreRun, ensure_scores
 from ipops.valuation.schemes import load_scheme
 
 RATING_SCHEME = "finance_rating"  # no pledge, no remaining term (rating.py)
+FEATURES = rating.FEATURES + rating_inputs.FINANCIAL_FEATURES
 MIN_COHORT = 20
 
 
@@ -89,7 +90,8 @@ def rate_enterprises(
         "rating_model": rating.MODEL_VERSION,
         "as_of": as_of.isoformat(),
     }
-    rows = _rating_rows(store, run, links, _pledged_table(db_session), as_of)
+    financial = _financial_features(db_session, enterprise_ids)
+    rows = _rating_rows(store, run, links, _pledged_table(db_session), financial, as_of)
     rated_at = _now()
     records: list[dict[str, Any]] = [
         {
@@ -98,14 +100,14 @@ def rate_enterprises(
             "as_of": as_of,
             "score": float(r["score"]),
             "grade": str(r["grade"]),
-            "features": {k: _plain(r[k]) for k in rating.FEATURES},
+            "features": {k: _plain(r[k]) for k in FEATURES},
             "components": {k: round(float(r[f"c_{k}"]), 4) for k in rating.WEIGHTS},
             "alerts": rating.alerts_of(r),
             "inputs": inputs,
         }
         for r in rows
     ]
-    records.extend(_unlinked_ratings(db_session, enterprise_ids, links, rated_at, as_of, inputs))
+    records.extend(_unlinked_ratings(financial, links, rated_at, as_of, inputs))
     records.sort(key=lambda record: int(record["enterprise_id"]))  # ids in a repeatable order
     if records:
         db_session.execute(insert(Rating), records)
@@ -151,6 +153,37 @@ def _links_table(db_session: Session, enterprise_ids: Sequence[int] | None) -> p
     )
 
 
+def _financial_features(
+    db_session: Session, enterprise_ids: Sequence[int] | None
+) -> dict[int, dict[str, Any]]:
+    """The rating's features from each enterprise's own inputs (R&D, bureau flags)."""
+    query = select(
+        Enterprise.id, Enterprise.rd_spend_fen, Enterprise.revenue_fen, Enterprise.bureau_flags
+    )
+    if enterprise_ids is not None:
+        query = query.where(Enterprise.id.in_(list(enterprise_ids)))
+    return {
+        eid: rating_inputs.financial_features(
+            rd_spend_fen=rd, revenue_fen=revenue, bureau_flags=flags
+        )
+        for eid, rd, revenue, flags in db_session.execute(query)
+    }
+
+
+def _financial_table(financial: Mapping[int, Mapping[str, Any]]) -> pa.Table:
+    ids = sorted(financial)
+    return pa.table(
+        {
+            "enterprise_id": pa.array(ids, pa.int64()),
+            "rd_intensity": pa.array([financial[i]["rd_intensity"] for i in ids], pa.float64()),
+            "rd_required": pa.array([financial[i]["rd_required"] for i in ids], pa.float64()),
+            "bureau_flags": pa.array(
+                [financial[i]["bureau_flags"] for i in ids], pa.list_(pa.string())
+            ),
+        }
+    )
+
+
 def _pledged_table(db_session: Session) -> pa.Table:
     ids = db_session.scalars(
         select(PledgedPatent.active_patent_id).where(PledgedPatent.active_patent_id.is_not(None))
@@ -159,11 +192,17 @@ def _pledged_table(db_session: Session) -> pa.Table:
 
 
 def _rating_rows(
-    store: CorpusStore, run: ScoreRun, links: pa.Table, pledged: pa.Table, as_of: date
+    store: CorpusStore,
+    run: ScoreRun,
+    links: pa.Table,
+    pledged: pa.Table,
+    financial: Mapping[int, Mapping[str, Any]],
+    as_of: date,
 ) -> list[dict[str, Any]]:
     with store.connect() as con:
         con.register("rt_links", links)
         con.register("rt_pledged", pledged)
+        con.register("rt_fin", _financial_table(financial))
         ind, scores = _sql_path(run.indicators_path), _sql_path(run.scores_path)
         con.execute(f"CREATE TEMP VIEW rt_ind AS SELECT * FROM read_parquet('{ind}')").fetchall()
         con.execute(
@@ -179,39 +218,38 @@ def _sql_path(path: Path) -> str:
 
 
 def _unlinked_ratings(
-    db_session: Session,
-    enterprise_ids: Sequence[int] | None,
+    financial: Mapping[int, Mapping[str, Any]],
     links: pa.Table,
     rated_at: datetime,
     as_of: date,
     inputs: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    """Enterprises without any confirmed patent are rated too (score from no patents)."""
+    """Enterprises without any confirmed patent are rated too (score from no patents, with
+    their own financial inputs)."""
     linked = set(links.column("enterprise_id").to_pylist())
-    query = select(Enterprise.id)
-    if enterprise_ids is not None:
-        query = query.where(Enterprise.id.in_(list(enterprise_ids)))
     empty = dict.fromkeys(rating.FEATURES, 0) | {
         "pvd_mean": None,
         "pvd_top_share": None,
         "remaining_mean": None,
     }
-    explained = rating.explain(empty)
-    return [
-        {
-            "enterprise_id": eid,
-            "rated_at": rated_at,
-            "as_of": as_of,
-            "score": explained.score,
-            "grade": explained.grade,
-            "features": empty,
-            "components": {c.name: c.value for c in explained.components},
-            "alerts": list(explained.alerts),
-            "inputs": inputs,
-        }
-        for eid in db_session.scalars(query)
-        if eid not in linked
-    ]
+    records = []
+    for eid in sorted(set(financial) - linked):
+        features = empty | dict(financial[eid])
+        explained = rating.explain(features)
+        records.append(
+            {
+                "enterprise_id": eid,
+                "rated_at": rated_at,
+                "as_of": as_of,
+                "score": explained.score,
+                "grade": explained.grade,
+                "features": features,
+                "components": {c.name: c.value for c in explained.components},
+                "alerts": list(explained.alerts),
+                "inputs": inputs,
+            }
+        )
+    return records
 
 
 def latest_rating(*, db_session: Session, enterprise_id: int) -> Rating | None:
@@ -234,6 +272,7 @@ class RatingCard(Record):
     score: float
     grade: str
     components: list[dict[str, Any]]
+    adjustments: list[dict[str, Any]]
     alerts: list[Any]
     inputs: dict[str, Any]
     features: dict[str, Any]
@@ -257,13 +296,19 @@ def rating_card(*, db_session: Session, enterprise: Enterprise) -> RatingCard:
         score=found.score,
         grade=found.grade,
         components=explained.as_dict()["components"],
+        adjustments=explained.as_dict()["adjustments"],
         alerts=found.alerts,
         inputs=found.inputs,
         features=found.features,
-        financial_inputs=rating.financial_inputs(
+        financial_inputs=rating_inputs.financial_inputs(
             total_assets_fen=enterprise.total_assets_fen,
             equity_fen=enterprise.equity_fen,
             revenue_fen=enterprise.revenue_fen,
+            rd_spend_fen=enterprise.rd_spend_fen,
+            bureau_flags=enterprise.bureau_flags,
+            bureau_checked_on=None
+            if enterprise.bureau_checked_on is None
+            else enterprise.bureau_checked_on.isoformat(),
         ),
         default_probability=default_probability(
             db_session=db_session, enterprise=enterprise, features=found.features

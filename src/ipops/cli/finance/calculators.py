@@ -93,6 +93,8 @@ def compensation(
         console.print(f"  {'✓' if check.ok else '✗'} {check.text}", highlight=False)
     console.print(f"ratio {result.ratio}; unrecovered principal {result.unrecovered}")
     console.print(f"compensation {result.amount}", highlight=False)
+    if found.reference is not None and found.reference.warning:
+        console.print(f"[yellow]warning:[/] {found.reference.warning}", highlight=False)
 
 
 @rates_app.command("show")
@@ -128,10 +130,20 @@ def rates_command(
         }
         for r in sorted(table.rows, key=lambda r: (r.effective_from, r.series, r.band))
     ]
+    through = table.checked_through
     if as_json:
-        print_json({"origin": table.origin, "rows": rows})
+        print_json(
+            {
+                "origin": table.origin,
+                "checked_through": None if through is None else through.isoformat(),
+                "rows": rows,
+            }
+        )
         return
-    shown = Table("series", "from", "band", "rate %", "source", title=table.origin)
+    shown = Table(
+        "series", "from", "band", "rate %", "source",
+        title=f"{table.origin}, checked through {through}",
+    )  # fmt: skip
     for row in rows:
         shown.add_row(
             row["series"], row["effective_from"], row["band"],
@@ -163,9 +175,18 @@ def rates_add(
         source=f"{source} {day}".strip(),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated, "utf-8")
-    payload = {"file": str(path), "date": day, "one_year": one_year, "five_year": five_year}
-    out(payload, as_json, f"LPR of {day} added to {path}")
+    path.write_text(updated.text, "utf-8")
+    added = updated.row_added
+    payload = {
+        "file": str(path),
+        "date": day,
+        "one_year": one_year,
+        "five_year": five_year,
+        "row_added": added,
+        "checked_through": day,
+    }
+    what = "added to" if added else "unchanged (no row added);"
+    out(payload, as_json, f"LPR of {day} {what} {path}, checked through {day}")
 
 
 @app.command()

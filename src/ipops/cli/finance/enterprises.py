@@ -3,6 +3,7 @@ and ratings."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -20,11 +21,82 @@ from ipops.finance import (
     enterprise_book,
     rating_book,
 )
-from ipops.finance.enterprises import parse_financials
+from ipops.finance.enterprises import (
+    BUREAU_LABELS,
+    FINANCIAL_FIELDS,
+    NO_FLAGS,
+    BureauFlag,
+    fields_to_change,
+    parse_financials,
+)
 from ipops.registry.db import session_scope
 from ipops.valuation.indicators import default_as_of
 
 # --------------------------------------------------------------------------- enterprises
+
+RdSpendOption = Annotated[
+    str | None, typer.Option("--rd-spend", help="R&D spend of the last year, CNY.")
+]
+BureauFlagsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bureau-flags",
+        help="Credit-bureau flags, comma-separated codes or labels: "
+        + ", ".join(f"{f.value} ({BUREAU_LABELS[f]})" for f in BureauFlag)
+        + f"; {NO_FLAGS} for a report without adverse records.",
+    ),
+]
+BureauCheckedOption = Annotated[
+    str | None,
+    typer.Option("--bureau-checked-on", help="Day the bureau was checked (default: today)."),
+]
+
+
+def _checked_on(text: str | None) -> date | None:
+    return None if text is None else parse_day(text, "bureau-checked-on")
+
+
+@enterprise_app.command("set")
+def enterprise_set(
+    enterprise: Annotated[str, typer.Argument(help="Enterprise id or credit code.")],
+    total_assets: Annotated[str | None, typer.Option(help="CNY, last year end.")] = None,
+    equity: Annotated[str | None, typer.Option(help="CNY, last year end.")] = None,
+    revenue: Annotated[str | None, typer.Option(help="CNY, last year.")] = None,
+    rd_spend: RdSpendOption = None,
+    bureau_flags: BureauFlagsOption = None,
+    bureau_checked_on: BureauCheckedOption = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Make a figure absent again: {', '.join(FINANCIAL_FIELDS)}."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Set an enterprise's financial inputs (the others are kept); used at the next
+    `ipops finance rate`."""
+    ctx = app_context()
+    figures = parse_financials(total_assets, equity, revenue, rd_spend, bureau_flags)
+    fields = fields_to_change(
+        {
+            "total_assets": total_assets,
+            "equity": equity,
+            "revenue": revenue,
+            "rd_spend": rd_spend,
+            "bureau_flags": bureau_flags,
+        },
+        clear or (),
+    )
+    with session_scope(ctx.engine) as session:
+        found = enterprise_book.get_enterprise(db_session=session, key=enterprise)
+        updated = enterprise_book.update_financials(
+            db_session=session,
+            actor=Actor.cli(),
+            enterprise_id=found.id,
+            financials=figures,
+            fields=fields,
+            bureau_checked_on=_checked_on(bureau_checked_on),
+        )
+        payload = enterprise_book.enterprise_dict(updated)
+    out(payload, as_json)
 
 
 @enterprise_app.command("add")
@@ -37,12 +109,15 @@ def enterprise_add(
     total_assets: Annotated[str | None, typer.Option(help="CNY, last year end.")] = None,
     equity: Annotated[str | None, typer.Option(help="CNY, last year end.")] = None,
     revenue: Annotated[str | None, typer.Option(help="CNY, last year.")] = None,
+    rd_spend: RdSpendOption = None,
+    bureau_flags: BureauFlagsOption = None,
+    bureau_checked_on: BureauCheckedOption = None,
     link: Annotated[bool, typer.Option(help="Link its patents in the corpus.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Register an enterprise (the credit code is checked) and link its patents."""
     ctx = app_context()
-    figures = parse_financials(total_assets, equity, revenue)
+    figures = parse_financials(total_assets, equity, revenue, rd_spend, bureau_flags)
     with session_scope(ctx.engine) as session:
         found = enterprise_book.register_enterprise(
             db_session=session,
@@ -53,6 +128,7 @@ def enterprise_add(
             industry=industry,
             size=size,
             financials=figures,
+            bureau_checked_on=_checked_on(bureau_checked_on),
         )
         payload = enterprise_book.enterprise_dict(found)
         if link:
@@ -206,6 +282,9 @@ def rating(
             c["name"], c["raw"], f"{c['value']:.3f}", str(c["weight"]), f"{c['points']:.2f}"
         )
     console.print(table)
+    for item in card["adjustments"]:
+        points = "absent" if item["points"] is None else f"{item['points']:+.2f}"
+        console.print(f"  {item['name']}: {points} ({item['raw']})", highlight=False)
     for alert in card["alerts"]:
         console.print(f"[yellow]alert:[/] {alert}", highlight=False)
     pd = card.get("default_probability")
@@ -216,7 +295,11 @@ def rating(
             f"{pd['model'].get('auc_ci95')}, {pd['model'].get('auc_sample')})"
         )
     for item in card.get("financial_inputs", []):
-        shown = item["value"] if item["used"] else "—"
+        shown = item["value"] if item["used"] else "absent"
+        if item["name"] == "credit_bureau_flags" and item["used"]:
+            labels = [f"{f['code']} {f['label']}" for f in item["value"]["flags"]]
+            checked = item["value"]["checked_on"]
+            shown = f"{', '.join(labels) or 'no adverse record'} (checked {checked})"
         console.print(f"  {item['name']}: {shown} ({item['how']})", highlight=False)
     console.print(f"inputs: {card['inputs']}", highlight=False)
 

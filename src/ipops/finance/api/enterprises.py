@@ -25,11 +25,19 @@ from ipops.finance.api.common import (
     visible_enterprise,
 )
 from ipops.finance.enterprise_book import EnterpriseRecord
-from ipops.finance.enterprises import parse_financials
+from ipops.finance.enterprises import BUREAU_LABELS, BureauFlag, parse_financials
 from ipops.finance.loan_records import LoanRecord
 from ipops.finance.models import Enterprise
 
 router = APIRouter()
+BureauFlags = Annotated[
+    list[Annotated[SafeStr, Field(max_length=40)]],
+    Field(
+        max_length=len(BureauFlag),
+        description="codes or labels: "
+        + ", ".join(f"{f.value} ({BUREAU_LABELS[f]})" for f in BureauFlag),
+    ),
+]
 
 
 class EnterpriseIn(StrictModel):
@@ -41,7 +49,22 @@ class EnterpriseIn(StrictModel):
     total_assets: DecimalText | None = None
     equity: DecimalText | None = None
     revenue: DecimalText | None = None
+    rd_spend: DecimalText | None = None
+    bureau_flags: BureauFlags | None = None
+    bureau_checked_on: date | None = None
     organisation_id: RowId | None = None
+
+
+class FinancialsIn(StrictModel):
+    """The figures to change; a field sent as null becomes absent again, one not sent is
+    kept. ``bureau_flags``: [] for a report without adverse records."""
+
+    total_assets: DecimalText | None = None
+    equity: DecimalText | None = None
+    revenue: DecimalText | None = None
+    rd_spend: DecimalText | None = None
+    bureau_flags: BureauFlags | None = None
+    bureau_checked_on: date | None = None
 
 
 @router.get("/enterprises")
@@ -68,8 +91,11 @@ def register_enterprise(
         region=body.region,
         industry=body.industry,
         size=body.size,
-        financials=parse_financials(body.total_assets, body.equity, body.revenue),
+        financials=parse_financials(
+            body.total_assets, body.equity, body.revenue, body.rd_spend, body.bureau_flags
+        ),
         organisation_id=body.organisation_id,
+        bureau_checked_on=body.bureau_checked_on,
     )
     links = enterprise_book.link_patents(
         db_session=db_session,
@@ -100,6 +126,31 @@ def get_enterprise(
             for x in links
         ],
     }
+
+
+@router.patch("/enterprises/{enterprise_id}/financials")
+def update_financials(
+    enterprise_id: EnterpriseId,
+    body: FinancialsIn,
+    user: CurrentUser,
+    actor: ActorDep,
+    db_session: SessionDep,
+) -> EnterpriseRecord:
+    """Set the enterprise's financial inputs (revenue, R&D spend, credit-bureau flags, ...);
+    used at the next rating run."""
+    authz.require(user, "finance:manage", "finance_programme")
+    found = visible_enterprise(db_session, user, enterprise_id, "finance:read")
+    updated = enterprise_book.update_financials(
+        db_session=db_session,
+        actor=actor,
+        enterprise_id=found.id,
+        financials=parse_financials(
+            body.total_assets, body.equity, body.revenue, body.rd_spend, body.bureau_flags
+        ),
+        fields=frozenset(body.model_fields_set - {"bureau_checked_on"}),
+        bureau_checked_on=body.bureau_checked_on,
+    )
+    return EnterpriseRecord.of(updated)
 
 
 @router.get("/enterprises/{enterprise_id}/rating")

@@ -26,6 +26,7 @@ from ipops.finance import (
     money,
     pledges,
     policy,
+    product_book,
     rating_book,
     scope,
     stats,
@@ -46,7 +47,8 @@ router = APIRouter(include_in_schema=False)
 PROGRAMME_START = date(2019, 1, 1)
 APPLY_FIELDS = ("amount", "term", "patents", "product")
 
-# Codes shown with tr(): loan states and actions, rating components, sizes, links, pledges.
+# Codes shown with tr(): loan states and actions, rating components, sizes, links, pledges,
+# the rating's financial inputs and the credit-bureau flags (enterprises.BureauFlag).
 CODE_LABELS = (
     N_("submitted"), N_("approved"), N_("rejected"), N_("withdrawn"), N_("active"),
     N_("closed"), N_("written_off"), N_("approve"), N_("reject"), N_("withdraw"),
@@ -55,7 +57,10 @@ CODE_LABELS = (
     N_("legal"), N_("pledges"), N_("small"), N_("micro"), N_("medium"), N_("large"),
     N_("exact"), N_("similar"), N_("manual"), N_("confirmed"), N_("pending"),
     N_("registered"), N_("changed"), N_("cancelled"), N_("equal_instalments"),
-    N_("equal_principal"), N_("interest_only"),
+    N_("equal_principal"), N_("interest_only"), N_("total_assets"), N_("equity"),
+    N_("equity_ratio"), N_("revenue"), N_("rd_spend"), N_("rd_intensity"),
+    N_("credit_bureau_flags"), N_("pboc_overdue"), N_("tax_arrears"), N_("enforcement"),
+    N_("dishonest_debtor"),
 )  # fmt: skip
 
 
@@ -274,6 +279,7 @@ async def apply_submit(
             )
             return RedirectResponse(f"/finance/loans/{loan.id}", status_code=303)
         matches = applications.match_products(db_session=db_session, application=application)
+        reference = product_book.reference_for(on=date.today(), term_months=application.term_months)
     except IpopsError as exc:
         return web.render(
             "finance_apply.html",
@@ -290,6 +296,7 @@ async def apply_submit(
         enterprise=found,
         form=form,
         matches=[m.as_dict() for m in matches],
+        reference=reference,
         errors=[],
     )
 
