@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_pool_year_end"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
