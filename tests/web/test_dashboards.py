@@ -118,3 +118,14 @@ def test_the_demo_loan_book_is_current_on_its_as_of_date(session: Session) -> No
     assert len(active) >= 2
     assert all(x.disbursed_on is not None and x.disbursed_on <= AS_OF for x in active)
     assert sum(1 for x in active if x.days_past_due > 0) <= max(1, len(active) // 3)
+
+
+def test_the_demo_bank_officer_has_applications_to_decide_and_loans_in_arrears(
+    session: Session,
+) -> None:
+    """The demo programme gives the bank officer's home something in each list: borrowers
+    whose rating fits only a smaller product ask what that product lends."""
+    home = finance_home.bank_home(db_session=session, user=user(session, "bank.demo"))
+    assert home.waiting_count >= 1 and home.overdue_count >= 1
+    states = {x.state for x in session.scalars(select(Loan))}
+    assert {"submitted", "active", "closed", "written_off"} <= states

@@ -21,6 +21,16 @@ def test_login_page_links_the_font_face_stylesheet(client: TestClient) -> None:
     assert "@font-face" in css
     assert f'font-family: "{FAMILY}"' in css
     assert f'url("{FONT_URL}")' in css
+    assert "font-display: swap" in css
+    # CJK text only: ideographs and full-width punctuation in range, Latin letters not
+    ranges = re.search(r"unicode-range:([^;]+);", css)
+    assert ranges, "the font face names the CJK ranges it serves"
+    spans = [
+        tuple(int(x, 16) for x in part.strip().removeprefix("U+").split("-"))
+        for part in ranges[1].split(",")
+    ]
+    assert all(any(lo <= ord(ch) <= hi for lo, hi in spans) for ch in "专利运营，（）")
+    assert not any(lo <= ord(ch) <= hi for ch in "Aa1" for lo, hi in spans)
     main_css = client.get(stylesheets[1]).text
     assert f'"{FAMILY}", sans-serif' in main_css  # a fallback before the generic family
 

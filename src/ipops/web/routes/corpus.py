@@ -15,7 +15,7 @@ from ipops.paging import Page
 from ipops.web.context import Web, WebContext, current_path
 from ipops.web.forms import SearchForm, parse_search_form
 from ipops.web.i18n import N_
-from ipops.web.pager import make_pager
+from ipops.web.pager import PAGE_SIZE, make_pager, page_of
 
 router = APIRouter(include_in_schema=False)
 ACTION = ("corpus:read", "corpus")
@@ -45,20 +45,46 @@ def search(web: Web, corpus: CorpusDep, request: Request) -> Response:
 
 
 @router.get("/patents/{patent_id}", response_class=HTMLResponse)
-def patent_page(web: Web, corpus: CorpusDep, patent_id: str, back: str | None = None) -> Response:
+def patent_page(
+    web: Web, corpus: CorpusDep, request: Request, patent_id: str, back: str | None = None
+) -> Response:
+    """The patent's record; its citations made and received a page at a time each (a much
+    cited patent has hundreds)."""
     web.require(*ACTION)
     try:
         details = corpus.patent(patent_id)
     except (NotFound, ValidationError):
         raise _no_patent(web, patent_id) from None
+    lists = {}
+    for key, param, anchor in CITATION_LISTS:
+        rows = details[key]
+        pager = make_pager(
+            request.url.path,
+            request.query_params,
+            page=page_of(request.query_params, param),
+            size=PAGE_SIZE,
+            total=len(rows),
+            param=param,
+            anchor=anchor,
+        )
+        lists[key] = (pager.rows(rows), pager)
     return web.render(
         "patent.html",
         active="search",
         p=details["patent"],
         d=details,
+        made=lists["citations_made"],
+        received=lists["citations_received"],
         back_url=_back_url(back),
         value_link=web.can("value:read", "valuation"),
     )
+
+
+# The patent page's long lists: (key in the patent's details, page parameter, heading id).
+CITATION_LISTS = (
+    ("citations_made", "citations_page", "cited-heading"),
+    ("citations_received", "cited_by_page", "citing-heading"),
+)
 
 
 def run_search(corpus: CorpusCursor, form: SearchForm) -> tuple[list[dict[str, Any]], int]:

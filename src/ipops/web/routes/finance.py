@@ -39,7 +39,7 @@ from ipops.paging import Page
 from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import DbSession, RowId, Web, WebContext
 from ipops.web.i18n import N_
-from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
+from ipops.web.pager import PAGE_SIZE, make_pager, page_of
 from ipops.web.panels import own_banks, own_enterprises
 from ipops.web.security import check_csrf_form
 
@@ -140,9 +140,9 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
     a time."""
     orgs = [b.organisation_id for b in banks if b.organisation_id is not None]
     desk = dashboard.bank_desk(db_session=db_session, organisation_ids=orgs)
-    text = request.query_params.get("page", "")
-    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
-    pager = make_pager("/finance", {}, page=page, size=PAGE_SIZE, total=len(desk.loans))
+    pager = make_pager(
+        "/finance", {}, page=page_of(request.query_params), size=PAGE_SIZE, total=len(desk.loans)
+    )
     alerts = [
         a for org in orgs for a in pledges.alerts_for(db_session=db_session, organisation_id=org)
     ]
@@ -153,7 +153,7 @@ def _bank_queue(web: WebContext, db_session: DbSession, banks: Any, request: Req
         queue=desk.queue,
         to_disburse=desk.to_disburse,
         arrears=desk.arrears,
-        loans=desk.loans[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        loans=pager.rows(desk.loans),
         pager=pager,
         alerts=alerts[:50],
         this_year=date.today().year,
@@ -195,8 +195,7 @@ def enterprise_page(
         )
     except IpopsError:
         card = None
-    text = request.query_params.get("page", "")
-    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
+    page = page_of(request.query_params)
     links = dashboard.enterprise_patent_links(
         db_session=db_session, enterprise_id=found.id, page=Page(number=page, size=PAGE_SIZE)
     )

@@ -28,7 +28,7 @@ from ipops.pool.money import fen_text
 from ipops.web.charts import bar_chart, short_label
 from ipops.web.context import AnonymousWeb, DbSession, RowId, Web, WebContext
 from ipops.web.i18n import country_name
-from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
+from ipops.web.pager import PAGE_SIZE, make_pager, page_of
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -78,12 +78,15 @@ def public_page(
     result = overview.pool_stats(db_session, pool)
     listing = overview.public_listing(db_session, pool)
     comp = result["composition"]
-    page = clamp_page(_page_number(request))
     patents = listing["patents"]
     pager = make_pager(
-        f"/pool/{pool.id}", request.query_params, page=page, size=PAGE_SIZE, total=len(patents)
+        f"/pool/{pool.id}",
+        request.query_params,
+        page=page_of(request.query_params),
+        size=PAGE_SIZE,
+        total=len(patents),
     )
-    shown = patents[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = pager.rows(patents)
     charts = {
         key: bar_chart(
             [(_chart_label(web, key, r["key"]), int(r["patents"])) for r in comp[key]],
@@ -126,11 +129,6 @@ def public_page(
         },
         own_accounts=_own_accounts(web, db_session, pool),
     )
-
-
-def _page_number(request: Request) -> int | None:
-    text = request.query_params.get("page", "")
-    return int(text) if text.isdigit() and len(text) < 7 else None
 
 
 def _chart_name(web: WebContext, key: str, value: object) -> str:
@@ -179,8 +177,9 @@ def _actor(web: WebContext) -> Actor:
 
 
 @router.get("/pool/{pool_id}/admin", response_class=HTMLResponse)
-def admin_page(web: Web, db_session: DbSession, pool_id: RowId) -> Response:
-    return _admin(web, db_session, _managed(web, db_session, pool_id))
+def admin_page(web: Web, db_session: DbSession, request: Request, pool_id: RowId) -> Response:
+    pool = _managed(web, db_session, pool_id)
+    return _admin(web, db_session, pool, page=page_of(request.query_params))
 
 
 @router.post(
@@ -222,7 +221,10 @@ def _admin(
     *,
     errors: list[str] | None = None,
     done: str | None = None,
+    page: int = 1,
 ) -> Response:
+    """The administrator's page: reviews, members, allocations, income, the invoices (newest
+    first, a page at a time) and cases."""
     invoices = [
         {
             "number": inv.number,
@@ -232,8 +234,16 @@ def _admin(
             "paid": fen_text(inv.paid_fen),
             "allocation": inv.allocation_id,
         }
-        for inv, lic, rep in payments.invoices_of(db_session, pool)
+        for inv, lic, rep in reversed(payments.invoices_of(db_session, pool))
     ]
+    pager = make_pager(
+        f"/pool/{pool.id}/admin",
+        {},
+        page=page,
+        size=PAGE_SIZE,
+        total=len(invoices),
+        anchor="i-heading",
+    )
     return web.render(
         "pool_admin.html",
         active="pool",
@@ -245,8 +255,8 @@ def _admin(
             allocation_runs.allocation_summary(db_session, r)
             for r in allocation_runs.allocations_of(db_session, pool)
         ],
-        invoices=invoices[-50:],
-        invoice_count=len(invoices),
+        invoices=pager.rows(invoices),
+        invoice_pager=pager,
         cases=[cases.case_dict(c) for c in cases.cases_of(db_session, pool)],
         under_review=submissions.under_review(db_session, pool),
         may_review=_has_some_right(web, "pool:review", "pool_assignment"),
@@ -275,12 +285,11 @@ def statement_page(
         )
     except ValidationError:  # a malformed period: show the whole ledger instead
         ledger = allocation_runs.statement(db_session=db_session, pool=pool, member=member)
-    page = clamp_page(_page_number(request))
     lines = ledger["lines"]
     pager = make_pager(
         f"/pool/{pool.id}/members/{member.id}/statement",
         request.query_params,
-        page=page,
+        page=page_of(request.query_params),
         size=PAGE_SIZE,
         total=len(lines),
     )
@@ -290,7 +299,7 @@ def statement_page(
         pool=pool,
         member=member,
         ledger=ledger,
-        lines=lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        lines=pager.rows(lines),
         pager=pager,
         may_see_patents=web.can("pool:patents", "pool_member", member),
     )
@@ -383,7 +392,7 @@ def assignments_page(web: Web, db_session: DbSession, request: Request, pool_id:
         web,
         db_session,
         _reachable(web, db_session, pool_id),
-        page=clamp_page(_page_number(request)),
+        page=page_of(request.query_params),
     )
 
 

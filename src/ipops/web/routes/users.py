@@ -19,7 +19,7 @@ from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound
 from ipops.paging import Page
 from ipops.web.context import DbSession, RowId, Web, WebContext
-from ipops.web.pager import PAGE_SIZE, clamp_page, make_pager
+from ipops.web.pager import PAGE_SIZE, make_pager, page_of
 from ipops.web.security import check_csrf_form
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +29,7 @@ MANAGE = ("users:manage", "user")
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(web: Web, db_session: DbSession, request: Request) -> Response:
     web.require(*MANAGE)
-    text = request.query_params.get("page", "")
-    page = clamp_page(int(text) if text.isdigit() and len(text) < 7 else None)
+    page = page_of(request.query_params)
     found = directory.user_directory(db_session=db_session, page=Page(number=page, size=PAGE_SIZE))
     pager = make_pager(
         "/admin/users", request.query_params, page=page, size=PAGE_SIZE, total=found.total
