@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from demoworld import build_demo_world
+from demoworld import run_temp_folder, shared_demo_world
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webhelpers import build_workspace
@@ -40,6 +40,7 @@ DemoWorld = tuple[Settings, dict[str, str], list[str]]
 
 @pytest.fixture(scope="session")
 def demo_world(tmp_path_factory: pytest.TempPathFactory) -> DemoWorld:
-    """The demo-like workspace (``demoworld``), built once per test process: (settings,
-    demo passwords, corpus texts shown as filed)."""
-    return build_demo_world(tmp_path_factory.mktemp("demo") / "ws")
+    """The demo-like workspace (``demoworld``), built once per test run and copied for each
+    test process: (settings, demo passwords, corpus texts shown as filed)."""
+    run_temp = run_temp_folder(tmp_path_factory.getbasetemp())
+    return shared_demo_world(run_temp, tmp_path_factory.mktemp("demo") / "ws")

@@ -6,6 +6,10 @@ smaller corpus, so that every page of every role has something real to show.
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import shutil
 from pathlib import Path
 
 from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
@@ -40,6 +44,35 @@ def build_demo_world(root: Path) -> tuple[Settings, dict[str, str], list[str]]:
         seed_demo_finance(session, store, workspace.root, seed=1, enterprises=ENTERPRISES)
     engine.dispose()
     return settings, passwords, stored_texts(store)
+
+
+def shared_demo_world(run_temp: Path, target: Path) -> tuple[Settings, dict[str, str], list[str]]:
+    """The demo world built once per test run and copied to ``target`` for each user.
+
+    ``run_temp`` is the run's temporary folder that every xdist worker of the run shares; the
+    first worker to ask builds the world there (under a file lock) and the others wait for it.
+    Every user gets its own copy, so a test that writes cannot change another's world.
+    """
+    built = run_temp / "demo-world"
+    with (run_temp / "demo-world.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / "world.json").exists():
+            _settings, passwords, texts = build_demo_world(built / "ws")
+            saved = json.dumps({"passwords": passwords, "texts": texts}, ensure_ascii=False)
+            (built / "world.json").write_text(saved, encoding="utf-8")
+    shutil.copytree(built / "ws", target)
+    saved = json.loads((built / "world.json").read_text(encoding="utf-8"))
+    return Settings(home=target), saved["passwords"], saved["texts"]
+
+
+def run_temp_folder(tmp_path_factory_base: Path) -> Path:
+    """The temporary folder of the whole run: shared by the xdist workers, each of which has
+    its own base folder inside it; without xdist, the process's own base folder."""
+    return (
+        tmp_path_factory_base.parent
+        if os.environ.get("PYTEST_XDIST_WORKER")
+        else tmp_path_factory_base
+    )
 
 
 def stored_texts(store: CorpusStore) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from crawl import crawl, pattern
-from demoworld import build_demo_world
+from demoworld import run_temp_folder, shared_demo_world
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webhelpers import login
@@ -33,7 +33,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[FastAPI, dict[str, str], list[str]]:
-    settings, passwords, data = build_demo_world(tmp_path_factory.mktemp("zh") / "ws")
+    run_temp = run_temp_folder(tmp_path_factory.getbasetemp())
+    settings, passwords, data = shared_demo_world(run_temp, tmp_path_factory.mktemp("zh") / "ws")
     return create_app(settings), passwords, data
 
 
