@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,7 +11,6 @@ from rich.table import Table
 from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.cli.context import AppContext, console, print_json, progress_bar
-from ipops.cli.corpus import print_stats
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.queries import corpus_stats
 from ipops.finance.demo import AS_OF, DemoFinance, seed_demo_finance
@@ -62,8 +61,12 @@ def run_demo(*, patents: int, seed: int, as_json: bool) -> None:
         )
         return
     console.print(f"[bold]ipops 演示工作区[/]：{ctx.workspace.root}")
-    console.print(f"生成的专利数据（演示数据）：{report.status} — {report.message}")
-    print_stats(stats)
+    loaded = report.records_read - report.records_rejected
+    console.print(
+        f"生成的专利数据（演示数据，非真实记录）：读入 {report.records_read:,} 条，"
+        f"载入 {loaded:,} 条，拒收 {report.records_rejected:,} 条"
+    )
+    _print_corpus(stats)
     _print_users(users)
     console.print(
         f"演示专利池（演示数据）：{pool.pool} — 成员 {pool.members} 家，专利 {pool.patents:,} 件，"
@@ -92,6 +95,50 @@ LOAN_STATES_ZH = {
     "rejected": "已拒绝",
     "withdrawn": "已撤回",
 }
+
+
+# What the demo's corpus tables hold, in Chinese (the table names are the query names).
+CORPUS_TABLES_ZH = {
+    "patents": "专利文献",
+    "parties": "申请人/专利权人",
+    "inventors": "发明人",
+    "classifications": "分类号",
+    "citations": "引证",
+    "events": "法律事件",
+}
+DOC_TYPES_ZH = {
+    "invention": "发明",
+    "utility_model": "实用新型",
+    "design": "外观设计",
+    "application": "申请公布",
+    "grant": "授权",
+}
+
+
+def _print_corpus(stats: dict[str, Any]) -> None:
+    counts, years = stats["counts"], stats["years"]
+    table = Table("数据表", "查询名", "行数", title=f"演示专利数据（快照 {stats['snapshot_id']}）")
+    table.columns[2].justify = "right"
+    for name, label in CORPUS_TABLES_ZH.items():
+        table.add_row(label, name, f"{counts.get(name, 0):,}")
+    console.print(table)
+
+    def span(kind: str) -> str:
+        first, last = years.get(f"first_{kind}_year"), years.get(f"last_{kind}_year")
+        return f"{first or '未知'}–{last or '未知'}"
+
+    console.print(f"申请年 {span('filing')}；公开年 {span('publication')}")
+    offices = Table("受理局", "文献类型", "件数", title="按受理局")
+    offices.columns[2].justify = "right"
+    for row in stats["by_office"]:
+        kind = DOC_TYPES_ZH.get(str(row["doc_type"]), str(row["doc_type"]))
+        offices.add_row(str(row["office"]), kind, f"{row['patents']:,}")
+    console.print(offices)
+    generated, total = stats["generated_patents"], counts.get("patents", 0)
+    if generated:
+        console.print(
+            f"[yellow]注意：{generated:,} / {total:,} 件专利为生成的演示数据，不是真实记录[/]"
+        )
 
 
 def _print_finance(finance: DemoFinance) -> None:
