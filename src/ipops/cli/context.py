@@ -77,8 +77,11 @@ def print_json(payload: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _json_value(value: Any) -> str:
-    """Dates (and datetimes) as ISO text, anything else JSON cannot write as its ``str``."""
+def _json_value(value: Any) -> Any:
+    """Records (``ipops.records.Record``) as their JSON form, dates (and datetimes) as ISO
+    text, anything else JSON cannot write as its ``str``."""
+    if hasattr(value, "model_dump"):  # a record: duck-typed, pydantic is not imported here
+        return value.model_dump(mode="json", by_alias=True)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 

@@ -75,31 +75,29 @@ def public_page(
     """The open list, without login: members, patents (a page at a time), countries, expiry,
     and charts."""
     pool = _pool(web, db_session, pool_id)
-    result = overview.pool_stats(db_session, pool)
-    listing = overview.public_listing(db_session, pool)
-    comp = result["composition"]
+    result = overview.stats_of(db_session=db_session, pool=pool)
+    listing = overview.public_list(db_session=db_session, pool=pool)
+    comp = result.composition
     page = clamp_page(_page_number(request))
-    patents = listing["patents"]
+    patents = listing.patents
     pager = make_pager(
         f"/pool/{pool.id}", request.query_params, page=page, size=PAGE_SIZE, total=len(patents)
     )
     shown = patents[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     charts = {
         key: bar_chart(
-            [(_chart_label(web, key, r["key"]), int(r["patents"])) for r in comp[key]],
-            [_chart_name(web, key, r["key"]) for r in comp[key]],
+            [(_chart_label(web, key, r.key), r.patents) for r in rows],
+            [_chart_name(web, key, r.key) for r in rows],
         )
-        for key in ("by_member", "by_country", "by_expiry_year")
+        for key, rows in (
+            ("by_member", comp.by_member),
+            ("by_country", comp.by_country),
+            ("by_expiry_year", comp.by_expiry_year),
+        )
     }
-    income = [
-        (period, row["collected"], row["fee"])
-        for period, row in result["income"]["by_period"].items()
-    ]
+    income = [(period, row.collected, row.fee) for period, row in result.income.by_period.items()]
     income_chart = bar_chart(
-        [
-            (p, int(row["collected"].split(".")[0]))
-            for p, row in result["income"]["by_period"].items()
-        ]
+        [(p, int(row.collected)) for p, row in result.income.by_period.items()]
     )
     return web.render(
         "pool_public.html",
@@ -108,7 +106,7 @@ def public_page(
         listing=listing,
         patents=shown,
         pager=pager,
-        countries=[country_name(c, web.locale) for c in listing["countries"]],
+        countries=[country_name(c, web.locale) for c in listing.countries],
         comp=comp,
         charts=charts,
         income=income,
@@ -250,7 +248,7 @@ def _admin(
         cases=[cases.case_dict(c) for c in cases.cases_of(db_session, pool)],
         under_review=submissions.under_review(db_session, pool),
         may_review=_has_some_right(web, "pool:review", "pool_assignment"),
-        income=overview.pool_stats(db_session, pool)["income"],
+        income=overview.stats_of(db_session=db_session, pool=pool).income,
         errors=errors or [],
         done=done,
     )
