@@ -62,20 +62,20 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
         run = allocation_runs.allocate_period(
             db_session=session, actor=ACTOR, pool=pool, period="2025-Q1"
         )
-        summary = allocation_runs.allocation_summary(session, run)
-        assert summary["collected"] == "3400.00"
-        assert summary["admin_fee"] == "340.00"
+        summary = allocation_runs.allocation_summary(db_session=session, run=run)
+        assert (summary.collected, summary.admin_fee) == (Decimal("3400.00"), Decimal("340.00"))
         # US 2700.00: 格力 1 patent, 海尔 1 patent; CN 360.00: 格力 2, 美的 1
-        assert summary["members"] == [
+        assert summary.model_dump(mode="json", by_alias=True)["members"] == [
             {"member": "格力", "amount": "1590.00"},
             {"member": "海尔", "amount": "1350.00"},
             {"member": "美的", "amount": "120.00"},
         ]
+        assert summary.members_total == Decimal("3060.00")
         gree = membership.get_member(db_session=session, pool=pool, name="格力")
         ledger = allocation_runs.statement(
             db_session=session, pool=pool, member=gree, period="2025-Q1"
         )
-        assert [(li["country"], li["patents"], li["amount"]) for li in ledger["lines"]] == [
+        assert [(li.country, li.patents, str(li.amount)) for li in ledger.lines] == [
             ("CN", ["CN101", "CN102"], "240.00"),
             ("US", ["US201"], "1350.00"),
         ]

@@ -240,7 +240,7 @@ def _admin(
         members=membership.members_of(db_session, pool),
         experts=membership.experts_of(db_session, pool),
         allocations=[
-            allocation_runs.allocation_summary(db_session, r)
+            allocation_runs.allocation_summary(db_session=db_session, run=r)
             for r in allocation_runs.allocations_of(db_session, pool)
         ],
         invoices=invoices[-50:],
@@ -274,7 +274,7 @@ def statement_page(
     except ValidationError:  # a malformed period: show the whole ledger instead
         ledger = allocation_runs.statement(db_session=db_session, pool=pool, member=member)
     page = clamp_page(_page_number(request))
-    lines = ledger["lines"]
+    lines = ledger.lines
     pager = make_pager(
         f"/pool/{pool.id}/members/{member.id}/statement",
         request.query_params,
