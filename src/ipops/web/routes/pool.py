@@ -245,7 +245,7 @@ def _admin(
         ],
         invoices=invoices[-50:],
         invoice_count=len(invoices),
-        cases=[cases.case_dict(c) for c in cases.cases_of(db_session, pool)],
+        cases=[cases.case_record(c) for c in cases.cases_of(db_session, pool)],
         under_review=submissions.under_review(db_session, pool),
         may_review=_has_some_right(web, "pool:review", "pool_assignment"),
         income=overview.stats_of(db_session=db_session, pool=pool).income,
