@@ -28,9 +28,7 @@ from ipops.pool.api.common import (
     pool_of,
     require_manage,
 )
-from ipops.pool.models import (
-    Pool,
-)
+from ipops.records import Record
 
 router = APIRouter()
 
@@ -70,7 +68,7 @@ class PoolRulesIn(StrictModel):
     majority: Annotated[SafeStr, Field(max_length=16)] | None = None
 
 
-class PoolOut(BaseModel):
+class PoolOut(Record):
     id: int
     name: str
     field: str
@@ -84,21 +82,6 @@ class PoolOut(BaseModel):
     regional: dict[str, Any]
     demo: bool
     organisation_id: int | None
-
-
-def _pool_out(pool: Pool) -> PoolOut:
-    return PoolOut(
-        id=pool.id,
-        name=pool.name,
-        field=pool.field,
-        administrator=pool.administrator,
-        categories=pool.categories,
-        rates=pool.rates,
-        regional=pool.regional,
-        demo=pool.demo,
-        organisation_id=pool.organisation_id,
-        **membership.pool_settings(pool),
-    )
 
 
 @router.post("/pools", status_code=201)
@@ -123,7 +106,7 @@ def create_pool(
         majority=body.majority,
         organisation_id=owner,
     )
-    return _pool_out(pool)
+    return PoolOut.model_validate(pool)
 
 
 @dataclass(frozen=True)
@@ -148,7 +131,7 @@ def configure_pool(
         quorum=body.quorum,
         majority=body.majority,
     )
-    return _pool_out(pool)
+    return PoolOut.model_validate(pool)
 
 
 # --------------------------------------------------------------------------- members, experts
@@ -163,7 +146,7 @@ class MemberIn(StrictModel):
     joined_on: date | None = None
 
 
-class MemberOut(BaseModel):
+class MemberOut(Record):
     id: int
     name: str
     uscc: str | None
@@ -194,15 +177,7 @@ def add_member(
         organisation_id=body.organisation_id,
         joined_on=body.joined_on,
     )
-    return MemberOut(
-        id=member.id,
-        name=member.name,
-        uscc=member.uscc,
-        foreign_registration=member.foreign_registration,
-        country=member.country,
-        organisation_id=member.organisation_id,
-        joined_on=member.joined_on,
-    )
+    return MemberOut.model_validate(member)
 
 
 class ExpertIn(StrictModel):
