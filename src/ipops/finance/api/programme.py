@@ -32,12 +32,11 @@ router = APIRouter()
 @router.get("/stats")
 def programme_stats(
     start: date, end: date, user: CurrentUser, db_session: SessionDep, request: Request
-) -> dict[str, Any]:
+) -> stats.ProgrammeStats:
+    """Financing, enterprises served, funds paid, by bank and district; working days to a loan."""
     authz.require(user, "finance:read", "finance_programme")
     calendar = calendar_for(api_state(request).workspace.root)
-    return stats.programme_stats(
-        db_session=db_session, start=start, end=end, calendar=calendar
-    ).as_dict()
+    return stats.programme_stats(db_session=db_session, start=start, end=end, calendar=calendar)
 
 
 @router.get(
