@@ -289,7 +289,7 @@ async def apply_submit(
         active="finance",
         enterprise=found,
         form=form,
-        matches=[m.as_dict() for m in matches],
+        matches=[m.record() for m in matches],
         errors=[],
     )
 
