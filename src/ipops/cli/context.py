@@ -2,7 +2,7 @@
 
 Imported by every command (and by ``ipops --help``), so it stays light: the registry (alembic,
 SQLAlchemy), the settings (pydantic-settings), the corpus store (DuckDB, pyarrow) and the
-accounts service are imported when a command first asks for them — the documented exception
+accounts token cache are imported when a command first asks for them — the documented exception
 to "imports at the top" (docs/cli.md).
 """
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.audit.service import Actor
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.cli.pool.common import (
@@ -77,7 +77,7 @@ def create(
     with session_scope(ctx.engine) as session:
         owner = None
         if org is not None:
-            found = accounts.get_organisation_by_name(db_session=session, name=org)
+            found = organisations.get_organisation_by_name(db_session=session, name=org)
             if found is None:
                 raise ValidationError(f"no organisation named {org!r}", field="--org")
             owner = found.id

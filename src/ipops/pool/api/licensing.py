@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.pool import (
@@ -61,7 +61,7 @@ def add_licensee(
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     if body.organisation_id is not None:
-        accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
+        organisations.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
     licensee = licensing.add_licensee(
         db_session=db_session,
         actor=actor,

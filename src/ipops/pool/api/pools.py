@@ -9,8 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ipops.accounts import authz
-from ipops.accounts import service as accounts
+from ipops.accounts import authz, organisations, users
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.pool import (
@@ -165,7 +164,7 @@ def add_member(
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     if body.organisation_id is not None:
-        accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
+        organisations.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
     member = membership.add_member(
         db_session=db_session,
         actor=actor,
@@ -204,7 +203,7 @@ def add_expert(
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     if body.user_id is not None:
-        accounts.get_user(db_session=db_session, user_id=body.user_id)
+        users.get_user(db_session=db_session, user_id=body.user_id)
     expert = membership.add_expert(
         db_session=db_session,
         actor=actor,
