@@ -37,7 +37,7 @@ class Workspace:
     @property
     def revocation_stamp(self) -> Path:
         """Replaced whenever a token or user changes, so that every process of the
-        workspace forgets the token answers it remembers (``accounts.service``)."""
+        workspace forgets the token answers it remembers (``accounts.tokens``)."""
         return self.root / "accounts.stamp"
 
 

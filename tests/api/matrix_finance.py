@@ -17,7 +17,7 @@ from matrixhelpers import ADMIN, SIGNED_IN, Caller, Request, Rows, counter, fixe
 from sqlalchemy import select
 from stdnum.cn import uscc
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations, tokens
 from ipops.accounts.models import User
 from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.service import Actor
@@ -45,11 +45,11 @@ def _organisation_of(caller: Caller, session: Any) -> int | None:
     user = session.get(User, caller.user.id)
     if user.organisation_id is None and user.role in {Role.BANK_OFFICER, Role.ENTERPRISE_USER}:
         kind = OrgKind.BANK if user.role == Role.BANK_OFFICER else OrgKind.ENTERPRISE
-        org = accounts.create_organisation(
+        org = organisations.create_organisation(
             db_session=session, name=f"矩阵金融 {user.username}", kind=kind, actor=ACTOR
         )
         user.organisation_id = org.id
-        accounts.forget_known_tokens()
+        tokens.forget_known_tokens()
     return int(user.organisation_id) if user.organisation_id is not None else None
 
 

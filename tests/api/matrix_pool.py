@@ -21,7 +21,7 @@ from matrixhelpers import EVERYONE, SIGNED_IN, Caller, Request, Rows, counter
 from sqlalchemy import Engine
 from stdnum.cn import uscc
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations, tokens
 from ipops.accounts.models import User
 from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.service import Actor
@@ -51,7 +51,7 @@ def _pool_id(engine: Engine) -> int:
 
 
 def _build_pool(session: Any) -> Pool:
-    owner = accounts.create_organisation(
+    owner = organisations.create_organisation(
         db_session=session, name=f"矩阵专利池联盟 {next(counter)}", kind=OrgKind.POOL, actor=ACTOR
     )
     pool = membership.create_pool(
@@ -121,14 +121,14 @@ def _organisation_of(caller: Caller, session: Any) -> int | None:
         return None
     user = session.get(User, caller.user.id)
     if user.organisation_id is None and user.role in {Role.POOL_MEMBER, Role.LICENSEE}:
-        org = accounts.create_organisation(
+        org = organisations.create_organisation(
             db_session=session,
             name=f"矩阵组织 {user.username}",
             kind=OrgKind.MEMBER_COMPANY if user.role == Role.POOL_MEMBER else OrgKind.ENTERPRISE,
             actor=ACTOR,
         )
         user.organisation_id = org.id
-        accounts.forget_known_tokens()  # the token's remembered user has no organisation
+        tokens.forget_known_tokens()  # the token's remembered user has no organisation
     return int(user.organisation_id) if user.organisation_id is not None else None
 
 
@@ -140,7 +140,7 @@ def _administer(caller: Caller, session: Any, pool: Pool) -> None:
     user = session.get(User, caller.user.id)
     if user.organisation_id != pool.organisation_id:
         user.organisation_id = pool.organisation_id
-        accounts.forget_known_tokens(session)
+        tokens.forget_known_tokens(session)
 
 
 def _licensee(session: Any, pool: Pool, organisation_id: int | None = None) -> Licensee:

@@ -25,7 +25,7 @@ from matrixhelpers import (
 )
 from starlette.routing import Mount
 
-from ipops.accounts import service as accounts
+from ipops.accounts import users
 from ipops.accounts.models import User
 from ipops.accounts.roles import Role
 from ipops.registry.db import session_scope
@@ -44,7 +44,7 @@ def user_to_deactivate(caller: Caller) -> tuple[str, dict[str, Any]]:
 def user_to_reactivate(caller: Caller) -> tuple[str, dict[str, Any]]:
     target = caller.api.add_user(f"returner{next(counter)}", Role.ANALYST)
     with session_scope(caller.api.engine) as session:
-        accounts.set_user_active(
+        users.set_user_active(
             db_session=session, user=session.get(User, target.id), active=False, actor=TEST_ACTOR
         )
     return f"/api/v1/users/{target.id}/reactivate", {}

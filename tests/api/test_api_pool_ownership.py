@@ -9,7 +9,7 @@ from apihelpers import LiveApi
 from matrix_pool import BASE, OTHER_ORGANISATION, _pool_id
 from matrixhelpers import Caller, counter
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.accounts.roles import OrgKind, Role
 from ipops.audit.service import Actor
 from ipops.pool.models import Pool
@@ -22,7 +22,7 @@ ACTOR = Actor(name="test", origin="test")
 def outsider(api: LiveApi) -> Caller:
     """A pool administrator of an organisation that owns no pool here."""
     with session_scope(api.engine) as session:
-        org = accounts.create_organisation(
+        org = organisations.create_organisation(
             db_session=session, name=f"另一联盟 {next(counter)}", kind=OrgKind.POOL, actor=ACTOR
         )
         org_id = org.id

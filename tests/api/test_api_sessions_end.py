@@ -22,7 +22,7 @@ from apihelpers import PASSWORD, TEST_ACTOR, LiveApi, running_api, workspace_set
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from ipops.accounts import service
+from ipops.accounts import tokens, users
 from ipops.accounts.logins import MAX_FAILED_LOGINS
 from ipops.accounts.models import ApiToken, User
 from ipops.accounts.roles import Role
@@ -157,7 +157,7 @@ def test_tokens_expire_and_note_their_last_use(web_api: LiveApi) -> None:
             .where(ApiToken.id == issued["id"])
             .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
         )
-    service.forget_known_tokens()  # the remembered answer was given before the change
+    tokens.forget_known_tokens()  # the remembered answer was given before the change
     assert me_with_token(web_api, issued["token"]) == 401
 
 
@@ -248,7 +248,7 @@ def test_x_forwarded_for_is_ignored_unless_from_a_trusted_proxy(
     app = create_app(settings, web=False)
     with _served(app, proxy_options(settings)) as base_url, httpx.Client(base_url=base_url) as c:
         with session_scope(app.state.ipops.engine) as session:
-            service.create_user(
+            users.create_user(
                 db_session=session,
                 username="yang.guo",
                 password=PASSWORD,

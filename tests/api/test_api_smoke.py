@@ -9,7 +9,7 @@ from apihelpers import PASSWORD, LiveApi, error_of, live_server, running_api, wo
 from fastapi import Request
 from starlette.middleware.sessions import SessionMiddleware
 
-from ipops.accounts import service as accounts
+from ipops.accounts import websessions
 from ipops.accounts.models import User
 from ipops.api.app import create_app
 from ipops.api.deps import WEB_SESSION_KEY, SessionDep
@@ -74,7 +74,7 @@ def test_a_web_session_cookie_is_accepted_after_the_bearer_token(
         user = db_session.get(User, user_id)
         secret = "no-such-session"
         if user is not None:
-            _session, secret = accounts.start_web_session(
+            _session, secret = websessions.start_web_session(
                 db_session=db_session, user=user, actor=Actor.of("test", channel="web")
             )
             db_session.commit()

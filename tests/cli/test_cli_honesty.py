@@ -123,11 +123,13 @@ def test_a_corrupt_file_is_not_recorded_as_loaded_and_strict_checks_again(
 
 
 def test_ipc_groups_sort_naturally() -> None:
+    from types import SimpleNamespace
+
     from ipops.pool.stats import composition
 
     patents = [
-        {"in_force": True, "member": "甲", "country": "CN", "expires_on": None, "ipc": ipc}
+        SimpleNamespace(in_force=True, member="甲", country="CN", expires_on=None, ipc=ipc)
         for ipc in ("F24F 11/30", "F24F 3/14", "F24F 1/00", "F25B 9/00", "F24F 110/10")
     ]
-    groups = [row["key"] for row in composition(patents)["by_ipc_main_group"]]
+    groups = [row.key for row in composition(patents).by_ipc_main_group]
     assert groups == ["F24F 1/00", "F24F 3/00", "F24F 11/00", "F24F 110/00", "F25B 9/00"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.accounts.demo import DEMO_ORGANISATIONS, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.audit.service import Actor
@@ -162,7 +162,7 @@ def build_web_world(root: Path) -> tuple[Settings, dict[str, int], dict[str, str
     with session_scope(world.engine) as s:
         passwords = dict(ensure_demo_users(s))
         org = {
-            kind: accounts.ensure_organisation(
+            kind: organisations.ensure_organisation(
                 db_session=s, name=DEMO_ORGANISATIONS[kind], kind=kind, actor=ACTOR
             ).id
             for kind in (OrgKind.BANK, OrgKind.ENTERPRISE)

@@ -147,14 +147,14 @@ def test_stats_count_ip_pledge_loans_only_and_state_the_period(tmp_path: Path) -
         )
     # the credit loan and the October loan are not IP-pledge financing of Jan-Sep
     assert (report.financed, report.loans) == (Decimal("1000000.00"), 1)
-    assert report.statement() == (
+    assert report.statement == (
         "2024年1月1日至2024年9月30日，知识产权质押融资额0.01亿元（1笔），约1家企业受益"
     )
-    assert [(r["name"], r["financed"]) for r in report.by_collateral] == [
-        ("credit", "2000000.00"),
-        ("ip_pledge", "1000000.00"),
+    assert [(r.name, r.financed) for r in report.by_collateral] == [
+        ("credit", Decimal("2000000.00")),
+        ("ip_pledge", Decimal("1000000.00")),
     ]
-    assert [r["financed"] for r in report.by_bank] == ["1000000.00"]
+    assert [r.financed for r in report.by_bank] == [Decimal("1000000.00")]
 
 
 def test_a_loan_is_registered_with_its_eligibility_and_checked_again_at_claim() -> None:

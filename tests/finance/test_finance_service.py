@@ -555,11 +555,11 @@ def test_programme_statistics_and_pledge_amounts_for_high_value(world: FinanceWo
             world.store, indicators, rules, pledges=pledges.RegistryPledgeAmounts(s)
         )
     assert report.financed == Decimal("1200000.00") and report.enterprises == 1
-    assert report.workdays_mean == 20.0  # 1 March (Fri) -> 29 March (Fri): 20 working days
-    assert report.statement() == (
+    assert report.workdays.mean == 20.0  # 1 March (Fri) -> 29 March (Fri): 20 working days
+    assert report.statement == (
         "2024年1月1日至2024年9月30日，知识产权质押融资额0.01亿元（1笔），约1家企业受益"
     )
-    assert [(r["name"], r["loans"]) for r in report.as_dict()["by_collateral"]] == [
+    assert [(r["name"], r["loans"]) for r in report.model_dump(mode="json")["by_collateral"]] == [
         ("ip_pledge", 1)
     ]
     assert amounts == {"CN1001": Decimal("1200000.00"), "CN1002": Decimal("1200000.00")}

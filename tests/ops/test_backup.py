@@ -123,15 +123,15 @@ def populate(ws: Workspace) -> None:
 def service_activity(session: sa.orm.Session) -> None:
     """Real accounts and audit activity, when those services exist."""
     try:
-        from ipops.accounts import service as accounts
+        from ipops.accounts import logins, organisations, tokens, users
         from ipops.audit.service import Actor
     except ImportError:
         return
     actor = Actor.cli()
-    org = accounts.create_organisation(
+    org = organisations.create_organisation(
         db_session=session, name="格力专利池 Pool", kind="pool", actor=actor
     )
-    user = accounts.create_user(
+    user = users.create_user(
         db_session=session,
         username="analyst1",
         password=PASSWORD,
@@ -139,8 +139,8 @@ def service_activity(session: sa.orm.Session) -> None:
         actor=actor,
         organisation_id=org.id,
     )
-    accounts.issue_token(db_session=session, user=user, name="backup test", actor=actor)
-    accounts.authenticate(
+    tokens.issue_token(db_session=session, user=user, name="backup test", actor=actor)
+    logins.authenticate(
         db_session=session, username="analyst1", password=PASSWORD, source="127.0.0.1"
     )
 

@@ -15,8 +15,7 @@ from fastapi.testclient import TestClient
 from poolbuild import ACTOR, POOL, build_pool, code
 from sqlalchemy import Engine, func, select
 
-from ipops.accounts import passwords
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations, passwords, tokens, users
 from ipops.accounts.roles import OrgKind, Role
 from ipops.api.app import create_app
 from ipops.audit.models import AuditRecord
@@ -104,12 +103,14 @@ class Api:
         with session_scope(self.engine) as session:
             org_id = None
             if organisation is not None:
-                found = accounts.get_organisation_by_name(db_session=session, name=organisation)
-                org = found or accounts.create_organisation(
+                found = organisations.get_organisation_by_name(
+                    db_session=session, name=organisation
+                )
+                org = found or organisations.create_organisation(
                     db_session=session, name=organisation, kind=OrgKind.ENTERPRISE, actor=ACTOR
                 )
                 org_id = org.id
-            user = accounts.create_user(
+            user = users.create_user(
                 db_session=session,
                 username=f"{role.value}{next_number()}",
                 password="Correct-horse-7",
@@ -117,7 +118,7 @@ class Api:
                 organisation_id=org_id,
                 actor=ACTOR,
             )
-            _token, secret = accounts.issue_token(
+            _token, secret = tokens.issue_token(
                 db_session=session, user=user, name="t", actor=ACTOR
             )
         return {"Authorization": f"Bearer {secret}"}
@@ -165,8 +166,8 @@ def built(api: Api) -> int:
     owned by the administrator's organisation."""
     with session_scope(api.engine) as session:
         pool = build_pool(session)
-        found = accounts.get_organisation_by_name(db_session=session, name=ALLIANCE)
-        owner = found or accounts.create_organisation(
+        found = organisations.get_organisation_by_name(db_session=session, name=ALLIANCE)
+        owner = found or organisations.create_organisation(
             db_session=session, name=ALLIANCE, kind=OrgKind.POOL, actor=ACTOR
         )
         pool.organisation_id = owner.id
@@ -337,7 +338,7 @@ def test_a_patent_from_the_corpus_takes_the_corpus_facts(
 
 def test_a_member_company_submits_only_its_own_patents(api: Api, built: int) -> None:
     with session_scope(api.engine) as session:
-        org = accounts.create_organisation(
+        org = organisations.create_organisation(
             db_session=session, name="海尔集团", kind=OrgKind.MEMBER_COMPANY, actor=ACTOR
         )
         pool = session.get(Pool, built)
@@ -393,7 +394,7 @@ def test_licensees_and_agreements(api: Api, admin: dict[str, str], built: int) -
 
 def test_a_licensee_reports_for_itself_whole_or_not_at_all(api: Api, built: int) -> None:
     with session_scope(api.engine) as session:
-        org = accounts.create_organisation(
+        org = organisations.create_organisation(
             db_session=session, name="Acme Group", kind=OrgKind.ENTERPRISE, actor=ACTOR
         )
         pool = session.get(Pool, built)
@@ -433,8 +434,8 @@ def test_a_licensee_reports_for_itself_whole_or_not_at_all(api: Api, built: int)
 def _link(api: Api, built: int, *, member: str = "", licensee: str = "", org: str) -> int:
     """Give a member company or licensee of the built pool an organisation; its row id."""
     with session_scope(api.engine) as session:
-        found = accounts.get_organisation_by_name(db_session=session, name=org)
-        organisation = found or accounts.create_organisation(
+        found = organisations.get_organisation_by_name(db_session=session, name=org)
+        organisation = found or organisations.create_organisation(
             db_session=session, name=org, kind=OrgKind.ENTERPRISE, actor=ACTOR
         )
         pool = session.get(Pool, built)

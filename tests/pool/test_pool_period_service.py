@@ -49,7 +49,7 @@ def licensed(
 
 def march_paid_and_allocated(
     session: Session, pool: Pool, *, made_in: str
-) -> tuple[royalty_reports.Accepted, dict[str, Any]]:
+) -> tuple[royalty_reports.Accepted, allocation_runs.AllocationSummary]:
     """10 units made in ``made_in`` and sold in the US in March 2025 (30.00), the report
     accepted on 5 April, paid on 20 April, then March allocated."""
     rows = [{"category": "split-ac", "made_in": made_in, "sold_in": "US", "units": 10}]
@@ -72,7 +72,7 @@ def march_paid_and_allocated(
     run = allocation_runs.allocate_period(
         db_session=session, actor=ACTOR, pool=pool, period="2025-03"
     )
-    return accepted, allocation_runs.allocation_summary(session, run)
+    return accepted, allocation_runs.allocation_summary(db_session=session, run=run)
 
 
 def test_a_unit_made_in_china_and_sold_in_the_us_pays_the_cn_patents_too(
@@ -88,8 +88,8 @@ def test_a_unit_made_in_china_and_sold_in_the_us_pays_the_cn_patents_too(
     # 30.00, fee 3.00; 27.00 over the patents in force in US or CN: 格力 CN101, CN102,
     # US201 (3), 美的 CN103 (1), 海尔 US202 (1): 16.20 / 5.40 / 5.40 (the sale-country rule
     # would have given 格力 and 海尔 13.50 each and 美的 nothing)
-    assert summary["admin_fee"] == "3.00"
-    assert {m["member"]: m["amount"] for m in summary["members"]} == {
+    assert str(summary.admin_fee) == "3.00"
+    assert {m.member: str(m.amount) for m in summary.members} == {
         "格力": "16.20",
         "海尔": "5.40",
         "美的": "5.40",
@@ -141,8 +141,8 @@ def test_a_patent_expiring_mid_month_counts_for_its_days(
         _accepted, summary = march_paid_and_allocated(session, pool, made_in="TH")
     # US201 (格力) in force 31 days, US202 (海尔) 15 days: 27.00 x 31/46 = 18.1957,
     # x 15/46 = 8.8043 -> 1819 + 880 fen and the last fen to the larger remainder (格力)
-    assert summary["admin_fee"] == "3.00"
-    assert {m["member"]: m["amount"] for m in summary["members"]} == expected
+    assert str(summary.admin_fee) == "3.00"
+    assert {m.member: str(m.amount) for m in summary.members} == expected
 
 
 def test_an_unpaid_invoice_loses_the_compliant_discount(registry_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from poolbuild import ACTOR, POOL, build_pool, code
@@ -61,20 +62,20 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
         run = allocation_runs.allocate_period(
             db_session=session, actor=ACTOR, pool=pool, period="2025-Q1"
         )
-        summary = allocation_runs.allocation_summary(session, run)
-        assert summary["collected"] == "3400.00"
-        assert summary["admin_fee"] == "340.00"
+        summary = allocation_runs.allocation_summary(db_session=session, run=run)
+        assert (summary.collected, summary.admin_fee) == (Decimal("3400.00"), Decimal("340.00"))
         # US 2700.00: 格力 1 patent, 海尔 1 patent; CN 360.00: 格力 2, 美的 1
-        assert summary["members"] == [
+        assert summary.model_dump(mode="json", by_alias=True)["members"] == [
             {"member": "格力", "amount": "1590.00"},
             {"member": "海尔", "amount": "1350.00"},
             {"member": "美的", "amount": "120.00"},
         ]
+        assert summary.members_total == Decimal("3060.00")
         gree = membership.get_member(db_session=session, pool=pool, name="格力")
         ledger = allocation_runs.statement(
             db_session=session, pool=pool, member=gree, period="2025-Q1"
         )
-        assert [(li["country"], li["patents"], li["amount"]) for li in ledger["lines"]] == [
+        assert [(li.country, li.patents, str(li.amount)) for li in ledger.lines] == [
             ("CN", ["CN101", "CN102"], "240.00"),
             ("US", ["US201"], "1350.00"),
         ]
@@ -82,12 +83,14 @@ def test_the_royalty_year_from_report_to_statement(registry_url: str) -> None:
             allocation_runs.allocate_period(
                 db_session=session, actor=ACTOR, pool=pool, period="2025-Q1"
             )
-        stats = overview.pool_stats(session, pool, date(2025, 6, 1))
-        assert stats["composition"]["by_country"] == [
-            {"key": "CN", "patents": 3},
-            {"key": "US", "patents": 2},
-        ]
-        assert stats["income"]["by_period"]["2025-Q1"] == {"collected": "3400.00", "fee": "340.00"}
+        stats = overview.stats_of(db_session=session, pool=pool, on=date(2025, 6, 1))
+        assert [(r.key, r.patents) for r in stats.composition.by_country] == [("CN", 3), ("US", 2)]
+        q1 = stats.income.by_period["2025-Q1"]
+        assert (q1.collected, q1.fee) == (Decimal("3400.00"), Decimal("340.00"))
+        assert stats.model_dump(mode="json")["income"]["by_period"]["2025-Q1"] == {
+            "collected": "3400.00",
+            "fee": "340.00",
+        }
 
 
 def test_a_bad_report_is_rejected_whole_and_leaves_nothing(registry_url: str) -> None:
@@ -186,11 +189,11 @@ def test_admission_rules_and_leaving_the_count(registry_url: str) -> None:
         submissions.record_patent_event(
             db_session=session, actor=ACTOR, patent=lapsing, kind="invalidated", on=date(2025, 5, 1)
         )
-        before = overview.public_listing(session, pool, date(2025, 4, 30))
-        after = overview.public_listing(session, pool, date(2025, 5, 1))
-        assert {p["number"] for p in before["patents"] if p["in_force"]} >= {"US201"}
-        assert "US201" not in {p["number"] for p in after["patents"] if p["in_force"]}
-        assert "CN999" not in {p["number"] for p in after["patents"]}  # not admitted: not listed
+        before = overview.public_list(db_session=session, pool=pool, on=date(2025, 4, 30))
+        after = overview.public_list(db_session=session, pool=pool, on=date(2025, 5, 1))
+        assert {p.number for p in before.patents if p.in_force} >= {"US201"}
+        assert "US201" not in {p.number for p in after.patents if p.in_force}
+        assert "CN999" not in {p.number for p in after.patents}  # not admitted: not listed
         audit_actions = set(session.scalars(select(AuditRecord.action)))
         assert {"pool.patent_decided", "pool.patent_event", "pool.expert_assigned"} <= audit_actions
 

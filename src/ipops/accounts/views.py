@@ -1,4 +1,4 @@
-"""HTTP edge of accounts: tokens, users, organisations. Fetch, check, call the service."""
+"""HTTP edge of accounts: tokens, users, organisations. Fetch, check, call the use case."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from ipops.accounts import authz, service
+from ipops.accounts import authz, logins, organisations, tokens, users
 from ipops.accounts.roles import OrgKind, Role
 from ipops.accounts.schemas import (
     OrganisationCreate,
@@ -38,9 +38,9 @@ auth_router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
 organisations_router = APIRouter(prefix="/organisations", tags=["organisations"])
 
-TokenPage = Annotated[Page, Depends(page_params(service.TOKEN_SORTABLE, "-created_at"))]
-UserPage = Annotated[Page, Depends(page_params(service.USER_SORTABLE, "username"))]
-OrgPage = Annotated[Page, Depends(page_params(service.ORG_SORTABLE, "name"))]
+TokenPage = Annotated[Page, Depends(page_params(tokens.TOKEN_SORTABLE, "-created_at"))]
+UserPage = Annotated[Page, Depends(page_params(users.USER_SORTABLE, "username"))]
+OrgPage = Annotated[Page, Depends(page_params(organisations.ORG_SORTABLE, "name"))]
 
 
 @auth_router.post("/token", status_code=201)
@@ -49,12 +49,12 @@ def create_token(body: TokenRequest, request: Request, db_session: SessionDep) -
     address lock that username there for a while). The token expires after
     ``IPOPS_TOKEN_LIFETIME_DAYS`` (90 by default)."""
     address = client_address(request)
-    user = service.authenticate(
+    user = logins.authenticate(
         db_session=db_session, username=body.username, password=body.password, source=address
     )
     actor = Actor.of(user.username, channel="api", address=address)
     lifetime = timedelta(days=api_state(request).settings.token_lifetime_days)
-    token, secret = service.issue_token(
+    token, secret = tokens.issue_token(
         db_session=db_session, user=user, name=body.name, actor=actor, lifetime=lifetime
     )
     authz.require(user, "tokens:manage", "api_token", token)
@@ -69,10 +69,10 @@ def list_own_tokens(
     include_revoked: bool = False,
 ) -> TokensPage:
     """The caller's own tokens (never their secrets)."""
-    tokens, total = service.list_tokens(
+    found, total = tokens.list_tokens(
         db_session=db_session, user=user, include_revoked=include_revoked, page=page
     )
-    return paged(TokensPage, tokens, total, page)
+    return paged(TokensPage, found, total, page)
 
 
 @auth_router.delete("/tokens/{token_id}", status_code=204)
@@ -83,9 +83,9 @@ def revoke_token(
     db_session: SessionDep,
 ) -> Response:
     """Revoke one of one's own tokens (a platform admin may revoke anyone's)."""
-    token = service.get_token(db_session=db_session, token_id=token_id)
+    token = tokens.get_token(db_session=db_session, token_id=token_id)
     authz.require(user, "tokens:manage", "api_token", token, hide=True)
-    service.revoke_token(db_session=db_session, token=token, actor=actor)
+    tokens.revoke_token(db_session=db_session, token=token, actor=actor)
     return Response(status_code=204)
 
 
@@ -98,10 +98,10 @@ def list_users(
     organisation_id: Annotated[PositiveId | None, Query()] = None,
 ) -> UsersPage:
     authz.require(user, "users:read", "user")
-    users, total = service.list_users(
+    found, total = users.list_users(
         db_session=db_session, role=role, organisation_id=organisation_id, page=page
     )
-    return paged(UsersPage, users, total, page)
+    return paged(UsersPage, found, total, page)
 
 
 @users_router.post("", status_code=201)
@@ -109,7 +109,7 @@ def create_user(
     body: UserCreate, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> UserPublic:
     authz.require(user, "users:manage", "user")
-    created = service.create_user(
+    created = users.create_user(
         db_session=db_session,
         username=body.username,
         password=body.password,
@@ -138,7 +138,7 @@ def change_my_password(
     """Change one's password; every other session and token of the caller ends (the token
     or web session this request was made with stays valid)."""
     authz.require(user, "users:change_password", "user", user)
-    service.change_own_password(
+    users.change_own_password(
         db_session=db_session,
         user=user,
         current_password=body.current_password,
@@ -175,8 +175,8 @@ def _set_active(
     db_session: SessionDep, user: CurrentUser, actor: Actor, user_id: int, *, active: bool
 ) -> UserPublic:
     authz.require(user, "users:manage", "user")
-    target = service.get_user(db_session=db_session, user_id=user_id)
-    service.set_user_active(db_session=db_session, user=target, active=active, actor=actor)
+    target = users.get_user(db_session=db_session, user_id=user_id)
+    users.set_user_active(db_session=db_session, user=target, active=active, actor=actor)
     return UserPublic.model_validate(target)
 
 
@@ -185,7 +185,7 @@ def list_organisations(
     user: CurrentUser, db_session: SessionDep, page: OrgPage, kind: OrgKind | None = None
 ) -> OrganisationsPage:
     authz.require(user, "organisations:read", "organisation")
-    orgs, total = service.list_organisations(db_session=db_session, kind=kind, page=page)
+    orgs, total = organisations.list_organisations(db_session=db_session, kind=kind, page=page)
     return paged(OrganisationsPage, orgs, total, page)
 
 
@@ -194,7 +194,7 @@ def create_organisation(
     body: OrganisationCreate, user: CurrentUser, actor: ActorDep, db_session: SessionDep
 ) -> OrganisationPublic:
     authz.require(user, "organisations:manage", "organisation")
-    org = service.create_organisation(
+    org = organisations.create_organisation(
         db_session=db_session, name=body.name, kind=body.kind, actor=actor
     )
     return OrganisationPublic.model_validate(org)

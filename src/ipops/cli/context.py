@@ -2,7 +2,7 @@
 
 Imported by every command (and by ``ipops --help``), so it stays light: the registry (alembic,
 SQLAlchemy), the settings (pydantic-settings), the corpus store (DuckDB, pyarrow) and the
-accounts service are imported when a command first asks for them — the documented exception
+accounts token cache are imported when a command first asks for them — the documented exception
 to "imports at the top" (docs/cli.md).
 """
 
@@ -77,8 +77,11 @@ def print_json(payload: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _json_value(value: Any) -> str:
-    """Dates (and datetimes) as ISO text, anything else JSON cannot write as its ``str``."""
+def _json_value(value: Any) -> Any:
+    """Records (``ipops.records.Record``) as their JSON form, dates (and datetimes) as ISO
+    text, anything else JSON cannot write as its ``str``."""
+    if hasattr(value, "model_dump"):  # a record: duck-typed, pydantic is not imported here
+        return value.model_dump(mode="json", by_alias=True)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 

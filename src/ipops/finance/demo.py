@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.accounts.demo import DEMO_ORGANISATIONS
 from ipops.accounts.roles import OrgKind
 from ipops.audit.service import Actor
@@ -189,7 +189,7 @@ def _summary(
 def _banks(session: Session, actor: Actor) -> list[int]:
     product_ids = []
     for name, share, products in BANKS:
-        org = accounts.ensure_organisation(
+        org = organisations.ensure_organisation(
             db_session=session, name=name, kind=OrgKind.BANK, actor=actor
         )
         bank = product_book.add_bank(
@@ -238,7 +238,7 @@ def _enterprises(
         ).fetchall()
     chosen = [(str(name), int(n), subclass) for name, n, subclass in rows if _sme_name(str(name))]
     chosen = sorted(chosen, key=lambda row: not row[0].startswith("南京"))[:limit]
-    home = accounts.ensure_organisation(
+    home = organisations.ensure_organisation(
         db_session=session,
         name=DEMO_ORGANISATIONS[OrgKind.ENTERPRISE],
         kind=OrgKind.ENTERPRISE,

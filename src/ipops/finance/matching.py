@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from ipops.finance.compensation import Check
 from ipops.finance.rating import grade_at_least
+from ipops.records import Record, RecordId
 
 
 @dataclass(frozen=True)
@@ -52,17 +52,38 @@ class Match:
     checks: tuple[Check, ...]
     annual_rate: Decimal
 
-    def as_dict(self) -> dict[str, Any]:
+    def record(self) -> ProductMatch:
+        """The match as the API, the CLI and the application page show it."""
         p = self.product
-        return {
-            "product_id": p.product_id,
-            "bank": p.bank,
-            "product": p.name,
-            "fits": self.fits,
-            "annual_rate": str(self.annual_rate),
-            "rate_multiple": str(p.rate_multiple),
-            "reasons": [c.as_dict() for c in self.checks],
-        }
+        return ProductMatch(
+            product_id=p.product_id,
+            bank=p.bank,
+            product=p.name,
+            fits=self.fits,
+            annual_rate=self.annual_rate,
+            rate_multiple=p.rate_multiple,
+            reasons=[Reason.model_validate(c) for c in self.checks],
+        )
+
+
+class Reason(Record):
+    """One condition of a product checked: its code, whether it holds, and why."""
+
+    code: str
+    ok: bool
+    text: str
+
+
+class ProductMatch(Record):
+    """A product for an application: whether it fits, its annual rate, and every condition."""
+
+    product_id: RecordId
+    bank: str
+    product: str
+    fits: bool
+    annual_rate: Decimal
+    rate_multiple: Decimal
+    reasons: list[Reason]
 
 
 def _within(value: Decimal | int, low: Decimal | int, high: Decimal | int) -> bool:

@@ -28,6 +28,7 @@ from typing import Any
 from ipops.errors import NotFound, ValidationError
 from ipops.finance import money
 from ipops.finance.rates import LPR_REFORM, ReferenceRule, check_beyond
+from ipops.records import Record
 
 DEFAULT_POLICY = "ningchuangdai"
 
@@ -56,36 +57,86 @@ class Policy:
     def label(self) -> str:
         return f"{self.name} {self.version} ({self.digest[:12]})"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "version": self.version,
-            "valid_from": self.valid_from.isoformat(),
-            "digest": self.digest,
-            "origin": self.origin,
-            "eligibility": {
-                "enterprise_sizes": sorted(self.enterprise_sizes),
-                "max_rate_multiple": str(self.max_rate_multiple),
-            },
-            "compensation": {
-                "collateral_types": sorted(self.weak_collateral),
-                "days_overdue": self.days_overdue,
-                "weak_share_threshold": str(self.weak_share_threshold),
-                "high_ratio": str(self.high_ratio),
-                "low_ratio": str(self.low_ratio),
-                "annual_cap_per_bank": str(self.annual_cap_per_bank),
-            },
-            "subsidy": {
-                "collateral_types": sorted(self.subsidy_collateral),
-                "rate": str(self.subsidy_rate),
-            },
-            "reference_rate": {
-                "lpr_from": self.reference.lpr_from.isoformat(),
-                "one_year_lpr_up_to_months": self.reference.one_year_lpr_up_to_months,
-                "beyond_checked": self.reference.beyond_checked,
-            },
-        }
+    def record(self) -> PolicyRecord:
+        """The policy as the record the API and the CLI show (its four tables)."""
+        return PolicyRecord(
+            name=self.name,
+            title=self.title,
+            version=self.version,
+            valid_from=self.valid_from,
+            digest=self.digest,
+            origin=self.origin,
+            eligibility=Eligibility(
+                enterprise_sizes=sorted(self.enterprise_sizes),
+                max_rate_multiple=self.max_rate_multiple,
+            ),
+            compensation=CompensationTerms(
+                collateral_types=sorted(self.weak_collateral),
+                days_overdue=self.days_overdue,
+                weak_share_threshold=self.weak_share_threshold,
+                high_ratio=self.high_ratio,
+                low_ratio=self.low_ratio,
+                annual_cap_per_bank=self.annual_cap_per_bank,
+            ),
+            subsidy=SubsidyTerms(
+                collateral_types=sorted(self.subsidy_collateral), rate=self.subsidy_rate
+            ),
+            reference_rate=ReferenceRateTerms.model_validate(self.reference),
+        )
+
+
+class Eligibility(Record):
+    """``[eligibility]``: enterprise sizes, and the maximum rate as a benchmark multiple."""
+
+    enterprise_sizes: list[str]
+    max_rate_multiple: Decimal
+
+
+class CompensationTerms(Record):
+    """``[compensation]``: weak collateral, days overdue, the two ratios, the annual cap."""
+
+    collateral_types: list[str]
+    days_overdue: int
+    weak_share_threshold: Decimal
+    high_ratio: Decimal
+    low_ratio: Decimal
+    annual_cap_per_bank: Decimal
+
+
+class SubsidyTerms(Record):
+    """``[subsidy]``: the collateral types subsidised and the rate."""
+
+    collateral_types: list[str]
+    rate: Decimal
+
+
+class ReferenceRateTerms(Record):
+    """``[reference_rate]``: from when the LPR is the benchmark, and up to which term the
+    one-year LPR applies (``ipops.finance.rates.ReferenceRule``)."""
+
+    lpr_from: date
+    one_year_lpr_up_to_months: int
+    beyond_checked: str  # "warn" or "refuse" past the rate table's checked-through day
+
+
+class PolicyRecord(Record):
+    """A policy file as shown: its identity (name, version, digest, origin) and its tables."""
+
+    name: str
+    title: str
+    version: str
+    valid_from: date
+    digest: str
+    origin: str
+    eligibility: Eligibility
+    compensation: CompensationTerms
+    subsidy: SubsidyTerms
+    reference_rate: ReferenceRateTerms
+
+
+def policies(*, workspace_root: Path | None) -> list[PolicyRecord]:
+    """Every policy (built-in and the workspace's), as records."""
+    return [load_policy(n, workspace_root).record() for n in policy_names(workspace_root)]
 
 
 def parse_policy(text: str, *, origin: str) -> Policy:

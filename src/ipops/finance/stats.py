@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from ipops.errors import ValidationError
 from ipops.finance import money
 from ipops.finance.models import Bank, Claim, Enterprise, Loan
 from ipops.finance.workdays import WorkCalendar
+from ipops.records import Record
 
 DAY_BINS: tuple[tuple[str, int, int | None], ...] = (
     ("0-10", 0, 10),
@@ -41,23 +42,53 @@ YI = Decimal(100_000_000)  # 亿
 IP_PLEDGE = "ip_pledge"
 
 
-@dataclass(frozen=True)
-class ProgrammeStats:
+class Figures(Record):
+    """IP-pledge loans of one district (or all loans of one collateral type) in the period."""
+
+    name: str
+    loans: int
+    enterprises: int
+    financed: Decimal
+
+
+class BankFigures(Figures):
+    """One bank's IP-pledge loans, and the compensation and subsidies claimed by it."""
+
+    compensation: Decimal
+    subsidies: Decimal
+
+
+class Workdays(Record):
+    """Working days from application to disbursement of the loans disbursed in the period."""
+
+    mean: float | None
+    median: float | None
+    distribution: dict[str, int]
+    calendar: str
+    counted: str = "working days d with application < d <= disbursement"
+
+
+class ProgrammeStats(Record):
+    """The programme's figures for a period (see the module docstring for what counts)."""
+
     start: date
     end: date
+    counted: str = (
+        "IP-pledge loans disbursed from start to end (both included); "
+        "other collateral under by_collateral"
+    )
     financed: Decimal
     loans: int
     enterprises: int
     compensation: Decimal
     subsidies: Decimal
-    by_bank: list[dict[str, Any]]
-    by_district: list[dict[str, Any]]
-    workdays_mean: float | None
-    workdays_median: float | None
-    workdays_bins: dict[str, int]
-    calendar: str
-    by_collateral: list[dict[str, Any]] = field(default_factory=list)
+    by_bank: list[BankFigures]
+    by_district: list[Figures]
+    by_collateral: list[Figures]
+    workdays: Workdays
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def statement(self) -> str:
         """The seed's style with the period's both ends: X至Y，知识产权质押融资额 Z 亿元（N 笔），
         约 E 家企业受益 (IP-pledge loans only)."""
@@ -69,31 +100,7 @@ class ProgrammeStats:
 
     def financed_by_bank_wan(self) -> list[tuple[str, int]]:
         """Each bank's name with its financed amount in whole 万元 (for charts)."""
-        return [(r["name"], int(Decimal(r["financed"]) / 10_000)) for r in self.by_bank]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "counted": "IP-pledge loans disbursed from start to end (both included); "
-            "other collateral under by_collateral",
-            "financed": str(self.financed),
-            "loans": self.loans,
-            "enterprises": self.enterprises,
-            "compensation": str(self.compensation),
-            "subsidies": str(self.subsidies),
-            "by_bank": self.by_bank,
-            "by_district": self.by_district,
-            "by_collateral": self.by_collateral,
-            "workdays": {
-                "mean": self.workdays_mean,
-                "median": self.workdays_median,
-                "distribution": self.workdays_bins,
-                "calendar": self.calendar,
-                "counted": "working days d with application < d <= disbursement",
-            },
-            "statement": self.statement(),
-        }
+        return [(r.name, int(r.financed / 10_000)) for r in self.by_bank]
 
 
 def _day_zh(day: date) -> str:
@@ -161,13 +168,24 @@ def programme_stats(
         enterprises=len({loan.enterprise_id for loan in pledged}),
         compensation=money.from_fen(sum(f for k, f, _ in claims if k == "compensation")),
         subsidies=money.from_fen(sum(f for k, f, _ in claims if k == "subsidy")),
-        by_bank=[_public(name, row) for name, row in sorted(bank_rows.items())],
-        by_district=[_public(name, row) for name, row in sorted(district_rows.items())],
-        workdays_mean=round(statistics.fmean(days), 1) if days else None,
-        workdays_median=float(statistics.median(days)) if days else None,
-        workdays_bins={name: bins.get(name, 0) for name, _, _ in DAY_BINS},
-        calendar=calendar.origin,
-        by_collateral=[_public(name, row) for name, row in sorted(collateral_rows.items())],
+        by_bank=[
+            BankFigures.model_validate(_public(name, row))
+            for name, row in sorted(bank_rows.items())
+        ],
+        by_district=[
+            Figures.model_validate(_public(name, row))
+            for name, row in sorted(district_rows.items())
+        ],
+        by_collateral=[
+            Figures.model_validate(_public(name, row))
+            for name, row in sorted(collateral_rows.items())
+        ],
+        workdays=Workdays(
+            mean=round(statistics.fmean(days), 1) if days else None,
+            median=float(statistics.median(days)) if days else None,
+            distribution={name: bins.get(name, 0) for name, _, _ in DAY_BINS},
+            calendar=calendar.origin,
+        ),
     )
 
 
@@ -179,5 +197,5 @@ def _public(name: str, row: dict[str, Any]) -> dict[str, Any]:
     }
     for key, value in row.items():
         if key.endswith("_fen"):
-            out[key.removesuffix("_fen")] = str(money.from_fen(value))
+            out[key.removesuffix("_fen")] = money.from_fen(value)
     return out

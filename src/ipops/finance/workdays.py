@@ -27,6 +27,7 @@ import chinese_calendar
 from chinese_calendar import constants
 
 from ipops.errors import ValidationError
+from ipops.records import Record
 
 
 class CalendarNotCovered(ValidationError):
@@ -126,3 +127,23 @@ def calendar_for(workspace_root: Path | None) -> WorkCalendar:
     overrides = load_overrides(path)
     origin = f"chinese_calendar + {path}" if overrides else "chinese_calendar"
     return WorkCalendar(overrides=overrides, origin=origin)
+
+
+class WorkdayCount(Record):
+    """Working days d with start < d <= end, and the calendar counted on (its origin)."""
+
+    start: date
+    end: date
+    working_days: int
+    calendar: str
+
+
+def count_workdays(*, workspace_root: Path | None, start: date, end: date) -> WorkdayCount:
+    """Working days from ``start`` (excluded) to ``end`` on the workspace's calendar."""
+    calendar = calendar_for(workspace_root)
+    return WorkdayCount(
+        start=start,
+        end=end,
+        working_days=calendar.working_days(start, end),
+        calendar=calendar.origin,
+    )

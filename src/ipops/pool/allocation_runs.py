@@ -10,13 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound, ValidationError
+from ipops.money import fen_text, from_fen
 from ipops.pool import (
     allocation,
     core,
@@ -34,7 +35,8 @@ from ipops.pool.models import (
     Report,
     ReportLine,
 )
-from ipops.pool.money import fen_text, to_ppm
+from ipops.pool.money import to_ppm
+from ipops.records import Record, RecordId
 from ipops.registry.concurrency import claim
 
 
@@ -279,7 +281,54 @@ def get_allocation(*, db_session: Session, pool: Pool, allocation_id: int) -> Al
     return run
 
 
-def allocation_summary(db_session: Session, run: AllocationRun) -> dict[str, Any]:
+class MemberAmount(Record):
+    """What one member was allocated in a run (CNY)."""
+
+    member: str
+    amount: Decimal
+
+
+class AllocationSummary(Record):
+    """A recorded allocation run: its period, fee rate, counting basis and the money."""
+
+    id: RecordId
+    period: str
+    from_: date = Field(serialization_alias="from")
+    to: date
+    admin_fee_rate: Decimal
+    count: CountBasis
+    collected: Decimal
+    admin_fee: Decimal
+    members: list[MemberAmount]
+    members_total: Decimal
+
+
+class StatementLine(Record):
+    """One line of a member's ledger: a licensee's royalty in a country and the member's part."""
+
+    period: str
+    allocation: RecordId
+    licensee: str
+    country: str
+    patents: list[str]
+    weight: int
+    royalty_triggered: Decimal
+    amount: Decimal
+
+
+class Statement(Record):
+    """A member's open ledger in a pool, for a period or for all periods (``period`` None)."""
+
+    pool: str
+    member: str
+    organisation_id: RecordId | None
+    period: str | None
+    lines: list[StatementLine]
+    total: Decimal
+
+
+def allocation_summary(*, db_session: Session, run: AllocationRun) -> AllocationSummary:
+    """A run with each member's total, the fee and what was collected."""
     rows = db_session.execute(
         select(Member.name, func.sum(AllocationLine.amount_fen))
         .join(Member, Member.id == AllocationLine.member_id)
@@ -287,24 +336,23 @@ def allocation_summary(db_session: Session, run: AllocationRun) -> dict[str, Any
         .group_by(Member.name)
         .order_by(Member.name)
     ).all()
-    shares = [{"member": name, "amount": fen_text(int(total))} for name, total in rows]
-    return {
-        "id": run.id,
-        "period": run.period,
-        "from": run.period_start,
-        "to": run.period_end,
-        "admin_fee_rate": run.admin_fee_rate,
-        "count": run.count_basis,
-        "collected": fen_text(run.collected_fen),
-        "admin_fee": fen_text(run.fee_fen),
-        "members": shares,
-        "members_total": fen_text(sum(int(t) for _n, t in rows)),
-    }
+    return AllocationSummary(
+        id=run.id,
+        period=run.period,
+        from_=run.period_start,
+        to=run.period_end,
+        admin_fee_rate=Decimal(run.admin_fee_rate),
+        count=CountBasis(run.count_basis),
+        collected=from_fen(run.collected_fen),
+        admin_fee=from_fen(run.fee_fen),
+        members=[MemberAmount(member=name, amount=from_fen(int(total))) for name, total in rows],
+        members_total=from_fen(sum(int(t) for _n, t in rows)),
+    )
 
 
 def statement(
     *, db_session: Session, pool: Pool, member: Member, period: str | None = None
-) -> dict[str, Any]:
+) -> Statement:
     """The open ledger of one member: per licensee and country, the patents and the money."""
     query = (
         select(AllocationLine, AllocationRun, Licensee)
@@ -318,23 +366,23 @@ def statement(
         query = query.where(AllocationRun.period_start <= end, AllocationRun.period_end >= start)
     rows = db_session.execute(query).all()
     lines = [
-        {
-            "period": run.period,
-            "allocation": run.id,
-            "licensee": licensee.name,
-            "country": line.country,
-            "patents": line.patents,
-            "weight": line.weight,
-            "royalty_triggered": fen_text(line.triggered_fen),
-            "amount": fen_text(line.amount_fen),
-        }
+        StatementLine(
+            period=run.period,
+            allocation=run.id,
+            licensee=licensee.name,
+            country=line.country,
+            patents=line.patents,
+            weight=line.weight,
+            royalty_triggered=from_fen(line.triggered_fen),
+            amount=from_fen(line.amount_fen),
+        )
         for line, run, licensee in rows
     ]
-    return {
-        "pool": pool.name,
-        "member": member.name,
-        "organisation_id": member.organisation_id,
-        "period": period,
-        "lines": lines,
-        "total": fen_text(sum(line.amount_fen for line, _r, _l in rows)),
-    }
+    return Statement(
+        pool=pool.name,
+        member=member.name,
+        organisation_id=member.organisation_id,
+        period=period,
+        lines=lines,
+        total=from_fen(sum(line.amount_fen for line, _r, _l in rows)),
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from ipops.pool.models import (
     Licensee,
     Pool,
 )
+from ipops.records import Record, RecordId
 from ipops.registry.concurrency import claim
 
 
@@ -162,17 +162,35 @@ def cases_of(db_session: Session, pool: Pool) -> list[Dispute]:
     )
 
 
-def case_dict(case: Dispute) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "kind": case.kind,
-        "title": case.title,
-        "parties": case.parties,
-        "patents": case.patents,
-        "status": case.status,
-        "allowed_next": [str(s) for s in disputes.allowed(disputes.CaseStatus(case.status))],
-        "deadline": case.deadline,
-        "documents": case.documents,
-        "notes": case.notes,
-        "agreement_id": case.agreement_id,
-    }
+class CaseRecord(Record):
+    """A dispute or negotiation case with the status changes allowed next
+    (``disputes.allowed``) and its dated notes (``at``, ``note``, ``status`` when it moved)."""
+
+    id: RecordId
+    kind: str
+    title: str
+    parties: list[str]
+    patents: list[str]
+    status: str
+    allowed_next: list[str]
+    deadline: date | None
+    documents: list[str]
+    notes: list[dict[str, str]]
+    agreement_id: RecordId | None
+
+
+def case_record(case: Dispute) -> CaseRecord:
+    """``case`` as the record every edge shows."""
+    return CaseRecord(
+        id=case.id,
+        kind=case.kind,
+        title=case.title,
+        parties=case.parties,
+        patents=case.patents,
+        status=case.status,
+        allowed_next=[str(s) for s in disputes.allowed(disputes.CaseStatus(case.status))],
+        deadline=case.deadline,
+        documents=case.documents,
+        notes=case.notes,
+        agreement_id=case.agreement_id,
+    )

@@ -418,14 +418,14 @@ def _disputes(db_session: Session, actor: Actor, pool: Pool) -> None:
 
 
 def _summary(db_session: Session, pool: Pool) -> DemoPoolSummary:
-    listing = overview.public_listing(db_session, pool, date(DEMO_YEAR, 1, 1))
+    listing = overview.public_list(db_session=db_session, pool=pool, on=date(DEMO_YEAR, 1, 1))
     runs = allocation_runs.allocations_of(db_session, pool)
     invoices = payments.invoices_of(db_session, pool)
     return DemoPoolSummary(
         pool=pool.name,
-        members=len(listing["members"]),
+        members=len(listing.members),
         experts=len(membership.experts_of(db_session, pool)),
-        patents=len(listing["patents"]),
+        patents=len(listing.patents),
         licensees=len({lic.id for _i, lic, _r in invoices}),
         reports=len(invoices),
         allocations=len(runs),

@@ -6,7 +6,6 @@ every change is audited (``ipops.audit``)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,91 +24,7 @@ from ipops.pool.models import (
     Pool,
     PoolPatent,
 )
-from ipops.pool.money import fen_text
 from ipops.records import Record
-
-
-def public_listing(db_session: Session, pool: Pool, on: date | None = None) -> dict[str, Any]:
-    """What anybody may see without login: members, patents, countries, expiry."""
-    day = on or date.today()
-    patents = [
-        {
-            "number": p.number,
-            "country": p.country,
-            "member": m.name,
-            "title": p.title,
-            "family": p.family,
-            "ipc": p.ipc,
-            "admitted_on": p.admitted_on,
-            "expires_on": p.expires_on,
-            "left_on": p.left_on,
-            "left_reason": p.left_reason,
-            "in_force": _counts_on(p, day),
-            "demo": p.demo,
-        }
-        for p, m in core.patents_of(db_session, pool)
-        if p.status == admission.PatentStatus.ADMITTED
-    ]
-    members = [
-        {
-            "id": m.id,
-            "name": m.name,
-            "country": m.country,
-            "uscc": m.uscc,
-            "patents_in_force": sum(1 for p in patents if p["member"] == m.name and p["in_force"]),
-        }
-        for m in membership.members_of(db_session, pool)
-    ]
-    countries = sorted({str(p["country"]) for p in patents if p["in_force"]})
-    return {
-        "pool": pool.name,
-        "field": pool.field,
-        "administrator": pool.administrator,
-        "as_of": day,
-        "demo": pool.demo,
-        "members": members,
-        "countries": countries,
-        "patents": patents,
-    }
-
-
-def _counts_on(patent: PoolPatent, day: date) -> bool:
-    end = core.end_of_count(patent)
-    started = patent.admitted_on is not None and patent.admitted_on <= day
-    return started and (end is None or day < end)
-
-
-def pool_stats(db_session: Session, pool: Pool, on: date | None = None) -> dict[str, Any]:
-    listing = public_listing(db_session, pool, on)
-    runs = allocation_runs.allocations_of(db_session, pool)
-    amounts = db_session.execute(
-        select(AllocationRun.period, Member.name, func.sum(AllocationLine.amount_fen))
-        .join(AllocationRun, AllocationRun.id == AllocationLine.allocation_id)
-        .join(Member, Member.id == AllocationLine.member_id)
-        .where(AllocationRun.pool_id == pool.id)
-        .group_by(AllocationRun.period, Member.name)
-    ).all()
-    money = stats.income(
-        [
-            {"period": r.period, "collected_fen": r.collected_fen, "fee_fen": r.fee_fen}
-            for r in runs
-        ],
-        [(period, name, int(total)) for period, name, total in amounts],
-    )
-    return {
-        "pool": pool.name,
-        "as_of": listing["as_of"],
-        "members": len(listing["members"]),
-        "composition": stats.composition(listing["patents"]),
-        "income": {
-            "by_period": {
-                p: {k: fen_text(v) for k, v in row.items()} for p, row in money["by_period"].items()
-            },
-            "by_member": {
-                m: {p: fen_text(v) for p, v in row.items()} for m, row in money["by_member"].items()
-            },
-        },
-    }
 
 
 class PoolSummary(Record):
@@ -144,6 +59,8 @@ class PublicPatent(Record):
 
 
 class PublicList(Record):
+    """The open list of a pool on a day: what anybody may see without login."""
+
     pool: str
     field: str
     administrator: str
@@ -160,8 +77,8 @@ class PoolStats(Record):
     pool: str
     as_of: date
     members: int
-    composition: dict[str, Any]
-    income: dict[str, Any]
+    composition: stats.Composition
+    income: stats.Income
 
 
 def pool_summaries(*, db_session: Session) -> list[PoolSummary]:
@@ -171,9 +88,70 @@ def pool_summaries(*, db_session: Session) -> list[PoolSummary]:
 
 def public_list(*, db_session: Session, pool: Pool, on: date | None = None) -> PublicList:
     """The pool's open list on ``on`` (default today): members, patents, countries, expiry."""
-    return PublicList.model_validate(public_listing(db_session, pool, on))
+    day = on or date.today()
+    patents = [
+        PublicPatent(
+            number=p.number,
+            country=p.country,
+            member=m.name,
+            title=p.title,
+            family=p.family,
+            ipc=p.ipc,
+            admitted_on=p.admitted_on,
+            expires_on=p.expires_on,
+            left_on=p.left_on,
+            left_reason=p.left_reason,
+            in_force=_counts_on(p, day),
+            demo=p.demo,
+        )
+        for p, m in core.patents_of(db_session, pool)
+        if p.status == admission.PatentStatus.ADMITTED
+    ]
+    members = [
+        PublicMember(
+            id=m.id,
+            name=m.name,
+            country=m.country,
+            uscc=m.uscc,
+            patents_in_force=sum(1 for p in patents if p.member == m.name and p.in_force),
+        )
+        for m in membership.members_of(db_session, pool)
+    ]
+    return PublicList(
+        pool=pool.name,
+        field=pool.field,
+        administrator=pool.administrator,
+        as_of=day,
+        demo=pool.demo,
+        members=members,
+        countries=sorted({p.country for p in patents if p.in_force}),
+        patents=patents,
+    )
+
+
+def _counts_on(patent: PoolPatent, day: date) -> bool:
+    end = core.end_of_count(patent)
+    started = patent.admitted_on is not None and patent.admitted_on <= day
+    return started and (end is None or day < end)
 
 
 def stats_of(*, db_session: Session, pool: Pool, on: date | None = None) -> PoolStats:
-    """``pool_stats`` as a record."""
-    return PoolStats.model_validate(pool_stats(db_session, pool, on))
+    """The pool's composition on ``on`` (default today) and its income by period and member."""
+    listing = public_list(db_session=db_session, pool=pool, on=on)
+    amounts = db_session.execute(
+        select(AllocationRun.period, Member.name, func.sum(AllocationLine.amount_fen))
+        .join(AllocationRun, AllocationRun.id == AllocationLine.allocation_id)
+        .join(Member, Member.id == AllocationLine.member_id)
+        .where(AllocationRun.pool_id == pool.id)
+        .group_by(AllocationRun.period, Member.name)
+    ).all()
+    return PoolStats(
+        pool=pool.name,
+        as_of=listing.as_of,
+        members=len(listing.members),
+        composition=stats.composition(listing.patents),
+        income=stats.income(
+            allocation_runs.allocations_of(db_session, pool),
+            [(period, name, int(total)) for period, name, total in amounts],
+        ),
+    )

@@ -25,7 +25,7 @@ from ipops.finance import (
 )
 from ipops.finance.compensation import Status
 from ipops.finance.compensation_case import CaseInput, compensation_case
-from ipops.finance.workdays import calendar_for
+from ipops.finance.workdays import count_workdays
 
 # --------------------------------------------------------------------------- calculators
 
@@ -197,10 +197,9 @@ def workdays(
 ) -> None:
     """Working days d with START < d <= END on China's official calendar."""
     first, last = parse_day(start, "start"), parse_day(end, "end")
-    calendar = calendar_for(workspace_root_or_none())
-    days = calendar.working_days(first, last)
-    payload = {"start": first, "end": last, "working_days": days, "calendar": calendar.origin}
-    out(payload, as_json, f"{days} working days from {first} to {last} ({calendar.origin})")
+    found = count_workdays(workspace_root=workspace_root_or_none(), start=first, end=last)
+    text = f"{found.working_days} working days from {first} to {last} ({found.calendar})"
+    out(found, as_json, text)
 
 
 @app.command("policies")
@@ -214,4 +213,4 @@ def policies_command(
         names = policy.policy_names(root)
         out({"policies": list(names)}, as_json, "\n".join(names))
         return
-    out(policy.load_policy(name, root).as_dict(), as_json)
+    out(policy.load_policy(name, root).record(), as_json)

@@ -50,7 +50,10 @@ def out(payload: Any, as_json: bool, text: str | None = None) -> None:
         print_mapping(payload)
 
 
-def print_mapping(payload: dict[str, Any]) -> None:
+def print_mapping(payload: Any) -> None:
+    """A mapping (or a record, as its JSON form) as a two-column table."""
+    if hasattr(payload, "model_dump"):
+        payload = payload.model_dump(mode="json", by_alias=True)
     table = Table("field", "value", show_header=False)
     for key, value in payload.items():
         table.add_row(str(key), str(value))

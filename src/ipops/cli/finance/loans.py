@@ -74,7 +74,7 @@ def loan_match(
             offered=_collateral(patent),
         )
         matches = [
-            m.as_dict()
+            m.record()
             for m in applications.match_products(
                 db_session=session,
                 application=application,
@@ -85,13 +85,13 @@ def loan_match(
         print_json(matches)
         return
     for m in matches:
-        mark = "[green]fits[/]" if m["fits"] else "[red]does not fit[/]"
+        mark = "[green]fits[/]" if m.fits else "[red]does not fit[/]"
         console.print(
-            f"{m['product_id']}. {m['bank']} {m['product']} — {mark}, rate {m['annual_rate']}",
+            f"{m.product_id}. {m.bank} {m.product} — {mark}, rate {m.annual_rate}",
             highlight=False,
         )
-        for r in m["reasons"]:
-            console.print(f"    {'✓' if r['ok'] else '✗'} {r['text']}", highlight=False)
+        for r in m.reasons:
+            console.print(f"    {'✓' if r.ok else '✗'} {r.text}", highlight=False)
 
 
 @loan_app.command("apply")

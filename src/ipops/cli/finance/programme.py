@@ -190,7 +190,7 @@ def stats_command(
             calendar=calendar_for(root_of(ctx)),
         )
     if as_json:
-        print_json(report.as_dict())
+        print_json(report)
         return
     if report.loans == 0:
         console.print(
@@ -199,29 +199,28 @@ def stats_command(
             highlight=False,
         )
         return
-    console.print(report.statement(), highlight=False)
+    console.print(report.statement, highlight=False)
     totals = Table("loans", "financed", "compensation", "subsidies", title="programme")
     totals.add_row(
         str(report.loans), str(report.financed), str(report.compensation), str(report.subsidies)
     )
     console.print(totals)
     days = Table("working days to a loan", "loans", title="time to a loan")
-    for name, count in report.workdays_bins.items():
+    workdays = report.workdays
+    for name, count in workdays.distribution.items():
         days.add_row(name, str(count))
     unknown = "unknown (no loan has both dates)"
-    days.add_row("mean", unknown if report.workdays_mean is None else str(report.workdays_mean))
-    days.add_row(
-        "median", unknown if report.workdays_median is None else str(report.workdays_median)
-    )
+    days.add_row("mean", unknown if workdays.mean is None else str(workdays.mean))
+    days.add_row("median", unknown if workdays.median is None else str(workdays.median))
     console.print(days)
     table = Table("bank", "loans", "enterprises", "financed", "compensation", "subsidies")
     for r in report.by_bank:
         table.add_row(
-            r["name"],
-            str(r["loans"]),
-            str(r["enterprises"]),
-            r["financed"],
-            r["compensation"],
-            r["subsidies"],
+            r.name,
+            str(r.loans),
+            str(r.enterprises),
+            str(r.financed),
+            str(r.compensation),
+            str(r.subsidies),
         )
     console.print(table)

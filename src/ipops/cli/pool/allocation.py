@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -118,7 +118,7 @@ def distribute(
         run = allocation_runs.allocate_period(
             db_session=session, actor=Actor.cli(), pool=found, period=period
         )
-        payload = allocation_runs.allocation_summary(session, run)
+        payload = allocation_runs.allocation_summary(db_session=session, run=run)
     if as_json:
         print_json(payload)
         return
@@ -132,7 +132,7 @@ def allocations(pool: PoolArg, as_json: JsonOption = False) -> None:
     with session_scope(ctx.engine) as session:
         found = membership.get_pool(db_session=session, name=pool)
         payload = [
-            allocation_runs.allocation_summary(session, r)
+            allocation_runs.allocation_summary(db_session=session, run=r)
             for r in allocation_runs.allocations_of(session, found)
         ]
     if as_json:
@@ -142,14 +142,12 @@ def allocations(pool: PoolArg, as_json: JsonOption = False) -> None:
         _print_allocation(item)
 
 
-def _print_allocation(summary: dict[str, Any]) -> None:
-    table = Table(
-        "member", "amount (CNY)", title=f"allocation {summary['id']} — {summary['period']}"
-    )
-    for row in summary["members"]:
-        table.add_row(row["member"], row["amount"])
-    table.add_row("administrator's fee", summary["admin_fee"])
-    table.add_row("collected", summary["collected"])
+def _print_allocation(summary: allocation_runs.AllocationSummary) -> None:
+    table = Table("member", "amount (CNY)", title=f"allocation {summary.id} — {summary.period}")
+    for row in summary.members:
+        table.add_row(row.member, str(row.amount))
+    table.add_row("administrator's fee", str(summary.admin_fee))
+    table.add_row("collected", str(summary.collected))
     console.print(table)
 
 
@@ -182,14 +180,14 @@ def statement(
         "earned",
         title=f"{member}: statement",
     )
-    for line in payload["lines"]:
+    for line in payload.lines:
         table.add_row(
-            line["period"],
-            line["licensee"],
-            line["country"],
-            str(len(line["patents"])),
-            line["royalty_triggered"],
-            line["amount"],
+            line.period,
+            line.licensee,
+            line.country,
+            str(len(line.patents)),
+            str(line.royalty_triggered),
+            str(line.amount),
         )
     console.print(table)
-    console.print(f"total: CNY {payload['total']}")
+    console.print(f"total: CNY {payload.total}")

@@ -49,8 +49,8 @@ def case_open(
             patents=patent or [],
             deadline=optional_date(deadline, "deadline"),
         )
-        payload = cases.case_dict(case)
-    emit(payload, as_json, f"[green]opened[/] case {payload['id']}")
+        payload = cases.case_record(case)
+    emit(payload, as_json, f"[green]opened[/] case {payload.id}")
 
 
 @case_app.command("status")
@@ -72,7 +72,7 @@ def case_status(
             status=status,
             note=note,
         )
-        payload = cases.case_dict(case)
+        payload = cases.case_record(case)
     emit(payload, as_json, f"case {case_id} is now {status}")
 
 
@@ -95,7 +95,7 @@ def case_note(
             note=note,
             document=document,
         )
-        payload = cases.case_dict(case)
+        payload = cases.case_record(case)
     emit(payload, as_json, f"noted on case {case_id}")
 
 
@@ -135,13 +135,11 @@ def case_list(pool: PoolArg, as_json: JsonOption = False) -> None:
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = membership.get_pool(db_session=session, name=pool)
-        payload = [cases.case_dict(c) for c in cases.cases_of(session, found)]
+        payload = [cases.case_record(c) for c in cases.cases_of(session, found)]
     if as_json:
         print_json(payload)
         return
     table = Table("id", "kind", "title", "status", "next")
     for c in payload:
-        table.add_row(
-            str(c["id"]), c["kind"], c["title"], c["status"], ", ".join(c["allowed_next"])
-        )
+        table.add_row(str(c.id), c.kind, c.title, c.status, ", ".join(c.allowed_next))
     console.print(table)

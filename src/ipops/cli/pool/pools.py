@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.audit.service import Actor
 from ipops.cli.context import JsonOption, app_context, console, print_json
 from ipops.cli.pool.common import (
@@ -77,7 +77,7 @@ def create(
     with session_scope(ctx.engine) as session:
         owner = None
         if org is not None:
-            found = accounts.get_organisation_by_name(db_session=session, name=org)
+            found = organisations.get_organisation_by_name(db_session=session, name=org)
             if found is None:
                 raise ValidationError(f"no organisation named {org!r}", field="--org")
             owner = found.id
@@ -163,20 +163,20 @@ def show(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = membership.get_pool(db_session=session, name=pool)
-        listing = overview.public_listing(session, found, optional_date(on, "date"))
+        listing = overview.public_list(db_session=session, pool=found, on=optional_date(on, "date"))
     if as_json:
         print_json(listing)
         return
-    demo = " [yellow](demo data 演示数据)[/]" if listing["demo"] else ""
-    console.print(f"[bold]{listing['pool']}[/]{demo} — {listing['field']}")
-    table = Table("member", "USCC", "patents in force", title=f"members on {listing['as_of']}")
-    for m in listing["members"]:
-        table.add_row(m["name"], m["uscc"] or "", str(m["patents_in_force"]))
+    demo = " [yellow](demo data 演示数据)[/]" if listing.demo else ""
+    console.print(f"[bold]{listing.pool}[/]{demo} — {listing.field}")
+    table = Table("member", "USCC", "patents in force", title=f"members on {listing.as_of}")
+    for m in listing.members:
+        table.add_row(m.name, m.uscc or "", str(m.patents_in_force))
     console.print(table)
-    in_force = sum(1 for p in listing["patents"] if p["in_force"])
+    in_force = sum(1 for p in listing.patents if p.in_force)
     console.print(
-        f"{len(listing['patents'])} admitted patents, {in_force} in force, in "
-        f"{', '.join(listing['countries']) or 'no country'}"
+        f"{len(listing.patents)} admitted patents, {in_force} in force, in "
+        f"{', '.join(listing.countries) or 'no country'}"
     )
 
 
@@ -190,28 +190,28 @@ def stats(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = membership.get_pool(db_session=session, name=pool)
-        result = overview.pool_stats(session, found, optional_date(on, "date"))
+        result = overview.stats_of(db_session=session, pool=found, on=optional_date(on, "date"))
     if as_json:
         print_json(result)
         return
-    comp = result["composition"]
+    comp = result.composition
     console.print(
-        f"[bold]{result['pool']}[/]: {comp['patents_in_force']} of {comp['patents_listed']} "
-        f"admitted patents in force on {result['as_of']}, {result['members']} members"
+        f"[bold]{result.pool}[/]: {comp.patents_in_force} of {comp.patents_listed} "
+        f"admitted patents in force on {result.as_of}, {result.members} members"
     )
-    for key, title in (
-        ("by_member", "member"),
-        ("by_country", "country"),
-        ("by_expiry_year", "expiry year"),
-        ("by_ipc_main_group", "IPC main group"),
+    for rows, title in (
+        (comp.by_member, "member"),
+        (comp.by_country, "country"),
+        (comp.by_expiry_year, "expiry year"),
+        (comp.by_ipc_main_group, "IPC main group"),
     ):
         table = Table(title, "patents", title=f"in force by {title}")
-        for row in comp[key][:30]:
-            table.add_row(row["key"], str(row["patents"]))
+        for row in rows[:30]:
+            table.add_row(row.key, str(row.patents))
         console.print(table)
     income = Table("period", "collected", "admin fee", title="income by period (CNY)")
-    for period, row in result["income"]["by_period"].items():
-        income.add_row(period, row["collected"], row["fee"])
+    for period, money in result.income.by_period.items():
+        income.add_row(period, str(money.collected), str(money.fee))
     console.print(income)
 
 

@@ -27,6 +27,7 @@ from ipops.finance.api.common import (
 from ipops.finance.enterprise_book import EnterpriseRecord
 from ipops.finance.enterprises import BUREAU_LABELS, BureauFlag, parse_financials
 from ipops.finance.loan_records import LoanRecord
+from ipops.finance.matching import ProductMatch
 from ipops.finance.models import Enterprise
 
 router = APIRouter()
@@ -223,12 +224,12 @@ def match_products(
     user: CurrentUser,
     db_session: SessionDep,
     request: Request,
-) -> list[dict[str, Any]]:
+) -> list[ProductMatch]:
     """Products ranked for the application, each with why it fits or why not."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:apply")
     application = _application(db_session, request, found, body)
     return [
-        m.as_dict()
+        m.record()
         for m in applications.match_products(db_session=db_session, application=application)
     ]
 

@@ -24,7 +24,7 @@ from ipops.finance.api.common import (
     QueryId,
 )
 from ipops.finance.compensation_case import CaseInput, compensation_case
-from ipops.finance.workdays import calendar_for
+from ipops.finance.workdays import WorkdayCount, calendar_for, count_workdays
 
 router = APIRouter()
 
@@ -32,12 +32,11 @@ router = APIRouter()
 @router.get("/stats")
 def programme_stats(
     start: date, end: date, user: CurrentUser, db_session: SessionDep, request: Request
-) -> dict[str, Any]:
+) -> stats.ProgrammeStats:
+    """Financing, enterprises served, funds paid, by bank and district; working days to a loan."""
     authz.require(user, "finance:read", "finance_programme")
     calendar = calendar_for(api_state(request).workspace.root)
-    return stats.programme_stats(
-        db_session=db_session, start=start, end=end, calendar=calendar
-    ).as_dict()
+    return stats.programme_stats(db_session=db_session, start=start, end=end, calendar=calendar)
 
 
 @router.get(
@@ -125,22 +124,17 @@ def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> d
 
 
 @router.get("/workdays")
-def workdays(start: date, end: date, user: CurrentUser, request: Request) -> dict[str, Any]:
+def workdays(start: date, end: date, user: CurrentUser, request: Request) -> WorkdayCount:
     """Working days d with start < d <= end on China's official calendar."""
     authz.require(user, "finance:calculate", "finance_policy")
-    calendar = calendar_for(api_state(request).workspace.root)
     if (end - start).days > 3660:
         raise ValidationError("at most ten years at a time", field="end")
-    return {
-        "start": start,
-        "end": end,
-        "working_days": calendar.working_days(start, end),
-        "calendar": calendar.origin,
-    }
+    root = api_state(request).workspace.root
+    return count_workdays(workspace_root=root, start=start, end=end)
 
 
 @router.get("/policies")
-def list_policies(user: CurrentUser, request: Request) -> list[dict[str, Any]]:
+def list_policies(user: CurrentUser, request: Request) -> list[policy.PolicyRecord]:
+    """The policy files (built-in and the workspace's) with their rules and digests."""
     authz.require(user, "finance:calculate", "finance_policy")
-    root = api_state(request).workspace.root
-    return [policy.load_policy(n, root).as_dict() for n in policy.policy_names(root)]
+    return policy.policies(workspace_root=api_state(request).workspace.root)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import Field
@@ -25,7 +25,7 @@ from ipops.pool.api.common import (
     pool_of,
     require_manage,
 )
-from ipops.pool.api.licensing import agreement_out
+from ipops.pool.api.licensing import AgreementOut, agreement_out
 from ipops.pool.models import (
     Dispute,
 )
@@ -37,10 +37,12 @@ router = APIRouter()
 
 
 @router.get("/pools/{pool_id}/cases")
-def list_cases(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> list[dict[str, Any]]:
+def list_cases(
+    pool_id: PoolId, user: CurrentUser, db_session: SessionDep
+) -> list[cases.CaseRecord]:
     """Dispute and negotiation cases with the status changes allowed next."""
     require_manage(db_session, pool_id, user)
-    return [cases.case_dict(c) for c in cases.cases_of(db_session, pool_of(db_session, pool_id))]
+    return [cases.case_record(c) for c in cases.cases_of(db_session, pool_of(db_session, pool_id))]
 
 
 class StatusIn(StrictModel):
@@ -56,7 +58,7 @@ def change_case_status(
     user: CurrentUser,
     actor: ActorDep,
     db_session: SessionDep,
-) -> dict[str, Any]:
+) -> cases.CaseRecord:
     """Move a case on; a disallowed change is a 409 naming the allowed ones."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
@@ -64,7 +66,7 @@ def change_case_status(
     cases.change_case_status(
         db_session=db_session, actor=actor, case=case, status=body.status, note=body.note
     )
-    return cases.case_dict(case)
+    return cases.case_record(case)
 
 
 # --------------------------------------------------------------------------- cases (writes)
@@ -81,7 +83,7 @@ class CaseIn(StrictModel):
 @router.post("/pools/{pool_id}/cases", status_code=201)
 def open_case(
     pool_id: PoolId, body: CaseIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
-) -> dict[str, Any]:
+) -> cases.CaseRecord:
     """A litigation, collective negotiation or mediation case."""
     require_manage(db_session, pool_id, user)
     case = cases.open_case(
@@ -94,7 +96,7 @@ def open_case(
         patents=body.patents,
         deadline=body.deadline,
     )
-    return cases.case_dict(case)
+    return cases.case_record(case)
 
 
 class NoteIn(StrictModel):
@@ -110,14 +112,14 @@ def add_case_note(
     user: CurrentUser,
     actor: ActorDep,
     db_session: SessionDep,
-) -> dict[str, Any]:
+) -> cases.CaseRecord:
     """A dated note, and optionally a document (its reference or file name), on a case."""
     require_manage(db_session, pool_id, user)
     case = _case(db_session, pool_id, case_id)
     cases.add_case_note(
         db_session=db_session, actor=actor, case=case, note=body.note, document=body.document
     )
-    return cases.case_dict(case)
+    return cases.case_record(case)
 
 
 class SettlementIn(StrictModel):
@@ -128,6 +130,12 @@ class SettlementIn(StrictModel):
     back_royalties_from: date | None = None
 
 
+class SettledCase(cases.CaseRecord):
+    """A settled case with the licence that settled it."""
+
+    agreement: AgreementOut
+
+
 @router.post("/pools/{pool_id}/cases/{case_id}/settlement", status_code=201)
 def settle_case(
     pool_id: PoolId,
@@ -136,7 +144,7 @@ def settle_case(
     user: CurrentUser,
     actor: ActorDep,
     db_session: SessionDep,
-) -> dict[str, Any]:
+) -> SettledCase:
     """Settle a case with a licence at the pool's standard rates."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
@@ -155,7 +163,9 @@ def settle_case(
     licensee = licensing.get_licensee_by_id(
         db_session=db_session, pool=pool, licensee_id=agreement.licensee_id
     )
-    return {**cases.case_dict(case), "agreement": agreement_out(agreement, licensee)}
+    return SettledCase(
+        **dict(cases.case_record(case)), agreement=agreement_out(agreement, licensee)
+    )
 
 
 def _case(db_session: Session, pool_id: int, case_id: int) -> Dispute:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ipops.accounts import service as accounts
+from ipops.accounts import organisations
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.pool import (
@@ -30,6 +30,7 @@ from ipops.pool.models import (
     Licensee,
 )
 from ipops.pool.money import fen_text
+from ipops.records import Record
 
 router = APIRouter()
 
@@ -44,7 +45,7 @@ class LicenseeIn(StrictModel):
     good_standing: Annotated[bool, Field(strict=True)] = True
 
 
-class LicenseeOut(BaseModel):
+class LicenseeOut(Record):
     id: int
     name: str
     country: str
@@ -60,7 +61,7 @@ def add_licensee(
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     if body.organisation_id is not None:
-        accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
+        organisations.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
     licensee = licensing.add_licensee(
         db_session=db_session,
         actor=actor,
@@ -70,13 +71,7 @@ def add_licensee(
         organisation_id=body.organisation_id,
         good_standing=body.good_standing,
     )
-    return LicenseeOut(
-        id=licensee.id,
-        name=licensee.name,
-        country=licensee.country,
-        organisation_id=licensee.organisation_id,
-        good_standing=licensee.good_standing,
-    )
+    return LicenseeOut.model_validate(licensee)
 
 
 @router.get("/pools/{pool_id}/licensees")
@@ -84,13 +79,7 @@ def list_licensees(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -
     """The pool's licensees."""
     require_manage(db_session, pool_id, user)
     return [
-        LicenseeOut(
-            id=x.id,
-            name=x.name,
-            country=x.country,
-            organisation_id=x.organisation_id,
-            good_standing=x.good_standing,
-        )
+        LicenseeOut.model_validate(x)
         for x in licensing.licensees_of(db_session, pool_of(db_session, pool_id))
     ]
 

@@ -9,8 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ipops.accounts import authz
-from ipops.accounts import service as accounts
+from ipops.accounts import authz, organisations, users
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep
 from ipops.api.schemas import SafeStr, StrictModel
 from ipops.pool import (
@@ -28,9 +27,7 @@ from ipops.pool.api.common import (
     pool_of,
     require_manage,
 )
-from ipops.pool.models import (
-    Pool,
-)
+from ipops.records import Record
 
 router = APIRouter()
 
@@ -70,7 +67,7 @@ class PoolRulesIn(StrictModel):
     majority: Annotated[SafeStr, Field(max_length=16)] | None = None
 
 
-class PoolOut(BaseModel):
+class PoolOut(Record):
     id: int
     name: str
     field: str
@@ -84,21 +81,6 @@ class PoolOut(BaseModel):
     regional: dict[str, Any]
     demo: bool
     organisation_id: int | None
-
-
-def _pool_out(pool: Pool) -> PoolOut:
-    return PoolOut(
-        id=pool.id,
-        name=pool.name,
-        field=pool.field,
-        administrator=pool.administrator,
-        categories=pool.categories,
-        rates=pool.rates,
-        regional=pool.regional,
-        demo=pool.demo,
-        organisation_id=pool.organisation_id,
-        **membership.pool_settings(pool),
-    )
 
 
 @router.post("/pools", status_code=201)
@@ -123,7 +105,7 @@ def create_pool(
         majority=body.majority,
         organisation_id=owner,
     )
-    return _pool_out(pool)
+    return PoolOut.model_validate(pool)
 
 
 @dataclass(frozen=True)
@@ -148,7 +130,7 @@ def configure_pool(
         quorum=body.quorum,
         majority=body.majority,
     )
-    return _pool_out(pool)
+    return PoolOut.model_validate(pool)
 
 
 # --------------------------------------------------------------------------- members, experts
@@ -163,7 +145,7 @@ class MemberIn(StrictModel):
     joined_on: date | None = None
 
 
-class MemberOut(BaseModel):
+class MemberOut(Record):
     id: int
     name: str
     uscc: str | None
@@ -182,7 +164,7 @@ def add_member(
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     if body.organisation_id is not None:
-        accounts.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
+        organisations.get_organisation(db_session=db_session, organisation_id=body.organisation_id)
     member = membership.add_member(
         db_session=db_session,
         actor=actor,
@@ -194,15 +176,7 @@ def add_member(
         organisation_id=body.organisation_id,
         joined_on=body.joined_on,
     )
-    return MemberOut(
-        id=member.id,
-        name=member.name,
-        uscc=member.uscc,
-        foreign_registration=member.foreign_registration,
-        country=member.country,
-        organisation_id=member.organisation_id,
-        joined_on=member.joined_on,
-    )
+    return MemberOut.model_validate(member)
 
 
 class ExpertIn(StrictModel):
@@ -229,7 +203,7 @@ def add_expert(
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     if body.user_id is not None:
-        accounts.get_user(db_session=db_session, user_id=body.user_id)
+        users.get_user(db_session=db_session, user_id=body.user_id)
     expert = membership.add_expert(
         db_session=db_session,
         actor=actor,

@@ -20,7 +20,7 @@ from ipops.pool.api.common import (
     pool_of,
 )
 from ipops.pool.money import parse_amount, parse_rate
-from ipops.pool.overview import PoolSummary, PublicList
+from ipops.pool.overview import PoolStats, PoolSummary, PublicList
 from ipops.pool.royalties import check_country
 from ipops.pool.what_if import Sale, split_pool_sale
 
@@ -50,10 +50,10 @@ def public_list(
 
 
 @router.get("/pools/{pool_id}/stats")
-def pool_stats(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> dict[str, Any]:
+def pool_stats(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> PoolStats:
     """Composition by member, IPC main group, country and expiry year; income."""
     authz.require(user, "pool:read", "pool")
-    return overview.pool_stats(db_session, pool_of(db_session, pool_id))
+    return overview.stats_of(db_session=db_session, pool=pool_of(db_session, pool_id))
 
 
 class WhatIf(StrictModel):

@@ -124,12 +124,12 @@ class AllocateIn(StrictModel):
 @router.get("/pools/{pool_id}/allocations")
 def list_allocations(
     pool_id: PoolId, user: CurrentUser, db_session: SessionDep
-) -> list[dict[str, Any]]:
+) -> list[allocation_runs.AllocationSummary]:
     """The recorded allocations, each member's total, the fee and what was collected."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     return [
-        allocation_runs.allocation_summary(db_session, r)
+        allocation_runs.allocation_summary(db_session=db_session, run=r)
         for r in allocation_runs.allocations_of(db_session, pool)
     ]
 
@@ -137,14 +137,14 @@ def list_allocations(
 @router.post("/pools/{pool_id}/allocations", status_code=201)
 def run_allocation(
     pool_id: PoolId, body: AllocateIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
-) -> dict[str, Any]:
+) -> allocation_runs.AllocationSummary:
     """Allocate the period's paid, not yet allocated royalties."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
     run = allocation_runs.allocate_period(
         db_session=db_session, actor=actor, pool=pool, period=body.period
     )
-    return allocation_runs.allocation_summary(db_session, run)
+    return allocation_runs.allocation_summary(db_session=db_session, run=run)
 
 
 @router.get("/pools/{pool_id}/members/{member_id}/statement")
@@ -154,7 +154,7 @@ def member_statement(
     user: CurrentUser,
     db_session: SessionDep,
     period: Annotated[SafeStr | None, Query(max_length=10)] = None,
-) -> dict[str, Any]:
+) -> allocation_runs.Statement:
     """A member's open ledger: per licensee and country, its patents counted and earnings."""
     require_some_right(user, "pool:statement", "pool_member")
     pool = pool_in_reach(db_session, pool_id, user)

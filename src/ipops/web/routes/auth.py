@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ipops.accounts import service as accounts
+from ipops.accounts import logins, websessions
 from ipops.api.deps import client_address, web_session_secret
 from ipops.audit.service import Actor
 from ipops.errors import NotAuthenticated, TooManyAttempts
@@ -37,7 +37,7 @@ def login(
 ) -> Response:
     target = safe_next(next)
     try:
-        user = accounts.authenticate(
+        user = logins.authenticate(
             db_session=db_session,
             username=username,
             password=password,
@@ -54,7 +54,7 @@ def login(
         message = web.gettext("Wrong username or password.")
         return _login_page(web, next=target, username=username, errors=[message], status=401)
     address = client_address(web.request)
-    _session, secret = accounts.start_web_session(
+    _session, secret = websessions.start_web_session(
         db_session=db_session,
         user=user,
         actor=Actor.of(user.username, channel="web", address=address),
@@ -70,7 +70,7 @@ def logout(web: AnonymousWeb, db_session: DbSession) -> Response:
     secret = web_session_secret(web.request)
     if secret is not None:
         name = web.user.username if web.user is not None else "anonymous"
-        accounts.end_web_session(
+        websessions.end_web_session(
             db_session=db_session,
             secret=secret,
             actor=Actor.of(name, channel="web", address=client_address(web.request)),

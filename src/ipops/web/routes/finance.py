@@ -116,9 +116,9 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
         )
     by_bank = bar_chart(
         [(short_label(name), wan) for name, wan in report.financed_by_bank_wan()],
-        [r["name"] for r in report.by_bank],
+        [r.name for r in report.by_bank],
     )
-    days = bar_chart(list(report.workdays_bins.items()))
+    days = bar_chart(list(report.workdays.distribution.items()))
     root = api_state(request).workspace.root
     return web.render(
         "finance_dashboard.html",
@@ -130,7 +130,7 @@ def _dashboard(web: WebContext, db_session: DbSession, request: Request) -> Resp
         by_bank_chart=by_bank,
         days_chart=days,
         policies=[policy.load_policy(n, root) for n in policy.policy_names(root)],
-        statement=report.statement(),
+        statement=report.statement,
     )
 
 
@@ -294,7 +294,7 @@ async def apply_submit(
         active="finance",
         enterprise=found,
         form=form,
-        matches=[m.as_dict() for m in matches],
+        matches=[m.record() for m in matches],
         reference=reference,
         errors=[],
     )

@@ -75,10 +75,10 @@ def public_page(
     """The open list, without login: members, patents (a page at a time), countries, expiry,
     and charts."""
     pool = _pool(web, db_session, pool_id)
-    result = overview.pool_stats(db_session, pool)
-    listing = overview.public_listing(db_session, pool)
-    comp = result["composition"]
-    patents = listing["patents"]
+    result = overview.stats_of(db_session=db_session, pool=pool)
+    listing = overview.public_list(db_session=db_session, pool=pool)
+    comp = result.composition
+    patents = listing.patents
     pager = make_pager(
         f"/pool/{pool.id}",
         request.query_params,
@@ -89,20 +89,18 @@ def public_page(
     shown = pager.rows(patents)
     charts = {
         key: bar_chart(
-            [(_chart_label(web, key, r["key"]), int(r["patents"])) for r in comp[key]],
-            [_chart_name(web, key, r["key"]) for r in comp[key]],
+            [(_chart_label(web, key, r.key), r.patents) for r in rows],
+            [_chart_name(web, key, r.key) for r in rows],
         )
-        for key in ("by_member", "by_country", "by_expiry_year")
+        for key, rows in (
+            ("by_member", comp.by_member),
+            ("by_country", comp.by_country),
+            ("by_expiry_year", comp.by_expiry_year),
+        )
     }
-    income = [
-        (period, row["collected"], row["fee"])
-        for period, row in result["income"]["by_period"].items()
-    ]
+    income = [(period, row.collected, row.fee) for period, row in result.income.by_period.items()]
     income_chart = bar_chart(
-        [
-            (p, int(row["collected"].split(".")[0]))
-            for p, row in result["income"]["by_period"].items()
-        ]
+        [(p, int(row.collected)) for p, row in result.income.by_period.items()]
     )
     return web.render(
         "pool_public.html",
@@ -111,7 +109,7 @@ def public_page(
         listing=listing,
         patents=shown,
         pager=pager,
-        countries=[country_name(c, web.locale) for c in listing["countries"]],
+        countries=[country_name(c, web.locale) for c in listing.countries],
         comp=comp,
         charts=charts,
         income=income,
@@ -252,15 +250,15 @@ def _admin(
         members=membership.members_of(db_session, pool),
         experts=membership.experts_of(db_session, pool),
         allocations=[
-            allocation_runs.allocation_summary(db_session, r)
+            allocation_runs.allocation_summary(db_session=db_session, run=r)
             for r in allocation_runs.allocations_of(db_session, pool)
         ],
         invoices=pager.rows(invoices),
         invoice_pager=pager,
-        cases=[cases.case_dict(c) for c in cases.cases_of(db_session, pool)],
+        cases=[cases.case_record(c) for c in cases.cases_of(db_session, pool)],
         under_review=submissions.under_review(db_session, pool),
         may_review=_has_some_right(web, "pool:review", "pool_assignment"),
-        income=overview.pool_stats(db_session, pool)["income"],
+        income=overview.stats_of(db_session=db_session, pool=pool).income,
         errors=errors or [],
         done=done,
     )
@@ -285,7 +283,7 @@ def statement_page(
         )
     except ValidationError:  # a malformed period: show the whole ledger instead
         ledger = allocation_runs.statement(db_session=db_session, pool=pool, member=member)
-    lines = ledger["lines"]
+    lines = ledger.lines
     pager = make_pager(
         f"/pool/{pool.id}/members/{member.id}/statement",
         request.query_params,

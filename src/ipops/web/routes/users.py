@@ -1,7 +1,7 @@
 """The user accounts page (platform administrators): deactivate or reactivate a user.
 
 Deactivating refuses the user at sign-in and ends every web session and API token of
-theirs at once (``accounts.service.set_user_active``); both are in the audit trail.
+theirs at once (``accounts.users.set_user_active``); both are in the audit trail.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ipops.accounts import directory
-from ipops.accounts import service as accounts
+from ipops.accounts import directory, users
 from ipops.accounts.directory import UserEntry
 from ipops.api.deps import client_address
 from ipops.audit.service import Actor
@@ -50,13 +49,13 @@ def change_user(web: Web, db_session: DbSession, user_id: RowId, change: str) ->
     if change not in ("deactivate", "reactivate"):
         raise web.not_found(web.gettext("There is no such page."))
     try:
-        user = accounts.get_user(db_session=db_session, user_id=user_id)
+        user = users.get_user(db_session=db_session, user_id=user_id)
     except NotFound:
         raise web.not_found(web.gettext("There is no such page.")) from None
     actor = _actor(web)
     try:
         active = change == "reactivate"
-        accounts.set_user_active(db_session=db_session, user=user, active=active, actor=actor)
+        users.set_user_active(db_session=db_session, user=user, active=active, actor=actor)
     except Conflict:
         raise web.error(
             409,
