@@ -187,7 +187,7 @@ def test_the_policy_says_whether_beyond_is_refused() -> None:
     assert line in text
     strict = parse_policy(text.replace(line, line + 'beyond_checked = "refuse"\n'), origin="t")
     assert strict.reference.beyond_checked == "refuse"
-    assert strict.as_dict()["reference_rate"]["beyond_checked"] == "refuse"
+    assert strict.record().reference_rate.beyond_checked == "refuse"
     with pytest.raises(ValidationError, match="beyond_checked must be warn or refuse"):
         parse_policy(text.replace(line, line + 'beyond_checked = "strict"\n'), origin="t")
 
