@@ -351,3 +351,48 @@ def test_settle_year_from_the_command_line(home: Path, tmp_path: Path) -> None:
     assert "2026 was settled already for CLI Minimum Ltd" in str(again.exception)
     assert isinstance(early.exception, ValidationError)  # exit 2
     assert "only after it ended" in str(early.exception)
+
+
+@pytest.mark.slow  # the module builds an `ipops demo` workspace (about 30 s)
+def test_an_invoice_waived_below_the_floor_is_marked_in_the_list_and_on_the_admin_page(
+    home: Path, tmp_path: Path
+) -> None:
+    """A floor of 1,000.00 and one report of 300.00 in 2026: settled in 2027, the invoice is
+    waived; `pool invoices` and the administrator's page say so (the page in Chinese)."""
+    lines = tmp_path / "small.csv"
+    lines.write_text("category,made_in,sold_in,units,net_sales\nsplit-ac,TH,US,100,\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPOPS_HOME", str(home))
+        invoke("pool", "licensee", "add", POOL_NAME, "CLI Floor Ltd", "--country", "TH")
+        invoke(
+            "pool", "licensee", "sign", POOL_NAME, "CLI Floor Ltd", "--from", "2026-01-01",
+            "--to", "2028-12-31", "--signed", "2025-12-01", "--floor", "1000.00",
+        )  # fmt: skip
+        reported = json.loads(
+            invoke(
+                "pool",
+                "report",
+                POOL_NAME,
+                "CLI Floor Ltd",
+                str(lines),
+                "--period",
+                "2026-03",
+                "--accepted-on",
+                "2026-04-05",
+                "--json",
+            )
+        )
+        settle = ("pool", "settle-year", "--pool", POOL_NAME, "--year", "2026")
+        invoke(*settle, "--licensee", "CLI Floor Ltd", "--on", "2027-01-20")
+        listed = json.loads(invoke("pool", "invoices", POOL_NAME, "--json"))
+        table = invoke("pool", "invoices", POOL_NAME)
+        app_ = create_app()
+    (row,) = [r for r in listed if r["licensee"] == "CLI Floor Ltd"]
+    assert (row["invoice"], row["amount"]) == (reported["invoice"], "300.00")
+    assert row["waived_on"] == "2027-01-20"
+    assert all("waived_on" not in r for r in listed if r["licensee"] != "CLI Floor Ltd")
+    assert "waived" in table  # the table wraps its cells at 80 columns
+    admin = TestClient(app_)
+    web_login(admin, "pooladmin.demo", "pool_admin")
+    page = admin.get("/pool/1/admin").text
+    assert "免除（低于年度起付线）" in page

@@ -180,17 +180,23 @@ def invoices(
                 "due_on": inv.due_on.isoformat(),
                 "late_interest": fen_text(payments.late_interest(session, found, inv, day)),
                 "allocation": inv.allocation_id,
+                # only on an invoice waived at a year end, as in the API's answer
+                **({"waived_on": inv.waived_on.isoformat()} if inv.waived_on else {}),
             }
             for inv, lic, rep in payments.invoices_of(session, found)
         ]
     if as_json:
         print_json(rows)
         return
+    columns = ("invoice", "licensee", "period", "amount", "paid", "due_on", "late_interest")
     table = Table(
         "invoice", "licensee", "period", "amount", "paid", "due", "late interest", "allocation"
     )
     for r in rows:
-        table.add_row(*(str(r[k] if r[k] is not None else "") for k in r))
+        allocation = "" if r["allocation"] is None else str(r["allocation"])
+        if "waived_on" in r:
+            allocation = f"waived {r['waived_on']}"
+        table.add_row(*(str(r[k]) for k in columns), allocation)
     console.print(table)
 
 

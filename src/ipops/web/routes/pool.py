@@ -231,6 +231,7 @@ def _admin(
             "amount": fen_text(inv.amount_fen),
             "paid": fen_text(inv.paid_fen),
             "allocation": inv.allocation_id,
+            "waived_on": inv.waived_on,
         }
         for inv, lic, rep in reversed(payments.invoices_of(db_session, pool))
     ]
