@@ -10,10 +10,9 @@ import typer
 from rich.table import Table
 
 from ipops.cli.context import JsonOption, app_context, console, print_json, progress_bar
-from ipops.corpus import lookups, runs
+from ipops.corpus import lookups
 from ipops.corpus.format_names import FORMATS
 from ipops.corpus.queries import describe_generated
-from ipops.registry.db import session_scope
 
 if TYPE_CHECKING:
     from ipops.corpus.ingest import LoadReport
@@ -191,6 +190,9 @@ def print_rows(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None
 def list_runs(as_json: JsonOption = False) -> None:
     """The ingestion runs recorded in the registry, newest first (a run whose process is
     gone is marked interrupted, and what it left behind is removed)."""
+    from ipops.corpus import runs  # SQLAlchemy and the registry: only this command needs them
+    from ipops.registry.db import session_scope
+
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = runs.run_summaries(db_session=session)
