@@ -33,6 +33,7 @@ from ipops.pool.models import (
     Member,
     PoolPatent,
 )
+from ipops.records import Record
 
 router = APIRouter()
 
@@ -103,10 +104,18 @@ class AssignIn(StrictModel):
     expert: SafeStr = Field(max_length=200)
 
 
+class AssignedOut(Record):
+    """A new assignment: its id, the patent and the expert."""
+
+    id: int
+    patent: str
+    expert: str
+
+
 @router.post("/pools/{pool_id}/assignments", status_code=201)
 def assign(
     pool_id: PoolId, body: AssignIn, user: CurrentUser, actor: ActorDep, db_session: SessionDep
-) -> dict[str, Any]:
+) -> AssignedOut:
     """Assign a patent to an expert; refused (409, with the reason) for an expert recommended
     by the submitting member."""
     require_manage(db_session, pool_id, user)
@@ -118,7 +127,7 @@ def assign(
         patent=submissions.get_patent(db_session=db_session, pool=pool, number=body.patent),
         expert=membership.get_expert(db_session=db_session, pool=pool, name=body.expert),
     )
-    return {"id": assignment.id, "patent": body.patent, "expert": body.expert}
+    return AssignedOut(id=assignment.id, patent=body.patent, expert=body.expert)
 
 
 # --------------------------------------------------------------------------- admission (writes)
@@ -281,6 +290,19 @@ class DecideIn(StrictModel):
     on: date | None = None
 
 
+class DecisionOut(Record):
+    """The committee's decision on a patent: the patent's status after it, the rule, the
+    experts' votes and the reason in words."""
+
+    patent: str
+    status: str
+    admitted: bool
+    decided_on: date
+    rule: str
+    votes: list[dict[str, Any]]
+    reason: str
+
+
 @router.post("/pools/{pool_id}/patents/{number}/decision", status_code=201)
 def decide_patent(
     pool_id: PoolId,
@@ -289,7 +311,7 @@ def decide_patent(
     user: CurrentUser,
     actor: ActorDep,
     db_session: SessionDep,
-) -> dict[str, Any]:
+) -> DecisionOut:
     """The committee's decision by its quorum and majority rule, with the votes."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
@@ -297,21 +319,32 @@ def decide_patent(
     decision = submissions.decide_patent(
         db_session=db_session, actor=actor, pool=pool, patent=patent, on=body.on
     )
-    return {
-        "patent": patent.number,
-        "status": patent.status,
-        "admitted": decision.admitted,
-        "decided_on": decision.decided_on,
-        "rule": decision.rule,
-        "votes": decision.votes,
-        "reason": decision.reason,
-    }
+    return DecisionOut(
+        patent=patent.number,
+        status=patent.status,
+        admitted=decision.admitted,
+        decided_on=decision.decided_on,
+        rule=decision.rule,
+        votes=decision.votes,
+        reason=decision.reason,
+    )
 
 
 class EventIn(StrictModel):
     kind: Annotated[SafeStr, Field(max_length=16, examples=["invalidated"])]
     on: date
     note: Annotated[SafeStr, Field(max_length=5000)] = ""
+
+
+class PatentEventOut(Record):
+    """An event recorded on a pool patent, and the day the patent left the count (if it
+    has)."""
+
+    id: int
+    patent: str
+    kind: str
+    on: date
+    left_on: date | None
 
 
 @router.post("/pools/{pool_id}/patents/{number}/events", status_code=201)
@@ -322,7 +355,7 @@ def record_patent_event(
     user: CurrentUser,
     actor: ActorDep,
     db_session: SessionDep,
-) -> dict[str, Any]:
+) -> PatentEventOut:
     """An expiry, lapse, invalidation or withdrawal: the patent leaves the count that day."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
@@ -335,10 +368,10 @@ def record_patent_event(
         on=body.on,
         note=body.note,
     )
-    return {
-        "id": event.id,
-        "patent": patent.number,
-        "kind": event.kind,
-        "on": event.happened_on,
-        "left_on": patent.left_on,
-    }
+    return PatentEventOut(
+        id=event.id,
+        patent=patent.number,
+        kind=event.kind,
+        on=event.happened_on,
+        left_on=patent.left_on,
+    )
