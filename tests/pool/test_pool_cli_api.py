@@ -309,29 +309,9 @@ def test_settle_year_from_the_command_line(home: Path, tmp_path: Path) -> None:
     """A licence with a minimum of 1,000.00 and one report of 300.00 (100 units x 3.00 sold
     in the US) in 2026: a top-up of 700.00, dated the settlement day, due 30 days later;
     the second settlement is refused (a Conflict: exit 4), as is a year not ended yet."""
-    lines = tmp_path / "small.csv"
-    lines.write_text("category,made_in,sold_in,units,net_sales\nsplit-ac,TH,US,100,\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IPOPS_HOME", str(home))
-        invoke("pool", "licensee", "add", POOL_NAME, "CLI Minimum Ltd", "--country", "TH")
-        invoke(
-            "pool", "licensee", "sign", POOL_NAME, "CLI Minimum Ltd", "--from", "2026-01-01",
-            "--to", "2028-12-31", "--signed", "2025-12-01", "--minimum", "1000.00",
-        )  # fmt: skip
-        reported = json.loads(
-            invoke(
-                "pool",
-                "report",
-                POOL_NAME,
-                "CLI Minimum Ltd",
-                str(lines),
-                "--period",
-                "2026-03",
-                "--accepted-on",
-                "2026-04-05",
-                "--json",
-            )
-        )
+        reported = _licence_with_one_report(tmp_path, "CLI Minimum Ltd", "--minimum", "1000.00")
         assert reported["amount"] == "300.00"
         settle = ("pool", "settle-year", "--pool", POOL_NAME, "--year", "2026")
         args = (*settle, "--licensee", "CLI Minimum Ltd", "--on", "2027-01-20")
@@ -359,29 +339,9 @@ def test_an_invoice_waived_below_the_floor_is_marked_in_the_list_and_on_the_admi
 ) -> None:
     """A floor of 1,000.00 and one report of 300.00 in 2026: settled in 2027, the invoice is
     waived; `pool invoices` and the administrator's page say so (the page in Chinese)."""
-    lines = tmp_path / "small.csv"
-    lines.write_text("category,made_in,sold_in,units,net_sales\nsplit-ac,TH,US,100,\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IPOPS_HOME", str(home))
-        invoke("pool", "licensee", "add", POOL_NAME, "CLI Floor Ltd", "--country", "TH")
-        invoke(
-            "pool", "licensee", "sign", POOL_NAME, "CLI Floor Ltd", "--from", "2026-01-01",
-            "--to", "2028-12-31", "--signed", "2025-12-01", "--floor", "1000.00",
-        )  # fmt: skip
-        reported = json.loads(
-            invoke(
-                "pool",
-                "report",
-                POOL_NAME,
-                "CLI Floor Ltd",
-                str(lines),
-                "--period",
-                "2026-03",
-                "--accepted-on",
-                "2026-04-05",
-                "--json",
-            )
-        )
+        reported = _licence_with_one_report(tmp_path, "CLI Floor Ltd", "--floor", "1000.00")
         settle = ("pool", "settle-year", "--pool", POOL_NAME, "--year", "2026")
         invoke(*settle, "--licensee", "CLI Floor Ltd", "--on", "2027-01-20")
         listed = json.loads(invoke("pool", "invoices", POOL_NAME, "--json"))
@@ -396,3 +356,17 @@ def test_an_invoice_waived_below_the_floor_is_marked_in_the_list_and_on_the_admi
     web_login(admin, "pooladmin.demo", "pool_admin")
     page = admin.get("/pool/1/admin").text
     assert "免除（低于年度起付线）" in page
+
+
+def _licence_with_one_report(tmp_path: Path, name: str, term: str, amount: str) -> Any:
+    """A licensee signed for 2026-2028 with ``term`` (``--floor``/``--minimum``) ``amount``
+    and one accepted report of 300.00 (100 units x 3.00 sold in the US, March 2026)."""
+    lines = tmp_path / "small.csv"
+    lines.write_text("category,made_in,sold_in,units,net_sales\nsplit-ac,TH,US,100,\n")
+    invoke("pool", "licensee", "add", POOL_NAME, name, "--country", "TH")
+    invoke(
+        "pool", "licensee", "sign", POOL_NAME, name, "--from", "2026-01-01",
+        "--to", "2028-12-31", "--signed", "2025-12-01", term, amount,
+    )  # fmt: skip
+    report = ("pool", "report", POOL_NAME, name, str(lines), "--period", "2026-03")
+    return json.loads(invoke(*report, "--accepted-on", "2026-04-05", "--json"))

@@ -191,12 +191,9 @@ def list_runs(as_json: JsonOption = False) -> None:
     """The ingestion runs recorded in the registry, newest first (a run whose process is
     gone is marked interrupted, and what it left behind is removed)."""
     from ipops.corpus import runs  # SQLAlchemy and the registry: only this command needs them
-    from ipops.registry.db import session_scope
 
     ctx = app_context()
-    with session_scope(ctx.engine) as session:
-        found = runs.run_summaries(db_session=session)
-    ctx.store.remove_leftovers()  # of the runs just found interrupted
+    found = runs.recorded_runs(engine=ctx.engine, store=ctx.store)
     if as_json:
         print_json(found)
         return

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ipops.corpus.models import IngestionRun
-from ipops.corpus.store import process_alive
+from ipops.corpus.store import CorpusStore, process_alive
 from ipops.errors import NotFound
+from ipops.registry.db import session_scope
 
 
 def start_run(
@@ -101,6 +102,15 @@ def mark_interrupted(*, db_session: Session) -> list[int]:
             marked.append(run.id)
     db_session.flush()
     return marked
+
+
+def recorded_runs(*, engine: Engine, store: CorpusStore, limit: int = 50) -> list[dict[str, Any]]:
+    """`ipops corpus runs`: the ingestion runs, newest first; a run whose process is gone is
+    marked interrupted and what it left in the corpus folder is removed."""
+    with session_scope(engine) as session:
+        found = run_summaries(db_session=session, limit=limit)
+    store.remove_leftovers()  # of the runs just found interrupted
+    return found
 
 
 def run_summaries(*, db_session: Session, limit: int = 50) -> list[dict[str, Any]]:
