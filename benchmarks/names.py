@@ -28,13 +28,8 @@ from pathlib import Path
 
 from ipops.names.chinese import core_and_place, pinyin_key
 from ipops.names.evaluate import Mention, bcubed_scores, load_assignee_benchmark, pairwise_scores
-from ipops.names.harmonize import (
-    TEXT_RULES,
-    WORD_RULES,
-    harmonize_name,
-    normalize_name,
-    normalize_with,
-)
+from ipops.names.harmonize import harmonize_name
+from ipops.names.normalize import TEXT_RULES, WORD_RULES, normalize_name, normalize_with
 from ipops.names.resolve import resolve_names
 
 DATA = Path(

@@ -1,8 +1,10 @@
 """The shape docs/architecture.md promises: modules that fit on a screen's worth of scrolling,
-and edges (API views, web routes, CLI commands, facades) that hold no ORM or SQL."""
+edges (API views, web routes, CLI commands, facades) that hold no ORM or SQL, and layers that
+only point down."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -44,3 +46,48 @@ def test_edges_hold_no_orm_or_sql() -> None:
         if QUERY.search(line)
     ]
     assert not found, "queries belong in a use case:\n" + "\n".join(found)
+
+
+# Imports inside functions are allowed only where they keep start-up short (each CLI command
+# imports what it needs; ``import ipops`` and ``ipops.open`` load a domain when it is used),
+# never to dodge an import cycle.
+LAZY_IMPORTS_ALLOWED = re.compile(r"(^cli/|^__init__\.py$|^platform\.py$)")
+EDGE_PACKAGES = ("ipops.web", "ipops.cli", "ipops.api.app")
+
+
+def _ipops_imports(node: ast.AST) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.ImportFrom) and (sub.module or "").startswith("ipops"):
+            found.append((sub.lineno, sub.module or ""))
+        elif isinstance(sub, ast.Import):
+            found.extend((sub.lineno, a.name) for a in sub.names if a.name.startswith("ipops"))
+    return found
+
+
+def test_no_import_inside_a_function_outside_the_start_up_paths() -> None:
+    found = [
+        f"{name}:{line}: {module}"
+        for name, path in _modules()
+        if not LAZY_IMPORTS_ALLOWED.search(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for line, module in _ipops_imports(node)
+    ]
+    assert not found, "import at the top of the module (a cycle means a layer is wrong):\n" + (
+        "\n".join(sorted(set(found)))
+    )
+
+
+def test_domains_do_not_import_the_edges_above_them() -> None:
+    found = [
+        f"{name}:{line}: {module}"
+        for name, path in _modules()
+        if name.split("/")[0] not in ("web", "cli", "api")
+        and not re.search(r"/api/|/views\.py$", name)
+        for line, module in _ipops_imports(ast.parse(path.read_text(encoding="utf-8")))
+        if module.startswith(EDGE_PACKAGES)
+    ]
+    assert not found, "a domain must not import the web, the CLI or the app factory:\n" + (
+        "\n".join(found)
+    )

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ipops.errors import NotFound, ValidationError
 from ipops.names.evaluate import load_assignee_benchmark, pairwise_scores
-from ipops.names.harmonize import entity_id_for, harmonize_rows, normalize_name
+from ipops.names.harmonize import harmonize_rows
+from ipops.names.normalize import entity_id_for, normalize_name
 from ipops.names.service import harmonize_csv
 from realdata import shared_path
 

@@ -19,7 +19,8 @@ from ipops.names.evaluate import (
     pairwise_scores,
     split_by_entity,
 )
-from ipops.names.harmonize import harmonize_name, normalize_name
+from ipops.names.harmonize import harmonize_name
+from ipops.names.normalize import normalize_name
 from ipops.names.resolve import Link, resolve_names
 from ipops.names.service import explain, harmonize_csv, read_links
 from ipops.names.train import fit_model, score_resolution

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import duckdb
 import pyarrow as pa
 
+from ipops.corpus.schema import SCHEMAS
 from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 
@@ -133,8 +134,6 @@ class SparkEngine:
         frame.createOrReplaceTempView(f"_{table}_all")
 
     def _empty(self, table: str) -> None:
-        from ipops.corpus.schema import SCHEMAS
-
         schema = SCHEMAS[table].append(pa.field("_seq", pa.int64()))
         self.spark.createDataFrame([], schema=_spark_schema(schema)).createOrReplaceTempView(
             f"_{table}_all"

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ipops.names.chinese import core_and_place, has_cjk
-from ipops.names.harmonize import entity_id_for, normalize_name
+from ipops.names.normalize import entity_id_for, normalize_name
 
 ALIAS_FILE = Path(__file__).with_name("data") / "cn_applicants.csv"
 

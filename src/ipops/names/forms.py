@@ -2,7 +2,7 @@
 
 Legal forms by language, the bodies that hold a university's patents, the titles before a
 government agency, common abbreviations and US state abbreviations (USPS codes and the
-traditional GPO forms such as "Calif." and "Penna."), used by ``ipops.names.harmonize``
+traditional GPO forms such as "Calif." and "Penna."), used by ``ipops.names.normalize``
 and ``ipops.names.government``.
 """
 

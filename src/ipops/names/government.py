@@ -1,6 +1,6 @@
 """Government assignees: "<country> as represented by the <title> of <agency>" → "us navy".
 
-``represented_by`` and ``leading_sovereign`` are word rules of ``ipops.names.harmonize``:
+``represented_by`` and ``leading_sovereign`` are word rules of ``ipops.names.normalize``:
 the sovereign becomes its ISO code (also when misspelt: "Unites States of America"), the
 title before the agency goes (Secretary, Administrator, Director General ...), and so does
 the agency's legal office after it (``AGENCY_OFFICES``: "Office of General Counsel").

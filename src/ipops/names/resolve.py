@@ -4,7 +4,7 @@
 benchmark) and gives each distinct raw name an ``Entity``. Steps, each recorded as the
 ``reason`` of the joins it makes (``explain`` shows them):
 
-1. ``normalized``: names with one normalised form (``ipops.names.harmonize``) are one.
+1. ``normalized``: names with one normalised form (``ipops.names.normalize``) are one.
 2. ``user`` links: the user's decisions (``Link``; ``same=False`` keeps two names apart
    against every later step).
 3. ``alias``: names listed for one entity in the alias table (``ipops.names.aliases``):
@@ -41,7 +41,7 @@ from ipops.names.compare import (
     features,
     shipped_model,
 )
-from ipops.names.harmonize import entity_id_for, normalize_name
+from ipops.names.normalize import entity_id_for, normalize_name
 
 REASONS: dict[str, tuple[str, str]] = {
     "normalized": ("规范化后名称相同", "same normalised name"),

@@ -38,7 +38,7 @@ from ipops.names.evaluate import (
     pairwise_scores,
     split_by_entity,
 )
-from ipops.names.harmonize import normalize_name
+from ipops.names.normalize import normalize_name
 from ipops.names.resolve import resolve_names
 
 MIN_PRECISION = 0.997

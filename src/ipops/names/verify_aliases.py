@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipops.names.aliases import ALIAS_FILE
-from ipops.names.harmonize import normalize_name
+from ipops.names.normalize import normalize_name
 
 _GRANT = re.compile(r"<us-patent-grant.*?</us-patent-grant>", re.S)
 _DOC = re.compile(r"<publication-reference>.*?<doc-number>(\w+)</doc-number>", re.S)
