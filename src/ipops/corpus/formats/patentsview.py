@@ -90,6 +90,7 @@ from ipops.corpus.classification import (
     subclass_of,
     symbol_from_parts,
 )
+from ipops.corpus.formats import patentsview_dates
 from ipops.corpus.records import Chunk, Reject, citing_row
 from ipops.corpus.schema import TABLE_NAMES, Row
 from ipops.errors import InputFormatError
@@ -341,7 +342,7 @@ def check_header(table: str, path: Path, header: Sequence[str]) -> None:
         )
 
 
-class _InvalidRows:
+class InvalidRows:
     """Collects rows with the wrong number of fields as rejects, and skips them."""
 
     def __init__(self, file: str) -> None:
@@ -362,8 +363,8 @@ class _InvalidRows:
         return "skip"
 
 
-def _record_batches(
-    path: Path, header: Sequence[str], columns: Sequence[str], invalid: _InvalidRows
+def record_batches(
+    path: Path, header: Sequence[str], columns: Sequence[str], invalid: InvalidRows
 ) -> Iterator[pa.RecordBatch]:
     """The chosen columns as trimmed strings (empty -> null), plus ``rn``: the row number."""
     with _open_binary(path) as handle:
@@ -409,9 +410,9 @@ class _Stage:
     def load(self, table: str, path: Path, header: Sequence[str]) -> None:
         spec = TABLES[table]
         present = [column for column in spec.used if column in header]
-        invalid = _InvalidRows(path.name)
+        invalid = InvalidRows(path.name)
         schema = pa.schema([(c, pa.string()) for c in present] + [("rn", pa.int64())])
-        batches = _record_batches(path, header, present, invalid)
+        batches = record_batches(path, header, present, invalid)
         incoming = pa.RecordBatchReader.from_batches(schema, batches)
         self.con.register("incoming", incoming)
         try:
@@ -476,12 +477,15 @@ class _Stage:
 
     def orphan_citations(self, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
         """Citation rows whose citing patent is not in g_patent, grouped by citing patent
-        (a group is never split across two yielded lists)."""
+        (a group is never split across two yielded lists), each with ``citing_date``: the
+        citing patent's date from the ``--citing-dates`` file (staged as ``citing_dates``)."""
+        number = patentsview_dates.number_sql("t.patent_id")
         reader = self.con.sql(
-            """SELECT t.* FROM g_us_patent_citation t
-               WHERE t.patent_id IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)
-               ORDER BY t.patent_id, TRY_CAST(t.citation_sequence AS BIGINT), t.rn"""
+            f"""SELECT t.*, d.patent_date AS citing_date FROM g_us_patent_citation t
+                LEFT JOIN {patentsview_dates.TABLE} d ON d.number = {number}
+                WHERE t.patent_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)
+                ORDER BY t.patent_id, TRY_CAST(t.citation_sequence AS BIGINT), t.rn"""
         ).to_arrow_reader(batch_rows)
         carry: list[dict[str, Any]] = []
         for batch in reader:
@@ -506,12 +510,18 @@ class _Stage:
 
 
 def read_patentsview(
-    paths: Sequence[Path], *, chunk_size: int = 50_000, work_dir: Path | None = None
+    paths: Sequence[Path],
+    *,
+    chunk_size: int = 50_000,
+    work_dir: Path | None = None,
+    citing_dates: Path | None = None,
 ) -> Iterator[Chunk]:
     """Canonical rows from PatentsView tables (files or folders), ``chunk_size`` patents a chunk.
 
     ``work_dir`` is where the temporary DuckDB database goes (default: the system temp folder);
-    it needs room for roughly the unzipped size of the tables given.
+    it needs room for roughly the unzipped size of the tables given. ``citing_dates`` is a
+    g_patent-shaped file giving the dates of citing patents missing from ``g_patent``
+    (``patentsview_dates``); a problem in it stops the load before the first chunk.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
@@ -519,6 +529,15 @@ def read_patentsview(
     headers = {table: read_header(path) for table, path in files.items()}
     for table, path in files.items():
         check_header(table, path, headers[table])
+    dates_header = None
+    if citing_dates is not None:
+        if "g_us_patent_citation" not in files:
+            raise InputFormatError(
+                f"{citing_dates.name}: dates of citing patents need a g_us_patent_citation "
+                "table among the PatentsView files",
+                field=patentsview_dates.FIELD,
+            )
+        dates_header = patentsview_dates.check_dates_file(citing_dates)
     with tempfile.TemporaryDirectory(prefix="ipops-pv-", dir=work_dir) as folder:
         con = duckdb.connect(str(Path(folder) / "stage.duckdb"))
         try:
@@ -530,6 +549,10 @@ def read_patentsview(
                 else:
                     stage.create_empty(table)
             chunk_count = stage.prepare(files)
+            if citing_dates is not None and dates_header is not None:
+                patentsview_dates.stage_citing_dates(con, citing_dates, dates_header)
+            else:
+                patentsview_dates.create_empty(con)
             for chunk_no in range(chunk_count):
                 yield _build_chunk(stage, chunk_no, files)
             if "g_us_patent_citation" in files:
@@ -583,7 +606,8 @@ def _build_chunk(stage: _Stage, chunk_no: int, files: dict[str, Path]) -> Chunk:
 def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
     """Citations made by patents that are not in g_patent: they widen the citing universe
     (``citations`` and ``citing_documents`` rows) without adding corpus patents. Their
-    publication date is unknown here (g_us_patent_citation has only the cited date)."""
+    publication date comes from the ``--citing-dates`` file (``citing_date``, checked when
+    staged); without it, it is unknown (g_us_patent_citation has only the cited date)."""
     chunk = Chunk()
     for raw_id, group in _by_patent(rows).items():
         number = us_number(raw_id)
@@ -600,7 +624,8 @@ def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
         patent_id = "US" + number
         citations, rejects = _citation_rows(group, patent_id, file)
         chunk.rows["citations"].extend(citations)
-        chunk.rows["citing_documents"].append(citing_row(patent_id, "US", None, SOURCE))
+        published = parse_iso_date(group[0]["citing_date"])
+        chunk.rows["citing_documents"].append(citing_row(patent_id, "US", published, SOURCE))
         chunk.rejects.extend(rejects)
     return chunk
 
