@@ -181,6 +181,7 @@ def test_the_dates_move_the_universe_range_and_the_window_cap(tmp_path: Path) ->
     report = ingest_files(dated, [folder], citing_dates=dates)
     assert (report.citing_documents, report.citing_undated) == (citing, 0)
     assert report.as_dict()["citing_documents_undated"] == 0
+    assert f"all {citing:,} citing documents have a publication date" in report.message
     got = _indicators(dated, tmp_path / "dated")
     for row in got.values():
         assert row["fwd_universe_documents"] == citing

@@ -399,11 +399,13 @@ def ingest_files(
         prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
     report = load(target, job, prepared, progress=progress)
     if source_format == "patentsview" and report.row_counts.get("citing_documents"):
-        report.citing_undated, report.citing_documents = _undated_citing(target.store)
+        undated, citing = _undated_citing(target.store)
+        report.citing_undated, report.citing_documents = undated, citing
         report.message += (
-            f"; {report.citing_undated:,} of {report.citing_documents:,} citing documents "
-            "have no publication date (counted in fwd_citations, not in fwd_citations_5y; "
-            "give their dates with --citing-dates)"
+            f"; {undated:,} of {citing:,} citing documents have no publication date (counted "
+            "in fwd_citations, not in fwd_citations_5y; give their dates with --citing-dates)"
+            if undated
+            else f"; all {citing:,} citing documents have a publication date"
         )
     return report
 
