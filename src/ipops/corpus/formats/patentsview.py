@@ -251,7 +251,15 @@ def table_name(path: Path) -> str | None:
     for suffix in (".zip", ".tsv"):
         name = name.removesuffix(suffix)
     name = TABLE_ALIASES.get(name, name)
-    return name if name in TABLES else None
+    return name if name in TABLES or name in _pregrant_tables() else None
+
+
+def _pregrant_tables() -> set[str]:
+    """The pre-grant (``pg_*``) tables ``patentsview_pregrant`` reads (imported here, not at
+    the top: that module builds on this one)."""
+    from ipops.corpus.formats import patentsview_pregrant
+
+    return set(patentsview_pregrant.TABLES)
 
 
 def looks_like(path: Path) -> bool:
@@ -279,10 +287,10 @@ def find_tables(paths: Sequence[Path]) -> dict[str, Path]:
             )
         else:
             _add_table_file(found, path)
-    if "g_patent" not in found:
+    if "g_patent" not in found and "pg_published_application" not in found:
         raise InputFormatError(
-            "PatentsView: g_patent.tsv (or g_patent.tsv.zip) is required among "
-            + ", ".join(str(p) for p in paths)
+            "PatentsView: g_patent.tsv or pg_published_application.tsv (zipped or not) is "
+            "required among " + ", ".join(str(p) for p in paths)
         )
     return found
 
@@ -525,7 +533,35 @@ def read_patentsview(
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    files = find_tables(paths)
+    found = find_tables(paths)
+    pregrant = {table: path for table, path in found.items() if table not in TABLES}
+    files = {table: path for table, path in found.items() if table in TABLES}
+    if files and "g_patent" not in files:
+        raise InputFormatError(
+            "PatentsView: the granted-patent tables "
+            f"({', '.join(sorted(path.name for path in files.values()))}) need g_patent.tsv"
+        )
+    if pregrant:
+        from ipops.corpus.formats import patentsview_pregrant
+
+        patentsview_pregrant.check_headers(pregrant)
+    if files:
+        yield from _read_grants(files, chunk_size, work_dir, citing_dates)
+    elif citing_dates is not None:
+        raise InputFormatError(
+            f"{citing_dates.name}: dates of citing patents need a g_us_patent_citation "
+            "table among the PatentsView files",
+            field=patentsview_dates.FIELD,
+        )
+    if pregrant:
+        yield from patentsview_pregrant.read_pregrant(
+            pregrant, chunk_size=chunk_size, work_dir=work_dir
+        )
+
+
+def _read_grants(
+    files: dict[str, Path], chunk_size: int, work_dir: Path | None, citing_dates: Path | None
+) -> Iterator[Chunk]:
     headers = {table: read_header(path) for table, path in files.items()}
     for table, path in files.items():
         check_header(table, path, headers[table])
