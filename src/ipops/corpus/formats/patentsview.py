@@ -61,7 +61,13 @@ Places come from ``g_location_disambiguated`` (``geo_source`` "source" when it h
 coordinates); ``name_normalized``, ``entity_id`` and missing coordinates are the loader's.
 
 Rows of other tables whose ``patent_id`` is not in ``g_patent`` are left out silently (a
-subset of g_patent with the full child tables is a normal way to load a slice).
+subset of g_patent with the full child tables is a normal way to load a slice), except
+``g_us_patent_citation`` rows: their citing patents widen the citing universe, dated by a
+``citing_dates`` file (``patentsview_dates``) when one is given.
+
+Pre-grant tables (``pg_published_application`` ...) in the same folder or list are read by
+``patentsview_pregrant`` after the grants; a load may hold grant tables, pre-grant tables
+or both.
 """
 
 from __future__ import annotations

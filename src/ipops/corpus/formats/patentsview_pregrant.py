@@ -3,8 +3,9 @@
 PatentsView publishes the USPTO pre-grant publications (2001 onwards) as a second set of
 bulk tables, keyed by ``pgpub_id`` (the publication number, e.g. ``20130014308``). Their
 columns are those of PatentsView-DB's export views ``patentsview_export_pregrant.pg_*``
-(GitHub PatentsView/PatentsView-DB, ``resources/create_export_views.sql``; download page and
-data dictionary: https://patentsview.org/download/pg-download-tables). This reader takes:
+(GitHub PatentsView/PatentsView-DB, ``resources/create_export_views.sql``; download page:
+https://patentsview.org/download/pg-download-tables, data dictionary:
+https://patentsview.org/download/pg-data-download-dictionary). This reader takes:
 
 ===========================  ==========================================================
 table                        columns used
