@@ -78,18 +78,17 @@ def stage_citing_dates(con: duckdb.DuckDBPyConnection, path: Path, header: list[
             WHERE t.patent_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)"""
     ).fetchall()
+    orphans = con.sql("SELECT number FROM orphan_numbers").to_arrow_table().column(0)
     invalid = patentsview.InvalidRows(path.name)
     checked = _DateCheck(path.name)
-    schema = pa.schema([(c, pa.string()) for c in COLUMNS] + [("rn", pa.int64())])
     batches = checked.batches(patentsview.record_batches(path, header, COLUMNS, invalid))
-    con.register("incoming_dates", pa.RecordBatchReader.from_batches(schema, batches))
+    schema = pa.schema([("number", pa.string()), ("patent_date", pa.string()), ("rn", pa.int64())])
+    kept = _kept(batches, orphans.combine_chunks())
+    con.register("incoming_dates", pa.RecordBatchReader.from_batches(schema, kept))
     try:
         con.execute(
             f"""CREATE TABLE {TABLE} AS
-                SELECT number, arg_min(patent_date, rn) AS patent_date FROM (
-                    SELECT {number_sql("patent_id")} AS number, patent_date, rn
-                    FROM incoming_dates WHERE patent_id IS NOT NULL
-                ) d SEMI JOIN orphan_numbers o USING (number)
+                SELECT number, arg_min(patent_date, rn) AS patent_date FROM incoming_dates
                 GROUP BY number"""
         ).fetchall()
     except (duckdb.Error, pa.ArrowException) as error:
@@ -109,6 +108,23 @@ def stage_citing_dates(con: duckdb.DuckDBPyConnection, path: Path, header: list[
         )
 
 
+def _kept(batches: Iterator[pa.RecordBatch], orphans: pa.Array) -> Iterator[pa.RecordBatch]:
+    """(number, patent_date, rn) of the rows of citing patents missing from g_patent: the
+    filter runs in Arrow, so DuckDB sees only the rows it keeps (memory stays flat)."""
+    for batch in batches:
+        cleaned = pc.utf8_upper(batch.column(0))
+        for character in (",", " "):
+            cleaned = pc.replace_substring(cleaned, pattern=character, replacement="")
+        number = pc.replace_substring_regex(
+            cleaned, pattern="^([A-Z]{0,2})0*([0-9]+)$", replacement="\\1\\2"
+        )
+        keep = pc.fill_null(pc.is_in(number, value_set=orphans), False)
+        columns = [number, batch.column(1), batch.column(2)]
+        yield pa.RecordBatch.from_arrays(columns, names=["number", "patent_date", "rn"]).filter(
+            keep
+        )
+
+
 class _DateCheck:
     """Passes batches through, stopping at the first impossible ``patent_date``."""
 
@@ -124,6 +140,11 @@ class _DateCheck:
     def _check(self, batch: pa.RecordBatch) -> None:
         dates = batch.column(1)
         day = pc.utf8_slice_codeunits(dates, 0, 10)
+        try:  # the cast is strict (no 2012-02-30) and fast; find the row only on failure
+            pc.cast(day, pa.date32())
+            return
+        except pa.ArrowInvalid:
+            pass
         parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
         # strptime rolls 2012-02-30 over to March: a date is possible when it reads back
         same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day)
