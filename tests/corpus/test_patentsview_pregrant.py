@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from loadhelpers import make_target
+from test_patentsview_continuity import _flattened_relations
 
 from ipops.corpus.formats.patentsview import read_patentsview
 from ipops.corpus.formats.uspto_xml import parse_file
@@ -224,6 +225,32 @@ def _pg_tables(folder: Path, docs: list[dict[str, list[dict[str, Any]]]]) -> Non
     )  # fmt: skip
 
 
+def _continuity_tables(folder: Path, docs: list[dict[str, list[dict[str, Any]]]]) -> None:
+    """pg_us_rel_doc (flattened as PatentsView-DB flattens it; the pre-grant view has no
+    related_doc_status), pg_foreign_priority and pg_pct_data."""
+    relations = [row[:6] + row[7:] for doc in docs for row in _flattened_relations(doc)]
+    _write(
+        folder / "pg_us_rel_doc.tsv",
+        ["pgpub_id", "related_doc_number", "published_country", "related_doc_type",
+         "related_doc_kind", "related_doc_published_date", "related_doc_sequence"],
+        relations,
+    )  # fmt: skip
+    _write(
+        folder / "pg_foreign_priority.tsv",
+        ["pgpub_id", "priority_claim_sequence", "priority_claim_kind", "foreign_application_id",
+         "filing_date", "foreign_country_filed"],
+        ([r["patent_id"][2:], r["sequence"], r["kind"], r["number"], r["date"], r["country"]]
+         for doc in docs for r in doc.get("priority_claims", [])),
+    )  # fmt: skip
+    _write(
+        folder / "pg_pct_data.tsv",
+        ["pgpub_id", "published_or_filed_date", "pct_371_date", "pct_doc_number",
+         "pct_doc_type"],
+        ([r["patent_id"][2:], r["pct_filing_date"], r["date_371"], r["pct_number"],
+          "pct_application"] for doc in docs for r in doc.get("pct_data", [])),
+    )  # fmt: skip
+
+
 def _ipc_parts(symbol: str) -> list[str]:
     """``A41D 13/08`` -> section, class, subclass, main group, subgroup."""
     subclass, group = symbol.split(" ")
@@ -232,8 +259,9 @@ def _ipc_parts(symbol: str) -> list[str]:
 
 
 _NOT_IN_PATENTSVIEW = {
-    "patents": {"claims_count", "independent_claims_count", "priority_date"},
+    "patents": {"claims_count", "independent_claims_count"},
     "parties": {"role_code"},
+    "related_documents": {"parent_grant_date"},
 }
 
 
@@ -259,8 +287,15 @@ def test_real_pre_grant_publications_give_what_the_xml_reader_gives(tmp_path: Pa
         "US20130014308",
     ]
     _pg_tables(tmp_path / "pg", docs)
+    _continuity_tables(tmp_path / "pg", docs)
     rows, summary = read_all([tmp_path / "pg"])
     assert summary.rejects == []
-    for table in ("patents", "applications", "inventors", "parties", "classifications"):
+    # US20130014306 claims three provisionals: its priority date is the first, 2011-01-18
+    priority = {p["patent_id"]: p["priority_date"] for p in rows["patents"]}
+    assert priority["US20130014306"] == date(2011, 1, 18)
+    assert [r["relation"] for r in rows["related_documents"]].count("provisional") == 3
+    tables = ("patents", "applications", "inventors", "parties", "classifications",
+              "related_documents", "priority_claims", "pct_data")  # fmt: skip
+    for table in tables:
         xml = [row for doc in docs for row in doc.get(table, [])]
         assert _comparable(table, rows[table]) == _comparable(table, xml), table

@@ -25,6 +25,8 @@ pg_assignee_disambiguated    pgpub_id, assignee_sequence,
                              disambig_assignee_organization; assignee_type, location_id
 pg_location_disambiguated    location_id, disambig_city, disambig_state, disambig_country,
                              latitude, longitude
+pg_foreign_priority,         as g_foreign_priority, g_us_rel_doc and g_pct_data
+pg_us_rel_doc, pg_pct_data   (``patentsview``), with pgpub_id for patent_id
 ===========================  ==========================================================
 
 Each publication becomes the rows the USPTO XML reader makes of a ``us-patent-application``
@@ -33,9 +35,11 @@ Each publication becomes the rows the USPTO XML reader makes of a ``us-patent-ap
 ``applications``; inventors, assignees (role ``assignee``) and classifications by the grant
 tables' rules (``patentsview``). ``patent_type`` is the table's type, else ``plant`` for a
 ``P`` kind code and ``utility`` otherwise (design applications are not published, 35 USC
-122(b)(2)(A)(iv)). Pre-grant publications print no references, so they add no citing
-documents. Not read: claims (``claims_count`` stays null), priority and related-document
-tables, ``*_not_disambiguated`` tables.
+122(b)(2)(A)(iv)). ``priority_date`` is, as in the XML reader, the earliest foreign priority
+or US provisional application date, else the filing date. Pre-grant publications print no
+references, so they add no citing documents. Not read: claims (``claims_count`` stays
+null), ``pg_uspc_at_issue``, ``pg_granted_pgpubs_crosswalk``, ``*_not_disambiguated``
+tables.
 
 Rejects, as for grants: a ``pg_published_application`` row without ``pgpub_id``, with one
 that is not a number, repeated, or with an impossible ``published_date`` or
@@ -97,14 +101,35 @@ TABLES: dict[str, pv.TableColumns] = {
         ),
         ("assignee_type", "location_id"),
     ),
+    "pg_foreign_priority": pv.TableColumns(
+        ("pgpub_id", "foreign_application_id", "filing_date", "foreign_country_filed"),
+        ("priority_claim_sequence", "priority_claim_kind"),
+    ),
+    "pg_us_rel_doc": pv.TableColumns(
+        ("pgpub_id", "related_doc_number", "related_doc_type"),
+        (
+            "published_country",
+            "related_doc_kind",
+            "related_doc_published_date",
+            "related_doc_sequence",
+            "related_doc_status",
+        ),
+    ),
+    "pg_pct_data": pv.TableColumns(
+        ("pgpub_id", "pct_doc_number"),
+        ("published_or_filed_date", "pct_371_date", "pct_102_date", "pct_doc_type"),
+    ),
     "pg_location_disambiguated": pv.TableColumns(("location_id", *pv._LOCATION_COLUMNS)),
 }
 MAIN_TABLE = "pg_published_application"
-_CHILDREN = {  # table -> its sequence column, in the order read back
+_CHILDREN: dict[str, str | None] = {  # table -> its sequence column, in the order read back
     "pg_cpc": "cpc_sequence",
     "pg_ipc_at_issue": "ipc_sequence",
     "pg_inventor_disambiguated": "inventor_sequence",
     "pg_assignee_disambiguated": "assignee_sequence",
+    "pg_foreign_priority": "priority_claim_sequence",
+    "pg_us_rel_doc": "related_doc_sequence",
+    "pg_pct_data": None,
 }
 _LOCATED = ("pg_inventor_disambiguated", "pg_assignee_disambiguated")
 _PATENT_TYPES = {"utility": "utility", "plant": "plant", "reissue": "reissue"}
@@ -216,8 +241,9 @@ class _Stage:
         rows = self.con.execute(f"SELECT coalesce(max(rn), 0) FROM {MAIN_TABLE}").fetchall()
         return int(rows[0][0] + size - 1) // size
 
-    def _sort_child(self, table: str, sequence: str) -> None:
+    def _sort_child(self, table: str, sequence: str | None) -> None:
         place, join = "", ""
+        by_sequence = f"TRY_CAST(t.{sequence} AS BIGINT), " if sequence else ""
         if table in _LOCATED:
             place = "".join(f", l.{c} AS place_{c}" for c in pv._LOCATION_COLUMNS)
             join = "LEFT JOIN pg_location l ON l.location_id = t.location_id"
@@ -225,7 +251,7 @@ class _Stage:
             f"""CREATE TABLE c_{table} AS
                 SELECT k.chunk_no, t.*{place} FROM {table} t
                 JOIN pg_key k USING (patent_id) {join}
-                ORDER BY k.chunk_no, k.first_rn, TRY_CAST(t.{sequence} AS BIGINT), t.rn"""
+                ORDER BY k.chunk_no, k.first_rn, {by_sequence}t.rn"""
         )
         missing = self.con.execute(f"SELECT rn FROM {table} WHERE patent_id IS NULL").fetchall()
         file = self.files.get(table, table)
@@ -292,6 +318,14 @@ def _document(
     if application is not None:
         application["application_type"] = patent_type
     published = pv.parse_iso_date(row["published_date"])
+    filed = pv.parse_iso_date(row["filing_date"])
+    priorities = [
+        pv._priority_row(r, patent_id, n) for n, r in enumerate(related["pg_foreign_priority"])
+    ]
+    relations = pv._related_rows(related["pg_us_rel_doc"], patent_id)
+    earliest = [r["date"] for r in priorities] + [
+        r["related_date"] for r in relations if r["relation"] == "provisional"
+    ]
     rows: dict[str, list[Row]] = {table: [] for table in TABLE_NAMES}
     rows["patents"] = [
         {
@@ -304,7 +338,9 @@ def _document(
             "application_id": application["application_id"] if application else None,
             "title": row["application_title"],
             "abstract": row["application_abstract"],
-            "filing_date": pv.parse_iso_date(row["filing_date"]),
+            "filing_date": filed,
+            # as the XML reader: the earliest foreign priority or provisional, else filing
+            "priority_date": min((d for d in earliest if d is not None), default=filed),
             "publication_date": published,
             "grant_date": None,
             "generated": False,
@@ -319,4 +355,7 @@ def _document(
     cpc = [{**r, "cpc_symbol_position": None} for r in related["pg_cpc"]]
     ipc = [{**r, "symbol_position": None} for r in related["pg_ipc_at_issue"]]
     rows["classifications"] = [*pv._cpc_rows(cpc, patent_id), *pv._ipc_rows(ipc, patent_id)]
+    rows["priority_claims"] = priorities
+    rows["related_documents"] = relations
+    rows["pct_data"] = pv._pct_rows(related["pg_pct_data"], patent_id)
     return rows
