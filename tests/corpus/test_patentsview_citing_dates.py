@@ -21,6 +21,7 @@ NOT real records.
 from __future__ import annotations
 
 import csv
+import json
 import zipfile
 from collections.abc import Iterable
 from datetime import date
@@ -314,3 +315,25 @@ def test_citing_dates_need_patentsview_tables_with_a_citation_table(tmp_path: Pa
     with pytest.raises(ValidationError, match="applies to PatentsView tables"):
         ingest_files(target, [table], citing_dates=dates)
     _nothing_written(target)
+
+
+def test_the_cli_option_and_its_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from ipops.cli.app import app
+
+    folder, dates = _hand_made(tmp_path)
+    monkeypatch.setenv("IPOPS_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("IPOPS_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    args = ["corpus", "ingest", str(folder), "--citing-dates", str(dates), "--json"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    payload = json.loads(done.stdout)
+    assert (payload["citing_documents"], payload["citing_documents_undated"]) == (4, 1)
+    bad = _write(tmp_path / "bad.tsv", ["patent_id"], [["900000101"]])
+    refused = runner.invoke(app, ["corpus", "ingest", str(folder), "--citing-dates", str(bad)])
+    assert refused.exit_code != 0  # the command's error, mapped to an exit code by main()
+    assert isinstance(refused.exception, InputFormatError)
+    assert "bad.tsv" in str(refused.exception) and "patent_date" in str(refused.exception)
