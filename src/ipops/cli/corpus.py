@@ -44,6 +44,14 @@ def ingest(
         int | None, typer.Option(min=1, help="Parser processes, 1 or more (default: cores).")
     ] = None,
     allow_generated: AllowGenerated = False,
+    citing_dates: Annotated[
+        Path | None,
+        typer.Option(
+            "--citing-dates",
+            help="PatentsView: a g_patent table (patent_id, patent_date) dating the citing "
+            "patents of g_us_patent_citation that are not in the g_patent loaded.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
@@ -61,6 +69,7 @@ def ingest(
             workers=workers,
             progress=progress,
             allow_generated=allow_generated,
+            citing_dates=citing_dates,
         )
     _print_report(report, as_json)
 

@@ -22,7 +22,8 @@ from sqlalchemy import Engine
 from ipops.audit.service import Actor, record_ingestion
 from ipops.corpus import runs
 from ipops.corpus.format_names import FORMATS
-from ipops.corpus.prepare import Prepared
+from ipops.corpus.formats import patentsview, patentsview_dates
+from ipops.corpus.prepare import Prepared, prepare_chunk
 from ipops.corpus.records import Reject
 from ipops.corpus.sources import (
     SourceFile,
@@ -68,6 +69,10 @@ class LoadReport:
     seconds: float = 0.0
     snapshot_id: str = ""
     message: str = ""
+    # PatentsView loads with a citation table: citing documents of the corpus without a
+    # publication date (they count in fwd_citations, not in fwd_citations_5y)
+    citing_undated: int | None = None
+    citing_documents: int | None = None
 
     @property
     def geocode_match_rate(self) -> float | None:
@@ -76,6 +81,12 @@ class LoadReport:
         return self.places.get("gazetteer", 0) / tried if tried else None
 
     def as_dict(self) -> dict[str, Any]:
+        citing = {}
+        if self.citing_undated is not None:
+            citing = {
+                "citing_documents": self.citing_documents,
+                "citing_documents_undated": self.citing_undated,
+            }
         return {
             "run_id": self.run_id,
             "status": self.status,
@@ -90,6 +101,7 @@ class LoadReport:
             "seconds": round(self.seconds, 3),
             "snapshot_id": self.snapshot_id,
             "message": self.message,
+            **citing,
         }
 
 
@@ -353,12 +365,24 @@ def ingest_files(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     allow_generated: bool = False,
+    citing_dates: Path | None = None,
 ) -> LoadReport:
-    """``ipops corpus ingest``: load patent sources into the corpus."""
+    """``ipops corpus ingest``: load patent sources into the corpus.
+
+    ``citing_dates`` (PatentsView only): a g_patent-shaped file with the publication dates
+    of citing patents that are not in the load's ``g_patent`` (``patentsview_dates``)."""
     files = expand_paths(paths)
     source_format = resolve_format(files, fmt)
     sources = describe_sources(files)
     options: dict[str, Any] = {"mapping": sha256_of(mapping) if mapping else None}
+    if citing_dates is not None:
+        if source_format != "patentsview":
+            raise ValidationError(
+                f"--citing-dates applies to PatentsView tables, not to {source_format}",
+                field="citing-dates",
+            )
+        patentsview_dates.check_dates_file(citing_dates)
+        options["citing_dates"] = sha256_of(citing_dates)
     job = LoadJob(
         kind="patents",
         source_format=source_format,
@@ -368,5 +392,29 @@ def ingest_files(
         strict=strict,
         allow_generated=allow_generated,
     )
-    prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
-    return load(target, job, prepared, progress=progress)
+    if citing_dates is not None:
+        chunks = patentsview.read_patentsview(list(files), citing_dates=citing_dates)
+        prepared: Iterable[Prepared] = map(prepare_chunk, chunks)
+    else:
+        prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
+    report = load(target, job, prepared, progress=progress)
+    if source_format == "patentsview" and report.row_counts.get("citing_documents"):
+        undated, citing = _undated_citing(target.store)
+        report.citing_undated, report.citing_documents = undated, citing
+        report.message += (
+            f"; {undated:,} of {citing:,} citing documents have no publication date (counted "
+            "in fwd_citations, not in fwd_citations_5y; give their dates with --citing-dates)"
+            if undated
+            else f"; all {citing:,} citing documents have a publication date"
+        )
+    return report
+
+
+def _undated_citing(store: CorpusStore) -> tuple[int, int]:
+    """(citing documents without a publication date, all citing documents) of the corpus."""
+    with store.connect() as con:
+        row = con.execute(
+            "SELECT count(*) FILTER (WHERE publication_date IS NULL), count(*) "
+            "FROM citing_documents"
+        ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -61,7 +61,13 @@ Places come from ``g_location_disambiguated`` (``geo_source`` "source" when it h
 coordinates); ``name_normalized``, ``entity_id`` and missing coordinates are the loader's.
 
 Rows of other tables whose ``patent_id`` is not in ``g_patent`` are left out silently (a
-subset of g_patent with the full child tables is a normal way to load a slice).
+subset of g_patent with the full child tables is a normal way to load a slice), except
+``g_us_patent_citation`` rows: their citing patents widen the citing universe, dated by a
+``citing_dates`` file (``patentsview_dates``) when one is given.
+
+Pre-grant tables (``pg_published_application`` ...) in the same folder or list are read by
+``patentsview_pregrant`` after the grants; a load may hold grant tables, pre-grant tables
+or both.
 """
 
 from __future__ import annotations
@@ -90,6 +96,7 @@ from ipops.corpus.classification import (
     subclass_of,
     symbol_from_parts,
 )
+from ipops.corpus.formats import patentsview_dates
 from ipops.corpus.records import Chunk, Reject, citing_row
 from ipops.corpus.schema import TABLE_NAMES, Row
 from ipops.errors import InputFormatError
@@ -250,7 +257,15 @@ def table_name(path: Path) -> str | None:
     for suffix in (".zip", ".tsv"):
         name = name.removesuffix(suffix)
     name = TABLE_ALIASES.get(name, name)
-    return name if name in TABLES else None
+    return name if name in TABLES or name in _pregrant_tables() else None
+
+
+def _pregrant_tables() -> set[str]:
+    """The pre-grant (``pg_*``) tables ``patentsview_pregrant`` reads (imported here, not at
+    the top: that module builds on this one)."""
+    from ipops.corpus.formats import patentsview_pregrant
+
+    return set(patentsview_pregrant.TABLES)
 
 
 def looks_like(path: Path) -> bool:
@@ -278,10 +293,10 @@ def find_tables(paths: Sequence[Path]) -> dict[str, Path]:
             )
         else:
             _add_table_file(found, path)
-    if "g_patent" not in found:
+    if "g_patent" not in found and "pg_published_application" not in found:
         raise InputFormatError(
-            "PatentsView: g_patent.tsv (or g_patent.tsv.zip) is required among "
-            + ", ".join(str(p) for p in paths)
+            "PatentsView: g_patent.tsv or pg_published_application.tsv (zipped or not) is "
+            "required among " + ", ".join(str(p) for p in paths)
         )
     return found
 
@@ -341,7 +356,7 @@ def check_header(table: str, path: Path, header: Sequence[str]) -> None:
         )
 
 
-class _InvalidRows:
+class InvalidRows:
     """Collects rows with the wrong number of fields as rejects, and skips them."""
 
     def __init__(self, file: str) -> None:
@@ -362,8 +377,8 @@ class _InvalidRows:
         return "skip"
 
 
-def _record_batches(
-    path: Path, header: Sequence[str], columns: Sequence[str], invalid: _InvalidRows
+def record_batches(
+    path: Path, header: Sequence[str], columns: Sequence[str], invalid: InvalidRows
 ) -> Iterator[pa.RecordBatch]:
     """The chosen columns as trimmed strings (empty -> null), plus ``rn``: the row number."""
     with _open_binary(path) as handle:
@@ -409,9 +424,9 @@ class _Stage:
     def load(self, table: str, path: Path, header: Sequence[str]) -> None:
         spec = TABLES[table]
         present = [column for column in spec.used if column in header]
-        invalid = _InvalidRows(path.name)
+        invalid = InvalidRows(path.name)
         schema = pa.schema([(c, pa.string()) for c in present] + [("rn", pa.int64())])
-        batches = _record_batches(path, header, present, invalid)
+        batches = record_batches(path, header, present, invalid)
         incoming = pa.RecordBatchReader.from_batches(schema, batches)
         self.con.register("incoming", incoming)
         try:
@@ -476,12 +491,15 @@ class _Stage:
 
     def orphan_citations(self, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
         """Citation rows whose citing patent is not in g_patent, grouped by citing patent
-        (a group is never split across two yielded lists)."""
+        (a group is never split across two yielded lists), each with ``citing_date``: the
+        citing patent's date from the ``--citing-dates`` file (staged as ``citing_dates``)."""
+        number = patentsview_dates.number_sql("t.patent_id")
         reader = self.con.sql(
-            """SELECT t.* FROM g_us_patent_citation t
-               WHERE t.patent_id IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)
-               ORDER BY t.patent_id, TRY_CAST(t.citation_sequence AS BIGINT), t.rn"""
+            f"""SELECT t.*, d.patent_date AS citing_date FROM g_us_patent_citation t
+                LEFT JOIN {patentsview_dates.TABLE} d ON d.number = {number}
+                WHERE t.patent_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)
+                ORDER BY t.patent_id, TRY_CAST(t.citation_sequence AS BIGINT), t.rn"""
         ).to_arrow_reader(batch_rows)
         carry: list[dict[str, Any]] = []
         for batch in reader:
@@ -506,19 +524,62 @@ class _Stage:
 
 
 def read_patentsview(
-    paths: Sequence[Path], *, chunk_size: int = 50_000, work_dir: Path | None = None
+    paths: Sequence[Path],
+    *,
+    chunk_size: int = 50_000,
+    work_dir: Path | None = None,
+    citing_dates: Path | None = None,
 ) -> Iterator[Chunk]:
     """Canonical rows from PatentsView tables (files or folders), ``chunk_size`` patents a chunk.
 
     ``work_dir`` is where the temporary DuckDB database goes (default: the system temp folder);
-    it needs room for roughly the unzipped size of the tables given.
+    it needs room for roughly the unzipped size of the tables given. ``citing_dates`` is a
+    g_patent-shaped file giving the dates of citing patents missing from ``g_patent``
+    (``patentsview_dates``); a problem in it stops the load before the first chunk.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    files = find_tables(paths)
+    found = find_tables(paths)
+    pregrant = {table: path for table, path in found.items() if table not in TABLES}
+    files = {table: path for table, path in found.items() if table in TABLES}
+    if files and "g_patent" not in files:
+        raise InputFormatError(
+            "PatentsView: the granted-patent tables "
+            f"({', '.join(sorted(path.name for path in files.values()))}) need g_patent.tsv"
+        )
+    if pregrant:
+        from ipops.corpus.formats import patentsview_pregrant
+
+        patentsview_pregrant.check_headers(pregrant)
+    if files:
+        yield from _read_grants(files, chunk_size, work_dir, citing_dates)
+    elif citing_dates is not None:
+        raise InputFormatError(
+            f"{citing_dates.name}: dates of citing patents need a g_us_patent_citation "
+            "table among the PatentsView files",
+            field=patentsview_dates.FIELD,
+        )
+    if pregrant:
+        yield from patentsview_pregrant.read_pregrant(
+            pregrant, chunk_size=chunk_size, work_dir=work_dir
+        )
+
+
+def _read_grants(
+    files: dict[str, Path], chunk_size: int, work_dir: Path | None, citing_dates: Path | None
+) -> Iterator[Chunk]:
     headers = {table: read_header(path) for table, path in files.items()}
     for table, path in files.items():
         check_header(table, path, headers[table])
+    dates_header = None
+    if citing_dates is not None:
+        if "g_us_patent_citation" not in files:
+            raise InputFormatError(
+                f"{citing_dates.name}: dates of citing patents need a g_us_patent_citation "
+                "table among the PatentsView files",
+                field=patentsview_dates.FIELD,
+            )
+        dates_header = patentsview_dates.check_dates_file(citing_dates)
     with tempfile.TemporaryDirectory(prefix="ipops-pv-", dir=work_dir) as folder:
         con = duckdb.connect(str(Path(folder) / "stage.duckdb"))
         try:
@@ -530,6 +591,10 @@ def read_patentsview(
                 else:
                     stage.create_empty(table)
             chunk_count = stage.prepare(files)
+            if citing_dates is not None and dates_header is not None:
+                patentsview_dates.stage_citing_dates(con, citing_dates, dates_header)
+            else:
+                patentsview_dates.create_empty(con)
             for chunk_no in range(chunk_count):
                 yield _build_chunk(stage, chunk_no, files)
             if "g_us_patent_citation" in files:
@@ -583,7 +648,8 @@ def _build_chunk(stage: _Stage, chunk_no: int, files: dict[str, Path]) -> Chunk:
 def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
     """Citations made by patents that are not in g_patent: they widen the citing universe
     (``citations`` and ``citing_documents`` rows) without adding corpus patents. Their
-    publication date is unknown here (g_us_patent_citation has only the cited date)."""
+    publication date comes from the ``--citing-dates`` file (``citing_date``, checked when
+    staged); without it, it is unknown (g_us_patent_citation has only the cited date)."""
     chunk = Chunk()
     for raw_id, group in _by_patent(rows).items():
         number = us_number(raw_id)
@@ -600,7 +666,8 @@ def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
         patent_id = "US" + number
         citations, rejects = _citation_rows(group, patent_id, file)
         chunk.rows["citations"].extend(citations)
-        chunk.rows["citing_documents"].append(citing_row(patent_id, "US", None, SOURCE))
+        published = parse_iso_date(group[0]["citing_date"])
+        chunk.rows["citing_documents"].append(citing_row(patent_id, "US", published, SOURCE))
         chunk.rejects.extend(rejects)
     return chunk
 
