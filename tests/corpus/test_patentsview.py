@@ -1,4 +1,9 @@
-"""PatentsView bulk tables: the fixture folder, zipped tables, chunks, bad input."""
+"""PatentsView bulk tables: the fixture folder, zipped tables, chunks, bad input.
+
+The fixture folder and the inline tables are hand-made, NOT real records
+(tests/fixtures/patentsview/SOURCE.md): numbers from the reserved ranges (US grants
+900,000,000+, designs D9xxxxxx, application series 99) and invented names.
+"""
 
 from __future__ import annotations
 
@@ -53,73 +58,77 @@ def test_reads_every_table_of_the_fixture_folder() -> None:
     assert summary.rejects == []
     assert summary.records_read == 3
     patents = {row["patent_id"]: row for row in rows["patents"]}
-    assert set(patents) == {"US10473345", "USD861838", "US10502453"}
+    assert set(patents) == {"US900000101", "USD9000102", "US900000103"}
 
-    gree = patents["US10473345"]
-    assert gree["office"] == "US"
-    assert gree["number"] == "10473345"
-    assert gree["kind"] == "B2"
-    assert gree["doc_type"] == "grant"
-    assert gree["patent_type"] == "utility"
-    assert gree["grant_date"] == gree["publication_date"] == date(2019, 11, 12)
-    assert gree["filing_date"] == date(2018, 6, 19)
-    assert gree["application_id"] == "US16012345"
-    assert gree["claims_count"] == 18
-    assert gree["abstract"].endswith('the "comfort" setting.')
-    assert "\n" in gree["abstract"]
-    assert gree["source"] == "patentsview"
+    utility = patents["US900000101"]
+    assert utility["office"] == "US"
+    assert utility["number"] == "900000101"
+    assert utility["kind"] == "B2"
+    assert utility["doc_type"] == "grant"
+    assert utility["patent_type"] == "utility"
+    assert utility["grant_date"] == utility["publication_date"] == date(2019, 11, 12)
+    assert utility["filing_date"] == date(2018, 6, 19)
+    assert utility["application_id"] == "US99000101"
+    assert utility["claims_count"] == 18
+    assert utility["abstract"].endswith('the "comfort" setting.')
+    assert "\n" in utility["abstract"]
+    assert utility["source"] == "patentsview"
 
 
 def test_design_patent() -> None:
     rows, _ = read_all([FIXTURES])
-    design = by_patent(rows["patents"], "USD861838")[0]
-    assert design["number"] == "D861838"
+    design = by_patent(rows["patents"], "USD9000102")[0]
+    assert design["number"] == "D9000102"
     assert design["kind"] == "S1"
     assert design["patent_type"] == "design"
     assert design["abstract"] is None
-    application = by_patent(rows["applications"], "USD861838")[0]
-    assert application["application_id"] == "US29654321"
+    application = by_patent(rows["applications"], "USD9000102")[0]
+    assert application["application_id"] == "US99000102"
     assert application["application_type"] == "design"
-    assert application["series_code"] == "29"
-    assert [p["name"] for p in by_patent(rows["parties"], "USD861838")] == [
-        "GD MIDEA AIR-CONDITIONING EQUIPMENT CO., LTD.",
-        "MIDEA GROUP CO., LTD.",
+    assert application["series_code"] == "99"
+    assert [p["name"] for p in by_patent(rows["parties"], "USD9000102")] == [
+        "THRENNICK AIR SYSTEMS CO., LTD.",
+        "THRENNICK GROUP CO., LTD.",
     ]
-    assert by_patent(rows["classifications"], "USD861838") == []
+    assert by_patent(rows["classifications"], "USD9000102") == []
 
 
 def test_inventors_get_places_from_the_location_table() -> None:
     rows, _ = read_all([FIXTURES])
-    inventors = by_patent(rows["inventors"], "US10502453")
+    inventors = by_patent(rows["inventors"], "US900000103")
     assert [i["sequence"] for i in inventors] == [0, 1, 2]
-    miller, becker, zhou = inventors
-    assert miller["name"] == "Robert Miller"
-    assert (miller["city"], miller["state"], miller["country"]) == ("Syracuse", "NY", "US")
-    assert becker["name"] == "Jürgen Becker"
-    assert (becker["first_name"], becker["last_name"]) == ("Jürgen", "Becker")
-    assert (becker["city"], becker["state"], becker["country"]) == ("Stuttgart", None, "DE")
-    assert (becker["latitude"], becker["longitude"]) == (48.7758, 9.1829)
-    assert becker["geo_source"] == "source"
+    fictive, beispiel, yangli = inventors
+    assert fictive["name"] == "Dana Fictive"
+    assert (fictive["city"], fictive["state"], fictive["country"]) == ("Syracuse", "NY", "US")
+    assert beispiel["name"] == "Jürgen Beispiel"
+    assert (beispiel["first_name"], beispiel["last_name"]) == ("Jürgen", "Beispiel")
+    assert (beispiel["city"], beispiel["state"], beispiel["country"]) == ("Stuttgart", None, "DE")
+    assert (beispiel["latitude"], beispiel["longitude"]) == (48.7758, 9.1829)
+    assert beispiel["geo_source"] == "source"
     # A location without coordinates: the place is kept, geocoding is left to the loader.
-    assert (zhou["city"], zhou["country"]) == ("Ningbo", "CN")
-    assert zhou["latitude"] is None and zhou["geo_source"] is None
+    assert (yangli["city"], yangli["country"]) == ("Ningbo", "CN")
+    assert yangli["latitude"] is None and yangli["geo_source"] is None
 
 
 def test_assignees_are_parties() -> None:
     rows, _ = read_all([FIXTURES])
-    (gree,) = by_patent(rows["parties"], "US10473345")
-    assert gree["role"] == "assignee"
-    assert gree["name"] == "GREE ELECTRIC APPLIANCES, INC. OF ZHUHAI"
-    assert gree["party_type"] == "organization"
-    assert (gree["city"], gree["country"], gree["geo_source"]) == ("Zhuhai", "CN", "source")
-    assert gree.get("name_normalized") is None and gree.get("entity_id") is None
+    (utility,) = by_patent(rows["parties"], "US900000101")
+    assert utility["role"] == "assignee"
+    assert utility["name"] == "VEXMORROW CLIMATE APPLIANCES CO., LTD."
+    assert utility["party_type"] == "organization"
+    assert (utility["city"], utility["country"], utility["geo_source"]) == (
+        "Hangzhou",
+        "CN",
+        "source",
+    )
+    assert utility.get("name_normalized") is None and utility.get("entity_id") is None
 
 
 def test_classifications_are_normalised() -> None:
     rows, _ = read_all([FIXTURES])
     found = [
         (c["scheme"], c["sequence"], c["symbol"], c["subclass"], c["main_group"], c["is_main"])
-        for c in by_patent(rows["classifications"], "US10473345")
+        for c in by_patent(rows["classifications"], "US900000101")
     ]
     assert found == [
         ("CPC", 0, "F24F 11/30", "F24F", "F24F 11/00", True),
@@ -128,24 +137,24 @@ def test_classifications_are_normalised() -> None:
         ("IPC", 0, "F24F 11/30", "F24F", "F24F 11/00", True),
         ("IPC", 1, "F24F 11/64", "F24F", "F24F 11/00", False),
     ]
-    cpc, _, additional, ipc, _ = by_patent(rows["classifications"], "US10473345")
+    cpc, _, additional, ipc, _ = by_patent(rows["classifications"], "US900000101")
     assert (cpc["value"], additional["value"]) == ("inventive", "additional")
     assert (ipc["value"], ipc["version"]) == ("inventive", "2018.01")
-    heat_pump = by_patent(rows["classifications"], "US10502453")
+    heat_pump = by_patent(rows["classifications"], "US900000103")
     assert [c["symbol"] for c in heat_pump] == ["F25B 49/005", "F25B 2500/222", "F25B 49/00"]
 
 
 def test_citations() -> None:
     rows, _ = read_all([FIXTURES])
-    citations = by_patent(rows["citations"], "US10502453")
+    citations = by_patent(rows["citations"], "US900000103")
     assert [(c["cited_patent_id"], c["cited_by"], c["cited_kind"]) for c in citations] == [
-        ("US7712319", "applicant", "B2"),
-        ("USD512345", "other", "S"),
+        ("US900000013", "applicant", "B2"),
+        ("USD9000014", "other", "S"),
     ]
     assert citations[0]["cited_date"] == date(2010, 5, 11)
     assert citations[0]["category"] == "patent"
     assert citations[0]["cited_office"] == "US"
-    examiner = by_patent(rows["citations"], "US10473345")[0]
+    examiner = by_patent(rows["citations"], "US900000101")[0]
     assert examiner["cited_by"] == "examiner"
 
 
@@ -173,28 +182,28 @@ def test_chunks_hold_chunk_size_patents_with_their_rows() -> None:
     chunks = list(read_patentsview([FIXTURES], chunk_size=2))
     assert [c.records_read for c in chunks] == [2, 1]
     first, second = chunks
-    assert {p["patent_id"] for p in first.rows["patents"]} == {"US10473345", "USD861838"}
-    assert {i["patent_id"] for i in first.rows["inventors"]} == {"US10473345", "USD861838"}
-    assert {i["patent_id"] for i in second.rows["inventors"]} == {"US10502453"}
-    assert {c["patent_id"] for c in second.rows["citations"]} == {"US10502453"}
+    assert {p["patent_id"] for p in first.rows["patents"]} == {"US900000101", "USD9000102"}
+    assert {i["patent_id"] for i in first.rows["inventors"]} == {"US900000101", "USD9000102"}
+    assert {i["patent_id"] for i in second.rows["inventors"]} == {"US900000103"}
+    assert {c["patent_id"] for c in second.rows["citations"]} == {"US900000103"}
 
 
 def test_abstracts_from_the_separate_abstract_table(tmp_path: Path) -> None:
     write_tsv(
         tmp_path / "g_patent.tsv",
         "patent_id|patent_type|patent_date|patent_title|wipo_kind|num_claims|withdrawn|filename\n"
-        "10473345|utility|2019-11-12|Air conditioner|B2|18|0|ipg191112.xml\n"
-        "10500001|utility|2019-12-10|Fan coil unit|B1|5|1|ipg191210.xml\n",
+        "900000101|utility|2019-11-12|Air conditioner|B2|18|0|ipg191112.xml\n"
+        "900000104|utility|2019-12-10|Fan coil unit|B1|5|1|ipg191210.xml\n",
     )
     write_tsv(
         tmp_path / "g_patent_abstract.tsv",
-        "patent_id|patent_abstract\n10473345|An air conditioner with a controller.\n",
+        "patent_id|patent_abstract\n900000101|An air conditioner with a controller.\n",
     )
     rows, _ = read_all([tmp_path])
     patents = {p["patent_id"]: p for p in rows["patents"]}
-    assert patents["US10473345"]["abstract"] == "An air conditioner with a controller."
-    assert patents["US10500001"]["abstract"] is None
-    assert patents["US10500001"]["legal_status"] == "withdrawn"
+    assert patents["US900000101"]["abstract"] == "An air conditioner with a controller."
+    assert patents["US900000104"]["abstract"] is None
+    assert patents["US900000104"]["legal_status"] == "withdrawn"
 
 
 def test_bad_rows_are_rejected_and_the_rest_loads(tmp_path: Path) -> None:
@@ -203,25 +212,25 @@ def test_bad_rows_are_rejected_and_the_rest_loads(tmp_path: Path) -> None:
     write_tsv(
         tmp_path / "g_patent.tsv",
         f"{header}|withdrawn|filename\n"
-        "10473345|utility|2019-11-12|Air conditioner||B2|18|0|f\n"
+        "900000101|utility|2019-11-12|Air conditioner||B2|18|0|f\n"
         "|utility|2019-11-12|No number||B2|3|0|f\n"
-        "D861838|design|2019-02-30|Impossible date||S1|1|0|f\n"
-        "10473345|utility|2019-11-12|Repeated||B2|18|0|f\n"
-        "10502453|utility|2019-12-10|Too few fields\n"
+        "D9000102|design|2019-02-30|Impossible date||S1|1|0|f\n"
+        "900000101|utility|2019-11-12|Repeated||B2|18|0|f\n"
+        "900000103|utility|2019-12-10|Too few fields\n"
         "ABC|utility|2019-12-10|Not a number||B2|1|0|f\n",
     )
     write_tsv(
         tmp_path / "g_inventor_disambiguated.tsv",
         "patent_id|inventor_sequence|inventor_id|disambig_inventor_name_first"
         "|disambig_inventor_name_last|gender_code|location_id\n"
-        "10473345|0|i1|Mingwei|Zhang|M|\n"
+        "900000101|0|i1|Ada|Example|M|\n"
         "|1|i2|Nobody|Known|F|\n"
-        "D861838|0|i3|Hao|Liu|M|\n",
+        "D9000102|0|i3|Cy|Placeholder|M|\n",
     )
     rows, summary = read_all([tmp_path])
-    assert [p["patent_id"] for p in rows["patents"]] == ["US10473345"]
+    assert [p["patent_id"] for p in rows["patents"]] == ["US900000101"]
     # The rejected design patent's rows are not loaded either.
-    assert {r["patent_id"] for t in ("inventors", "parties") for r in rows[t]} == {"US10473345"}
+    assert {r["patent_id"] for t in ("inventors", "parties") for r in rows[t]} == {"US900000101"}
     assert summary.records_read == 6
     found = {(r.file, r.location, r.field) for r in summary.rejects}
     assert ("g_patent.tsv", "row 2", "patent_id") in found
@@ -241,10 +250,10 @@ def test_impossible_filing_date_rejects_the_patent(tmp_path: Path) -> None:
     write_tsv(
         tmp_path / "g_application.tsv",
         "application_id|patent_id|patent_application_type|filing_date|series_code|rule_47_flag\n"
-        "16/012345|10473345|16|2018-13-19|16|0\n",
+        "99/000101|900000101|16|2018-13-19|99|0\n",
     )
     rows, summary = read_all([tmp_path])
-    assert "US10473345" not in {p["patent_id"] for p in rows["patents"]}
+    assert "US900000101" not in {p["patent_id"] for p in rows["patents"]}
     assert len(rows["patents"]) == 2
     (reject,) = summary.rejects
     assert (reject.file, reject.location, reject.field) == (
@@ -252,7 +261,7 @@ def test_impossible_filing_date_rejects_the_patent(tmp_path: Path) -> None:
         "row 1",
         "filing_date",
     )
-    assert reject.record == "10473345"
+    assert reject.record == "900000101"
 
 
 def test_citation_dates(tmp_path: Path) -> None:
@@ -261,12 +270,12 @@ def test_citation_dates(tmp_path: Path) -> None:
         tmp_path / "g_us_patent_citation.tsv",
         "patent_id|citation_sequence|citation_patent_id|citation_date|record_name|wipo_kind"
         "|citation_category\n"
-        "10473345|0|5123456|1992-00-00|Smith|A|cited by examiner\n"
-        "10473345|1|5234567|1993-06-00|Jones|A|cited by applicant\n"
-        "10473345|2|5345678|1994-02-31|Brown|A|cited by applicant\n",
+        "900000101|0|900000015|1992-00-00|Example|A|cited by examiner\n"
+        "900000101|1|900000016|1993-06-00|Sample|A|cited by applicant\n"
+        "900000101|2|900000017|1994-02-31|Fictive|A|cited by applicant\n",
     )
     rows, summary = read_all([tmp_path])
-    dates = [c["cited_date"] for c in by_patent(rows["citations"], "US10473345")]
+    dates = [c["cited_date"] for c in by_patent(rows["citations"], "US900000101")]
     assert dates == [date(1992, 1, 1), date(1993, 6, 1), None]
     (reject,) = summary.rejects
     assert isinstance(reject, Reject)
@@ -278,7 +287,7 @@ def test_a_header_without_a_required_column_is_one_clear_error(tmp_path: Path) -
     copy_fixtures(tmp_path, skip=("g_cpc_current",))
     write_tsv(
         tmp_path / "g_cpc_current.tsv",
-        "patent_id|cpc_section|cpc_class|cpc_subclass|cpc_type\n10473345|F|F24|F24F|inventive\n",
+        "patent_id|cpc_section|cpc_class|cpc_subclass|cpc_type\n900000101|F|F24|F24F|inventive\n",
     )
     with pytest.raises(InputFormatError) as error:
         list(read_patentsview([tmp_path]))
