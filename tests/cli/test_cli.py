@@ -74,9 +74,9 @@ def test_ingest_a_chinese_export_and_show_a_patent(home: Path) -> None:
         run("corpus", "ingest", str(FIXTURES / "cn_table/patsnap_aircon_utf8bom.csv"), "--json")
     )
     assert report["format"] == "cn-table" and report["rows"]["patents"] >= 5
-    shown = json.loads(run("corpus", "show", "CN108131787B", "--json"))
+    shown = json.loads(run("corpus", "show", "CN910000101B", "--json"))
     assert shown["patent"]["title"] == "空调器及其控制方法"
-    assert shown["parties"][0]["name"] == "珠海格力电器股份有限公司"
+    assert shown["parties"][0]["name"] == "珠海示例电器股份有限公司"
 
 
 def test_errors_are_one_line_with_an_exit_code(home: Path, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_errors_are_one_line_with_an_exit_code(home: Path, tmp_path: Path) -> No
 def test_names_harmonize_adds_entity_ids(home: Path, tmp_path: Path) -> None:
     source = tmp_path / "companies.csv"
     source.write_text(
-        "name\nSiemens Aktiengesellschaft\nSiemens AG\n珠海格力电器股份有限公司\n", encoding="utf-8"
+        "name\nSiemens Aktiengesellschaft\nSiemens AG\n珠海示例电器股份有限公司\n", encoding="utf-8"
     )
     out = tmp_path / "out.csv"
     summary = json.loads(
@@ -117,16 +117,16 @@ def test_events_change_a_patents_derived_status(home: Path, tmp_path: Path) -> N
     events = tmp_path / "events.csv"
     events.write_text(
         "专利号,日期,事件,相对方\n"
-        "CN108131787B,2020-03-17,授权,\n"
-        "CN108131787B,2021-05-10,专利权质押合同登记生效,南京银行\n"
-        "CN108131787B,2023-01-05,未缴年费专利权终止,\n"
-        "CN108131787B,2023-13-05,授权,\n",
+        "CN910000101B,2020-03-17,授权,\n"
+        "CN910000101B,2021-05-10,专利权质押合同登记生效,示例银行（演示）\n"
+        "CN910000101B,2023-01-05,未缴年费专利权终止,\n"
+        "CN910000101B,2023-13-05,授权,\n",
         encoding="utf-8",
     )
     report = json.loads(run("corpus", "events", str(events), "--json"))
     assert report["rows"]["events"] == 3 and report["records_rejected"] == 1
     assert "row 5" in Path(report["rejects_file"]).read_text(encoding="utf-8")
-    shown = json.loads(run("corpus", "show", "CN108131787", "--json"))
+    shown = json.loads(run("corpus", "show", "CN910000101", "--json"))
     assert shown["status"]["status"] == "lapsed"
     assert shown["status"]["pledged"] is True
     assert [e["event_type"] for e in shown["events"]] == [

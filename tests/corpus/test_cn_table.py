@@ -1,4 +1,9 @@
-"""Chinese patent database exports: CSV in three encodings, XLSX, the mapping, bad input."""
+"""Chinese patent database exports: CSV in three encodings, XLSX, the mapping, bad input.
+
+The fixtures and the inline tables are hand-made, NOT real records
+(tests/fixtures/cn_table/SOURCE.md): publication numbers CN9xxxxxxxx and US2019 9xxxxxx,
+application serials 9xxxxxx (ranges no office reaches), invented applicants.
+"""
 
 from __future__ import annotations
 
@@ -69,95 +74,95 @@ def test_utf8_bom_export() -> None:
     assert summary.records_read == 7
     patents = {p["patent_id"]: p for p in rows["patents"]}
     assert list(patents) == [
-        "CN108131787",
-        "CN110425696",
-        "CN209944623",
-        "CN305612345",
-        "US2019234567",
+        "CN910000101",
+        "CN910000102",
+        "CN950000103",
+        "CN980000104",
+        "US20199000107",
     ]
-    gree = patents["CN108131787"]
-    assert (gree["office"], gree["number"], gree["kind"]) == ("CN", "108131787", "B")
-    assert (gree["doc_type"], gree["patent_type"]) == ("grant", "invention")
-    assert gree["application_id"] == "CN201711234567"
-    assert gree["filing_date"] == gree["priority_date"] == date(2017, 12, 1)
-    assert gree["publication_date"] == gree["grant_date"] == date(2020, 3, 17)
-    assert gree["title"] == "空调器及其控制方法"
-    assert (gree["claims_count"], gree["independent_claims_count"]) == (10, 2)
-    assert (gree["reported_citations"], gree["family_size"]) == (5, 2)
-    assert gree["legal_status"] == "有效"
-    assert gree["source"] == "cn-table"
+    shili = patents["CN910000101"]
+    assert (shili["office"], shili["number"], shili["kind"]) == ("CN", "910000101", "B")
+    assert (shili["doc_type"], shili["patent_type"]) == ("grant", "invention")
+    assert shili["application_id"] == "CN201719000101"
+    assert shili["filing_date"] == shili["priority_date"] == date(2017, 12, 1)
+    assert shili["publication_date"] == shili["grant_date"] == date(2020, 3, 17)
+    assert shili["title"] == "空调器及其控制方法"
+    assert (shili["claims_count"], shili["independent_claims_count"]) == (10, 2)
+    assert (shili["reported_citations"], shili["family_size"]) == (5, 2)
+    assert shili["legal_status"] == "有效"
+    assert shili["source"] == "cn-table"
 
 
 def test_kinds_types_and_date_formats() -> None:
     rows, _ = read_all(PATSNAP)
     patents = {p["patent_id"]: p for p in rows["patents"]}
-    midea = patents["CN110425696"]
-    assert (midea["doc_type"], midea["patent_type"], midea["legal_status"]) == (
+    yangli = patents["CN910000102"]
+    assert (yangli["doc_type"], yangli["patent_type"], yangli["legal_status"]) == (
         "application",
         "invention",
         "审中",
     )
-    assert midea["filing_date"] == date(2019, 7, 5)  # 2019/7/5
-    assert midea["publication_date"] == date(2019, 11, 8)  # 2019.11.08
-    assert midea["grant_date"] is None
-    haier = patents["CN209944623"]
-    assert (haier["kind"], haier["doc_type"], haier["patent_type"]) == (
+    assert yangli["filing_date"] == date(2019, 7, 5)  # 2019/7/5
+    assert yangli["publication_date"] == date(2019, 11, 8)  # 2019.11.08
+    assert yangli["grant_date"] is None
+    xugou = patents["CN950000103"]
+    assert (xugou["kind"], xugou["doc_type"], xugou["patent_type"]) == (
         "U",
         "grant",
         "utility_model",
     )
-    assert haier["filing_date"] == date(2019, 4, 17)  # 20190417
-    assert haier["grant_date"] == haier["publication_date"] == date(2020, 1, 17)
-    aux = patents["CN305612345"]
-    assert (aux["kind"], aux["doc_type"], aux["patent_type"]) == ("S", "grant", "design")
-    assert aux["application_id"] == "CN201930123456"  # check digit X dropped
-    daikin = patents["US2019234567"]
-    assert (daikin["office"], daikin["kind"], daikin["doc_type"]) == ("US", "A1", "application")
-    assert daikin["application_id"] == "US16123456"
+    assert xugou["filing_date"] == date(2019, 4, 17)  # 20190417
+    assert xugou["grant_date"] == xugou["publication_date"] == date(2020, 1, 17)
+    design = patents["CN980000104"]
+    assert (design["kind"], design["doc_type"], design["patent_type"]) == ("S", "grant", "design")
+    assert design["application_id"] == "CN201939000119"  # check digit X dropped
+    kakuu = patents["US20199000107"]
+    assert (kakuu["office"], kakuu["kind"], kakuu["doc_type"]) == ("US", "A1", "application")
+    assert kakuu["application_id"] == "US99000107"
 
 
 def test_applicants_owners_and_inventors() -> None:
     rows, _ = read_all(PATSNAP)
-    applicants = of(rows["parties"], "CN110425696", role="applicant")
-    assert [a["name"] for a in applicants] == ["美的集团股份有限公司", "广东美的制冷设备有限公司"]
+    applicants = of(rows["parties"], "CN910000102", role="applicant")
+    assert [a["name"] for a in applicants] == ["样例集团股份有限公司", "广东样例制冷设备有限公司"]
     first = applicants[0]
     assert (first["state"], first["city"], first["country"]) == ("广东省", "佛山市", "CN")
-    assert first["address"] == "528311 广东省佛山市顺德区北滘镇美的大道6号"
+    assert first["address"] == "528311 广东省佛山市顺德区北滘镇样例大道6号"
     assert first["party_type"] == "organization"
     assert first.get("latitude") is None and first.get("name_normalized") is None
     assert applicants[1].get("state") is None  # the address columns describe the first
-    owners = of(rows["parties"], "CN209944623", role="assignee")
-    assert [o["name"] for o in owners] == ["海尔智家股份有限公司"]
-    haier = of(rows["parties"], "CN209944623", role="applicant")
-    assert [h["name"] for h in haier] == ["青岛海尔空调器有限总公司", "海尔智家股份有限公司"]
-    assert (haier[0]["state"], haier[0]["city"]) == ("山东省", "青岛市")
-    inventors = of(rows["inventors"], "CN110425696")
+    owners = of(rows["parties"], "CN950000103", role="assignee")
+    assert [o["name"] for o in owners] == ["虚构智家股份有限公司"]
+    xugou = of(rows["parties"], "CN950000103", role="applicant")
+    assert [h["name"] for h in xugou] == ["青岛虚构空调器有限总公司", "虚构智家股份有限公司"]
+    assert (xugou[0]["state"], xugou[0]["city"]) == ("山东省", "青岛市")
+    inventors = of(rows["inventors"], "CN910000102")
     assert [(i["sequence"], i["name"]) for i in inventors] == [
         (0, "刘洋"),
         (1, "周杰"),
         (2, "吴敏"),
     ]
-    daikin = of(rows["parties"], "US2019234567", role="applicant")
-    assert [d["name"] for d in daikin] == ["DAIKIN INDUSTRIES, LTD."]
+    kakuu = of(rows["parties"], "US20199000107", role="applicant")
+    assert [d["name"] for d in kakuu] == ["KAKUU INDUSTRIES, LTD."]
 
 
 def test_classifications() -> None:
     rows, _ = read_all(PATSNAP)
-    gree = [
-        (c["scheme"], c["symbol"], c["is_main"]) for c in of(rows["classifications"], "CN108131787")
+    shili = [
+        (c["scheme"], c["symbol"], c["is_main"]) for c in of(rows["classifications"], "CN910000101")
     ]
-    assert gree == [
+    assert shili == [
         ("IPC", "F24F 11/30", True),
         ("IPC", "F24F 11/64", False),
         ("IPC", "F24F 11/86", False),
         ("CPC", "F24F 11/30", True),
         ("CPC", "F24F 2110/10", False),
     ]
-    midea = of(rows["classifications"], "CN110425696")
-    assert [c["symbol"] for c in midea] == ["F24F 11/79", "F24F 11/64", "F24F 120/10"]
-    assert {c["subclass"] for c in midea} == {"F24F"}
-    assert midea[2]["main_group"] == "F24F 120/00"
-    assert of(rows["classifications"], "CN305612345") == []
+    yangli = of(rows["classifications"], "CN910000102")
+    assert [c["symbol"] for c in yangli] == ["F24F 11/79", "F24F 11/64", "F24F 120/10"]
+    assert {c["subclass"] for c in yangli} == {"F24F"}
+    assert yangli[2]["main_group"] == "F24F 120/00"
+    assert of(rows["classifications"], "CN980000104") == []
 
 
 def test_rejects_name_the_row_and_the_field() -> None:
@@ -175,19 +180,19 @@ def test_gb18030_export_with_province_codes() -> None:
     rows, summary = read_all(CNIPA)
     assert summary.rejects == []
     assert [p["patent_id"] for p in rows["patents"]] == [
-        "CN108302345",
-        "CN209876543",
-        "CN111094567",
+        "CN910000201",
+        "CN950000202",
+        "CN910000203",
     ]
-    tica = of(rows["parties"], "CN108302345")[0]
-    assert (tica["state"], tica["city"], tica["country"]) == ("江苏省", "南京市", "CN")
-    daikin = of(rows["parties"], "CN111094567")[0]
-    assert (daikin["name"], daikin["country"], daikin["state"]) == ("大金工业株式会社", "JP", None)
-    assert [i["name"] for i in of(rows["inventors"], "CN108302345")] == ["赵伟", "钱进"]
-    main = [c["symbol"] for c in of(rows["classifications"], "CN108302345") if c["is_main"]]
+    sheli = of(rows["parties"], "CN910000201")[0]
+    assert (sheli["state"], sheli["city"], sheli["country"]) == ("江苏省", "南京市", "CN")
+    kakuu = of(rows["parties"], "CN910000203")[0]
+    assert (kakuu["name"], kakuu["country"], kakuu["state"]) == ("架空工业株式会社", "JP", None)
+    assert [i["name"] for i in of(rows["inventors"], "CN910000201")] == ["赵伟", "钱进"]
+    main = [c["symbol"] for c in of(rows["classifications"], "CN910000201") if c["is_main"]]
     assert main == ["F24F 11/42"]  # 主分类号
-    gree = of(rows["patents"], "CN209876543")[0]
-    assert (gree["patent_type"], gree["doc_type"], gree["reported_citations"]) == (
+    shili = of(rows["patents"], "CN950000202")[0]
+    assert (shili["patent_type"], shili["doc_type"], shili["reported_citations"]) == (
         "utility_model",
         "grant",
         0,
@@ -207,7 +212,7 @@ def xlsx_export(path: Path, *, extra_header: str = "权项总数") -> Path:
     return write_xlsx(
         path,
         [
-            ["检索式：TAC=(空调) AND PA=(格力 OR 美的)", None],
+            ["检索式：TAC=(空调) AND PA=(示例 OR 样例)", None],
             [],
             [
                 "公开（公告）号",
@@ -226,24 +231,24 @@ def xlsx_export(path: Path, *, extra_header: str = "权项总数") -> Path:
                 extra_header,
             ],
             [
-                "CN112345678A",
-                "202011234567.X",
+                "CN910000301A",
+                "202019000301.7",
                 datetime(2020, 11, 2),
                 datetime(2021, 2, 26),
                 "一种新风空调",
-                "珠海格力电器股份有限公司, 格力电器（武汉）有限公司",
+                "珠海示例电器股份有限公司, 示例电器（武汉）有限公司",
                 "张明，李华",
                 "F24F 7/08 F24F 11/30",
                 "中国",
                 "广东省 珠海市",
                 "企业;企业",
-                "CN108131787B; US9876543B2; 无效号码",
+                "CN910000101B; US900000108B2; 无效号码",
                 3,
                 12,
             ],
             [
-                "CN113456789B",
-                "202110987654.3",
+                "CN910000302B",
+                "202119000302.6",
                 44221,  # an Excel day number: 2021-01-25
                 datetime(2022, 3, 8),
                 "空调器",
@@ -275,21 +280,21 @@ def test_xlsx_export_with_notes_above_the_header(tmp_path: Path) -> None:
     assert first["family_size"] == 3
     assert second["filing_date"] == date(2021, 1, 25)
     assert (second["doc_type"], second["grant_date"]) == ("grant", date(2022, 3, 8))
-    gree = of(rows["parties"], "CN112345678")
-    assert [g["name"] for g in gree] == ["珠海格力电器股份有限公司", "格力电器（武汉）有限公司"]
-    assert (gree[0]["state"], gree[0]["city"], gree[0]["country"]) == ("广东省", "珠海市", "CN")
-    person = of(rows["parties"], "CN113456789")[0]
+    shili = of(rows["parties"], "CN910000301")
+    assert [g["name"] for g in shili] == ["珠海示例电器股份有限公司", "示例电器（武汉）有限公司"]
+    assert (shili[0]["state"], shili[0]["city"], shili[0]["country"]) == ("广东省", "珠海市", "CN")
+    person = of(rows["parties"], "CN910000302")[0]
     assert (person["party_type"], person["state"], person["city"]) == (
         "individual",
         "北京市",
         "北京市",
     )
-    citations = of(rows["citations"], "CN112345678")
+    citations = of(rows["citations"], "CN910000301")
     assert [(c["cited_patent_id"], c["cited_kind"]) for c in citations] == [
-        ("CN108131787", "B"),
-        ("US9876543", "B2"),
+        ("CN910000101", "B"),
+        ("US900000108", "B2"),
     ]
-    symbols = [c["symbol"] for c in of(rows["classifications"], "CN112345678")]
+    symbols = [c["symbol"] for c in of(rows["classifications"], "CN910000301")]
     assert symbols == []  # "F24F 7/08 F24F 11/30" has no separator: not one symbol
     found = {(r.location, r.field) for r in summary.rejects}
     assert ("header", "权项总数") in found
@@ -316,14 +321,14 @@ def test_user_mapping_adds_custom_headers(tmp_path: Path) -> None:
 def test_user_mapping_can_name_the_publication_number_column(tmp_path: Path) -> None:
     path = write_xlsx(
         tmp_path / "odd.xlsx",
-        [["文献公开号", "申请日", "标题"], ["CN112345678A", "2020-11-02", "空调"]],
+        [["文献公开号", "申请日", "标题"], ["CN910000301A", "2020-11-02", "空调"]],
     )
     with pytest.raises(InputFormatError, match="no publication-number column"):
         list(read_cn_table(path))
     mapping_file = tmp_path / "m.toml"
     mapping_file.write_text('[fields]\npublication_number = "文献公开号"\n', encoding="utf-8")
     rows, _ = read_all(path, mapping_file=mapping_file)
-    assert [p["patent_id"] for p in rows["patents"]] == ["CN112345678"]
+    assert [p["patent_id"] for p in rows["patents"]] == ["CN910000301"]
 
 
 def test_a_mapping_file_naming_an_unknown_field_is_an_error(tmp_path: Path) -> None:
@@ -362,7 +367,7 @@ def test_a_broken_legacy_xls_is_an_input_format_error(tmp_path: Path) -> None:
 
 def test_a_table_without_a_publication_number_column(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("申请号,申请日,标题\n201711234567.8,2017-12-01,空调器\n", encoding="utf-8")
+    path.write_text("申请号,申请日,标题\n201719000101.X,2017-12-01,空调器\n", encoding="utf-8")
     assert looks_like(path)
     with pytest.raises(InputFormatError) as error:
         list(read_cn_table(path))
@@ -373,7 +378,7 @@ def test_a_table_without_a_publication_number_column(tmp_path: Path) -> None:
 def test_utf16_tab_separated_export_saved_as_xls(tmp_path: Path) -> None:
     path = tmp_path / "export.xls"
     path.write_text(
-        "公开（公告）号\t申请日\t标题\nCN108131787B\t2017-12-01\t空调器\n", encoding="utf-16"
+        "公开（公告）号\t申请日\t标题\nCN910000101B\t2017-12-01\t空调器\n", encoding="utf-16"
     )
     assert text_encoding(path) == "utf-16"
     assert looks_like(path)
@@ -469,9 +474,9 @@ def test_splitting_cells() -> None:
         "F24F11/64",
         "F24F7/08",
     ]
-    assert split_names("美的集团股份有限公司；广东美的制冷设备有限公司") == [
-        "美的集团股份有限公司",
-        "广东美的制冷设备有限公司",
+    assert split_names("样例集团股份有限公司；广东样例制冷设备有限公司") == [
+        "样例集团股份有限公司",
+        "广东样例制冷设备有限公司",
     ]
     assert split_names("GREE ELECTRIC APPLIANCES, INC. OF ZHUHAI; Midea Group Co., Ltd.") == [
         "GREE ELECTRIC APPLIANCES, INC. OF ZHUHAI",
@@ -486,14 +491,14 @@ def test_splitting_cells() -> None:
 @pytest.mark.parametrize(
     ("address", "expected"),
     [
-        ("519070 广东省珠海市前山金鸡西路789号", ("广东省", "珠海市")),
+        ("519070 广东省珠海市前山示例路1号", ("广东省", "珠海市")),
         ("江苏省南京市玄武区", ("江苏省", "南京市")),
         ("浙江宁波市鄞州区姜山镇", ("浙江省", "宁波市")),
         ("中国广东省广州市天河区", ("广东省", "广州市")),
         ("北京市海淀区中关村", ("北京市", "北京市")),
         ("新疆维吾尔自治区乌鲁木齐市", ("新疆维吾尔自治区", "乌鲁木齐市")),
         ("湖北省恩施土家族苗族自治州恩施市", ("湖北省", "恩施土家族苗族自治州")),
-        ("珠海市前山金鸡西路", (None, "珠海市")),
+        ("珠海市前山示例路", (None, "珠海市")),
         ("Osaka, Japan", (None, None)),
         (None, (None, None)),
     ],
@@ -508,13 +513,13 @@ def test_a_and_b_publications_of_one_application_load_once_as_the_grant(tmp_path
     source = tmp_path / "ab.csv"
     source.write_text(
         "公开（公告）号,申请号,申请日,公开（公告）日,标题\n"
-        "CN108131787A,201711234567.8,2017-12-01,2018-06-08,空调器及其控制方法\n"
-        "CN108131787B,201711234567.8,2017-12-01,2020-03-17,空调器及其控制方法\n"
-        "CN110425696A,201910604321.5,2019-07-05,2019-11-08,一种空调器的控制方法\n",
+        "CN910000101A,201719000101.X,2017-12-01,2018-06-08,空调器及其控制方法\n"
+        "CN910000101B,201719000101.X,2017-12-01,2020-03-17,空调器及其控制方法\n"
+        "CN910000102A,201919000102.3,2019-07-05,2019-11-08,一种空调器的控制方法\n",
         encoding="utf-8",
     )
     rows, _ = read_all(source)
     patents = {p["patent_id"]: p for p in rows["patents"]}
-    assert sorted(patents) == ["CN108131787", "CN110425696"]
-    assert patents["CN108131787"]["kind"] == "B"
-    assert patents["CN108131787"]["doc_type"] == "grant"
+    assert sorted(patents) == ["CN910000101", "CN910000102"]
+    assert patents["CN910000101"]["kind"] == "B"
+    assert patents["CN910000101"]["doc_type"] == "grant"

@@ -144,10 +144,10 @@ def test_patentsview_folder_and_chinese_export_load(tmp_path: Path) -> None:
         )
         assert sources["patentsview"] == pv.row_counts["patents"]
         assert sources["cn-table"] == cn.row_counts["patents"]
-        gree = fetch_dicts(
-            con, "SELECT * FROM parties WHERE name = '珠海格力电器股份有限公司' LIMIT 1"
+        shili = fetch_dicts(
+            con, "SELECT * FROM parties WHERE name = '珠海示例电器股份有限公司' LIMIT 1"
         )[0]
-        assert gree["entity_id"] and gree["latitude"] is not None  # geocoded: 珠海
+        assert shili["entity_id"] and shili["latitude"] is not None  # geocoded: 珠海
 
 
 def test_show_finds_a_grant_by_its_printed_number(tmp_path: Path, grants_dir: Path) -> None:
