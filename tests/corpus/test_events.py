@@ -57,22 +57,22 @@ def test_english_layout_with_codes_and_optional_columns(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "patent,date,event,detail,counterparty\n"
-        "CN102345678A,2019-03-20,pledged,Y2019320000123,南京银行股份有限公司\n"
-        "US7654321B2,2010/2/2,GRANTED,,\n",
+        "CN910000401A,2019-03-20,pledged,Y2019320000123,示例银行股份有限公司\n"
+        "US900000403B2,2010/2/2,GRANTED,,\n",
     )
     rows, rejects = read_all(path)
     assert rejects == []
     assert rows == [
         {
-            "patent_id": "CN102345678",
+            "patent_id": "CN910000401",
             "event_date": date(2019, 3, 20),
             "event_type": "pledged",
             "detail": "Y2019320000123",
-            "counterparty": "南京银行股份有限公司",
+            "counterparty": "示例银行股份有限公司",
             "generated": False,
         },
         {
-            "patent_id": "US7654321",
+            "patent_id": "US900000403",
             "event_date": date(2010, 2, 2),
             "event_type": "granted",
             "detail": None,
@@ -104,7 +104,7 @@ def test_english_layout_with_codes_and_optional_columns(tmp_path: Path) -> None:
     ],
 )
 def test_chinese_labels(tmp_path: Path, label: str, code: str) -> None:
-    path = write(tmp_path, f"公开号,日期,事件\nCN102345678B,2019-01-05,{label}\n")
+    path = write(tmp_path, f"公开号,日期,事件\nCN910000401B,2019-01-05,{label}\n")
     rows, rejects = read_all(path)
     assert rejects == []
     assert rows[0]["event_type"] == code
@@ -137,7 +137,7 @@ def test_publication_numbers_become_patent_ids(text: str, patent_id: str) -> Non
     ["2019-03-05", "2019/3/5", "2019.03.05", "20190305", "2019年3月5日", "2019-03-05 00:00:00"],
 )
 def test_date_formats(tmp_path: Path, text: str) -> None:
-    path = write(tmp_path, f"专利号,事件日期,法律状态,说明,相对方\nCN102345678B,{text},授权,,\n")
+    path = write(tmp_path, f"专利号,事件日期,法律状态,说明,相对方\nCN910000401B,{text},授权,,\n")
     rows, rejects = read_all(path)
     assert rejects == []
     assert rows[0]["event_date"] == date(2019, 3, 5)
@@ -145,11 +145,11 @@ def test_date_formats(tmp_path: Path, text: str) -> None:
 
 def test_gbk_tab_separated_export(tmp_path: Path) -> None:
     text = (
-        "公开号\t事件日期\t法律状态\t相对方\nCN102345678B\t2019-03-20\t质押\t江苏银行股份有限公司\n"
+        "公开号\t事件日期\t法律状态\t相对方\nCN910000401B\t2019-03-20\t质押\t样例银行股份有限公司\n"
     )
     rows, rejects = read_all(write(tmp_path, text, "export.txt", encoding="gbk"))
     assert rejects == []
-    assert rows[0]["counterparty"] == "江苏银行股份有限公司"
+    assert rows[0]["counterparty"] == "样例银行股份有限公司"
     assert rows[0]["event_type"] == "pledged"
 
 
@@ -158,10 +158,10 @@ def test_xlsx_with_date_cells(tmp_path: Path) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.append(["事件", "公开号", "日期"])
-    sheet.append(["授权", "CN102345678B", datetime(2014, 6, 18)])
-    sheet.append(["转让", "CN102345678B", "2016-02-01"])
+    sheet.append(["授权", "CN910000401B", datetime(2014, 6, 18)])
+    sheet.append(["转让", "CN910000401B", "2016-02-01"])
     sheet.append([None, None, None])
-    sheet.append(["质押", "CN102345678B", 20190320])
+    sheet.append(["质押", "CN910000401B", 20190320])
     path = tmp_path / "events.xlsx"
     workbook.save(path)
     rows, rejects = read_all(path)
@@ -177,15 +177,15 @@ def test_bad_rows_are_rejected_with_row_field_and_reason(tmp_path: Path) -> None
     path = write(
         tmp_path,
         "公开号,事件日期,事件\n"
-        "CN102345678B,2019-03-20,授权\n"
-        "CN102345679B,2019-03-20,公开\n"
-        "CN102345680B,2019-02-30,授权\n"
+        "CN910000401B,2019-03-20,授权\n"
+        "CN910000405B,2019-03-20,公开\n"
+        "CN910000406B,2019-02-30,授权\n"
         ",2019-03-20,授权\n"
         "ZL201910123456.7,2019-03-20,授权\n"
-        "CN102345681B,2019-03-21,转让\n",
+        "CN910000407B,2019-03-21,转让\n",
     )
     rows, rejects = read_all(path)
-    assert [r["patent_id"] for r in rows] == ["CN102345678", "CN102345681"]
+    assert [r["patent_id"] for r in rows] == ["CN910000401", "CN910000407"]
     assert [(r.location, r.field) for r in rejects] == [
         ("row 3", "事件"),
         ("row 4", "事件日期"),
@@ -198,12 +198,12 @@ def test_bad_rows_are_rejected_with_row_field_and_reason(tmp_path: Path) -> None
     assert impossible == "impossible date '2019-02-30'"
     assert missing == "missing patent number"
     assert "application number" in application
-    assert rejects[0].record == "CN102345679B"
+    assert rejects[0].record == "CN910000405B"
     assert rejects[0].file == str(path)
 
 
 def test_missing_required_columns_is_one_line_error(tmp_path: Path) -> None:
-    path = write(tmp_path, "公开号,说明\nCN102345678B,x\n")
+    path = write(tmp_path, "公开号,说明\nCN910000401B,x\n")
     with pytest.raises(InputFormatError) as raised:
         read_all(path)
     message = str(raised.value)
@@ -346,11 +346,11 @@ def test_worked_example_in_docs(tmp_path: Path) -> None:
     statuses = python_statuses(rows, None)
     assert statuses == sql_statuses(rows, STATUS_VIEW_SQL)
     assert statuses == {
-        "CN102345678": PatentStatus(LegalStatus.IN_FORCE, True, False, False, date(2021, 3, 19)),
-        "CN203456789": PatentStatus(LegalStatus.LAPSED, False, False, True, date(2018, 2, 1)),
-        "US7654321": PatentStatus(LegalStatus.INVALIDATED, False, True, False, date(2017, 1, 5)),
+        "CN910000401": PatentStatus(LegalStatus.IN_FORCE, True, False, False, date(2021, 3, 19)),
+        "CN950000402": PatentStatus(LegalStatus.LAPSED, False, False, True, date(2018, 2, 1)),
+        "US900000403": PatentStatus(LegalStatus.INVALIDATED, False, True, False, date(2017, 1, 5)),
     }
-    at_end_of_2019 = python_statuses(rows, date(2019, 12, 31))["CN102345678"]
+    at_end_of_2019 = python_statuses(rows, date(2019, 12, 31))["CN910000401"]
     assert at_end_of_2019 == PatentStatus(
         LegalStatus.IN_FORCE, True, False, False, date(2019, 3, 20)
     )
