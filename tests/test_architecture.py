@@ -91,3 +91,47 @@ def test_domains_do_not_import_the_edges_above_them() -> None:
     assert not found, "a domain must not import the web, the CLI or the app factory:\n" + (
         "\n".join(found)
     )
+
+
+def _module_names() -> dict[str, Path]:
+    names: dict[str, Path] = {}
+    for name, path in _modules():
+        parts = ["ipops", *Path(name).with_suffix("").parts]
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def _top_level_imports(path: Path, known: dict[str, Path]) -> set[str]:
+    """The ipops modules a module imports when it is loaded (not under TYPE_CHECKING)."""
+    imported: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ipops"):
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                imported.add(full if full in known else str(node.module))
+        elif isinstance(node, ast.Import):
+            imported.update(a.name for a in node.names if a.name.startswith("ipops"))
+    return imported & set(known)
+
+
+def test_no_import_cycle() -> None:
+    known = _module_names()
+    graph = {name: _top_level_imports(path, known) - {name} for name, path in known.items()}
+    cycles: list[str] = []
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join([*path[path.index(target) :], target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert not cycles, "modules that import each other (move the shared part down):\n" + (
+        "\n".join(cycles)
+    )

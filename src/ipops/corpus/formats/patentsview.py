@@ -72,49 +72,44 @@ or both.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import tempfile
-import zipfile
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
-from ipops.corpus.classification import (
-    main_group_of,
-    normalize_symbol,
-    subclass_of,
-    symbol_from_parts,
+from ipops.corpus.formats import patentsview_dates, patentsview_pregrant
+from ipops.corpus.formats.patentsview_rows import (
+    LOCATION_COLUMNS,
+    SOURCE,
+    InvalidRows,
+    TableColumns,
+    application_row,
+    assignee_row,
+    attorney_row,
+    by_patent,
+    citation_rows,
+    configure,
+    cpc_rows,
+    examiner_row,
+    int_value,
+    inventor_row,
+    ipc_rows,
+    parse_iso_date,
+    patent_row,
+    pct_rows,
+    priority_row,
+    read_header,
+    record_batches,
+    related_rows,
+    term_row,
+    us_number,
 )
-from ipops.corpus.formats import patentsview_dates
 from ipops.corpus.records import Chunk, Reject, citing_row
 from ipops.corpus.schema import TABLE_NAMES, Row
 from ipops.errors import InputFormatError
-
-SOURCE = "patentsview"
-
-
-@dataclass(frozen=True)
-class TableColumns:
-    """The columns of one PatentsView table that this reader needs, and those it uses if present."""
-
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-
-    @property
-    def used(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
 
 TABLES: dict[str, TableColumns] = {
     "g_patent": TableColumns(
@@ -228,24 +223,6 @@ _SEQUENCE_COLUMNS = {
     "g_foreign_priority": "priority_claim_sequence",
     "g_attorney_not_disambiguated": "attorney_sequence",
 }
-_LOCATION_COLUMNS = ("disambig_city", "disambig_state", "disambig_country", "latitude", "longitude")
-
-_US_NUMBER = re.compile(r"([A-Z]{0,2})0*(\d+)")
-_NULL_TEXTS = ["", "NULL"]
-_PATENT_TYPES = {
-    "utility": "utility",
-    "design": "design",
-    "plant": "plant",
-    "reissue": "reissue",
-    "defensive publication": "defensive_publication",
-    "statutory invention registration": "sir",
-}
-_CITED_BY = {
-    "cited by examiner": "examiner",
-    "cited by applicant": "applicant",
-    "cited by other": "other",
-    "cited by third party": "other",
-}
 
 
 # --------------------------------------------------------------------------- finding files
@@ -257,15 +234,7 @@ def table_name(path: Path) -> str | None:
     for suffix in (".zip", ".tsv"):
         name = name.removesuffix(suffix)
     name = TABLE_ALIASES.get(name, name)
-    return name if name in TABLES or name in _pregrant_tables() else None
-
-
-def _pregrant_tables() -> set[str]:
-    """The pre-grant (``pg_*``) tables ``patentsview_pregrant`` reads (imported here, not at
-    the top: that module builds on this one)."""
-    from ipops.corpus.formats import patentsview_pregrant
-
-    return set(patentsview_pregrant.TABLES)
+    return name if name in TABLES or name in patentsview_pregrant.TABLES else None
 
 
 def looks_like(path: Path) -> bool:
@@ -311,39 +280,7 @@ def _add_table_file(found: dict[str, Path], path: Path) -> None:
     found[table] = path
 
 
-# --------------------------------------------------------------------------- reading files
-
-
-@contextmanager
-def _open_binary(path: Path) -> Iterator[IO[bytes]]:
-    """The table's bytes: the file itself, or the TSV inside a zip."""
-    if path.suffix.lower() != ".zip":
-        with path.open("rb") as handle:
-            yield handle
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise InputFormatError(f"{path.name}: not a readable zip file ({error})") from error
-    with archive:
-        members = [m for m in archive.namelist() if not m.endswith("/")]
-        tsvs = [m for m in members if m.lower().endswith(".tsv")] or members
-        if len(tsvs) != 1:
-            raise InputFormatError(f"{path.name}: expected one .tsv inside, found {len(tsvs)}")
-        with archive.open(tsvs[0]) as handle:
-            yield handle
-
-
-def read_header(path: Path) -> list[str]:
-    """The column names on the first line of a table file."""
-    with _open_binary(path) as handle:
-        first_line = handle.readline()
-    try:
-        text = first_line.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputFormatError(f"{path.name}: the header is not UTF-8 text") from error
-    row = next(csv.reader(io.StringIO(text), delimiter="\t"), [])
-    return [name.strip() for name in row]
+# --------------------------------------------------------------------------- headers
 
 
 def check_header(table: str, path: Path, header: Sequence[str]) -> None:
@@ -354,59 +291,6 @@ def check_header(table: str, path: Path, header: Sequence[str]) -> None:
             f"{path.name}: not a PatentsView {table} table: missing column(s) "
             f"{', '.join(missing)} (header has: {', '.join(header) or 'nothing'})"
         )
-
-
-class InvalidRows:
-    """Collects rows with the wrong number of fields as rejects, and skips them."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.rejects: list[Reject] = []
-
-    def __call__(self, row: Any) -> str:
-        where = f"line {row.number}" if row.number is not None else "a row (line unknown)"
-        self.rejects.append(
-            Reject(
-                self.file,
-                where,
-                None,
-                f"expected {row.expected_columns} fields, found {row.actual_columns}",
-                record=(row.text or "")[:40] or None,
-            )
-        )
-        return "skip"
-
-
-def record_batches(
-    path: Path, header: Sequence[str], columns: Sequence[str], invalid: InvalidRows
-) -> Iterator[pa.RecordBatch]:
-    """The chosen columns as trimmed strings (empty -> null), plus ``rn``: the row number."""
-    with _open_binary(path) as handle:
-        reader = pacsv.open_csv(
-            handle,
-            read_options=pacsv.ReadOptions(block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter="\t", newlines_in_values=True, invalid_row_handler=invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                include_columns=list(columns),
-                null_values=_NULL_TEXTS,
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
-        offset = 0
-        for batch in reader:
-            arrays = [_trimmed(column) for column in batch.columns]
-            numbers = pa.array(range(offset + 1, offset + batch.num_rows + 1), pa.int64())
-            offset += batch.num_rows
-            yield pa.RecordBatch.from_arrays([*arrays, numbers], names=[*columns, "rn"])
-
-
-def _trimmed(column: pa.Array) -> pa.Array:
-    trimmed = pc.utf8_trim_whitespace(column)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
 # --------------------------------------------------------------------------- staging in DuckDB
@@ -473,7 +357,7 @@ class _Stage:
         place = ""
         join = ""
         if table in _LOCATED_TABLES:
-            place = "".join(f", l.{c} AS place_{c}" for c in _LOCATION_COLUMNS)
+            place = "".join(f", l.{c} AS place_{c}" for c in LOCATION_COLUMNS)
             join = "LEFT JOIN location l ON l.location_id = t.location_id"
         sequence = _SEQUENCE_COLUMNS.get(table)
         by_sequence = f"TRY_CAST(t.{sequence} AS BIGINT), " if sequence else ""
@@ -548,8 +432,6 @@ def read_patentsview(
             f"({', '.join(sorted(path.name for path in files.values()))}) need g_patent.tsv"
         )
     if pregrant:
-        from ipops.corpus.formats import patentsview_pregrant
-
         patentsview_pregrant.check_headers(pregrant)
     if files:
         yield from _read_grants(files, chunk_size, work_dir, citing_dates)
@@ -583,7 +465,7 @@ def _read_grants(
     with tempfile.TemporaryDirectory(prefix="ipops-pv-", dir=work_dir) as folder:
         con = duckdb.connect(str(Path(folder) / "stage.duckdb"))
         try:
-            _configure(con, Path(folder))
+            configure(con, Path(folder))
             stage = _Stage(con, chunk_size)
             for table in TABLES:
                 if table in files:
@@ -606,13 +488,6 @@ def _read_grants(
             con.close()
 
 
-def _configure(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    con.execute("SET threads = 2").fetchall()
-    con.execute("SET memory_limit = '1GB'").fetchall()
-    con.execute("SET temp_directory = ?", [str(folder / "spill")]).fetchall()
-    con.execute("SET preserve_insertion_order = true").fetchall()
-
-
 def _leftover_rejects(stage: _Stage) -> Iterator[Chunk]:
     """Rows that could not be parsed or joined: g_patent rows count as records read."""
     chunk = Chunk()
@@ -628,7 +503,7 @@ def _leftover_rejects(stage: _Stage) -> Iterator[Chunk]:
 
 def _build_chunk(stage: _Stage, chunk_no: int, files: dict[str, Path]) -> Chunk:
     children = {
-        table: _by_patent(stage.chunk_rows(table, chunk_no))
+        table: by_patent(stage.chunk_rows(table, chunk_no))
         for table in CHILD_TABLES
         if table in files
     }
@@ -651,7 +526,7 @@ def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
     publication date comes from the ``--citing-dates`` file (``citing_date``, checked when
     staged); without it, it is unknown (g_us_patent_citation has only the cited date)."""
     chunk = Chunk()
-    for raw_id, group in _by_patent(rows).items():
+    for raw_id, group in by_patent(rows).items():
         number = us_number(raw_id)
         if number is None:
             chunk.rejects.append(
@@ -664,19 +539,12 @@ def _citing_chunk(rows: list[dict[str, Any]], file: str) -> Chunk:
             )
             continue
         patent_id = "US" + number
-        citations, rejects = _citation_rows(group, patent_id, file)
+        citations, rejects = citation_rows(group, patent_id, file)
         chunk.rows["citations"].extend(citations)
         published = parse_iso_date(group[0]["citing_date"])
         chunk.rows["citing_documents"].append(citing_row(patent_id, "US", published, SOURCE))
         chunk.rejects.extend(rejects)
     return chunk
-
-
-def _by_patent(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[row["patent_id"]].append(row)
-    return grouped
 
 
 def _document(
@@ -696,22 +564,22 @@ def _document(
     number = us_number(raw_id)
     assert number is not None
     patent_id = "US" + number
-    application = _application_row(applications[0], patent_id) if applications else None
+    application = application_row(applications[0], patent_id) if applications else None
     abstracts = related["g_patent_abstract"]
     abstract = patent["patent_abstract"] or (abstracts[0]["patent_abstract"] if abstracts else None)
-    citations, citation_rejects = _citation_rows(
+    citations, citation_rejects = citation_rows(
         related["g_us_patent_citation"], patent_id, file_names.get("g_us_patent_citation", "")
     )
     rows: dict[str, list[Row]] = {table: [] for table in TABLE_NAMES}
-    rows["patents"] = [_patent_row(patent, patent_id, number, abstract, application)]
+    rows["patents"] = [patent_row(patent, patent_id, number, abstract, application)]
     rows["applications"] = [application] if application else []
     inventors = related["g_inventor_disambiguated"]
     assignees = related["g_assignee_disambiguated"]
-    rows["inventors"] = [_inventor_row(r, patent_id, n) for n, r in enumerate(inventors)]
-    rows["parties"] = [_assignee_row(r, patent_id, n) for n, r in enumerate(assignees)]
+    rows["inventors"] = [inventor_row(r, patent_id, n) for n, r in enumerate(inventors)]
+    rows["parties"] = [assignee_row(r, patent_id, n) for n, r in enumerate(assignees)]
     rows["classifications"] = [
-        *_cpc_rows(related["g_cpc_current"], patent_id),
-        *_ipc_rows(related["g_ipc_at_issue"], patent_id),
+        *cpc_rows(related["g_cpc_current"], patent_id),
+        *ipc_rows(related["g_ipc_at_issue"], patent_id),
     ]
     rows["citations"] = citations
     if "g_us_patent_citation" in file_names:
@@ -719,23 +587,23 @@ def _document(
         rows["citing_documents"] = [
             citing_row(patent_id, "US", rows["patents"][0]["publication_date"], SOURCE)
         ]
-    rows["related_documents"] = _related_rows(related["g_us_rel_doc"], patent_id)
+    rows["related_documents"] = related_rows(related["g_us_rel_doc"], patent_id)
     rows["priority_claims"] = [
-        _priority_row(row, patent_id, n) for n, row in enumerate(related["g_foreign_priority"])
+        priority_row(row, patent_id, n) for n, row in enumerate(related["g_foreign_priority"])
     ]
-    rows["pct_data"] = _pct_rows(related["g_pct_data"], patent_id)
-    rows["terms"] = [_term_row(row, patent_id) for row in related["g_us_term_of_grant"][:1]]
+    rows["pct_data"] = pct_rows(related["g_pct_data"], patent_id)
+    rows["terms"] = [term_row(row, patent_id) for row in related["g_us_term_of_grant"][:1]]
     rows["examiners"] = [
-        _examiner_row(row, patent_id) for row in related["g_examiner_not_disambiguated"]
+        examiner_row(row, patent_id) for row in related["g_examiner_not_disambiguated"]
     ]
     rows["agents"] = [
-        _attorney_row(row, patent_id, n)
+        attorney_row(row, patent_id, n)
         for n, row in enumerate(related["g_attorney_not_disambiguated"])
     ]
     figures = related["g_figures"][:1]
     if figures:
-        rows["patents"][0]["figures_count"] = _int(figures[0]["num_figures"])
-        rows["patents"][0]["drawing_sheets"] = _int(figures[0]["num_sheets"])
+        rows["patents"][0]["figures_count"] = int_value(figures[0]["num_figures"])
+        rows["patents"][0]["drawing_sheets"] = int_value(figures[0]["num_sheets"])
     return rows, citation_rejects
 
 
@@ -764,423 +632,3 @@ def _filing_date_problem(
             reason = f"impossible date {row['filing_date']!r}"
             return Reject(file, f"row {row['rn']}", "filing_date", reason, raw_id)
     return None
-
-
-# --------------------------------------------------------------------------- values
-
-
-def us_number(text: str | None) -> str | None:
-    """A US patent number without leading zeros: ``"D0512345"`` -> ``"D512345"``."""
-    if text is None:
-        return None
-    match = _US_NUMBER.fullmatch(re.sub(r"[\s,]", "", text.upper()))
-    if match is None:
-        return None
-    return match[1] + match[2]
-
-
-def parse_iso_date(text: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` date; None when empty or impossible (callers tell the two apart)."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-def parse_cited_date(text: str | None) -> date | None:
-    """A cited document's date; ``00`` for an unknown month or day reads as the first one.
-
-    ``1997-00-00`` -> 1997-01-01 and ``1997-05-00`` -> 1997-05-01, as the USPTO XML reader does.
-    """
-    if text is None:
-        return None
-    parts = text[:10].split("-")
-    if len(parts) == 3 and parts[1] == "00":
-        parts[1:] = ["01", "01"]
-    elif len(parts) == 3 and parts[2] == "00":
-        parts[2] = "01"
-    return parse_iso_date("-".join(parts))
-
-
-def ipc_version(text: str | None) -> str | None:
-    """The IPC version as ``"2006.01"`` (PatentsView writes the date ``2006-01-01``)."""
-    if text is None:
-        return None
-    match = re.fullmatch(r"(\d{4})-?(\d{2})(?:-?\d{2})?", text)
-    return f"{match[1]}.{match[2]}" if match else text
-
-
-def _int(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        return int(float(text))
-    except ValueError:
-        return None
-
-
-def _float(text: str | None, limit: float) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if -limit <= value <= limit else None
-
-
-def _joined(*parts: str | None) -> str | None:
-    text = " ".join(part for part in parts if part)
-    return text or None
-
-
-# --------------------------------------------------------------------------- canonical rows
-
-
-def _patent_row(
-    patent: dict[str, Any],
-    patent_id: str,
-    number: str,
-    abstract: str | None,
-    application: Row | None,
-) -> Row:
-    grant_date = parse_iso_date(patent["patent_date"])
-    raw_type = (patent["patent_type"] or "").lower()
-    return {
-        "patent_id": patent_id,
-        "office": "US",
-        "number": number,
-        "kind": patent["wipo_kind"],
-        "doc_type": "grant",
-        "patent_type": _PATENT_TYPES.get(raw_type, raw_type.replace(" ", "_") or None),
-        "application_id": application["application_id"] if application else None,
-        "title": patent["patent_title"],
-        "abstract": abstract,
-        "filing_date": application["filing_date"] if application else None,
-        "publication_date": grant_date,
-        "grant_date": grant_date,
-        "claims_count": _int(patent["num_claims"]),
-        "legal_status": "withdrawn" if patent["withdrawn"] in ("1", "true", "True") else None,
-        "generated": False,
-        "source": SOURCE,
-    }
-
-
-def _application_row(row: dict[str, Any], patent_id: str) -> Row | None:
-    number = re.sub(r"[^0-9A-Z]", "", (row["application_id"] or "").upper())
-    if not number:
-        return None
-    return {
-        "application_id": "US" + number,
-        "office": "US",
-        "number": number,
-        "filing_date": parse_iso_date(row["filing_date"]),
-        "application_type": application_type(row["patent_application_type"]),
-        "series_code": row["series_code"],
-        "patent_id": patent_id,
-        "generated": False,
-    }
-
-
-def application_type(code: str | None) -> str | None:
-    """The application type from the dictionary's series code (``"29"`` -> design)."""
-    if code is None:
-        return None
-    if not code.isdigit():
-        return code.lower()
-    value = int(code)
-    if 1 <= value <= 28:
-        return "utility"
-    named = {29: "design", 35: "international_design", 90: "ex_parte_reexamination"}
-    named |= {95: "inter_partes_reexamination", 96: "supplemental_examination"}
-    if 60 <= value <= 62:
-        return "provisional"
-    return named.get(value, code)
-
-
-def _place(row: dict[str, Any]) -> Row:
-    latitude = _float(row.get("place_latitude"), 90.0)
-    longitude = _float(row.get("place_longitude"), 180.0)
-    located = latitude is not None and longitude is not None
-    country = row.get("place_disambig_country")
-    return {
-        "city": row.get("place_disambig_city"),
-        "state": row.get("place_disambig_state"),
-        "country": country.upper() if country else None,
-        "latitude": latitude if located else None,
-        "longitude": longitude if located else None,
-        "geo_source": "source" if located else None,
-    }
-
-
-def _inventor_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
-    first = row["disambig_inventor_name_first"]
-    last = row["disambig_inventor_name_last"]
-    return {
-        "patent_id": patent_id,
-        "sequence": sequence,
-        "name": _joined(first, last),
-        "first_name": first,
-        "last_name": last,
-        **_place(row),
-    }
-
-
-def _assignee_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
-    organization = row["disambig_assignee_organization"]
-    person = _joined(
-        row["disambig_assignee_individual_name_first"],
-        row["disambig_assignee_individual_name_last"],
-    )
-    return {
-        "patent_id": patent_id,
-        "sequence": sequence,
-        "role": "assignee",
-        "name": organization or person,
-        "party_type": _party_type(organization, person, row["assignee_type"]),
-        **_place(row),
-    }
-
-
-def _party_type(organization: str | None, person: str | None, code: str | None) -> str | None:
-    """organization | individual, from the names, else the dictionary's assignee_type code."""
-    if organization:
-        return "organization"
-    if person:
-        return "individual"
-    kind = (code or "").lstrip("1") or code  # a leading "1" only marks a part interest
-    if kind in ("4", "5"):
-        return "individual"
-    if kind in ("2", "3", "6", "7", "8", "9"):
-        return "organization"
-    return None
-
-
-def _classification(
-    patent_id: str, scheme: str, sequence: int, symbol: str, is_main: bool | None
-) -> Row:
-    return {
-        "patent_id": patent_id,
-        "scheme": scheme,
-        "sequence": sequence,
-        "symbol": symbol,
-        "subclass": subclass_of(symbol),
-        "main_group": main_group_of(symbol),
-        "is_main": is_main,
-    }
-
-
-def _cpc_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
-    result: list[Row] = []
-    for row in rows:
-        symbol = normalize_symbol(row["cpc_group"])
-        if symbol is None:
-            continue
-        sequence = len(result)
-        position_code = row["cpc_symbol_position"]
-        is_main = position_code == "F" if position_code else sequence == 0
-        value = (row["cpc_type"] or "").lower()
-        classification = _classification(patent_id, "CPC", sequence, symbol, is_main)
-        classification["value"] = "inventive" if value.startswith("invent") else value or None
-        result.append(classification)
-    return result
-
-
-def _ipc_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
-    result: list[Row] = []
-    for row in rows:
-        symbol = symbol_from_parts(
-            row["section"], row["ipc_class"], row["subclass"], row["main_group"], row["subgroup"]
-        )
-        if symbol is None:
-            continue
-        sequence = len(result)
-        position_code = row["symbol_position"]
-        is_main = position_code == "F" if position_code else sequence == 0
-        value = {"I": "inventive", "N": "additional"}.get(row["classification_value"] or "")
-        classification = _classification(patent_id, "IPC", sequence, symbol, is_main)
-        classification["value"] = value
-        classification["version"] = ipc_version(row["ipc_version_indicator"])
-        result.append(classification)
-    return result
-
-
-def _citation_rows(
-    rows: list[dict[str, Any]], patent_id: str, file: str
-) -> tuple[list[Row], list[Reject]]:
-    citations: list[Row] = []
-    rejects: list[Reject] = []
-    for position, row in enumerate(rows):
-        cited_date = parse_cited_date(row["citation_date"])
-        if cited_date is None and row["citation_date"] is not None:
-            rejects.append(
-                Reject(
-                    file,
-                    f"row {row['rn']}",
-                    "citation_date",
-                    f"impossible date {row['citation_date']!r}; citation loaded without its date",
-                    patent_id,
-                )
-            )
-        number = us_number(row["citation_patent_id"])
-        category = (row["citation_category"] or "").lower()
-        citations.append(
-            {
-                "patent_id": patent_id,
-                "sequence": position,
-                "category": "patent",
-                "cited_office": "US",
-                "cited_number": number or row["citation_patent_id"],
-                "cited_kind": row["wipo_kind"],
-                "cited_patent_id": "US" + number if number else None,
-                "cited_date": cited_date,
-                "cited_by": _CITED_BY.get(category),
-            }
-        )
-    return citations, rejects
-
-
-# --------------------------------------------------------------------------- issue-13 tables
-
-_RELATIONS = {
-    "continuation": "continuation",
-    "continuation_in_part": "continuation_in_part",
-    "division": "division",
-    "reissue": "reissue",
-    "continuing_reissue": "continuing_reissue",
-    "substitution": "substitution",
-    "us_reexamination_reissue_merger": "reexamination",
-    "correction": "correction",
-    "us_provisional_application": "provisional",
-    "provisional": "provisional",
-    "related_publication": "related_publication",
-    "utility_model_basis": "utility_model_basis",
-}
-_RELATION_PARTS = ("parent_grant_document", "parent_pct_document", "child_doc")
-
-
-def _related_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
-    """g_us_rel_doc flattens each ``<relation>`` into one row per document (``related_doc_kind``
-    parent_doc, then parent_grant_document, parent_pct_document, child_doc), in sequence
-    order; this puts each relation back together. Provisionals and earlier publications
-    are one row each."""
-    result: list[Row] = []
-    current: Row | None = None
-    for row in rows:
-        relation = _RELATIONS.get(_snake(row["related_doc_type"]), "other")
-        kind = _snake(row["related_doc_kind"])
-        office = (row["published_country"] or "").upper() or None
-        number = row["related_doc_number"]
-        dated = parse_cited_date(row["related_doc_published_date"])
-        if kind in _RELATION_PARTS and current is not None and current["relation"] == relation:
-            _attach(current, kind, office, number, dated)
-            continue
-        current = {
-            "patent_id": patent_id,
-            "sequence": len(result),
-            "relation": relation,
-            "parent_status": (row["related_doc_status"] or "").lower() or None,
-            "generated": False,
-        }
-        result.append(current)
-        if kind in _RELATION_PARTS:  # a part whose parent_doc row is missing
-            _attach(current, kind, office, number, dated)
-        else:
-            current["related_office"] = office or ("US" if number else None)
-            current["related_number"] = number
-            current["related_date"] = dated
-    return result
-
-
-def _attach(relation: Row, kind: str, office: str | None, number: str | None, dated: Any) -> None:
-    if kind == "parent_grant_document":
-        relation["parent_patent_office"] = office or "US"
-        relation["parent_patent_number"] = number
-        relation["parent_grant_date"] = dated
-        relation["parent_status"] = relation["parent_status"] or "granted"
-    elif kind == "parent_pct_document":
-        relation["parent_pct_number"] = number
-        relation["parent_pct_date"] = dated
-    else:
-        relation["child_office"] = office or "US"
-        relation["child_number"] = number
-        relation["child_date"] = dated
-
-
-def _snake(text: str | None) -> str:
-    return re.sub(r"[\s-]+", "_", (text or "").strip().lower())
-
-
-def _priority_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
-    country = row["foreign_country_filed"]
-    return {
-        "patent_id": patent_id,
-        "sequence": sequence,
-        "country": country.upper() if country else None,
-        "number": row["foreign_application_id"],
-        "date": parse_cited_date(row["filing_date"]),
-        "kind": row["priority_claim_kind"],
-        "generated": False,
-    }
-
-
-def _pct_rows(rows: list[dict[str, Any]], patent_id: str) -> list[Row]:
-    """g_pct_data has a row for the PCT filing (``pct_doc_type`` ``pct_application``) and one
-    for its publication (``wo_grant``/``wo_publication``): one canonical row."""
-    if not rows:
-        return []
-    merged: Row = {"patent_id": patent_id, "generated": False}
-    for row in rows:
-        doc_type = (row["pct_doc_type"] or "").lower()
-        dated = parse_cited_date(row["published_or_filed_date"])
-        if doc_type.startswith("wo") or doc_type.endswith("publication"):
-            merged["pct_publication_number"] = row["pct_doc_number"]
-            merged["pct_publication_date"] = dated
-        else:
-            merged["pct_number"] = row["pct_doc_number"]
-            merged["pct_filing_date"] = dated
-        merged["date_371"] = merged.get("date_371") or parse_cited_date(row["pct_371_date"])
-    return [merged]
-
-
-def _term_row(row: dict[str, Any], patent_id: str) -> Row:
-    disclaimer = (row["term_disclaimer"] or "").strip()
-    return {
-        "patent_id": patent_id,
-        "adjustment_days": _int(row["term_extension"]),
-        "disclaimer": bool(disclaimer) or row["disclaimer_date"] is not None,
-        "disclaimer_text": disclaimer or None,
-        "length_of_grant_years": _int(row["term_grant"]),
-        "generated": False,
-    }
-
-
-def _examiner_row(row: dict[str, Any], patent_id: str) -> Row:
-    first, last = row["raw_examiner_name_first"], row["raw_examiner_name_last"]
-    role = (row["examiner_role"] or "").lower().removesuffix("_examiner").removesuffix(" examiner")
-    return {
-        "patent_id": patent_id,
-        "role": role or None,
-        "name": _joined(first, last),
-        "first_name": first,
-        "last_name": last,
-        "art_unit": row["art_group"],
-        "generated": False,
-    }
-
-
-def _attorney_row(row: dict[str, Any], patent_id: str, sequence: int) -> Row:
-    first, last = row["raw_attorney_name_first"], row["raw_attorney_name_last"]
-    country = row["attorney_country"]
-    return {
-        "patent_id": patent_id,
-        "sequence": sequence,
-        "role": "attorney",
-        "name": row["raw_attorney_organization"] or _joined(first, last),
-        "first_name": first,
-        "last_name": last,
-        "country": country.upper() if country and len(country) == 2 else None,
-        "generated": False,
-    }

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 # the module, not its names: patentsview imports this module in turn
-from ipops.corpus.formats import patentsview
+from ipops.corpus.formats import patentsview_rows
 from ipops.errors import InputFormatError
 
 FIELD = "citing-dates"
@@ -43,7 +43,7 @@ TABLE = "citing_dates"
 
 
 def number_sql(column: str) -> str:
-    """SQL of ``patentsview.us_number`` for a column: ``D0512345`` -> ``D512345``."""
+    """SQL of ``patentsview_rows.us_number`` for a column: ``D0512345`` -> ``D512345``."""
     cleaned = f"upper(replace(replace({column}, ',', ''), ' ', ''))"
     return f"regexp_replace({cleaned}, '^([A-Z]{{0,2}})0*([0-9]+)$', '\\1\\2')"
 
@@ -52,7 +52,7 @@ def check_dates_file(path: Path) -> list[str]:
     """The header of a citing-dates file; InputFormatError when it is not one."""
     if not path.is_file():
         raise InputFormatError(f"{path}: no such file (--citing-dates)", field=FIELD)
-    header = patentsview.read_header(path)
+    header = patentsview_rows.read_header(path)
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise InputFormatError(
@@ -79,9 +79,9 @@ def stage_citing_dates(con: duckdb.DuckDBPyConnection, path: Path, header: list[
               AND NOT EXISTS (SELECT 1 FROM patent_key k WHERE k.patent_id = t.patent_id)"""
     ).fetchall()
     orphans = con.sql("SELECT number FROM orphan_numbers").to_arrow_table().column(0)
-    invalid = patentsview.InvalidRows(path.name)
+    invalid = patentsview_rows.InvalidRows(path.name)
     checked = _DateCheck(path.name)
-    batches = checked.batches(patentsview.record_batches(path, header, COLUMNS, invalid))
+    batches = checked.batches(patentsview_rows.record_batches(path, header, COLUMNS, invalid))
     schema = pa.schema([("number", pa.string()), ("patent_date", pa.string()), ("rn", pa.int64())])
     kept = _kept(batches, orphans.combine_chunks())
     con.register("incoming_dates", pa.RecordBatchReader.from_batches(schema, kept))

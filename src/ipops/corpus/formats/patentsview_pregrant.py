@@ -58,7 +58,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ipops.corpus.formats import patentsview as pv
+from ipops.corpus.formats import patentsview_rows as pv
 from ipops.corpus.records import Chunk, Reject
 from ipops.corpus.schema import TABLE_NAMES, Row
 from ipops.errors import InputFormatError
@@ -119,7 +119,7 @@ TABLES: dict[str, pv.TableColumns] = {
         ("pgpub_id", "pct_doc_number"),
         ("published_or_filed_date", "pct_371_date", "pct_102_date", "pct_doc_type"),
     ),
-    "pg_location_disambiguated": pv.TableColumns(("location_id", *pv._LOCATION_COLUMNS)),
+    "pg_location_disambiguated": pv.TableColumns(("location_id", *pv.LOCATION_COLUMNS)),
 }
 MAIN_TABLE = "pg_published_application"
 _CHILDREN: dict[str, str | None] = {  # table -> its sequence column, in the order read back
@@ -148,7 +148,7 @@ def read_pregrant(
     with tempfile.TemporaryDirectory(prefix="ipops-pg-", dir=work_dir) as folder:
         con = duckdb.connect(str(Path(folder) / "stage.duckdb"))
         try:
-            pv._configure(con, Path(folder))
+            pv.configure(con, Path(folder))
             stage = _Stage(con, chunk_size)
             for table in TABLES:
                 if table in files:
@@ -245,7 +245,7 @@ class _Stage:
         place, join = "", ""
         by_sequence = f"TRY_CAST(t.{sequence} AS BIGINT), " if sequence else ""
         if table in _LOCATED:
-            place = "".join(f", l.{c} AS place_{c}" for c in pv._LOCATION_COLUMNS)
+            place = "".join(f", l.{c} AS place_{c}" for c in pv.LOCATION_COLUMNS)
             join = "LEFT JOIN pg_location l ON l.location_id = t.location_id"
         self.con.execute(
             f"""CREATE TABLE c_{table} AS
@@ -266,7 +266,7 @@ class _Stage:
 
 
 def _build_chunk(stage: _Stage, chunk_no: int, files: dict[str, str]) -> Chunk:
-    children = {table: pv._by_patent(stage.chunk_rows(table, chunk_no)) for table in _CHILDREN}
+    children = {table: pv.by_patent(stage.chunk_rows(table, chunk_no)) for table in _CHILDREN}
     chunk = Chunk()
     for row in stage.chunk_rows(MAIN_TABLE, chunk_no):
         problem = _problem(row, files[MAIN_TABLE])
@@ -306,7 +306,7 @@ def _document(
     patent_type = _PATENT_TYPES.get(raw_type) or (
         "plant" if (kind or "").upper().startswith("P") else "utility"
     )
-    application = pv._application_row(
+    application = pv.application_row(
         {
             "application_id": row["application_id"],
             "filing_date": row["filing_date"],
@@ -320,9 +320,9 @@ def _document(
     published = pv.parse_iso_date(row["published_date"])
     filed = pv.parse_iso_date(row["filing_date"])
     priorities = [
-        pv._priority_row(r, patent_id, n) for n, r in enumerate(related["pg_foreign_priority"])
+        pv.priority_row(r, patent_id, n) for n, r in enumerate(related["pg_foreign_priority"])
     ]
-    relations = pv._related_rows(related["pg_us_rel_doc"], patent_id)
+    relations = pv.related_rows(related["pg_us_rel_doc"], patent_id)
     earliest = [r["date"] for r in priorities] + [
         r["related_date"] for r in relations if r["relation"] == "provisional"
     ]
@@ -350,12 +350,12 @@ def _document(
     rows["applications"] = [application] if application else []
     inventors = related["pg_inventor_disambiguated"]
     assignees = related["pg_assignee_disambiguated"]
-    rows["inventors"] = [pv._inventor_row(r, patent_id, n) for n, r in enumerate(inventors)]
-    rows["parties"] = [pv._assignee_row(r, patent_id, n) for n, r in enumerate(assignees)]
+    rows["inventors"] = [pv.inventor_row(r, patent_id, n) for n, r in enumerate(inventors)]
+    rows["parties"] = [pv.assignee_row(r, patent_id, n) for n, r in enumerate(assignees)]
     cpc = [{**r, "cpc_symbol_position": None} for r in related["pg_cpc"]]
     ipc = [{**r, "symbol_position": None} for r in related["pg_ipc_at_issue"]]
-    rows["classifications"] = [*pv._cpc_rows(cpc, patent_id), *pv._ipc_rows(ipc, patent_id)]
+    rows["classifications"] = [*pv.cpc_rows(cpc, patent_id), *pv.ipc_rows(ipc, patent_id)]
     rows["priority_claims"] = priorities
     rows["related_documents"] = relations
-    rows["pct_data"] = pv._pct_rows(related["pg_pct_data"], patent_id)
+    rows["pct_data"] = pv.pct_rows(related["pg_pct_data"], patent_id)
     return rows
