@@ -32,6 +32,12 @@ def test_stats_count_the_generated_patents(platform: Platform) -> None:
     assert stats.counts["patents"] == 300
     assert stats.generated_patents == 300
     assert stats.snapshot_id == platform.store.manifest().snapshot_id
+    assert sum(office.patents for office in stats.by_office) == 300
+    years = stats.years
+    assert years.first_filing_year is not None and years.last_filing_year is not None
+    assert years.first_filing_year <= years.last_filing_year
+    assert all(c.inventors >= c.patents > 0 for c in stats.top_inventor_countries)
+    assert sum(g.inventors for g in stats.geocoded_inventors) == stats.counts["inventors"]
 
 
 def test_search_pages_and_finds_one_patent_in_full(platform: Platform) -> None:

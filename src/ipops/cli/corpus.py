@@ -16,6 +16,7 @@ from ipops.corpus.queries import describe_generated
 
 if TYPE_CHECKING:
     from ipops.corpus.ingest import LoadReport
+    from ipops.corpus.lookup_records import CorpusStatistics
 
 AllowGenerated = Annotated[
     bool,
@@ -129,9 +130,9 @@ def generate(
 @app.command()
 def stats(as_json: JsonOption = False) -> None:
     """Counts per table, years, top inventor countries and parties."""
-    result = lookups.statistics(store=app_context().store).model_dump()
+    result = lookups.statistics(store=app_context().store)
     if as_json:
-        print_json(result)
+        print_json(result.model_dump())
         return
     print_stats(result)
 
@@ -231,33 +232,32 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
         console.print(f"{report.seconds:.1f} s, snapshot {report.snapshot_id}")
 
 
-def print_stats(result: dict[str, object]) -> None:
-    counts = result["counts"]
-    assert isinstance(counts, dict)
-    table = Table("table", "rows", title=f"corpus {result['snapshot_id']}")
-    for name, count in counts.items():
+def print_stats(result: CorpusStatistics) -> None:
+    table = Table("table", "rows", title=f"corpus {result.snapshot_id}")
+    for name, count in result.counts.items():
         table.add_row(name, f"{count:,}")
     console.print(table)
-    years = result["years"]
-    assert isinstance(years, dict)
+    years = result.years
     span = Table("", "first", "last", title="years")
-    for kind, label in (("filing", "filing"), ("publication", "publication")):
-        first, last = years.get(f"first_{kind}_year"), years.get(f"last_{kind}_year")
+    for label, first, last in (
+        ("filing", years.first_filing_year, years.last_filing_year),
+        ("publication", years.first_publication_year, years.last_publication_year),
+    ):
         span.add_row(
             label, "-" if first is None else str(first), "-" if last is None else str(last)
         )
     console.print(span)
-    generated = result.get("generated_patents")
-    notice = describe_generated(generated if isinstance(generated, int) else 0, counts["patents"])
+    notice = describe_generated(result.generated_patents, result.counts["patents"])
     if notice:
         console.print(f"[yellow]{notice}[/]")
-    for key in ("top_inventor_countries", "top_parties"):
-        rows = result[key]
-        assert isinstance(rows, list)
+    countries = Table("country", "inventors", "patents", title="top inventor countries")
+    for country in result.top_inventor_countries:
+        countries.add_row(country.country, str(country.inventors), str(country.patents))
+    parties = Table("entity_id", "name", "patents", title="top parties")
+    for party in result.top_parties:
+        parties.add_row(party.entity_id, str(party.name), str(party.patents))
+    for sub, rows in ((countries, result.top_inventor_countries), (parties, result.top_parties)):
         if rows:
-            sub = Table(*rows[0].keys(), title=key.replace("_", " "))
-            for row in rows:
-                sub.add_row(*(str(v) for v in row.values()))
             console.print(sub)
 
 

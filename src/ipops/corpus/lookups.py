@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ipops.corpus.lookup_records import CorpusStatistics
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.store import CorpusStore, seal
 from ipops.paging import Page
 from ipops.records import Record
 
-
-class CorpusStatistics(Record):
-    """Counts per table, years, offices, top inventor countries and parties."""
-
-    counts: dict[str, Any]
-    years: dict[str, Any]
-    by_office: list[dict[str, Any]]
-    generated_patents: Any
-    top_inventor_countries: list[dict[str, Any]]
-    top_parties: list[dict[str, Any]]
-    geocoded_inventors: list[dict[str, Any]]
-    snapshot_id: str
+__all__ = [
+    "CorpusStatistics",
+    "PatentRecord",
+    "QueryRows",
+    "SearchHits",
+    "patent",
+    "query",
+    "search",
+    "statistics",
+]
 
 
 class PatentRecord(Record):
@@ -51,9 +50,9 @@ class SearchHits(Record):
 
 def statistics(*, store: CorpusStore) -> CorpusStatistics:
     """The statistics of the current snapshot."""
+    snapshot_id = store.manifest().snapshot_id
     with store.connect() as con:
-        found = corpus_stats(con)
-    return CorpusStatistics(**found, snapshot_id=store.manifest().snapshot_id)
+        return corpus_stats(con, snapshot_id=snapshot_id)
 
 
 def patent(*, store: CorpusStore, number: str) -> PatentRecord:

@@ -8,6 +8,14 @@ from typing import Any
 
 import duckdb
 
+from ipops.corpus.lookup_records import (
+    CorpusStatistics,
+    CorpusYears,
+    GeocodedInventors,
+    InventorCountry,
+    OfficeCount,
+    TopParty,
+)
 from ipops.corpus.schema import TABLE_NAMES
 from ipops.corpus.store import ensure_read_only
 from ipops.errors import NotFound, ValidationError
@@ -31,8 +39,11 @@ def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | No
     return rows[0][0] if rows else None
 
 
-def corpus_stats(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> dict[str, Any]:
-    counts = {t: fetch_value(con, f"SELECT count(*) FROM {t}") for t in TABLE_NAMES}
+def corpus_stats(
+    con: duckdb.DuckDBPyConnection, *, snapshot_id: str, top: int = 10
+) -> CorpusStatistics:
+    """The statistics of the corpus ``con`` reads, which is snapshot ``snapshot_id``."""
+    counts = {t: int(fetch_value(con, f"SELECT count(*) FROM {t}")) for t in TABLE_NAMES}
     years = fetch_dicts(
         con,
         "SELECT min(year(filing_date)) AS first_filing_year, "
@@ -40,35 +51,40 @@ def corpus_stats(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> dict[str, 
         "min(year(publication_date)) AS first_publication_year, "
         "max(year(publication_date)) AS last_publication_year FROM patents",
     )[0]
-    return {
-        "counts": counts,
-        "years": years,
-        "by_office": fetch_dicts(
-            con,
-            "SELECT office, doc_type, count(*) AS patents FROM patents "
-            "GROUP BY ALL ORDER BY patents DESC, office, doc_type",
-        ),
-        "generated_patents": fetch_value(con, "SELECT count(*) FROM patents WHERE generated"),
-        "top_inventor_countries": fetch_dicts(
-            con,
-            "SELECT country, count(*) AS inventors, count(DISTINCT patent_id) AS patents "
-            "FROM inventors WHERE country IS NOT NULL "
-            "GROUP BY country ORDER BY inventors DESC, country LIMIT ?",
-            [top],
-        ),
-        "top_parties": fetch_dicts(
-            con,
-            "SELECT entity_id, mode(name) AS name, count(DISTINCT patent_id) AS patents "
-            "FROM parties WHERE entity_id IS NOT NULL "
-            "GROUP BY entity_id ORDER BY patents DESC, name LIMIT ?",
-            [top],
-        ),
-        "geocoded_inventors": fetch_dicts(
-            con,
-            "SELECT coalesce(geo_source, 'unlocated') AS geo_source, count(*) AS inventors "
-            "FROM inventors GROUP BY ALL ORDER BY inventors DESC",
-        ),
-    }
+    by_office = fetch_dicts(
+        con,
+        "SELECT office, doc_type, count(*) AS patents FROM patents "
+        "GROUP BY ALL ORDER BY patents DESC, office, doc_type",
+    )
+    countries = fetch_dicts(
+        con,
+        "SELECT country, count(*) AS inventors, count(DISTINCT patent_id) AS patents "
+        "FROM inventors WHERE country IS NOT NULL "
+        "GROUP BY country ORDER BY inventors DESC, country LIMIT ?",
+        [top],
+    )
+    parties = fetch_dicts(
+        con,
+        "SELECT entity_id, mode(name) AS name, count(DISTINCT patent_id) AS patents "
+        "FROM parties WHERE entity_id IS NOT NULL "
+        "GROUP BY entity_id ORDER BY patents DESC, name LIMIT ?",
+        [top],
+    )
+    located = fetch_dicts(
+        con,
+        "SELECT coalesce(geo_source, 'unlocated') AS geo_source, count(*) AS inventors "
+        "FROM inventors GROUP BY ALL ORDER BY inventors DESC",
+    )
+    return CorpusStatistics(
+        counts=counts,
+        years=CorpusYears(**years),
+        by_office=[OfficeCount(**row) for row in by_office],
+        generated_patents=int(fetch_value(con, "SELECT count(*) FROM patents WHERE generated")),
+        top_inventor_countries=[InventorCountry(**row) for row in countries],
+        top_parties=[TopParty(**row) for row in parties],
+        geocoded_inventors=[GeocodedInventors(**row) for row in located],
+        snapshot_id=snapshot_id,
+    )
 
 
 def candidate_patent_ids(number: str) -> tuple[str | None, str]:

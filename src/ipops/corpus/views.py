@@ -6,13 +6,20 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from ipops.accounts import authz
 from ipops.api.deps import CorpusDep, CurrentUser
 from ipops.api.pagination import page_params, paged
 from ipops.api.schemas import Paged, SafeStr
-from ipops.corpus.queries import corpus_stats, jsonable
+from ipops.corpus.lookup_records import (
+    CorpusYears,
+    GeocodedInventors,
+    InventorCountry,
+    OfficeCount,
+    TopParty,
+)
+from ipops.corpus.queries import corpus_stats
 from ipops.corpus.search import SORTABLE, SearchCriteria
 from ipops.paging import Page
 
@@ -24,14 +31,18 @@ Text = Annotated[SafeStr | None, Query(max_length=200)]
 
 
 class CorpusStats(BaseModel):
+    """The statistics record (``queries.CorpusStatistics``), the snapshot named first."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     snapshot_id: str
     counts: dict[str, int]
-    years: dict[str, int | None]
-    by_office: list[dict[str, Any]]
+    years: CorpusYears
+    by_office: list[OfficeCount]
     generated_patents: int
-    top_inventor_countries: list[dict[str, Any]]
-    top_parties: list[dict[str, Any]]
-    geocoded_inventors: list[dict[str, Any]]
+    top_inventor_countries: list[InventorCountry]
+    top_parties: list[TopParty]
+    geocoded_inventors: list[GeocodedInventors]
 
 
 class PatentSummary(BaseModel):
@@ -65,8 +76,8 @@ class PatentDetail(BaseModel):
 @router.get("/stats")
 def read_stats(user: CurrentUser, corpus: CorpusDep) -> CorpusStats:
     authz.require(user, "corpus:read", "corpus")
-    stats = jsonable(corpus_stats(corpus.cursor))
-    return CorpusStats.model_validate({**stats, "snapshot_id": corpus.snapshot_id})
+    stats = corpus_stats(corpus.cursor, snapshot_id=corpus.snapshot_id)
+    return CorpusStats.model_validate(stats)
 
 
 @router.get("/patents")
