@@ -201,14 +201,14 @@ def list_runs(as_json: JsonOption = False) -> None:
     table = Table("id", "started", "kind", "format", "status", "read", "rejected", "sources")
     for r in found:
         table.add_row(
-            str(r["id"]),
-            str(r["started_at"])[:19],
-            str(r["kind"]),
-            str(r["format"]),
-            str(r["status"]),
-            str(r["records_read"]),
-            str(r["records_rejected"]),
-            ", ".join(Path(s).name for s in r["sources"])[:60],
+            str(r.id),
+            r.started_at[:19],
+            r.kind,
+            r.format,
+            r.status,
+            str(r.records_read),
+            str(r.records_rejected),
+            ", ".join(Path(s).name for s in r.sources)[:60],
         )
     console.print(table)
 

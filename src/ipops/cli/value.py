@@ -253,17 +253,17 @@ def top(
     )
     names = fields()
     for row in rows:
-        wipo = names.get(row["field"] or 0)
+        wipo = names.get(row.field or 0)
         table.add_row(
-            str(row["rank"]),
-            row["patent_id"],
-            _fmt(row["pvd"]),
-            _fmt(row["legal"]),
-            _fmt(row["technical"]),
-            _fmt(row["economic"]),
-            f"{row['field']} {wipo.name}" if wipo else "-",
-            row["main_symbol"] or "-",
-            (row["parties"] or "")[:40],
+            str(row.rank),
+            row.patent_id,
+            _fmt(row.pvd),
+            _fmt(row.legal),
+            _fmt(row.technical),
+            _fmt(row.economic),
+            f"{row.field} {wipo.name}" if wipo else "-",
+            row.main_symbol or "-",
+            (row.parties or "")[:40],
         )
     console.print(table)
 
@@ -489,12 +489,12 @@ def list_runs(as_json: JsonOption = False) -> None:
     table = Table("id", "created", "corpus", "scheme", "as of", "scored", "seconds")
     for r in found:
         table.add_row(
-            str(r["id"]),
-            str(r["created_at"])[:19],
-            str(r["snapshot_id"]),
-            str(r["scheme"]),
-            str(r["as_of"]),
-            f"{r['scored']:,}/{r['patents']:,}",
-            f"{r['seconds']:.1f}",
+            str(r.id),
+            r.created_at[:19],
+            r.snapshot_id,
+            r.scheme,
+            str(r.as_of),
+            f"{r.scored:,}/{r.patents:,}",
+            f"{r.seconds:.1f}",
         )
     console.print(table)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ipops.corpus.queries import fetch_dicts, fetch_value, resolve_patent_id
 from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound, ValidationError
+from ipops.records import Record
 from ipops.valuation import term
 from ipops.valuation.availability import reason_of, universe_of
 from ipops.valuation.fields import fields
@@ -157,13 +158,31 @@ class RankFilter:
             raise ValidationError(f"no WIPO field {self.field}; fields are 1-35", field="field")
 
 
+class RankedPatent(Record):
+    """One patent of a ranking: its rank, PVD and degree scores (two decimals), field,
+    main IPC symbol, filing year, status and parties."""
+
+    rank: int
+    patent_id: str
+    title: str | None
+    field: int | None  # WIPO technology field, 1-35
+    main_symbol: str | None
+    filing_year: int | None
+    status: str | None
+    pvd: float | None
+    legal: float | None
+    technical: float | None
+    economic: float | None
+    parties: str | None  # distinct applicant/assignee names, "; "-joined
+
+
 def top_patents(
     store: CorpusStore,
     run: ScoreRun,
     *,
     where: RankFilter | None = None,
     limit: int = 20,
-) -> list[dict[str, Any]]:
+) -> list[RankedPatent]:
     """The best-scored patents of a run, optionally of one field, IPC prefix or party."""
     where = where or RankFilter()
     where.check()
@@ -190,9 +209,10 @@ FROM best b
 LEFT JOIN patents p ON p.patent_id = b.patent_id
 ORDER BY rank"""
     with store.connect() as con:
-        return fetch_dicts(
+        rows = fetch_dicts(
             con, sql, [str(run.scores_path), str(run.indicators_path), *params, limit]
         )
+    return [RankedPatent(**row) for row in rows]
 
 
 def _rank_conditions(where: RankFilter) -> tuple[str, list[Any]]:
@@ -222,7 +242,7 @@ class Ranking:
     """The run the ranking was read from and its best patents, best first."""
 
     run: ScoreRun
-    patents: tuple[dict[str, Any], ...]
+    patents: tuple[RankedPatent, ...]
 
 
 def rank_patents(

@@ -87,7 +87,7 @@ def ranking(
     scheme: Scheme,
     where: rankings.RankFilter,
     n: int,
-) -> tuple[ScoreRun, list[dict[str, Any]]]:
+) -> tuple[ScoreRun, list[rankings.RankedPatent]]:
     where.check()
     with COMPUTING:
         found = rankings.rank_patents(
@@ -147,23 +147,8 @@ def read_value(
 # --------------------------------------------------------------------------- ranking
 
 
-class RankedPatent(BaseModel):
-    rank: int
-    patent_id: str
-    title: str | None
-    field: int | None
-    main_symbol: str | None
-    filing_year: int | None
-    status: str | None
-    pvd: float | None
-    legal: float | None
-    technical: float | None
-    economic: float | None
-    parties: str | None
-
-
 class RankingPage(BaseModel):
-    items: list[RankedPatent]
+    items: list[rankings.RankedPatent]
     page: int
     page_size: int
     total: int

@@ -55,7 +55,7 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
     form = {name: request.query_params.get(name, "").strip()[:200] for name in FILTERS}
     page = clamp_page(_int(request.query_params.get("page")))
     errors: list[str] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[rankings.RankedPatent] = []
     run: ScoreRun | None = None
     field = _int(form["field"]) if form["field"] else None
     if form["field"] and field is None:
@@ -78,21 +78,15 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
             errors.append(_problem(web, exc))
     pager = make_pager("/value", request.query_params, page=page, size=PAGE_SIZE, total=len(rows))
     names = fields()
-    shown = [
-        {
-            **row,
-            "field_name": field_name(row["field"], names[row["field"]].name, web.locale)
-            if row["field"] in names
-            else None,
-        }
-        for row in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    ]
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    field_names = {n: field_name(n, f.name, web.locale) for n, f in names.items()}
     return web.render(
         "value_ranking.html",
         active="value",
         form=form,
         errors=errors,
         rows=shown,
+        field_names=field_names,
         run=run,
         pager=pager,
         schemes=builtin_names(),
