@@ -46,8 +46,8 @@ def test_search_pages_and_finds_one_patent_in_full(platform: Platform) -> None:
     assert hits.total == 300
     assert len(hits.items) == 10
     second = platform.corpus.search(page=2, page_size=10)
-    assert {h["patent_id"] for h in second.items}.isdisjoint(h["patent_id"] for h in hits.items)
-    first = hits.items[0]["patent_id"]
+    assert {h.patent_id for h in second.items}.isdisjoint(h.patent_id for h in hits.items)
+    first = hits.items[0].patent_id
     record = platform.corpus.patent(patent_id=first)
     assert isinstance(record, PatentRecord)
     assert record.patent["patent_id"] == first

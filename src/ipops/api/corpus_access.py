@@ -25,6 +25,7 @@ from typing import Any, ParamSpec, TypeVar
 import duckdb
 from fastapi.concurrency import run_in_threadpool
 
+from ipops.corpus.lookup_records import PatentSummary
 from ipops.corpus.queries import jsonable, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.serving import ServingIndex, build_serving_index, index_path
@@ -58,7 +59,7 @@ class CorpusCursor:
             self._cursor = self._connection.cursor()
         return self._cursor
 
-    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
+    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[PatentSummary], int]:
         if self.serving is not None:
             return self.serving.search(criteria, page)
         return search_patents(self.cursor, criteria, page)

@@ -4,6 +4,8 @@ scripts share; their field order is the order of the JSON they are written as.""
 
 from __future__ import annotations
 
+from datetime import date
+
 from ipops.records import Record
 
 
@@ -58,3 +60,17 @@ class CorpusStatistics(Record):
     top_parties: list[TopParty]
     geocoded_inventors: list[GeocodedInventors]
     snapshot_id: str
+
+
+class PatentSummary(Record):
+    """One search hit: a patent's identity, title, dates, first applicant and main IPC."""
+
+    patent_id: str
+    office: str | None
+    kind: str | None
+    doc_type: str | None
+    title: str | None
+    filing_date: date | None
+    publication_date: date | None
+    first_applicant: str | None
+    main_ipc: str | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipops.corpus.lookup_records import CorpusStatistics
+from ipops.corpus.lookup_records import CorpusStatistics, PatentSummary
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.store import CorpusStore, seal
@@ -15,6 +15,7 @@ from ipops.records import Record
 __all__ = [
     "CorpusStatistics",
     "PatentRecord",
+    "PatentSummary",
     "QueryRows",
     "SearchHits",
     "patent",
@@ -42,7 +43,7 @@ class PatentRecord(Record):
 class SearchHits(Record):
     """One page of matching patents (summary rows) and the number of all matches."""
 
-    items: list[dict[str, Any]]
+    items: list[PatentSummary]
     total: int
     page: int
     page_size: int

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ipops.corpus.lookup_records import PatentSummary
 from ipops.corpus.queries import candidate_patent_ids
 from ipops.corpus.search import DEFAULT_SORT, SearchCriteria, checked_sort
 from ipops.corpus.serving_build import FORMAT, build_serving_index, character_pairs, index_path
@@ -110,13 +111,13 @@ class ServingIndex:
         body = self.detail_json(patent_id)
         return None if body is None else _patent_detail(json.loads(body))
 
-    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
+    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[PatentSummary], int]:
         """One page of hits and the number of all; answers are remembered (the index never
         changes), so paging through a result and popular queries cost a dictionary look-up."""
         total = self._count(criteria)
         if total == 0 or page.offset >= total:
             return [], total
-        return [dict(row) for row in self._page(criteria, page, total)], total
+        return list(self._page(criteria, page, total)), total
 
     def _count_uncached(self, criteria: SearchCriteria) -> int:
         sql, params = _query(criteria).count()
@@ -124,7 +125,7 @@ class ServingIndex:
 
     def _page_uncached(
         self, criteria: SearchCriteria, page: Page, total: int
-    ) -> tuple[dict[str, Any], ...]:
+    ) -> tuple[PatentSummary, ...]:
         query = _query(criteria)
         sort = checked_sort(page.sort or DEFAULT_SORT)
         if sort == _DEFAULT_ORDER:
@@ -335,12 +336,12 @@ def _order_by(sort: tuple[SortKey, ...]) -> str:
     return ", ".join(parts)
 
 
-def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
+def _summary(row: tuple[Any, ...]) -> PatentSummary:
     summary = dict(zip(SUMMARY_COLUMNS, row, strict=True))
     for name in ("filing_date", "publication_date"):
         if summary[name] is not None:
             summary[name] = _date(summary[name])
-    return summary
+    return PatentSummary(**summary)
 
 
 def _patent_detail(payload: dict[str, Any]) -> dict[str, Any]:

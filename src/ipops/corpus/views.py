@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -17,6 +16,7 @@ from ipops.corpus.lookup_records import (
     GeocodedInventors,
     InventorCountry,
     OfficeCount,
+    PatentSummary,
     TopParty,
 )
 from ipops.corpus.queries import corpus_stats
@@ -43,18 +43,6 @@ class CorpusStats(BaseModel):
     top_inventor_countries: list[InventorCountry]
     top_parties: list[TopParty]
     geocoded_inventors: list[GeocodedInventors]
-
-
-class PatentSummary(BaseModel):
-    patent_id: str
-    office: str | None
-    kind: str | None
-    doc_type: str | None
-    title: str | None
-    filing_date: date | None
-    publication_date: date | None
-    first_applicant: str | None
-    main_ipc: str | None
 
 
 class PatentsPage(Paged[PatentSummary]):
