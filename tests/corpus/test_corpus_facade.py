@@ -8,11 +8,13 @@ import pytest
 
 import ipops
 from ipops.config import Settings
+from ipops.corpus import lookup_records
 from ipops.corpus.ingest import LoadTarget
 from ipops.corpus.loaders import load_generated
 from ipops.corpus.lookups import CorpusStatistics, PatentRecord, SearchHits
 from ipops.errors import NotFound, ValidationError
 from ipops.platform import Platform
+from ipops.records import Record
 from ipops.workspace import create_workspace
 
 
@@ -50,7 +52,8 @@ def test_search_pages_and_finds_one_patent_in_full(platform: Platform) -> None:
     first = hits.items[0].patent_id
     record = platform.corpus.patent(patent_id=first)
     assert isinstance(record, PatentRecord)
-    assert record.patent["patent_id"] == first
+    assert record.patent.patent_id == first
+    assert all(party.patent_id == first for party in record.parties)
     assert platform.corpus.search(number=first).total == 1
 
 
@@ -66,3 +69,24 @@ def test_records_are_frozen(platform: Platform, tmp_path: Path) -> None:
     stats = platform.corpus.stats()
     with pytest.raises(ValueError):
         stats.snapshot_id = "other"  # type: ignore[misc]
+
+
+ROW_RECORDS: dict[str, tuple[type[Record], tuple[str, ...]]] = {
+    "patents": (lookup_records.PatentRow, ()),
+    "applications": (lookup_records.ApplicationRow, ()),
+    "parties": (lookup_records.PartyRow, ()),
+    "inventors": (lookup_records.InventorRow, ()),
+    "classifications": (lookup_records.ClassificationRow, ()),
+    "citations": (lookup_records.CitationMade, ("cited_title",)),
+    "events": (lookup_records.EventRow, ()),
+    "patent_status": (lookup_records.PatentStatus, ()),
+}
+
+
+@pytest.mark.parametrize("table", sorted(ROW_RECORDS))
+def test_patent_rows_have_the_columns_of_their_view(platform: Platform, table: str) -> None:
+    """A column added to a table must be added to its record too (or it would be dropped)."""
+    record, added = ROW_RECORDS[table]
+    with platform.store.connect() as con:
+        columns = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    assert list(record.model_fields) == [*columns, *added]

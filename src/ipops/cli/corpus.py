@@ -16,7 +16,8 @@ from ipops.corpus.queries import describe_generated
 
 if TYPE_CHECKING:
     from ipops.corpus.ingest import LoadReport
-    from ipops.corpus.lookup_records import CorpusStatistics
+    from ipops.corpus.lookup_records import CorpusStatistics, PatentRecord
+    from ipops.records import Record
 
 AllowGenerated = Annotated[
     bool,
@@ -143,9 +144,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One patent with its parties, inventors, classifications and citations."""
-    result = lookups.patent(store=app_context().store, number=number).model_dump()
+    result = lookups.patent(store=app_context().store, number=number)
     if as_json:
-        print_json(result)
+        print_json(result.model_dump())
         return
     _print_patent(result)
 
@@ -261,13 +262,12 @@ def print_stats(result: CorpusStatistics) -> None:
             console.print(sub)
 
 
-def _print_patent(result: dict[str, object]) -> None:
-    patent = result["patent"]
-    assert isinstance(patent, dict)
-    console.print(f"[bold]{patent['patent_id']}[/] {patent.get('kind') or ''} {patent['title']}")
+def _print_patent(result: PatentRecord) -> None:
+    patent = result.patent
+    console.print(f"[bold]{patent.patent_id}[/] {patent.kind or ''} {patent.title}")
     for key in ("filing_date", "publication_date", "grant_date", "claims_count", "legal_status"):
-        if patent.get(key) is not None:
-            console.print(f"  {key}: {patent[key]}")
+        if getattr(patent, key) is not None:
+            console.print(f"  {key}: {getattr(patent, key)}")
     for section, fields in (
         ("parties", ("role", "name", "entity_id", "city", "country")),
         ("inventors", ("name", "city", "state", "country", "latitude", "longitude")),
@@ -276,10 +276,10 @@ def _print_patent(result: dict[str, object]) -> None:
         ("citations_received", ("citing_patent_id", "citing_title")),
         ("events", ("event_date", "event_type", "detail")),
     ):
-        rows = result[section]
-        assert isinstance(rows, list)
+        rows: list[Record] = getattr(result, section)
         if rows:
             table = Table(*fields, title=f"{section} ({len(rows)})")
             for row in rows[:50]:
-                table.add_row(*("" if row.get(f) is None else str(row.get(f))[:60] for f in fields))
+                cells = (getattr(row, f) for f in fields)
+                table.add_row(*("" if v is None else str(v)[:60] for v in cells))
             console.print(table)

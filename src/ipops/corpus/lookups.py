@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipops.corpus.lookup_records import CorpusStatistics, PatentSummary
+from ipops.corpus.lookup_records import CorpusStatistics, PatentRecord, PatentSummary
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.store import CorpusStore, seal
@@ -23,21 +23,6 @@ __all__ = [
     "search",
     "statistics",
 ]
-
-
-class PatentRecord(Record):
-    """One patent with its applications, parties, inventors, classifications, citations
-    and legal-status events."""
-
-    patent: dict[str, Any]
-    applications: list[dict[str, Any]]
-    parties: list[dict[str, Any]]
-    inventors: list[dict[str, Any]]
-    classifications: list[dict[str, Any]]
-    citations_made: list[dict[str, Any]]
-    citations_received: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    status: dict[str, Any] | None
 
 
 class SearchHits(Record):
@@ -59,7 +44,7 @@ def statistics(*, store: CorpusStore) -> CorpusStatistics:
 def patent(*, store: CorpusStore, number: str) -> PatentRecord:
     """One patent in full, by its publication or patent number."""
     with store.connect() as con:
-        return PatentRecord(**show_patent(con, number))
+        return show_patent(con, number)
 
 
 def search(*, store: CorpusStore, criteria: SearchCriteria, page: Page) -> SearchHits:

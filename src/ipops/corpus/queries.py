@@ -9,11 +9,21 @@ from typing import Any
 import duckdb
 
 from ipops.corpus.lookup_records import (
+    ApplicationRow,
+    CitationMade,
+    CitationReceived,
+    ClassificationRow,
     CorpusStatistics,
     CorpusYears,
+    EventRow,
     GeocodedInventors,
     InventorCountry,
+    InventorRow,
     OfficeCount,
+    PartyRow,
+    PatentRecord,
+    PatentRow,
+    PatentStatus,
     TopParty,
 )
 from ipops.corpus.schema import TABLE_NAMES
@@ -101,46 +111,57 @@ def candidate_patent_ids(number: str) -> tuple[str | None, str]:
     return (office + bare if office else None), bare
 
 
-def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> dict[str, Any]:
+def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> PatentRecord:
+    """One patent in full, by its publication or patent number."""
     patent_id = resolve_patent_id(con, number)
-    patent = fetch_dicts(con, "SELECT * FROM patents WHERE patent_id = ?", [patent_id])[0]
     one = [patent_id]
-    return {
-        "patent": patent,
-        "applications": fetch_dicts(con, "SELECT * FROM applications WHERE patent_id = ?", one),
-        "parties": fetch_dicts(
-            con, "SELECT * FROM parties WHERE patent_id = ? ORDER BY role, sequence", one
-        ),
-        "inventors": fetch_dicts(
-            con, "SELECT * FROM inventors WHERE patent_id = ? ORDER BY sequence", one
-        ),
-        "classifications": fetch_dicts(
-            con,
-            "SELECT * FROM classifications WHERE patent_id = ? ORDER BY scheme, sequence",
-            one,
-        ),
-        "citations_made": fetch_dicts(
-            con,
-            "SELECT c.*, p.title AS cited_title FROM citations c "
-            "LEFT JOIN patents p ON p.patent_id = c.cited_patent_id "
-            "WHERE c.patent_id = ? ORDER BY c.sequence",
-            one,
-        ),
-        "citations_received": fetch_dicts(
-            con,
-            "SELECT c.patent_id AS citing_patent_id, p.title AS citing_title, "
-            "p.publication_date AS citing_publication_date, c.cited_by FROM citations c "
-            "LEFT JOIN patents p ON p.patent_id = c.patent_id "
-            "WHERE c.cited_patent_id = ? ORDER BY c.patent_id",
-            one,
-        ),
-        "events": fetch_dicts(
-            con, "SELECT * FROM events WHERE patent_id = ? ORDER BY event_date", one
-        ),
-        "status": next(
-            iter(fetch_dicts(con, "SELECT * FROM patent_status WHERE patent_id = ?", one)), None
-        ),
-    }
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        return fetch_dicts(con, sql, one)
+
+    status = rows("SELECT * FROM patent_status WHERE patent_id = ?")
+    return PatentRecord(
+        patent=PatentRow(**rows("SELECT * FROM patents WHERE patent_id = ?")[0]),
+        applications=[
+            ApplicationRow(**row) for row in rows("SELECT * FROM applications WHERE patent_id = ?")
+        ],
+        parties=[
+            PartyRow(**row)
+            for row in rows("SELECT * FROM parties WHERE patent_id = ? ORDER BY role, sequence")
+        ],
+        inventors=[
+            InventorRow(**row)
+            for row in rows("SELECT * FROM inventors WHERE patent_id = ? ORDER BY sequence")
+        ],
+        classifications=[
+            ClassificationRow(**row)
+            for row in rows(
+                "SELECT * FROM classifications WHERE patent_id = ? ORDER BY scheme, sequence"
+            )
+        ],
+        citations_made=[
+            CitationMade(**row)
+            for row in rows(
+                "SELECT c.*, p.title AS cited_title FROM citations c "
+                "LEFT JOIN patents p ON p.patent_id = c.cited_patent_id "
+                "WHERE c.patent_id = ? ORDER BY c.sequence"
+            )
+        ],
+        citations_received=[
+            CitationReceived(**row)
+            for row in rows(
+                "SELECT c.patent_id AS citing_patent_id, p.title AS citing_title, "
+                "p.publication_date AS citing_publication_date, c.cited_by FROM citations c "
+                "LEFT JOIN patents p ON p.patent_id = c.patent_id "
+                "WHERE c.cited_patent_id = ? ORDER BY c.patent_id"
+            )
+        ],
+        events=[
+            EventRow(**row)
+            for row in rows("SELECT * FROM events WHERE patent_id = ? ORDER BY event_date")
+        ],
+        status=PatentStatus(**status[0]) if status else None,
+    )
 
 
 def resolve_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:

@@ -19,7 +19,6 @@ whole index or none (``serving_build``). Searches give the same rows as
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ipops.corpus.lookup_records import PatentSummary
+from ipops.corpus.lookup_records import PatentRecord, PatentSummary
 from ipops.corpus.queries import candidate_patent_ids
 from ipops.corpus.search import DEFAULT_SORT, SearchCriteria, checked_sort
 from ipops.corpus.serving_build import FORMAT, build_serving_index, character_pairs, index_path
@@ -107,9 +106,9 @@ class ServingIndex:
         row = self.db.execute("SELECT body FROM detail WHERE patent_id = ?", [patent_id]).fetchone()
         return None if row is None else str(row[0])
 
-    def detail(self, patent_id: str) -> dict[str, Any] | None:
+    def detail(self, patent_id: str) -> PatentRecord | None:
         body = self.detail_json(patent_id)
-        return None if body is None else _patent_detail(json.loads(body))
+        return None if body is None else PatentRecord.model_validate_json(body)
 
     def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[PatentSummary], int]:
         """One page of hits and the number of all; answers are remembered (the index never
@@ -342,25 +341,6 @@ def _summary(row: tuple[Any, ...]) -> PatentSummary:
         if summary[name] is not None:
             summary[name] = _date(summary[name])
     return PatentSummary(**summary)
-
-
-def _patent_detail(payload: dict[str, Any]) -> dict[str, Any]:
-    """Dates back to ``date`` objects, so the result equals ``show_patent``'s."""
-    return {key: _revive_dates(value) for key, value in payload.items()}
-
-
-def _revive_dates(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _date_field(k, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revive_dates(v) for v in value]
-    return value
-
-
-def _date_field(key: str, value: Any) -> Any:
-    if isinstance(value, str) and (key.endswith("_date") or key == "date"):
-        return _date(value)
-    return _revive_dates(value)
 
 
 def _date(text: str) -> Any:

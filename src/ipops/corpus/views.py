@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict
@@ -16,6 +16,7 @@ from ipops.corpus.lookup_records import (
     GeocodedInventors,
     InventorCountry,
     OfficeCount,
+    PatentRecord,
     PatentSummary,
     TopParty,
 )
@@ -47,18 +48,6 @@ class CorpusStats(BaseModel):
 
 class PatentsPage(Paged[PatentSummary]):
     pass
-
-
-class PatentDetail(BaseModel):
-    patent: dict[str, Any]
-    applications: list[dict[str, Any]]
-    parties: list[dict[str, Any]]
-    inventors: list[dict[str, Any]]
-    classifications: list[dict[str, Any]]
-    citations_made: list[dict[str, Any]]
-    citations_received: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    status: dict[str, Any] | None = None
 
 
 @router.get("/stats")
@@ -102,7 +91,7 @@ async def search(
     return paged(PatentsPage, rows, total, page)
 
 
-@router.get("/patents/{number}", response_model=PatentDetail)
+@router.get("/patents/{number}", response_model=PatentRecord)
 async def read_patent(
     number: Annotated[SafeStr, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
     user: CurrentUser,

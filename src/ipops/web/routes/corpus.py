@@ -56,7 +56,7 @@ def patent_page(
         raise _no_patent(web, patent_id) from None
     lists = {}
     for key, param, anchor in CITATION_LISTS:
-        rows = details[key]
+        rows = getattr(details, key)
         pager = make_pager(
             request.url.path,
             request.query_params,
@@ -70,7 +70,7 @@ def patent_page(
     return web.render(
         "patent.html",
         active="search",
-        p=details["patent"],
+        p=details.patent,
         d=details,
         made=lists["citations_made"],
         received=lists["citations_received"],
