@@ -119,9 +119,9 @@ class ValueCard(BaseModel):
     kind: str | None = None  # invention | utility_model | design | application
     status: str | None
     status_basis: str | None
-    term: dict[str, Any] | None = None  # expiry and how it was reached
-    family: dict[str, Any] | None = None  # offices and basis
-    forward_citations: dict[str, Any] | None = None  # count, universe, window cap
+    term: rankings.LegalTermFacts | None = None  # expiry and how it was reached
+    family: rankings.FamilyFacts | None = None  # offices and basis
+    forward_citations: rankings.ForwardCitations | None = None  # count, universe, window cap
     pvd: float | None
     degrees: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
