@@ -30,9 +30,11 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.paging import Page
 from ipops.valuation import appraisal, indicators, money, rankings, screening
+from ipops.valuation.fields import WipoField
 from ipops.valuation.rankings import PatentValue
 from ipops.valuation.runs import ScoreRun
 from ipops.valuation.schemes import Scheme, builtin_names, load_scheme
+from ipops.valuation.scoring import DegreeLine, IndicatorLine
 
 router = APIRouter(prefix="/value", tags=["value"])
 
@@ -112,7 +114,7 @@ class ValueCard(BaseModel):
     as_of: date
     scheme: str
     scheme_digest: str
-    field: dict[str, Any] | None
+    field: WipoField | None
     cohort: str | None
     cohort_size: int | None
     cohort_level: str | None = None  # field_year | year | kind: the fallback used
@@ -123,8 +125,8 @@ class ValueCard(BaseModel):
     family: rankings.FamilyFacts | None = None  # offices and basis
     forward_citations: rankings.ForwardCitations | None = None  # count, universe, window cap
     pvd: float | None
-    degrees: list[dict[str, Any]]
-    indicators: list[dict[str, Any]]
+    degrees: list[DegreeLine]
+    indicators: list[IndicatorLine]
     unavailable: list[str]
     notes: list[str] = Field(default_factory=list)
     notes_zh: list[str] = Field(default_factory=list)
