@@ -94,7 +94,7 @@ def test_ranking_is_paged_and_matches_the_service(
     options = IndicatorOptions(as_of=default_as_of(store), min_cohort=20)
     run = score_corpus(store, tmp_path, load_scheme("default"), options)
     expected = top_patents(store, run, limit=10)
-    assert [i["patent_id"] for i in items] == [r["patent_id"] for r in expected]
+    assert [i["patent_id"] for i in items] == [r.patent_id for r in expected]
     backwards = get(shared_api, bank, "/top", n=10, page_size=10, sort="-rank")
     assert [i["rank"] for i in backwards["items"]] == list(range(10, 0, -1))
 

@@ -158,5 +158,5 @@ def test_show_finds_a_grant_by_its_printed_number(tmp_path: Path, grants_dir: Pa
         kind = fetch_value(con, "SELECT kind FROM patents WHERE patent_id = ?", [first])
         printed = f"{first[:2]} {first[2:]} {kind}"
         shown = show_patent(con, printed)
-        assert shown["patent"]["patent_id"] == first
-        assert shown["inventors"] and shown["classifications"]
+        assert shown.patent.patent_id == first
+        assert shown.inventors and shown.classifications

@@ -12,7 +12,7 @@ from loadhelpers import make_target
 from ipops.corpus import serving, serving_build
 from ipops.corpus.ingest import ingest_files
 from ipops.corpus.loaders import load_generated
-from ipops.corpus.queries import jsonable, show_patent
+from ipops.corpus.queries import show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.serving import ServingIndex, build_serving_index, index_path
 from ipops.corpus.store import CorpusStore
@@ -57,7 +57,7 @@ def test_details_equal_show_patent(generated: CorpusStore) -> None:
     with generated.connect() as con:
         ids = [r[0] for r in con.execute("SELECT patent_id FROM patents").fetchall()]
         for patent_id in ids[::25]:
-            assert jsonable(index.detail(patent_id)) == jsonable(show_patent(con, patent_id))
+            assert index.detail(patent_id) == show_patent(con, patent_id)
     assert index.detail("US0") is None
 
 
@@ -73,7 +73,7 @@ def test_details_built_in_parts_equal_show_patent(
         with sqlite3.connect(index.path) as db:
             assert db.execute("SELECT count(*) FROM detail").fetchone() == (len(ids),)
         for patent_id in ids:
-            assert jsonable(index.detail(patent_id)) == jsonable(show_patent(con, patent_id))
+            assert index.detail(patent_id) == show_patent(con, patent_id)
 
 
 @pytest.mark.parametrize("sort_limit", [2_000, 10], ids=["sort-hits", "walk-index"])
@@ -92,7 +92,7 @@ def test_searches_equal_the_duckdb_search(
             expected, expected_total = search_patents(con, search, page)
             found, total = index.search(search, page)
             assert total == expected_total
-            assert jsonable(found) == jsonable(expected)
+            assert found == expected
 
 
 def test_real_grants_and_number_resolution(tmp_path: Path, shared_data: Path) -> None:
@@ -105,7 +105,7 @@ def test_real_grants_and_number_resolution(tmp_path: Path, shared_data: Path) ->
         ).fetchall()[0]
         assert index.resolve(f"{patent_id} {kind}") == patent_id
         assert index.resolve(patent_id[2:]) == patent_id
-        assert jsonable(index.detail(patent_id)) == jsonable(show_patent(con, patent_id))
+        assert index.detail(patent_id) == show_patent(con, patent_id)
     assert index.resolve("US1") is None
 
 

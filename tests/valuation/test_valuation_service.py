@@ -150,10 +150,11 @@ def test_a_generated_corpus(workspace: Workspace) -> None:
     ).fetchall()[0]
     assert 0 <= low <= high <= 100
     best = top_patents(workspace.store, run, limit=5)
-    assert [r["rank"] for r in best] == sorted(r["rank"] for r in best)
-    assert best[0]["pvd"] >= best[-1]["pvd"]
+    assert [r.rank for r in best] == sorted(r.rank for r in best)
+    assert best[0].pvd is not None and best[-1].pvd is not None
+    assert best[0].pvd >= best[-1].pvd
     in_field = top_patents(workspace.store, run, where=RankFilter(field=30), limit=3)
-    assert in_field and all(r["field"] == 30 for r in in_field)
+    assert in_field and all(r.field == 30 for r in in_field)
     by_ipc = top_patents(workspace.store, run, where=RankFilter(ipc="F24F"), limit=3)
     assert by_ipc
     report = screen_high_value(workspace.store, indicators, HighValueRules(as_of=AS_OF))

@@ -140,7 +140,7 @@ def test_forward_citations_are_unknown_without_a_citing_universe(workspace: Work
     value = patent_value(workspace.store, workspace.valuation, "US8418361",
                          load_scheme("default"), OPTIONS)  # fmt: skip
     payload = value.as_dict()
-    assert payload["forward_citations"]["reason"] == "no_citing_universe"
+    assert value.forward_citations.reason == "no_citing_universe"
     assert "fwd_citations" in payload["unavailable"]
     assert any("no citing universe loaded" in n for n in payload["notes"])
     assert any("未载入施引文献范围" in n for n in payload["notes_zh"])

@@ -15,7 +15,7 @@ from ipops.corpus.loaders import load_generated
 from ipops.errors import ValidationError
 from ipops.platform import Platform
 from ipops.valuation.appraisal import MoneyValuation
-from ipops.valuation.rankings import PatentValue, Ranking
+from ipops.valuation.rankings import PatentValue, RankedPatent, Ranking
 from ipops.valuation.runs import list_runs
 from ipops.valuation.screening import HighValueReport
 from ipops.workspace import create_workspace
@@ -36,9 +36,10 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
 def test_top_ranks_by_pvd_and_records_the_run(platform: Platform) -> None:
     ranking = platform.value.top(n=5, as_of=AS_OF)
     assert isinstance(ranking, Ranking)
+    assert all(isinstance(row, RankedPatent) for row in ranking.patents)
     assert ranking.run.as_of == AS_OF
-    assert [row["rank"] for row in ranking.patents] == list(range(1, len(ranking.patents) + 1))
-    pvds = [row["pvd"] for row in ranking.patents]
+    assert [row.rank for row in ranking.patents] == list(range(1, len(ranking.patents) + 1))
+    pvds = [row.pvd for row in ranking.patents]
     assert pvds == sorted(pvds, reverse=True)
     with platform.session() as session:
         assert [r.id for r in list_runs(db_session=session)] == [ranking.run.run_id]
@@ -49,11 +50,11 @@ def test_top_ranks_by_pvd_and_records_the_run(platform: Platform) -> None:
 
 def test_show_explains_the_top_patent(platform: Platform) -> None:
     best = platform.value.top(n=1, as_of=AS_OF).patents[0]
-    card = platform.value.show(patent_id=best["patent_id"], as_of=AS_OF)
+    card = platform.value.show(patent_id=best.patent_id, as_of=AS_OF)
     assert isinstance(card, PatentValue)
-    assert card.patent_id == best["patent_id"]
+    assert card.patent_id == best.patent_id
     assert card.explanation.pvd is not None
-    assert round(card.explanation.pvd, 2) == best["pvd"]
+    assert round(card.explanation.pvd, 2) == best.pvd
 
 
 def test_high_value_screens_as_of_the_date(platform: Platform) -> None:
@@ -65,7 +66,7 @@ def test_high_value_screens_as_of_the_date(platform: Platform) -> None:
 
 
 def test_money_caps_the_life_by_the_legal_term(platform: Platform) -> None:
-    best = platform.value.top(n=1, as_of=AS_OF).patents[0]["patent_id"]
+    best = platform.value.top(n=1, as_of=AS_OF).patents[0].patent_id
     valued = platform.value.money(
         revenue=["1000000"] * 30,
         royalty_rate="0.05",

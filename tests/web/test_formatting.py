@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_chart_labels_are_short_names_not_cut_words() -> None:
 
 
 def test_places_read_in_chinese_largest_first() -> None:
-    row = {"city": "Beijing", "state": "Beijing", "country": "CN"}
+    row = SimpleNamespace(city="Beijing", state="Beijing", country="CN")
     assert format_place(row, "zh_CN") == "中国 北京市"
     assert format_place(row, "en") == "Beijing, Beijing, China"
     assert city_name("Tokyo", "JP", "zh_CN") == "东京"

@@ -20,11 +20,12 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import duckdb
 from fastapi.concurrency import run_in_threadpool
 
+from ipops.corpus.lookup_records import PatentRecord, PatentSummary
 from ipops.corpus.queries import jsonable, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.serving import ServingIndex, build_serving_index, index_path
@@ -58,7 +59,7 @@ class CorpusCursor:
             self._cursor = self._connection.cursor()
         return self._cursor
 
-    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
+    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[PatentSummary], int]:
         if self.serving is not None:
             return self.serving.search(criteria, page)
         return search_patents(self.cursor, criteria, page)
@@ -66,12 +67,13 @@ class CorpusCursor:
     def patent_json(self, number: str) -> str:
         """One patent in full as JSON text (what ``show_patent`` gives, dates as ISO text)."""
         if self.serving is None:
-            return json.dumps(jsonable(show_patent(self.cursor, number)), ensure_ascii=False)
+            found = show_patent(self.cursor, number).model_dump()
+            return json.dumps(jsonable(found), ensure_ascii=False)
         body = self.serving.detail_json(self._patent_id(number, self.serving))
         assert body is not None  # resolve() found it in this immutable index
         return body
 
-    def patent(self, number: str) -> dict[str, Any]:
+    def patent(self, number: str) -> PatentRecord:
         if self.serving is None:
             return show_patent(self.cursor, number)
         found = self.serving.detail(self._patent_id(number, self.serving))

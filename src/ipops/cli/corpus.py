@@ -16,6 +16,8 @@ from ipops.corpus.queries import describe_generated
 
 if TYPE_CHECKING:
     from ipops.corpus.ingest import LoadReport
+    from ipops.corpus.lookup_records import CorpusStatistics, PatentRecord
+    from ipops.records import Record
 
 AllowGenerated = Annotated[
     bool,
@@ -138,9 +140,9 @@ def generate(
 @app.command()
 def stats(as_json: JsonOption = False) -> None:
     """Counts per table, years, top inventor countries and parties."""
-    result = lookups.statistics(store=app_context().store).model_dump()
+    result = lookups.statistics(store=app_context().store)
     if as_json:
-        print_json(result)
+        print_json(result.model_dump())
         return
     print_stats(result)
 
@@ -151,9 +153,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One patent with its parties, inventors, classifications and citations."""
-    result = lookups.patent(store=app_context().store, number=number).model_dump()
+    result = lookups.patent(store=app_context().store, number=number)
     if as_json:
-        print_json(result)
+        print_json(result.model_dump())
         return
     _print_patent(result)
 
@@ -209,14 +211,14 @@ def list_runs(as_json: JsonOption = False) -> None:
     table = Table("id", "started", "kind", "format", "status", "read", "rejected", "sources")
     for r in found:
         table.add_row(
-            str(r["id"]),
-            str(r["started_at"])[:19],
-            str(r["kind"]),
-            str(r["format"]),
-            str(r["status"]),
-            str(r["records_read"]),
-            str(r["records_rejected"]),
-            ", ".join(Path(s).name for s in r["sources"])[:60],
+            str(r.id),
+            r.started_at[:19],
+            r.kind,
+            r.format,
+            r.status,
+            str(r.records_read),
+            str(r.records_rejected),
+            ", ".join(Path(s).name for s in r.sources)[:60],
         )
     console.print(table)
 
@@ -240,43 +242,41 @@ def _print_report(report: LoadReport, as_json: bool) -> None:
         console.print(f"{report.seconds:.1f} s, snapshot {report.snapshot_id}")
 
 
-def print_stats(result: dict[str, object]) -> None:
-    counts = result["counts"]
-    assert isinstance(counts, dict)
-    table = Table("table", "rows", title=f"corpus {result['snapshot_id']}")
-    for name, count in counts.items():
+def print_stats(result: CorpusStatistics) -> None:
+    table = Table("table", "rows", title=f"corpus {result.snapshot_id}")
+    for name, count in result.counts.items():
         table.add_row(name, f"{count:,}")
     console.print(table)
-    years = result["years"]
-    assert isinstance(years, dict)
+    years = result.years
     span = Table("", "first", "last", title="years")
-    for kind, label in (("filing", "filing"), ("publication", "publication")):
-        first, last = years.get(f"first_{kind}_year"), years.get(f"last_{kind}_year")
+    for label, first, last in (
+        ("filing", years.first_filing_year, years.last_filing_year),
+        ("publication", years.first_publication_year, years.last_publication_year),
+    ):
         span.add_row(
             label, "-" if first is None else str(first), "-" if last is None else str(last)
         )
     console.print(span)
-    generated = result.get("generated_patents")
-    notice = describe_generated(generated if isinstance(generated, int) else 0, counts["patents"])
+    notice = describe_generated(result.generated_patents, result.counts["patents"])
     if notice:
         console.print(f"[yellow]{notice}[/]")
-    for key in ("top_inventor_countries", "top_parties"):
-        rows = result[key]
-        assert isinstance(rows, list)
+    countries = Table("country", "inventors", "patents", title="top inventor countries")
+    for country in result.top_inventor_countries:
+        countries.add_row(country.country, str(country.inventors), str(country.patents))
+    parties = Table("entity_id", "name", "patents", title="top parties")
+    for party in result.top_parties:
+        parties.add_row(party.entity_id, str(party.name), str(party.patents))
+    for sub, rows in ((countries, result.top_inventor_countries), (parties, result.top_parties)):
         if rows:
-            sub = Table(*rows[0].keys(), title=key.replace("_", " "))
-            for row in rows:
-                sub.add_row(*(str(v) for v in row.values()))
             console.print(sub)
 
 
-def _print_patent(result: dict[str, object]) -> None:
-    patent = result["patent"]
-    assert isinstance(patent, dict)
-    console.print(f"[bold]{patent['patent_id']}[/] {patent.get('kind') or ''} {patent['title']}")
+def _print_patent(result: PatentRecord) -> None:
+    patent = result.patent
+    console.print(f"[bold]{patent.patent_id}[/] {patent.kind or ''} {patent.title}")
     for key in ("filing_date", "publication_date", "grant_date", "claims_count", "legal_status"):
-        if patent.get(key) is not None:
-            console.print(f"  {key}: {patent[key]}")
+        if getattr(patent, key) is not None:
+            console.print(f"  {key}: {getattr(patent, key)}")
     for section, fields in (
         ("parties", ("role", "name", "entity_id", "city", "country")),
         ("inventors", ("name", "city", "state", "country", "latitude", "longitude")),
@@ -285,10 +285,10 @@ def _print_patent(result: dict[str, object]) -> None:
         ("citations_received", ("citing_patent_id", "citing_title")),
         ("events", ("event_date", "event_type", "detail")),
     ):
-        rows = result[section]
-        assert isinstance(rows, list)
+        rows: list[Record] = getattr(result, section)
         if rows:
             table = Table(*fields, title=f"{section} ({len(rows)})")
             for row in rows[:50]:
-                table.add_row(*("" if row.get(f) is None else str(row.get(f))[:60] for f in fields))
+                cells = (getattr(row, f) for f in fields)
+                table.add_row(*("" if v is None else str(v)[:60] for v in cells))
             console.print(table)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -11,8 +11,9 @@ from rich.table import Table
 from ipops.accounts.demo import demo_organisation_id, ensure_demo_users
 from ipops.accounts.roles import OrgKind
 from ipops.cli.context import AppContext, console, print_json, progress_bar
+from ipops.corpus import lookups
 from ipops.corpus.loaders import load_generated
-from ipops.corpus.queries import corpus_stats
+from ipops.corpus.lookup_records import CorpusStatistics
 from ipops.finance.demo import AS_OF, DemoFinance, seed_demo_finance
 from ipops.geo.runs import DemoHotspots, demo_summary
 from ipops.places.chinese import city_name_zh
@@ -43,9 +44,7 @@ def run_demo(*, patents: int, seed: int, as_json: bool) -> None:
         finance = seed_demo_finance(session, ctx.store, ctx.workspace.root, seed=seed)
     landscape = write_demo_report(ctx.store, ctx.workspace.root, ctx.engine)
     hotspots = demo_summary(ctx.store)
-    with ctx.store.connect() as con:
-        stats = corpus_stats(con)
-    stats["snapshot_id"] = ctx.store.manifest().snapshot_id
+    stats = lookups.statistics(store=ctx.store)
     if as_json:
         print_json(
             {
@@ -115,26 +114,27 @@ DOC_TYPES_ZH = {
 }
 
 
-def _print_corpus(stats: dict[str, Any]) -> None:
-    counts, years = stats["counts"], stats["years"]
-    table = Table("数据表", "查询名", "行数", title=f"演示专利数据（快照 {stats['snapshot_id']}）")
+def _print_corpus(stats: CorpusStatistics) -> None:
+    counts, years = stats.counts, stats.years
+    table = Table("数据表", "查询名", "行数", title=f"演示专利数据（快照 {stats.snapshot_id}）")
     table.columns[2].justify = "right"
     for name, label in CORPUS_TABLES_ZH.items():
         table.add_row(label, name, f"{counts.get(name, 0):,}")
     console.print(table)
 
-    def span(kind: str) -> str:
-        first, last = years.get(f"first_{kind}_year"), years.get(f"last_{kind}_year")
+    def span(first: int | None, last: int | None) -> str:
         return f"{first or '未知'}–{last or '未知'}"
 
-    console.print(f"申请年 {span('filing')}；公开年 {span('publication')}")
+    filing = span(years.first_filing_year, years.last_filing_year)
+    publication = span(years.first_publication_year, years.last_publication_year)
+    console.print(f"申请年 {filing}；公开年 {publication}")
     offices = Table("受理局", "文献类型", "件数", title="按受理局")
     offices.columns[2].justify = "right"
-    for row in stats["by_office"]:
-        kind = DOC_TYPES_ZH.get(str(row["doc_type"]), str(row["doc_type"]))
-        offices.add_row(str(row["office"]), kind, f"{row['patents']:,}")
+    for row in stats.by_office:
+        kind = DOC_TYPES_ZH.get(str(row.doc_type), str(row.doc_type))
+        offices.add_row(str(row.office), kind, f"{row.patents:,}")
     console.print(offices)
-    generated, total = stats["generated_patents"], counts.get("patents", 0)
+    generated, total = stats.generated_patents, counts.get("patents", 0)
     if generated:
         console.print(
             f"[yellow]注意：{generated:,} / {total:,} 件专利为生成的演示数据，不是真实记录[/]"

@@ -28,7 +28,7 @@ from ipops.valuation.catalogue import INDICATORS
 from ipops.valuation.fields import fields
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.indicators import EngineSettings, StepCallback, value_options
-from ipops.valuation.rankings import RankFilter, patent_value, rank_patents
+from ipops.valuation.rankings import PatentValue, RankFilter, patent_value, rank_patents
 from ipops.valuation.runs import run_summaries, score_corpus
 from ipops.valuation.schemes import DEGREE_LABELS, builtin_names, builtin_text, load_scheme
 from ipops.valuation.screening import high_value_patents
@@ -139,10 +139,11 @@ def show(
     if as_json:
         print_json(value.as_dict())
         return
-    _print_value(value.as_dict())
+    _print_value(value)
 
 
-def _print_value(payload: dict[str, Any]) -> None:
+def _print_value(value: PatentValue) -> None:
+    payload = value.as_dict()
     field = payload["field"]
     console.print(f"[bold]{payload['patent_id']}[/] {payload['title'] or ''}")
     console.print(
@@ -155,23 +156,21 @@ def _print_value(payload: dict[str, Any]) -> None:
         f"{payload['status']} ({payload['status_basis']}), as of {payload['as_of']}"
     )
     console.print(f"  scheme {payload['scheme']}, corpus {payload['snapshot_id']}")
-    term = payload["term"]
-    bound = " (upper bound)" if term["upper_bound"] else ""
-    console.print(f"  term ends {term['expiry'] or 'unknown'}{bound}: {term['how']}")
-    family = payload["family"]
-    basis = FAMILY_BASIS_LABELS.get(family["basis"] or "", (family["basis"], ""))[0]
+    term, family, forward = value.term, value.family, value.forward_citations
+    bound = " (upper bound)" if term.upper_bound else ""
+    console.print(f"  term ends {term.expiry or 'unknown'}{bound}: {term.how}")
+    basis = FAMILY_BASIS_LABELS.get(family.basis or "", (family.basis, ""))[0]
     console.print(
-        f"  family offices {_fmt(family['size'])}"
-        + (f" ({family['offices']})" if family["offices"] else "")
-        + (f", basis: {basis}" if family["basis"] else ", no family data")
+        f"  family offices {_fmt(family.size)}"
+        + (f" ({family.offices})" if family.offices else "")
+        + (f", basis: {basis}" if family.basis else ", no family data")
     )
-    forward = payload["forward_citations"]
     capped = (
-        f"; forward window capped at the data end {forward['window_end']}"
-        if forward["window_capped"]
+        f"; forward window capped at the data end {forward.window_end}"
+        if forward.window_capped
         else ""
     )
-    console.print(f"  forward citations counted over: {forward['universe_text']}{capped}")
+    console.print(f"  forward citations counted over: {forward.universe_text}{capped}")
     table = Table("degree", "indicator", "raw", "percentile", "weight", "used weight", "points")
     for line in payload["indicators"]:
         table.add_row(
@@ -253,17 +252,17 @@ def top(
     )
     names = fields()
     for row in rows:
-        wipo = names.get(row["field"] or 0)
+        wipo = names.get(row.field or 0)
         table.add_row(
-            str(row["rank"]),
-            row["patent_id"],
-            _fmt(row["pvd"]),
-            _fmt(row["legal"]),
-            _fmt(row["technical"]),
-            _fmt(row["economic"]),
-            f"{row['field']} {wipo.name}" if wipo else "-",
-            row["main_symbol"] or "-",
-            (row["parties"] or "")[:40],
+            str(row.rank),
+            row.patent_id,
+            _fmt(row.pvd),
+            _fmt(row.legal),
+            _fmt(row.technical),
+            _fmt(row.economic),
+            f"{row.field} {wipo.name}" if wipo else "-",
+            row.main_symbol or "-",
+            (row.parties or "")[:40],
         )
     console.print(table)
 
@@ -489,12 +488,12 @@ def list_runs(as_json: JsonOption = False) -> None:
     table = Table("id", "created", "corpus", "scheme", "as of", "scored", "seconds")
     for r in found:
         table.add_row(
-            str(r["id"]),
-            str(r["created_at"])[:19],
-            str(r["snapshot_id"]),
-            str(r["scheme"]),
-            str(r["as_of"]),
-            f"{r['scored']:,}/{r['patents']:,}",
-            f"{r['seconds']:.1f}",
+            str(r.id),
+            r.created_at[:19],
+            r.snapshot_id,
+            r.scheme,
+            str(r.as_of),
+            f"{r.scored:,}/{r.patents:,}",
+            f"{r.seconds:.1f}",
         )
     console.print(table)

@@ -5,45 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from ipops.corpus.lookup_records import CorpusStatistics, PatentRecord, PatentSummary
 from ipops.corpus.queries import corpus_stats, run_query, show_patent
 from ipops.corpus.search import SearchCriteria, search_patents
 from ipops.corpus.store import CorpusStore, seal
 from ipops.paging import Page
 from ipops.records import Record
 
-
-class CorpusStatistics(Record):
-    """Counts per table, years, offices, top inventor countries and parties."""
-
-    counts: dict[str, Any]
-    years: dict[str, Any]
-    by_office: list[dict[str, Any]]
-    generated_patents: Any
-    top_inventor_countries: list[dict[str, Any]]
-    top_parties: list[dict[str, Any]]
-    geocoded_inventors: list[dict[str, Any]]
-    snapshot_id: str
-
-
-class PatentRecord(Record):
-    """One patent with its applications, parties, inventors, classifications, citations
-    and legal-status events."""
-
-    patent: dict[str, Any]
-    applications: list[dict[str, Any]]
-    parties: list[dict[str, Any]]
-    inventors: list[dict[str, Any]]
-    classifications: list[dict[str, Any]]
-    citations_made: list[dict[str, Any]]
-    citations_received: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    status: dict[str, Any] | None
+__all__ = [
+    "CorpusStatistics",
+    "PatentRecord",
+    "PatentSummary",
+    "QueryRows",
+    "SearchHits",
+    "patent",
+    "query",
+    "search",
+    "statistics",
+]
 
 
 class SearchHits(Record):
     """One page of matching patents (summary rows) and the number of all matches."""
 
-    items: list[dict[str, Any]]
+    items: list[PatentSummary]
     total: int
     page: int
     page_size: int
@@ -51,15 +36,15 @@ class SearchHits(Record):
 
 def statistics(*, store: CorpusStore) -> CorpusStatistics:
     """The statistics of the current snapshot."""
+    snapshot_id = store.manifest().snapshot_id
     with store.connect() as con:
-        found = corpus_stats(con)
-    return CorpusStatistics(**found, snapshot_id=store.manifest().snapshot_id)
+        return corpus_stats(con, snapshot_id=snapshot_id)
 
 
 def patent(*, store: CorpusStore, number: str) -> PatentRecord:
     """One patent in full, by its publication or patent number."""
     with store.connect() as con:
-        return PatentRecord(**show_patent(con, number))
+        return show_patent(con, number)
 
 
 def search(*, store: CorpusStore, criteria: SearchCriteria, page: Page) -> SearchHits:

@@ -8,6 +8,24 @@ from typing import Any
 
 import duckdb
 
+from ipops.corpus.lookup_records import (
+    ApplicationRow,
+    CitationMade,
+    CitationReceived,
+    ClassificationRow,
+    CorpusStatistics,
+    CorpusYears,
+    EventRow,
+    GeocodedInventors,
+    InventorCountry,
+    InventorRow,
+    OfficeCount,
+    PartyRow,
+    PatentRecord,
+    PatentRow,
+    PatentStatus,
+    TopParty,
+)
 from ipops.corpus.schema import TABLE_NAMES
 from ipops.corpus.store import ensure_read_only
 from ipops.errors import NotFound, ValidationError
@@ -31,8 +49,11 @@ def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | No
     return rows[0][0] if rows else None
 
 
-def corpus_stats(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> dict[str, Any]:
-    counts = {t: fetch_value(con, f"SELECT count(*) FROM {t}") for t in TABLE_NAMES}
+def corpus_stats(
+    con: duckdb.DuckDBPyConnection, *, snapshot_id: str, top: int = 10
+) -> CorpusStatistics:
+    """The statistics of the corpus ``con`` reads, which is snapshot ``snapshot_id``."""
+    counts = {t: int(fetch_value(con, f"SELECT count(*) FROM {t}")) for t in TABLE_NAMES}
     years = fetch_dicts(
         con,
         "SELECT min(year(filing_date)) AS first_filing_year, "
@@ -40,35 +61,40 @@ def corpus_stats(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> dict[str, 
         "min(year(publication_date)) AS first_publication_year, "
         "max(year(publication_date)) AS last_publication_year FROM patents",
     )[0]
-    return {
-        "counts": counts,
-        "years": years,
-        "by_office": fetch_dicts(
-            con,
-            "SELECT office, doc_type, count(*) AS patents FROM patents "
-            "GROUP BY ALL ORDER BY patents DESC, office, doc_type",
-        ),
-        "generated_patents": fetch_value(con, "SELECT count(*) FROM patents WHERE generated"),
-        "top_inventor_countries": fetch_dicts(
-            con,
-            "SELECT country, count(*) AS inventors, count(DISTINCT patent_id) AS patents "
-            "FROM inventors WHERE country IS NOT NULL "
-            "GROUP BY country ORDER BY inventors DESC, country LIMIT ?",
-            [top],
-        ),
-        "top_parties": fetch_dicts(
-            con,
-            "SELECT entity_id, mode(name) AS name, count(DISTINCT patent_id) AS patents "
-            "FROM parties WHERE entity_id IS NOT NULL "
-            "GROUP BY entity_id ORDER BY patents DESC, name LIMIT ?",
-            [top],
-        ),
-        "geocoded_inventors": fetch_dicts(
-            con,
-            "SELECT coalesce(geo_source, 'unlocated') AS geo_source, count(*) AS inventors "
-            "FROM inventors GROUP BY ALL ORDER BY inventors DESC",
-        ),
-    }
+    by_office = fetch_dicts(
+        con,
+        "SELECT office, doc_type, count(*) AS patents FROM patents "
+        "GROUP BY ALL ORDER BY patents DESC, office, doc_type",
+    )
+    countries = fetch_dicts(
+        con,
+        "SELECT country, count(*) AS inventors, count(DISTINCT patent_id) AS patents "
+        "FROM inventors WHERE country IS NOT NULL "
+        "GROUP BY country ORDER BY inventors DESC, country LIMIT ?",
+        [top],
+    )
+    parties = fetch_dicts(
+        con,
+        "SELECT entity_id, mode(name) AS name, count(DISTINCT patent_id) AS patents "
+        "FROM parties WHERE entity_id IS NOT NULL "
+        "GROUP BY entity_id ORDER BY patents DESC, name LIMIT ?",
+        [top],
+    )
+    located = fetch_dicts(
+        con,
+        "SELECT coalesce(geo_source, 'unlocated') AS geo_source, count(*) AS inventors "
+        "FROM inventors GROUP BY ALL ORDER BY inventors DESC",
+    )
+    return CorpusStatistics(
+        counts=counts,
+        years=CorpusYears(**years),
+        by_office=[OfficeCount(**row) for row in by_office],
+        generated_patents=int(fetch_value(con, "SELECT count(*) FROM patents WHERE generated")),
+        top_inventor_countries=[InventorCountry(**row) for row in countries],
+        top_parties=[TopParty(**row) for row in parties],
+        geocoded_inventors=[GeocodedInventors(**row) for row in located],
+        snapshot_id=snapshot_id,
+    )
 
 
 def candidate_patent_ids(number: str) -> tuple[str | None, str]:
@@ -85,46 +111,57 @@ def candidate_patent_ids(number: str) -> tuple[str | None, str]:
     return (office + bare if office else None), bare
 
 
-def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> dict[str, Any]:
+def show_patent(con: duckdb.DuckDBPyConnection, number: str) -> PatentRecord:
+    """One patent in full, by its publication or patent number."""
     patent_id = resolve_patent_id(con, number)
-    patent = fetch_dicts(con, "SELECT * FROM patents WHERE patent_id = ?", [patent_id])[0]
     one = [patent_id]
-    return {
-        "patent": patent,
-        "applications": fetch_dicts(con, "SELECT * FROM applications WHERE patent_id = ?", one),
-        "parties": fetch_dicts(
-            con, "SELECT * FROM parties WHERE patent_id = ? ORDER BY role, sequence", one
-        ),
-        "inventors": fetch_dicts(
-            con, "SELECT * FROM inventors WHERE patent_id = ? ORDER BY sequence", one
-        ),
-        "classifications": fetch_dicts(
-            con,
-            "SELECT * FROM classifications WHERE patent_id = ? ORDER BY scheme, sequence",
-            one,
-        ),
-        "citations_made": fetch_dicts(
-            con,
-            "SELECT c.*, p.title AS cited_title FROM citations c "
-            "LEFT JOIN patents p ON p.patent_id = c.cited_patent_id "
-            "WHERE c.patent_id = ? ORDER BY c.sequence",
-            one,
-        ),
-        "citations_received": fetch_dicts(
-            con,
-            "SELECT c.patent_id AS citing_patent_id, p.title AS citing_title, "
-            "p.publication_date AS citing_publication_date, c.cited_by FROM citations c "
-            "LEFT JOIN patents p ON p.patent_id = c.patent_id "
-            "WHERE c.cited_patent_id = ? ORDER BY c.patent_id",
-            one,
-        ),
-        "events": fetch_dicts(
-            con, "SELECT * FROM events WHERE patent_id = ? ORDER BY event_date", one
-        ),
-        "status": next(
-            iter(fetch_dicts(con, "SELECT * FROM patent_status WHERE patent_id = ?", one)), None
-        ),
-    }
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        return fetch_dicts(con, sql, one)
+
+    status = rows("SELECT * FROM patent_status WHERE patent_id = ?")
+    return PatentRecord(
+        patent=PatentRow(**rows("SELECT * FROM patents WHERE patent_id = ?")[0]),
+        applications=[
+            ApplicationRow(**row) for row in rows("SELECT * FROM applications WHERE patent_id = ?")
+        ],
+        parties=[
+            PartyRow(**row)
+            for row in rows("SELECT * FROM parties WHERE patent_id = ? ORDER BY role, sequence")
+        ],
+        inventors=[
+            InventorRow(**row)
+            for row in rows("SELECT * FROM inventors WHERE patent_id = ? ORDER BY sequence")
+        ],
+        classifications=[
+            ClassificationRow(**row)
+            for row in rows(
+                "SELECT * FROM classifications WHERE patent_id = ? ORDER BY scheme, sequence"
+            )
+        ],
+        citations_made=[
+            CitationMade(**row)
+            for row in rows(
+                "SELECT c.*, p.title AS cited_title FROM citations c "
+                "LEFT JOIN patents p ON p.patent_id = c.cited_patent_id "
+                "WHERE c.patent_id = ? ORDER BY c.sequence"
+            )
+        ],
+        citations_received=[
+            CitationReceived(**row)
+            for row in rows(
+                "SELECT c.patent_id AS citing_patent_id, p.title AS citing_title, "
+                "p.publication_date AS citing_publication_date, c.cited_by FROM citations c "
+                "LEFT JOIN patents p ON p.patent_id = c.patent_id "
+                "WHERE c.cited_patent_id = ? ORDER BY c.patent_id"
+            )
+        ],
+        events=[
+            EventRow(**row)
+            for row in rows("SELECT * FROM events WHERE patent_id = ? ORDER BY event_date")
+        ],
+        status=PatentStatus(**status[0]) if status else None,
+    )
 
 
 def resolve_patent_id(con: duckdb.DuckDBPyConnection, number: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ipops.corpus.models import IngestionRun
 from ipops.corpus.store import CorpusStore, process_alive
 from ipops.errors import NotFound
+from ipops.records import Record
 from ipops.registry.db import session_scope
 
 
@@ -104,7 +105,24 @@ def mark_interrupted(*, db_session: Session) -> list[int]:
     return marked
 
 
-def recorded_runs(*, engine: Engine, store: CorpusStore, limit: int = 50) -> list[dict[str, Any]]:
+class IngestionRunSummary(Record):
+    """One ingestion run as ``ipops corpus runs`` lists it."""
+
+    id: int
+    started_at: str  # ISO 8601, as recorded
+    kind: str
+    format: str
+    status: str
+    records_read: int
+    records_rejected: int
+    sources: list[str]  # the paths loaded
+    rejects_file: str | None
+    message: str | None
+
+
+def recorded_runs(
+    *, engine: Engine, store: CorpusStore, limit: int = 50
+) -> list[IngestionRunSummary]:
     """`ipops corpus runs`: the ingestion runs, newest first; a run whose process is gone is
     marked interrupted and what it left in the corpus folder is removed."""
     with session_scope(engine) as session:
@@ -113,20 +131,20 @@ def recorded_runs(*, engine: Engine, store: CorpusStore, limit: int = 50) -> lis
     return found
 
 
-def run_summaries(*, db_session: Session, limit: int = 50) -> list[dict[str, Any]]:
+def run_summaries(*, db_session: Session, limit: int = 50) -> list[IngestionRunSummary]:
     """The ingestion runs, newest first, as the CLI lists them."""
     return [
-        {
-            "id": r.id,
-            "started_at": r.started_at.isoformat(),
-            "kind": r.kind,
-            "format": r.source_format,
-            "status": r.status,
-            "records_read": r.records_read,
-            "records_rejected": r.records_rejected,
-            "sources": [s["path"] for s in r.sources],
-            "rejects_file": r.rejects_path,
-            "message": r.message,
-        }
+        IngestionRunSummary(
+            id=r.id,
+            started_at=r.started_at.isoformat(),
+            kind=r.kind,
+            format=r.source_format,
+            status=r.status,
+            records_read=r.records_read,
+            records_rejected=r.records_rejected,
+            sources=[s["path"] for s in r.sources],
+            rejects_file=r.rejects_path,
+            message=r.message,
+        )
         for r in list_runs(db_session=db_session, limit=limit)
     ]

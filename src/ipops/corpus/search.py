@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from ipops.corpus.lookup_records import PatentSummary
 from ipops.corpus.queries import candidate_patent_ids, fetch_dicts, fetch_value
 from ipops.errors import ValidationError
 from ipops.paging import Page, SortKey
@@ -92,7 +93,7 @@ def normalize_ipc(text: str) -> str:
 
 def search_patents(
     con: duckdb.DuckDBPyConnection, criteria: SearchCriteria, page: Page
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[PatentSummary], int]:
     """One page of matching patents (summary rows) and the number of all matches."""
     where = _where(criteria)
     total = int(
@@ -130,7 +131,7 @@ def search_patents(
         ORDER BY {_order_by(sort, "h")}
     """
     rows = fetch_dicts(con, sql, [*where.params, page.size, page.offset])
-    return rows, total
+    return [PatentSummary(**row) for row in rows], total
 
 
 def _where(criteria: SearchCriteria) -> _Where:

@@ -19,7 +19,6 @@ whole index or none (``serving_build``). Searches give the same rows as
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ipops.corpus.lookup_records import PatentRecord, PatentSummary
 from ipops.corpus.queries import candidate_patent_ids
 from ipops.corpus.search import DEFAULT_SORT, SearchCriteria, checked_sort
 from ipops.corpus.serving_build import FORMAT, build_serving_index, character_pairs, index_path
@@ -106,17 +106,17 @@ class ServingIndex:
         row = self.db.execute("SELECT body FROM detail WHERE patent_id = ?", [patent_id]).fetchone()
         return None if row is None else str(row[0])
 
-    def detail(self, patent_id: str) -> dict[str, Any] | None:
+    def detail(self, patent_id: str) -> PatentRecord | None:
         body = self.detail_json(patent_id)
-        return None if body is None else _patent_detail(json.loads(body))
+        return None if body is None else PatentRecord.model_validate_json(body)
 
-    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[dict[str, Any]], int]:
+    def search(self, criteria: SearchCriteria, page: Page) -> tuple[list[PatentSummary], int]:
         """One page of hits and the number of all; answers are remembered (the index never
         changes), so paging through a result and popular queries cost a dictionary look-up."""
         total = self._count(criteria)
         if total == 0 or page.offset >= total:
             return [], total
-        return [dict(row) for row in self._page(criteria, page, total)], total
+        return list(self._page(criteria, page, total)), total
 
     def _count_uncached(self, criteria: SearchCriteria) -> int:
         sql, params = _query(criteria).count()
@@ -124,7 +124,7 @@ class ServingIndex:
 
     def _page_uncached(
         self, criteria: SearchCriteria, page: Page, total: int
-    ) -> tuple[dict[str, Any], ...]:
+    ) -> tuple[PatentSummary, ...]:
         query = _query(criteria)
         sort = checked_sort(page.sort or DEFAULT_SORT)
         if sort == _DEFAULT_ORDER:
@@ -335,31 +335,12 @@ def _order_by(sort: tuple[SortKey, ...]) -> str:
     return ", ".join(parts)
 
 
-def _summary(row: tuple[Any, ...]) -> dict[str, Any]:
+def _summary(row: tuple[Any, ...]) -> PatentSummary:
     summary = dict(zip(SUMMARY_COLUMNS, row, strict=True))
     for name in ("filing_date", "publication_date"):
         if summary[name] is not None:
             summary[name] = _date(summary[name])
-    return summary
-
-
-def _patent_detail(payload: dict[str, Any]) -> dict[str, Any]:
-    """Dates back to ``date`` objects, so the result equals ``show_patent``'s."""
-    return {key: _revive_dates(value) for key, value in payload.items()}
-
-
-def _revive_dates(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _date_field(k, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revive_dates(v) for v in value]
-    return value
-
-
-def _date_field(key: str, value: Any) -> Any:
-    if isinstance(value, str) and (key.endswith("_date") or key == "date"):
-        return _date(value)
-    return _revive_dates(value)
+    return PatentSummary(**summary)
 
 
 def _date(text: str) -> Any:

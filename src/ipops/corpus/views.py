@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from ipops.accounts import authz
 from ipops.api.deps import CorpusDep, CurrentUser
 from ipops.api.pagination import page_params, paged
 from ipops.api.schemas import Paged, SafeStr
-from ipops.corpus.queries import corpus_stats, jsonable
+from ipops.corpus.lookup_records import (
+    CorpusYears,
+    GeocodedInventors,
+    InventorCountry,
+    OfficeCount,
+    PatentRecord,
+    PatentSummary,
+    TopParty,
+)
+from ipops.corpus.queries import corpus_stats
 from ipops.corpus.search import SORTABLE, SearchCriteria
 from ipops.paging import Page
 
@@ -24,49 +32,29 @@ Text = Annotated[SafeStr | None, Query(max_length=200)]
 
 
 class CorpusStats(BaseModel):
+    """The statistics record (``queries.CorpusStatistics``), the snapshot named first."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     snapshot_id: str
     counts: dict[str, int]
-    years: dict[str, int | None]
-    by_office: list[dict[str, Any]]
+    years: CorpusYears
+    by_office: list[OfficeCount]
     generated_patents: int
-    top_inventor_countries: list[dict[str, Any]]
-    top_parties: list[dict[str, Any]]
-    geocoded_inventors: list[dict[str, Any]]
-
-
-class PatentSummary(BaseModel):
-    patent_id: str
-    office: str | None
-    kind: str | None
-    doc_type: str | None
-    title: str | None
-    filing_date: date | None
-    publication_date: date | None
-    first_applicant: str | None
-    main_ipc: str | None
+    top_inventor_countries: list[InventorCountry]
+    top_parties: list[TopParty]
+    geocoded_inventors: list[GeocodedInventors]
 
 
 class PatentsPage(Paged[PatentSummary]):
     pass
 
 
-class PatentDetail(BaseModel):
-    patent: dict[str, Any]
-    applications: list[dict[str, Any]]
-    parties: list[dict[str, Any]]
-    inventors: list[dict[str, Any]]
-    classifications: list[dict[str, Any]]
-    citations_made: list[dict[str, Any]]
-    citations_received: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    status: dict[str, Any] | None = None
-
-
 @router.get("/stats")
 def read_stats(user: CurrentUser, corpus: CorpusDep) -> CorpusStats:
     authz.require(user, "corpus:read", "corpus")
-    stats = jsonable(corpus_stats(corpus.cursor))
-    return CorpusStats.model_validate({**stats, "snapshot_id": corpus.snapshot_id})
+    stats = corpus_stats(corpus.cursor, snapshot_id=corpus.snapshot_id)
+    return CorpusStats.model_validate(stats)
 
 
 @router.get("/patents")
@@ -103,7 +91,7 @@ async def search(
     return paged(PatentsPage, rows, total, page)
 
 
-@router.get("/patents/{number}", response_model=PatentDetail)
+@router.get("/patents/{number}", response_model=PatentRecord)
 async def read_patent(
     number: Annotated[SafeStr, Path(max_length=64, examples=["CN102345678A", "US7654321B2"])],
     user: CurrentUser,

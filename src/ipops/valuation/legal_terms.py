@@ -77,8 +77,19 @@ LEFT JOIN t ON t.patent_id = p.patent_id
 WHERE p.patent_id IN (SELECT patent_id FROM term_wanted)"""
 
 
-def term_rows(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Each patent's row with its ``TermFacts`` under ``facts`` (one query for all)."""
+@dataclass(frozen=True, slots=True)
+class TermRow:
+    """What the term rules and the status read of one patent."""
+
+    patent_id: str
+    doc_type: str | None
+    legal_status: str | None  # as reported by the source
+    event_status: str | None  # derived from legal-status events (``patent_status``)
+    facts: term.TermFacts
+
+
+def term_rows(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str, TermRow]:
+    """Each patent's status columns and its ``TermFacts`` (one query for all)."""
     con.register("term_wanted", pa.table({"patent_id": pa.array(patent_ids, pa.string())}))
     try:
         rows = fetch_dicts(con, _TERM_FACTS_SQL)
@@ -90,7 +101,7 @@ def term_rows(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str
             term.Related(r["relation"], r["office"], r["day"], r["pct"])
             for r in (row["related"] or ())
         )
-        row["facts"] = term.TermFacts(
+        facts = term.TermFacts(
             office=row["office"],
             patent_type=row["patent_type"],
             filing_date=row["filing_date"],
@@ -101,13 +112,20 @@ def term_rows(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str
             disclaimer=bool(row["disclaimer"]),
             length_of_grant_years=row["length_of_grant_years"],
         )
-        out[str(row["patent_id"])] = row
+        patent_id = str(row["patent_id"])
+        out[patent_id] = TermRow(
+            patent_id=patent_id,
+            doc_type=row["doc_type"],
+            legal_status=row["legal_status"],
+            event_status=row["event_status"],
+            facts=facts,
+        )
     return out
 
 
 def expiries(con: duckdb.DuckDBPyConnection, patent_ids: list[str]) -> dict[str, term.Expiry]:
     """The statutory expiry of each patent (``term.expiry``; events not applied)."""
-    return {pid: term.expiry(row["facts"]) for pid, row in term_rows(con, patent_ids).items()}
+    return {pid: term.expiry(row.facts) for pid, row in term_rows(con, patent_ids).items()}
 
 
 def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:
@@ -115,10 +133,10 @@ def legal_term(store: CorpusStore, number: str, as_of: date) -> LegalTerm:
     with store.connect() as con:
         patent_id = resolve_patent_id(con, number)
         row = term_rows(con, [patent_id])[patent_id]
-    status, basis = st.effective_status(row["event_status"], row["legal_status"])
-    found = term.expiry(row["facts"])
+    status, basis = st.effective_status(row.event_status, row.legal_status)
+    found = term.expiry(row.facts)
     end = found.expiry
-    if status == "unknown" and row["doc_type"] == "grant" and end is not None and end > as_of:
+    if status == "unknown" and row.doc_type == "grant" and end is not None and end > as_of:
         basis = "presumed"  # as the indicators: a grant without status data, within its term
     remaining: Decimal | None
     if status in st.DEAD_STATUSES:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ipops.corpus.queries import fetch_dicts, fetch_value, resolve_patent_id
 from ipops.corpus.store import CorpusStore
 from ipops.errors import NotFound, ValidationError
+from ipops.records import Record
 from ipops.valuation import term
 from ipops.valuation.availability import reason_of, universe_of
 from ipops.valuation.fields import fields
@@ -30,6 +31,46 @@ from ipops.valuation.schemes import Scheme
 from ipops.valuation.scoring import Explanation, explain
 
 
+class LegalTermFacts(Record):
+    """The expiry of a patent's legal term and how it was reached (both languages)."""
+
+    expiry: date | None
+    term_years: int | None
+    rule: str | None  # the term rule applied, e.g. cn_invention
+    basis: str | None  # filing | priority | pct | grant ...
+    basis_date: date | None
+    adjustment_days: int | None  # US patent term adjustment
+    disclaimer: str | None
+    upper_bound: bool  # the expiry is at most this (facts were missing)
+    remaining_years: float | None
+    how: str
+    how_zh: str
+
+
+class FamilyFacts(Record):
+    """The offices of a patent's family and where they were read from."""
+
+    size: int | None
+    basis: str | None
+    offices: str | None  # office codes, space-separated
+
+
+class ForwardCitations(Record):
+    """Forward citations with the universe they were counted over and the window's cap."""
+
+    count: int | None
+    within_window: int | None
+    window_end: date | None
+    window_capped: bool | None
+    universe: str  # loaded | corpus | none
+    universe_start: date | None
+    universe_end: date | None
+    universe_documents: int | None
+    universe_text: str
+    universe_text_zh: str
+    reason: str | None  # why the count is unknown
+
+
 @dataclass(frozen=True)
 class PatentValue:
     patent_id: str
@@ -40,6 +81,22 @@ class PatentValue:
     scheme_digest: str
     indicators: dict[str, Any]  # the patent's row of indicators.parquet
     explanation: Explanation
+
+    @property
+    def term(self) -> LegalTermFacts:
+        return term_of_row(self.indicators)
+
+    @property
+    def family(self) -> FamilyFacts:
+        return FamilyFacts(
+            size=self.indicators.get("family_size"),
+            basis=self.indicators.get("family_basis"),
+            offices=self.indicators.get("family_offices"),
+        )
+
+    @property
+    def forward_citations(self) -> ForwardCitations:
+        return forward_of_row(self.indicators)
 
     def as_dict(self) -> dict[str, Any]:
         field = fields().get(self.indicators.get("field") or 0)
@@ -57,13 +114,9 @@ class PatentValue:
             "kind": self.indicators.get("kind"),
             "status": self.indicators.get("status"),
             "status_basis": self.indicators.get("status_basis"),
-            "term": term_of_row(self.indicators),
-            "family": {
-                "size": self.indicators.get("family_size"),
-                "basis": self.indicators.get("family_basis"),
-                "offices": self.indicators.get("family_offices"),
-            },
-            "forward_citations": forward_of_row(self.indicators),
+            "term": self.term,
+            "family": self.family,
+            "forward_citations": self.forward_citations,
             "pvd": self.explanation.pvd,
             "degrees": [asdict(d) for d in self.explanation.degrees],
             "indicators": [asdict(line) for line in self.explanation.lines],
@@ -73,7 +126,7 @@ class PatentValue:
         }
 
 
-def term_of_row(row: dict[str, Any]) -> dict[str, Any]:
+def term_of_row(row: dict[str, Any]) -> LegalTermFacts:
     """The expiry of an indicators row and how it was reached (both languages)."""
     parts: dict[str, Any] = {
         "rule": row.get("term_rule"),
@@ -82,33 +135,33 @@ def term_of_row(row: dict[str, Any]) -> dict[str, Any]:
         "adjustment_days": row.get("term_adjustment_days"),
         "disclaimer": row.get("term_disclaimer"),
     }
-    return {
-        "expiry": row.get("term_end"),
-        "term_years": row.get("term_years"),
+    return LegalTermFacts(
+        expiry=row.get("term_end"),
+        term_years=row.get("term_years"),
         **parts,
-        "upper_bound": bool(row.get("term_upper_bound")),
-        "remaining_years": row.get("remaining_term"),
-        "how": term.how_text(**parts),
-        "how_zh": term.how_text(**parts, zh=True),
-    }
+        upper_bound=bool(row.get("term_upper_bound")),
+        remaining_years=row.get("remaining_term"),
+        how=term.how_text(**parts),
+        how_zh=term.how_text(**parts, zh=True),
+    )
 
 
-def forward_of_row(row: dict[str, Any]) -> dict[str, Any]:
+def forward_of_row(row: dict[str, Any]) -> ForwardCitations:
     """Forward citations with the universe they were counted over and the window's cap."""
     universe = universe_of(row)
-    return {
-        "count": row.get("fwd_citations"),
-        "within_window": row.get("fwd_citations_5y"),
-        "window_end": row.get("fwd_window_end"),
-        "window_capped": row.get("fwd_window_capped"),
-        "universe": universe.kind,
-        "universe_start": universe.start,
-        "universe_end": universe.end,
-        "universe_documents": universe.documents,
-        "universe_text": universe.describe(),
-        "universe_text_zh": universe.describe(zh=True),
-        "reason": reason_of(row, "fwd_citations"),
-    }
+    return ForwardCitations(
+        count=row.get("fwd_citations"),
+        within_window=row.get("fwd_citations_5y"),
+        window_end=row.get("fwd_window_end"),
+        window_capped=row.get("fwd_window_capped"),
+        universe=universe.kind,
+        universe_start=universe.start,
+        universe_end=universe.end,
+        universe_documents=universe.documents,
+        universe_text=universe.describe(),
+        universe_text_zh=universe.describe(zh=True),
+        reason=reason_of(row, "fwd_citations"),
+    )
 
 
 def patent_value(
@@ -157,13 +210,31 @@ class RankFilter:
             raise ValidationError(f"no WIPO field {self.field}; fields are 1-35", field="field")
 
 
+class RankedPatent(Record):
+    """One patent of a ranking: its rank, PVD and degree scores (two decimals), field,
+    main IPC symbol, filing year, status and parties."""
+
+    rank: int
+    patent_id: str
+    title: str | None
+    field: int | None  # WIPO technology field, 1-35
+    main_symbol: str | None
+    filing_year: int | None
+    status: str | None
+    pvd: float | None
+    legal: float | None
+    technical: float | None
+    economic: float | None
+    parties: str | None  # distinct applicant/assignee names, "; "-joined
+
+
 def top_patents(
     store: CorpusStore,
     run: ScoreRun,
     *,
     where: RankFilter | None = None,
     limit: int = 20,
-) -> list[dict[str, Any]]:
+) -> list[RankedPatent]:
     """The best-scored patents of a run, optionally of one field, IPC prefix or party."""
     where = where or RankFilter()
     where.check()
@@ -190,9 +261,10 @@ FROM best b
 LEFT JOIN patents p ON p.patent_id = b.patent_id
 ORDER BY rank"""
     with store.connect() as con:
-        return fetch_dicts(
+        rows = fetch_dicts(
             con, sql, [str(run.scores_path), str(run.indicators_path), *params, limit]
         )
+    return [RankedPatent(**row) for row in rows]
 
 
 def _rank_conditions(where: RankFilter) -> tuple[str, list[Any]]:
@@ -222,7 +294,7 @@ class Ranking:
     """The run the ranking was read from and its best patents, best first."""
 
     run: ScoreRun
-    patents: tuple[dict[str, Any], ...]
+    patents: tuple[RankedPatent, ...]
 
 
 def rank_patents(

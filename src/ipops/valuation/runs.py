@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ipops.corpus.queries import fetch_value
 from ipops.corpus.store import CorpusStore
+from ipops.records import Record
 from ipops.valuation.indicator_sql import (
     IndicatorOptions,
 )
@@ -206,19 +207,33 @@ def _run_from_record(record: ValuationRun, scheme: Scheme) -> ScoreRun:
     )
 
 
-def run_summaries(*, db_session: Session, limit: int = 50) -> list[dict[str, Any]]:
+class ScoringRunSummary(Record):
+    """One recorded scoring run as ``ipops value runs`` lists it."""
+
+    id: int
+    created_at: str  # ISO 8601 to the second
+    snapshot_id: str
+    scheme: str  # "name version (digest)"
+    as_of: date
+    patents: int
+    scored: int
+    unavailable: list[str]  # weighted indicators the corpus could not give
+    seconds: float
+
+
+def run_summaries(*, db_session: Session, limit: int = 50) -> list[ScoringRunSummary]:
     """The recorded scoring runs, newest first, as the CLI lists them."""
     return [
-        {
-            "id": r.id,
-            "created_at": r.created_at.isoformat(timespec="seconds"),
-            "snapshot_id": r.snapshot_id,
-            "scheme": f"{r.scheme_name} {r.scheme_version} ({r.scheme_digest})",
-            "as_of": r.as_of,
-            "patents": r.patents,
-            "scored": r.scored,
-            "unavailable": r.unavailable,
-            "seconds": r.seconds,
-        }
+        ScoringRunSummary(
+            id=r.id,
+            created_at=r.created_at.isoformat(timespec="seconds"),
+            snapshot_id=r.snapshot_id,
+            scheme=f"{r.scheme_name} {r.scheme_version} ({r.scheme_digest})",
+            as_of=r.as_of,
+            patents=r.patents,
+            scored=r.scored,
+            unavailable=list(r.unavailable),
+            seconds=r.seconds,
+        )
         for r in list_runs(db_session=db_session, limit=limit)
     ]

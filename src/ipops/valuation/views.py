@@ -30,9 +30,11 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.paging import Page
 from ipops.valuation import appraisal, indicators, money, rankings, screening
+from ipops.valuation.fields import WipoField
 from ipops.valuation.rankings import PatentValue
 from ipops.valuation.runs import ScoreRun
 from ipops.valuation.schemes import Scheme, builtin_names, load_scheme
+from ipops.valuation.scoring import DegreeLine, IndicatorLine
 
 router = APIRouter(prefix="/value", tags=["value"])
 
@@ -87,7 +89,7 @@ def ranking(
     scheme: Scheme,
     where: rankings.RankFilter,
     n: int,
-) -> tuple[ScoreRun, list[dict[str, Any]]]:
+) -> tuple[ScoreRun, list[rankings.RankedPatent]]:
     where.check()
     with COMPUTING:
         found = rankings.rank_patents(
@@ -112,19 +114,19 @@ class ValueCard(BaseModel):
     as_of: date
     scheme: str
     scheme_digest: str
-    field: dict[str, Any] | None
+    field: WipoField | None
     cohort: str | None
     cohort_size: int | None
     cohort_level: str | None = None  # field_year | year | kind: the fallback used
     kind: str | None = None  # invention | utility_model | design | application
     status: str | None
     status_basis: str | None
-    term: dict[str, Any] | None = None  # expiry and how it was reached
-    family: dict[str, Any] | None = None  # offices and basis
-    forward_citations: dict[str, Any] | None = None  # count, universe, window cap
+    term: rankings.LegalTermFacts | None = None  # expiry and how it was reached
+    family: rankings.FamilyFacts | None = None  # offices and basis
+    forward_citations: rankings.ForwardCitations | None = None  # count, universe, window cap
     pvd: float | None
-    degrees: list[dict[str, Any]]
-    indicators: list[dict[str, Any]]
+    degrees: list[DegreeLine]
+    indicators: list[IndicatorLine]
     unavailable: list[str]
     notes: list[str] = Field(default_factory=list)
     notes_zh: list[str] = Field(default_factory=list)
@@ -147,23 +149,8 @@ def read_value(
 # --------------------------------------------------------------------------- ranking
 
 
-class RankedPatent(BaseModel):
-    rank: int
-    patent_id: str
-    title: str | None
-    field: int | None
-    main_symbol: str | None
-    filing_year: int | None
-    status: str | None
-    pvd: float | None
-    legal: float | None
-    technical: float | None
-    economic: float | None
-    parties: str | None
-
-
 class RankingPage(BaseModel):
-    items: list[RankedPatent]
+    items: list[rankings.RankedPatent]
     page: int
     page_size: int
     total: int

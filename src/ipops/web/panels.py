@@ -11,6 +11,7 @@ panel templates only show the records.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -45,9 +46,16 @@ def pool_admin_panel(web: WebContext, db_session: Session) -> Any:
     return pool_home.pool_admin_home(db_session=db_session, user=web.user, today=_today())
 
 
-def licensee_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class LicenseePanel:
+    """The licence accounts a licensee user may open."""
+
+    accounts: list[pool_home.LicenseeAccount]
+
+
+def licensee_panel(web: WebContext, db_session: Session) -> LicenseePanel:
     assert web.user is not None
-    return {"accounts": pool_home.licensee_accounts(db_session=db_session, user=web.user)}
+    return LicenseePanel(pool_home.licensee_accounts(db_session=db_session, user=web.user))
 
 
 def expert_panel(web: WebContext, db_session: Session) -> Any:
@@ -55,6 +63,13 @@ def expert_panel(web: WebContext, db_session: Session) -> Any:
     return pool_home.expert_home(db_session=db_session, user=web.user)
 
 
-def member_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class MemberPanel:
+    """The member companies of a pool member user's organisation."""
+
+    members: list[pool_home.Membership]
+
+
+def member_panel(web: WebContext, db_session: Session) -> MemberPanel:
     assert web.user is not None
-    return {"members": pool_home.memberships(db_session=db_session, user=web.user)}
+    return MemberPanel(pool_home.memberships(db_session=db_session, user=web.user))

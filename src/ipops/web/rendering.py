@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -162,20 +161,31 @@ def format_moment(value: object) -> str:
     return format_day(value)
 
 
-def format_place(row: Mapping[str, Any], locale: str) -> str:
+class Located(Protocol):
+    """A party or inventor row (``corpus.lookup_records.PartyRow``, ``InventorRow``)."""
+
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def state(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+
+
+def format_place(row: Located, locale: str) -> str:
     """City, state and country of a party or inventor row, as far as known."""
-    country = row.get("country")
-    city = city_name(row.get("city"), country, locale)
+    country = row.country
+    city = city_name(row.city, country, locale)
     if locale.startswith("zh"):
         # Chinese order, largest first, without a province already implied by the city:
         # 中国 北京市 (not "Beijing, Beijing, 中国")
-        state = row.get("state")
+        state = row.state
         parts = [country_name(country, locale)]
-        if state and country != "CN" and state != row.get("city"):
+        if state and country != "CN" and state != row.city:
             parts.append(str(state))
         parts.append(city)
         return " ".join(str(part) for part in parts if part)
-    latin = [city, row.get("state"), country_name(country, locale)]
+    latin = [city, row.state, country_name(country, locale)]
     return ", ".join(str(part) for part in latin if part)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ipops.report import charts
@@ -36,8 +37,22 @@ WITH kinds AS (
 SELECT kind, count(*) AS families FROM kinds GROUP BY kind ORDER BY families DESC, kind"""
 
 
-def top_applicants(ctx: ReportContext, limit: int) -> list[dict[str, Any]]:
-    return ctx.rows(TOP_SQL, [limit])
+@dataclass(frozen=True, slots=True)
+class TopApplicant:
+    """A harmonised applicant and the families it holds among the matched patents."""
+
+    entity: str
+    name: str
+    country: str | None
+    kind: str  # company | university | research | individual
+    families: int
+    first_year: int | None
+    last_year: int | None
+
+
+def top_applicants(ctx: ReportContext, limit: int) -> list[TopApplicant]:
+    """The ``limit`` applicants with the most families, most first."""
+    return [TopApplicant(**row) for row in ctx.rows(TOP_SQL, [limit])]
 
 
 def build(ctx: ReportContext) -> Section:
@@ -45,7 +60,7 @@ def build(ctx: ReportContext) -> Section:
     top = top_applicants(ctx, ctx.top)
     types = ctx.rows(TYPES_SQL)
     leaders = top[:TREND_PARTIES]
-    trend = _trend(ctx, [r["entity"] for r in leaders])
+    trend = _trend(ctx, [r.entity for r in leaders])
     seen = {year for counts in trend.values() for year in counts}
     years = list(range(min(seen), max(seen) + 1)) if seen else []
     top_table = DataTable(
@@ -64,13 +79,13 @@ def build(ctx: ReportContext) -> Section:
         tuple(
             (
                 rank,
-                r["name"],
-                r["country"] or "",
-                _type_label(ctx.lang, r["kind"]),
-                r["families"],
-                r["families"] / ctx.families,
-                f"{r['first_year']}–{r['last_year']}",
-                r["entity"],
+                r.name,
+                r.country or "",
+                _type_label(ctx.lang, r.kind),
+                r.families,
+                r.families / ctx.families,
+                f"{r.first_year}–{r.last_year}",
+                r.entity,
             )
             for rank, r in enumerate(top, start=1)
         ),
@@ -83,9 +98,9 @@ def build(ctx: ReportContext) -> Section:
         ),
         (
             Column("year", say(en="Year", zh="年份"), "year"),
-            *(Column(f"p{k}", r["name"], "int") for k, r in enumerate(leaders)),
+            *(Column(f"p{k}", r.name, "int") for k, r in enumerate(leaders)),
         ),
-        tuple((year, *(trend[r["entity"]].get(year, 0) for r in leaders)) for year in years),
+        tuple((year, *(trend[r.entity].get(year, 0) for r in leaders)) for year in years),
     )
     types_table = DataTable(
         "applicant_types",
@@ -105,8 +120,8 @@ def build(ctx: ReportContext) -> Section:
         figures.append(
             Chart(
                 charts.horizontal_bars(
-                    [r["name"] for r in top],
-                    [r["families"] for r in top],
+                    [r.name for r in top],
+                    [r.families for r in top],
                     xlabel=say(en="families", zh="专利族（项）"),
                 ),
                 say(en="Top applicants by families", zh="主要申请人专利族数量"),
@@ -117,7 +132,7 @@ def build(ctx: ReportContext) -> Section:
             Chart(
                 charts.year_lines(
                     years,
-                    [(r["name"], [trend[r["entity"]].get(y, 0) for y in years]) for r in leaders],
+                    [(r.name, [trend[r.entity].get(y, 0) for y in years]) for r in leaders],
                     ylabel=say(en="families", zh="专利族（项）"),
                 ),
                 say(en="Leading applicants by filing year", zh="主要申请人申请趋势"),
@@ -140,7 +155,7 @@ def build(ctx: ReportContext) -> Section:
 
 
 def paragraph(
-    lang: str, top: list[dict[str, Any]], types: list[dict[str, Any]], families: int
+    lang: str, top: list[TopApplicant], types: list[dict[str, Any]], families: int
 ) -> str:
     if not top:
         return (
@@ -150,12 +165,12 @@ def paragraph(
         )
     first = top[0]
     leading = top[: min(5, len(top))]
-    together = sum(r["families"] for r in leading)
-    names = listing(lang, [r["name"] for r in leading[1:]])
+    together = sum(r.families for r in leading)
+    names = listing(lang, [r.name for r in leading[1:]])
     main_type = types[0] if types else None
     if lang == "zh":
-        lead = pct(first["families"], families)
-        text = f"{first['name']}以{num(first['families'])}项专利族居首，占{lead}。"
+        lead = pct(first.families, families)
+        text = f"{first.name}以{num(first.families)}项专利族居首，占{lead}。"
         if names:
             text += f"其后依次为{names}。"
         text += f"前{len(leading)}名申请人合计{num(together)}项，占{pct(together, families)}。"
@@ -166,8 +181,8 @@ def paragraph(
             )
         return text
     text = (
-        f"{first['name']} leads with {num(first['families'])} families "
-        f"({pct(first['families'], families)} of the field)"
+        f"{first.name} leads with {num(first.families)} families "
+        f"({pct(first.families, families)} of the field)"
     )
     text += f", followed by {names}. " if names else ". "
     text += (

@@ -41,8 +41,8 @@ def build(ctx: ReportContext) -> Section:
         for y in geo.collaboration_by_year(ctx.con, scope=FAMILIES, clusters=ctx.clusters())
     ]
     parties = top_applicants(ctx, NETWORK_PARTIES)
-    pairs = ctx.rows(PAIRS_SQL, [[p["entity"] for p in parties]]) if parties else []
-    names = {p["entity"]: p["name"] for p in parties}
+    pairs = ctx.rows(PAIRS_SQL, [[p.entity for p in parties]]) if parties else []
+    names = {p.entity: p.name for p in parties}
     co_owned = int(
         ctx.rows(
             "SELECT count(*) AS n FROM (SELECT o.patent_id FROM report_owners o "
@@ -126,11 +126,11 @@ def build(ctx: ReportContext) -> Section:
             )
         )
     if pairs:
-        index = {p["entity"]: k for k, p in enumerate(parties)}
+        index = {p.entity: k for k, p in enumerate(parties)}
         figures.append(
             Chart(
                 charts.network(
-                    [(p["name"], float(p["families"])) for p in parties],
+                    [(p.name, float(p.families)) for p in parties],
                     [(index[r["a"]], index[r["b"]], float(r["families"])) for r in pairs],
                 ),
                 say(en="Co-applicant network of the top parties", zh="主要申请人合作网络"),

@@ -13,7 +13,7 @@ from typing import Any
 from ipops.report import charts
 from ipops.report.fieldnames import field_name, sector_name
 from ipops.report.model import Chart, Column, DataTable, Section
-from ipops.report.sections.applicants import top_applicants
+from ipops.report.sections.applicants import TopApplicant, top_applicants
 from ipops.report.sections.base import ReportContext
 from ipops.report.words import num, pct
 from ipops.valuation.fields import concordance_table
@@ -128,7 +128,7 @@ def build(ctx: ReportContext) -> Section:
                 Column("name", say(en="Applicant", zh="申请人")),
                 *(Column(f"f{f}", field_name(f, ctx.lang), "rsi") for f in shown_fields),
             ),
-            tuple((p["name"], *matrix[k]) for k, p in enumerate(parties)),
+            tuple((p.name, *matrix[k]) for k, p in enumerate(parties)),
         ),
     )
     figures: list[Chart] = []
@@ -160,7 +160,7 @@ def build(ctx: ReportContext) -> Section:
         figures.append(
             Chart(
                 charts.heatmap(
-                    [p["name"] for p in parties],
+                    [p.name for p in parties],
                     [field_name(f, ctx.lang) for f in shown_fields],
                     matrix,
                 ),
@@ -201,7 +201,7 @@ def paragraph(
     fields: list[dict[str, Any]],
     classified: int,
     families: int,
-    parties: list[dict[str, Any]],
+    parties: list[TopApplicant],
     shown_fields: list[int],
     matrix: list[list[float | None]],
 ) -> str:
@@ -243,19 +243,19 @@ def paragraph(
 
 
 def _most_specialised(
-    parties: list[dict[str, Any]], shown_fields: list[int], matrix: list[list[float | None]]
+    parties: list[TopApplicant], shown_fields: list[int], matrix: list[list[float | None]]
 ) -> tuple[str, int, float] | None:
     best: tuple[str, int, float] | None = None
     for party, row in zip(parties, matrix, strict=True):
         for field, value in zip(shown_fields, row, strict=True):
             if value is not None and value > 0 and (best is None or value > best[2]):
-                best = (str(party["name"]), field, value)
+                best = (str(party.name), field, value)
     return best
 
 
 def _rsi_matrix(
     ctx: ReportContext,
-    parties: list[dict[str, Any]],
+    parties: list[TopApplicant],
     fields: list[dict[str, Any]],
     shown_fields: list[int],
     classified: int,
@@ -264,17 +264,16 @@ def _rsi_matrix(
         return []
     marks = ", ".join("?" for _ in parties)
     rows = ctx.con.execute(
-        APPLICANT_FIELDS_SQL.format(marks=marks), [p["entity"] for p in parties]
+        APPLICANT_FIELDS_SQL.format(marks=marks), [p.entity for p in parties]
     ).fetchall()
     counts = {(str(entity), int(field)): int(n) for entity, field, n in rows}
     per_field = {int(r["field"]): int(r["families"]) for r in fields}
     per_party = {
-        p["entity"]: sum(n for (entity, _), n in counts.items() if entity == p["entity"])
-        for p in parties
+        p.entity: sum(n for (entity, _), n in counts.items() if entity == p.entity) for p in parties
     }
     return [
         [
-            rsi(counts.get((p["entity"], f), 0), per_party[p["entity"]], per_field[f], classified)
+            rsi(counts.get((p.entity, f), 0), per_party[p.entity], per_field[f], classified)
             for f in shown_fields
         ]
         for p in parties

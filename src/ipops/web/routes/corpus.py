@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ipops.api.corpus_access import CorpusCursor
 from ipops.api.deps import CorpusDep
+from ipops.corpus.lookup_records import PatentSummary
 from ipops.corpus.search import SearchCriteria
 from ipops.errors import NotFound, ValidationError
 from ipops.paging import Page
@@ -25,7 +24,7 @@ ACTION = ("corpus:read", "corpus")
 def search(web: Web, corpus: CorpusDep, request: Request) -> Response:
     web.require(*ACTION)
     form, errors = parse_search_form(request.query_params, web.gettext)
-    rows: list[dict[str, Any]] = []
+    rows: list[PatentSummary] = []
     total = 0
     if form.submitted and not errors:
         try:
@@ -57,7 +56,7 @@ def patent_page(
         raise _no_patent(web, patent_id) from None
     lists = {}
     for key, param, anchor in CITATION_LISTS:
-        rows = details[key]
+        rows = getattr(details, key)
         pager = make_pager(
             request.url.path,
             request.query_params,
@@ -71,7 +70,7 @@ def patent_page(
     return web.render(
         "patent.html",
         active="search",
-        p=details["patent"],
+        p=details.patent,
         d=details,
         made=lists["citations_made"],
         received=lists["citations_received"],
@@ -87,7 +86,7 @@ CITATION_LISTS = (
 )
 
 
-def run_search(corpus: CorpusCursor, form: SearchForm) -> tuple[list[dict[str, Any]], int]:
+def run_search(corpus: CorpusCursor, form: SearchForm) -> tuple[list[PatentSummary], int]:
     criteria = SearchCriteria.from_query(
         number=form.text("number"),
         q=form.text("words"),

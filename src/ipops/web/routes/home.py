@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
@@ -18,9 +17,9 @@ from sqlalchemy.orm import Session
 from ipops.accounts.roles import Role
 from ipops.api.deps import api_state
 from ipops.corpus import dashboard
-from ipops.corpus.dashboard import CorpusOverview
+from ipops.corpus.dashboard import CorpusCounts, CorpusOverview
 from ipops.web import panels
-from ipops.web.charts import bar_chart
+from ipops.web.charts import BarChart, bar_chart
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import country_name
 from ipops.web.roles import role_intro
@@ -69,16 +68,27 @@ def _visible(web: WebContext, panel: HomePanel) -> bool:
     return web.can(panel.action, panel.resource_type)
 
 
-def load_corpus_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CorpusPanel:
+    """The corpus at a glance: table counts, filing years, two charts."""
+
+    counts: CorpusCounts
+    first_year: int | None
+    last_year: int | None
+    years_chart: BarChart
+    countries_chart: BarChart
+
+
+def load_corpus_panel(web: WebContext, db_session: Session) -> CorpusPanel:
     overview = corpus_overview(web)
     names = [country_name(c.country, web.locale) for c in overview.countries]
-    return {
-        "counts": overview.counts,
-        "first_year": overview.first_year,
-        "last_year": overview.last_year,
-        "years_chart": bar_chart([(str(y.year), y.patents) for y in overview.years]),
-        "countries_chart": bar_chart([(c.country, c.inventors) for c in overview.countries], names),
-    }
+    return CorpusPanel(
+        counts=overview.counts,
+        first_year=overview.first_year,
+        last_year=overview.last_year,
+        years_chart=bar_chart([(str(y.year), y.patents) for y in overview.years]),
+        countries_chart=bar_chart([(c.country, c.inventors) for c in overview.countries], names),
+    )
 
 
 def corpus_overview(web: WebContext) -> CorpusOverview:
@@ -102,8 +112,9 @@ _OVERVIEWS_KEPT = 8
 _OVERVIEWS: dict[tuple[str, str], CorpusOverview] = {}
 
 
-def load_reports_panel(web: WebContext, db_session: Session) -> dict[str, Any]:
-    return {}
+def load_reports_panel(web: WebContext, db_session: Session) -> None:
+    """The reports panel is links only: it has no data."""
+    return None
 
 
 HOME_PANELS: list[HomePanel] = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path as FsPath
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -55,7 +54,7 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
     form = {name: request.query_params.get(name, "").strip()[:200] for name in FILTERS}
     page = clamp_page(_int(request.query_params.get("page")))
     errors: list[str] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[rankings.RankedPatent] = []
     run: ScoreRun | None = None
     field = _int(form["field"]) if form["field"] else None
     if form["field"] and field is None:
@@ -78,21 +77,15 @@ def ranking_page(web: Web, db_session: DbSession, request: Request) -> Response:
             errors.append(_problem(web, exc))
     pager = make_pager("/value", request.query_params, page=page, size=PAGE_SIZE, total=len(rows))
     names = fields()
-    shown = [
-        {
-            **row,
-            "field_name": field_name(row["field"], names[row["field"]].name, web.locale)
-            if row["field"] in names
-            else None,
-        }
-        for row in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    ]
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    field_names = {n: field_name(n, f.name, web.locale) for n, f in names.items()}
     return web.render(
         "value_ranking.html",
         active="value",
         form=form,
         errors=errors,
         rows=shown,
+        field_names=field_names,
         run=run,
         pager=pager,
         schemes=builtin_names(),
@@ -160,7 +153,7 @@ def value_card_page(
         degrees=degrees,
         lines=lines,
         chart=chart,
-        facts=card_facts(payload, zh=zh),
+        facts=card_facts(card, zh=zh),
         notes=payload["notes_zh" if zh else "notes"],
         unavailable=[_indicator_label(web, name) for name in payload["unavailable"]],
         scheme=scheme,
@@ -168,34 +161,34 @@ def value_card_page(
     )
 
 
-def card_facts(payload: dict[str, Any], *, zh: bool) -> list[tuple[str, str]]:
+def card_facts(card: rankings.PatentValue, *, zh: bool) -> list[tuple[str, str]]:
     """Expiry (and how it was reached), family basis and the citing universe, as
     (label, text) pairs in the page's language (the valuation keeps both)."""
-    term, family, forward = payload["term"], payload["family"], payload["forward_citations"]
+    term, family, forward = card.term, card.family, card.forward_citations
     unknown = "未知" if zh else "unknown"
-    expiry = str(term["expiry"] or unknown)
-    if term["upper_bound"]:
+    expiry = str(term.expiry or unknown)
+    if term.upper_bound:
         expiry += "（上限）" if zh else " (upper bound)"
     family_text = unknown
-    if family["size"] is not None:
-        basis = FAMILY_BASIS_LABELS.get(family["basis"], (family["basis"], family["basis"]))
-        family_text = f"{family['size']} · {basis[1 if zh else 0]}"
-        if family["offices"]:
-            family_text += f" ({family['offices']})"
+    if family.size is not None:
+        basis = FAMILY_BASIS_LABELS.get(family.basis or "", (family.basis, family.basis))
+        family_text = f"{family.size} · {basis[1 if zh else 0]}"
+        if family.offices:
+            family_text += f" ({family.offices})"
     window = ""
-    if forward["window_capped"]:
+    if forward.window_capped:
         window = (
-            f"；5年窗口截至数据末 {forward['window_end']}"
+            f"；5年窗口截至数据末 {forward.window_end}"
             if zh
-            else f"; 5-year window capped at the data end {forward['window_end']}"
+            else f"; 5-year window capped at the data end {forward.window_end}"
         )
     return [
         ("保护期届满日" if zh else "Term ends", expiry),
-        ("届满日依据" if zh else "How the term end was reached", term["how_zh" if zh else "how"]),
+        ("届满日依据" if zh else "How the term end was reached", term.how_zh if zh else term.how),
         ("同族国家/地区数（依据）" if zh else "Family offices (basis)", family_text),
         (
             "被引证统计范围" if zh else "Forward citations counted over",
-            forward["universe_text_zh" if zh else "universe_text"] + window,
+            (forward.universe_text_zh if zh else forward.universe_text) + window,
         ),
     ]
 
