@@ -305,7 +305,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             registration_number="Y2024320000001",
             registered_on=date(2024, 3, 15),
         )
-        record = pledges.pledge_dict(s, pledge)
+        record = pledges.pledge_record(db_session=s, pledge=pledge)
         loan_book.act(
             db_session=s,
             actor=ACTOR,
@@ -313,9 +313,10 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             action=Action.DISBURSE,
             on_day=date(2024, 3, 29),
         )
-    assert record["pledgors"] == [ACME] and record["pledgee"] == "南京银行"
-    assert [p["patent_id"] for p in record["patents"]] == ["CN1001", "CN1002"]
-    assert record["patents"][0]["main_ipc"] == "F24F 11/30"
+    assert record.pledgors == [ACME] and record.pledgee == "南京银行"
+    assert [p.patent_id for p in record.patents] == ["CN1001", "CN1002"]
+    assert record.patents[0].main_ipc == "F24F 11/30"
+    assert record.debt_term[0] == date(2024, 3, 15) and isinstance(record.secured_amount, Decimal)
     with session(world) as s:
         lines = loan_book.schedule_of(db_session=s, loan_id=loan_id)
         assert len(lines) == 12 and sum(x.principal_fen for x in lines) == 100_000_000
