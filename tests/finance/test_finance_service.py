@@ -176,6 +176,13 @@ def test_enterprise_links_and_explained_rating(world: FinanceWorld) -> None:
         enterprise_book.review_link(db_session=s, actor=ACTOR, link_id=pending[0].id, accept=False)
         acme = enterprise_book.get_enterprise(db_session=s, key=VALID_CODES[0])
         card = rating_book.rating_card(db_session=s, enterprise=acme)
+        detail = enterprise_book.enterprise_detail(db_session=s, enterprise=acme)
+        record = enterprise_book.EnterpriseRecord.of(acme)
+    # the detail is the enterprise's record with its links, by patent number
+    assert detail.model_dump(exclude={"patents"}) == record.model_dump()
+    assert [x.patent_id for x in detail.patents] == sorted(x.patent_id for x in links)
+    assert {x.patent_id: x.status for x in detail.patents}["CN3001"] == "rejected"
+    assert detail.revenue == Decimal("3000000.00")
     assert card.grade in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
     assert {c["name"] for c in card.components} == {
         "size",

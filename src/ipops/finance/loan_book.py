@@ -37,9 +37,8 @@ from ipops.finance.models import (
     Repayment,
     ScheduleLine,
 )
+from ipops.finance.pledge_records import AlertRecord, PledgeRecord
 from ipops.finance.pledges import (
-    AlertRecord,
-    PledgeRecord,
     alert_records,
     cancel_pledges_of,
     pledge_records,

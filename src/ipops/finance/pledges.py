@@ -44,8 +44,8 @@ from ipops.finance.models import (
     PledgedPatent,
     Product,
 )
+from ipops.finance.pledge_records import AlertRecord, PledgedPatentRecord, PledgeRecord
 from ipops.finance.schedules import add_months
-from ipops.records import Record, RecordId
 from ipops.registry import concurrency
 
 OBJECT = "fin_pledge"
@@ -158,43 +158,6 @@ def _check_patents(
                 + ", ".join(missing),
                 field="co_pledgors",
             )
-
-
-class PledgedPatentRecord(Record):
-    """A patent of a registration, with the facts CNIPA's register names."""
-
-    patent_id: str
-    title: str
-    main_ipc: str
-    filing_date: date | None
-    grant_date: date | None
-    owners: list[str]
-
-
-class PledgeRecord(Record):
-    """A pledge registration (专利权质押登记) with its patents; Decimal money."""
-
-    id: RecordId
-    loan_id: int
-    registration_number: str
-    pledgors: list[str]
-    pledgee: str
-    secured_claim: str
-    secured_amount: Decimal
-    debt_term: tuple[date, date]
-    registered_on: date
-    status: str
-    patents: list[PledgedPatentRecord]
-
-
-class AlertRecord(Record):
-    """A collateral alert raised for the bank by the watch."""
-
-    id: RecordId
-    patent_id: str | None
-    kind: str
-    detail: str
-    raised_on: date
 
 
 def pledge_record(*, db_session: Session, pledge: Pledge) -> PledgeRecord:

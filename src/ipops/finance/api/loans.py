@@ -24,7 +24,7 @@ from ipops.finance.api.common import (
 from ipops.finance.loan_book import LoanDetail
 from ipops.finance.loan_records import LoanRecord, RepaymentRecord
 from ipops.finance.loans import Action, parse_action
-from ipops.finance.pledges import PledgeRecord
+from ipops.finance.pledge_records import PledgeRecord
 
 router = APIRouter()
 
