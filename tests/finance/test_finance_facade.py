@@ -13,7 +13,7 @@ from pydantic import ValidationError as RecordFrozen
 
 import ipops
 from ipops.errors import NotFound
-from ipops.finance.compensation_case import CaseInput
+from ipops.finance.compensation_case import CaseInput, GivenBenchmark
 from ipops.finance.enterprises import parse_financials
 
 
@@ -56,7 +56,11 @@ def test_compensation_and_stats(home: tuple[Path, dict[str, int]]) -> None:
     )
     found = finance.compensation(case=case)
     assert found.result.amount == Decimal("720000.00")
-    assert found.as_dict()["benchmark"] == {"rate": "0.0435", "source": "given"}
+    assert found.record().benchmark == GivenBenchmark(rate=Decimal("0.0435"))
+    assert found.record().model_dump(mode="json")["benchmark"] == {
+        "rate": "0.0435",
+        "source": "given",
+    }
     report = finance.stats(start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert report.loans == 0 and report.financed == Decimal(0)
 

@@ -176,6 +176,13 @@ def test_enterprise_links_and_explained_rating(world: FinanceWorld) -> None:
         enterprise_book.review_link(db_session=s, actor=ACTOR, link_id=pending[0].id, accept=False)
         acme = enterprise_book.get_enterprise(db_session=s, key=VALID_CODES[0])
         card = rating_book.rating_card(db_session=s, enterprise=acme)
+        detail = enterprise_book.enterprise_detail(db_session=s, enterprise=acme)
+        record = enterprise_book.EnterpriseRecord.of(acme)
+    # the detail is the enterprise's record with its links, by patent number
+    assert detail.model_dump(exclude={"patents"}) == record.model_dump()
+    assert [x.patent_id for x in detail.patents] == sorted(x.patent_id for x in links)
+    assert {x.patent_id: x.status for x in detail.patents}["CN3001"] == "rejected"
+    assert detail.revenue == Decimal("3000000.00")
     assert card.grade in ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C")
     assert {c["name"] for c in card.components} == {
         "size",
@@ -305,7 +312,7 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             registration_number="Y2024320000001",
             registered_on=date(2024, 3, 15),
         )
-        record = pledges.pledge_dict(s, pledge)
+        record = pledges.pledge_record(db_session=s, pledge=pledge)
         loan_book.act(
             db_session=s,
             actor=ACTOR,
@@ -313,9 +320,10 @@ def test_loan_lifecycle_pledge_schedule_repayments_and_closing(world: FinanceWor
             action=Action.DISBURSE,
             on_day=date(2024, 3, 29),
         )
-    assert record["pledgors"] == [ACME] and record["pledgee"] == "南京银行"
-    assert [p["patent_id"] for p in record["patents"]] == ["CN1001", "CN1002"]
-    assert record["patents"][0]["main_ipc"] == "F24F 11/30"
+    assert record.pledgors == [ACME] and record.pledgee == "南京银行"
+    assert [p.patent_id for p in record.patents] == ["CN1001", "CN1002"]
+    assert record.patents[0].main_ipc == "F24F 11/30"
+    assert record.debt_term[0] == date(2024, 3, 15) and isinstance(record.secured_amount, Decimal)
     with session(world) as s:
         lines = loan_book.schedule_of(db_session=s, loan_id=loan_id)
         assert len(lines) == 12 and sum(x.principal_fen for x in lines) == 100_000_000

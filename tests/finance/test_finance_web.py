@@ -190,3 +190,30 @@ def test_a_loan_after_the_checked_through_day_is_warned_in_api_and_page(
         f"/finance/enterprises/{ids['acme']}/apply", data={**form, "patents": "CN1001=1000000"}
     )
     assert matched.status_code == 200 and "参考利率表仅核对至" in matched.text
+
+
+def test_a_registered_pledge_in_the_api_and_on_the_loan_page(
+    app_and_ids: tuple[object, dict[str, int]],
+) -> None:
+    """The registration answers its record (money as text, the debt term as two days), the
+    loan's detail carries the same record, and the page shows it."""
+    app, _ids = app_and_ids
+    client = client_for(app, "bank.demo")
+    approved = [x for x in client.get("/api/v1/finance/loans").json() if x["state"] == "approved"]
+    assert approved, "the bank's test approved a loan"
+    loan_id = approved[0]["id"]
+    made = client.post(
+        f"/api/v1/finance/loans/{loan_id}/pledge",
+        json={"registration_number": "Y2024320000077", "registered_on": "2024-03-15"},
+    )
+    assert made.status_code == 201, made.text
+    pledge = made.json()
+    assert pledge["registration_number"] == "Y2024320000077"
+    assert pledge["secured_amount"] == "400000.00"
+    assert pledge["debt_term"] == ["2024-03-15", "2025-03-15"]
+    assert [p["patent_id"] for p in pledge["patents"]] == ["CN1001"]
+    detail = client.get(f"/api/v1/finance/loans/{loan_id}").json()
+    assert detail["pledges"] == [pledge] and detail["id"] == loan_id
+    assert {"schedule", "alerts", "allowed_actions"} <= set(detail)
+    page = client.get(f"/finance/loans/{loan_id}")
+    assert "Y2024320000077" in page.text and "400,000.00" in page.text

@@ -20,7 +20,8 @@ from ipops.corpus.store import CorpusStore
 from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.finance import compensation, money, patents, rates
 from ipops.finance.enterprise_book import links_of
-from ipops.finance.loan_book import OBJECT, loan_dict, record_event
+from ipops.finance.loan_book import OBJECT, record_event
+from ipops.finance.loan_records import LoanRecord
 from ipops.finance.loans import (
     LoanState,
 )
@@ -283,7 +284,7 @@ def submit(
         action="finance.loan_submitted",
         object_type=OBJECT,
         object_id=loan.id,
-        after=loan_dict(loan),
+        after=LoanRecord.of(loan).model_dump(mode="json"),
     )
     return loan
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from ipops.finance import money, policy, rates
 from ipops.finance.compensation import Compensation, CompensationCase, assess
+from ipops.records import Record
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,90 @@ class CaseInput:
     policy: str = policy.DEFAULT_POLICY
 
 
+class CheckRecord(Record):
+    """One eligibility check: its code, whether it passed, and why in words."""
+
+    code: str
+    ok: bool
+    text: str
+
+
+class ReferenceBenchmark(Record):
+    """The benchmark looked up in the workspace's reference-rate table."""
+
+    rate: Decimal
+    series: str
+    band: str
+    effective_from: date
+    loan_date: date
+    term_months: int
+    source: str
+    checked_through: date | None
+    warning: str | None
+    text: str
+
+    @classmethod
+    def of(cls, found: rates.ReferenceRate) -> ReferenceBenchmark:
+        return cls(
+            rate=found.rate,
+            series=str(found.series),
+            band=str(found.band),
+            effective_from=found.effective_from,
+            loan_date=found.loan_date,
+            term_months=found.term_months,
+            source=found.source,
+            checked_through=found.checked_through,
+            warning=found.warning,
+            text=found.text(),
+        )
+
+
+class GivenBenchmark(Record):
+    """The benchmark given with the case."""
+
+    rate: Decimal
+    source: Literal["given"] = "given"
+
+
+class CompensationRecord(Record):
+    """What the programme compensates: eligibility with reasons, the ratio, the amounts
+    (Decimal yuan) and the benchmark the rate was checked against."""
+
+    status: str
+    eligible: bool
+    reasons: list[CheckRecord]
+    ratio: Decimal
+    unrecovered_principal: Decimal
+    amount: Decimal
+    amount_before_cap: Decimal
+    cap_left: Decimal
+    policy: str
+    benchmark: ReferenceBenchmark | GivenBenchmark
+
+
 @dataclass(frozen=True)
 class CaseResult:
     result: Compensation
     benchmark: Decimal
     reference: rates.ReferenceRate | None
 
-    def as_dict(self) -> dict[str, Any]:
-        payload = self.result.as_dict()
-        payload["benchmark"] = rates.benchmark_dict(self.benchmark, self.reference)
-        return payload
+    def record(self) -> CompensationRecord:
+        """The result as a record (API body, CLI ``--json``)."""
+        r = self.result
+        return CompensationRecord(
+            status=str(r.status),
+            eligible=r.eligible,
+            reasons=[CheckRecord(code=c.code, ok=c.ok, text=c.text) for c in r.checks],
+            ratio=r.ratio,
+            unrecovered_principal=r.unrecovered,
+            amount=r.amount,
+            amount_before_cap=r.uncapped,
+            cap_left=r.cap_left,
+            policy=r.policy,
+            benchmark=GivenBenchmark(rate=self.benchmark)
+            if self.reference is None
+            else ReferenceBenchmark.of(self.reference),
+        )
 
 
 def compensation_case(

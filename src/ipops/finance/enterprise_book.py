@@ -8,7 +8,6 @@ corpus is in ``patents``. Services take an explicit session and only ``flush()``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -86,7 +85,7 @@ def register_enterprise(
         action="finance.enterprise_registered",
         object_type="fin_enterprise",
         object_id=enterprise.id,
-        after=enterprise_dict(enterprise),
+        after=_audited(enterprise),
     )
     return enterprise
 
@@ -125,7 +124,7 @@ def update_financials(
     enterprise = concurrency.claim_key(
         db_session, Enterprise, enterprise_id, what=f"enterprise {enterprise_id}"
     )
-    before = enterprise_dict(enterprise)
+    before = _audited(enterprise)
     current = EnterpriseRecord.of(enterprise)
     merged = Financials(
         **{
@@ -148,7 +147,7 @@ def update_financials(
         object_type="fin_enterprise",
         object_id=enterprise.id,
         before=before,
-        after=enterprise_dict(enterprise),
+        after=_audited(enterprise),
     )
     return enterprise
 
@@ -192,9 +191,49 @@ class EnterpriseRecord(Record):
         )
 
 
-def enterprise_dict(e: Enterprise) -> dict[str, Any]:
-    """The enterprise's record as JSON (audit trail, CLI ``--json``, the API's body)."""
+def _audited(e: Enterprise) -> dict[str, Any]:
+    """The enterprise's record in its JSON form, as the audit trail keeps it."""
     return EnterpriseRecord.of(e).model_dump(mode="json")
+
+
+class PatentLinkRecord(Record):
+    """A link between an enterprise and a corpus patent: how it was matched, and its
+    review status."""
+
+    link: RecordId
+    patent_id: str
+    party_name: str
+    match: str
+    similarity: float
+    status: str
+
+    @classmethod
+    def of(cls, x: EnterprisePatent) -> PatentLinkRecord:
+        return cls(
+            link=x.id,
+            patent_id=x.patent_id,
+            party_name=x.party_name,
+            match=x.match,
+            similarity=x.similarity,
+            status=x.status,
+        )
+
+
+class EnterpriseDetail(EnterpriseRecord):
+    """An enterprise with its patent links (``GET /api/v1/finance/enterprises/{id}``)."""
+
+    patents: list[PatentLinkRecord]
+
+
+def enterprise_detail(*, db_session: Session, enterprise: Enterprise) -> EnterpriseDetail:
+    """The enterprise's record with its patent links, by patent number."""
+    return EnterpriseDetail(
+        **dict(EnterpriseRecord.of(enterprise)),
+        patents=[
+            PatentLinkRecord.of(x)
+            for x in links_of(db_session=db_session, enterprise_id=enterprise.id)
+        ],
+    )
 
 
 def get_enterprise(*, db_session: Session, key: int | str) -> Enterprise:
@@ -218,15 +257,25 @@ def enterprise_records(*, db_session: Session, limit: int = 1000) -> list[Enterp
     return [EnterpriseRecord.of(e) for e in list_enterprises(db_session=db_session, limit=limit)]
 
 
-@dataclass(frozen=True)
-class LinkReport:
+class LinkReport(Record):
+    """What linking an enterprise to its patents did: links confirmed at once, pending
+    review, and those made before."""
+
     enterprise_id: int
     confirmed: int
     pending: int
     already: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+
+class RegisteredEnterprise(EnterpriseRecord):
+    """A newly registered enterprise with what linking its patents did
+    (``POST /api/v1/finance/enterprises``)."""
+
+    links: LinkReport
+
+    @classmethod
+    def of_linked(cls, e: Enterprise, links: LinkReport) -> RegisteredEnterprise:
+        return cls(**dict(EnterpriseRecord.of(e)), links=links)
 
 
 def link_patents(
@@ -269,7 +318,7 @@ def link_patents(
         action="finance.patents_linked",
         object_type="fin_enterprise",
         object_id=enterprise.id,
-        after=report.as_dict(),
+        after=report.model_dump(),
     )
     return report
 

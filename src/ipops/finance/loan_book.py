@@ -37,7 +37,12 @@ from ipops.finance.models import (
     Repayment,
     ScheduleLine,
 )
-from ipops.finance.pledges import cancel_pledges_of
+from ipops.finance.pledge_records import AlertRecord, PledgeRecord
+from ipops.finance.pledges import (
+    alert_records,
+    cancel_pledges_of,
+    pledge_records,
+)
 from ipops.registry import concurrency
 
 OBJECT = "fin_loan"
@@ -47,9 +52,25 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def loan_dict(loan: Loan) -> dict[str, Any]:
-    """The loan's record as JSON (audit trail, CLI ``--json``): the API's body."""
-    return LoanRecord.of(loan).model_dump(mode="json")
+class LoanDetail(LoanRecord):
+    """A loan with its repayment schedule, pledge registrations and collateral alerts
+    (``GET /api/v1/finance/loans/{id}``)."""
+
+    schedule: list[ScheduleRecord]
+    pledges: list[PledgeRecord]
+    alerts: list[AlertRecord]
+
+
+def loan_detail(*, db_session: Session, loan: Loan) -> LoanDetail:
+    """The loan's record with its schedule, pledges and alerts."""
+    return LoanDetail(
+        **dict(LoanRecord.of(loan)),
+        schedule=[
+            ScheduleRecord.of(x) for x in schedule_of(db_session=db_session, loan_id=loan.id)
+        ],
+        pledges=pledge_records(db_session=db_session, loan_id=loan.id),
+        alerts=alert_records(db_session=db_session, loan_id=loan.id),
+    )
 
 
 def get_loan(*, db_session: Session, loan_id: int) -> Loan:

@@ -1,8 +1,8 @@
 """The records a loan is shown as (API responses, pages, CLI ``--json``, the Python API):
 frozen, Decimal money (serialised as text), read from the stored rows.
 
-``LoanRecord.of(loan)`` is the one place a loan becomes a record; ``loan_dict`` in
-``loan_book`` is its JSON form (audit trail, CLI).
+``LoanRecord.of(loan)`` is the one place a loan becomes a record; its JSON form
+(``model_dump(mode="json")``) is what the audit trail keeps.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from ipops.finance.models import (
     PledgedPatent,
     Product,
 )
+from ipops.finance.pledge_records import AlertRecord, PledgedPatentRecord, PledgeRecord
 from ipops.finance.schedules import add_months
 from ipops.registry import concurrency
 
@@ -122,7 +123,7 @@ def register_pledge(
         action="finance.pledge_registered",
         object_type=OBJECT,
         object_id=pledge.id,
-        after=pledge_dict(db_session, pledge),
+        after=pledge_record(db_session=db_session, pledge=pledge).model_dump(mode="json"),
     )
     return pledge
 
@@ -159,35 +160,34 @@ def _check_patents(
             )
 
 
-def pledge_dict(db_session: Session, pledge: Pledge) -> dict[str, Any]:
+def pledge_record(*, db_session: Session, pledge: Pledge) -> PledgeRecord:
+    """The registration as a record, its patents by number."""
     items = db_session.scalars(
         select(PledgedPatent)
         .where(PledgedPatent.pledge_id == pledge.id)
         .order_by(PledgedPatent.patent_id)
     )
-    return {
-        "id": pledge.id,
-        "loan_id": pledge.loan_id,
-        "registration_number": pledge.registration_number,
-        "pledgors": pledge.pledgors,
-        "pledgee": pledge.pledgee,
-        "secured_claim": pledge.secured_claim,
-        "secured_amount": str(money.from_fen(pledge.secured_amount_fen)),
-        "debt_term": [pledge.debt_start, pledge.debt_end],
-        "registered_on": pledge.registered_on,
-        "status": pledge.status,
-        "patents": [
-            {
-                "patent_id": p.patent_id,
-                "title": p.title,
-                "main_ipc": p.main_ipc,
-                "filing_date": p.filing_date,
-                "grant_date": p.grant_date,
-                "owners": p.owners,
-            }
-            for p in items
-        ],
-    }
+    return PledgeRecord(
+        id=pledge.id,
+        loan_id=pledge.loan_id,
+        registration_number=pledge.registration_number,
+        pledgors=pledge.pledgors,
+        pledgee=pledge.pledgee,
+        secured_claim=pledge.secured_claim,
+        secured_amount=money.from_fen(pledge.secured_amount_fen),
+        debt_term=(pledge.debt_start, pledge.debt_end),
+        registered_on=pledge.registered_on,
+        status=pledge.status,
+        patents=[PledgedPatentRecord.model_validate(p) for p in items],
+    )
+
+
+def pledge_records(*, db_session: Session, loan_id: int) -> list[PledgeRecord]:
+    """A loan's registrations as records, in the order they were made."""
+    return [
+        pledge_record(db_session=db_session, pledge=p)
+        for p in pledges_of(db_session=db_session, loan_id=loan_id)
+    ]
 
 
 def pledges_of(*, db_session: Session, loan_id: int) -> list[Pledge]:
@@ -446,6 +446,13 @@ def alerts_for(
     if loan_id is not None:
         query = query.where(CollateralAlert.loan_id == loan_id)
     return list(db_session.scalars(query.order_by(CollateralAlert.id.desc()).limit(500)))
+
+
+def alert_records(*, db_session: Session, loan_id: int) -> list[AlertRecord]:
+    """A loan's collateral alerts as records, newest first."""
+    return [
+        AlertRecord.model_validate(a) for a in alerts_for(db_session=db_session, loan_id=loan_id)
+    ]
 
 
 # --------------------------------------------------------------------------- for valuation

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from ipops.finance.models import (
     Bank,
     Product,
 )
+from ipops.records import Record, RecordId
 
 
 def _now() -> datetime:
@@ -116,28 +116,47 @@ def add_product(*, db_session: Session, actor: Actor, bank: Bank, spec: ProductI
         action="finance.product_added",
         object_type="fin_product",
         object_id=product.id,
-        after=product_dict(product),
+        after=ProductRecord.of(product).model_dump(mode="json"),
     )
     return product
 
 
-def product_dict(p: Product) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "bank_id": p.bank_id,
-        "name": p.name,
-        "min_amount": str(money.from_fen(p.min_amount_fen)),
-        "max_amount": str(money.from_fen(p.max_amount_fen)),
-        "min_term_months": p.min_term_months,
-        "max_term_months": p.max_term_months,
-        "rate_multiple": p.rate_multiple,
-        "min_grade": p.min_grade,
-        "regions": p.regions,
-        "industries": p.industries,
-        "max_ltv": p.max_ltv,
-        "method": p.method,
-        "collateral": p.collateral,
-    }
+class ProductRecord(Record):
+    """A bank's loan product: amount and term range, pricing, who qualifies, collateral."""
+
+    id: RecordId
+    bank_id: int
+    name: str
+    min_amount: Decimal
+    max_amount: Decimal
+    min_term_months: int
+    max_term_months: int
+    rate_multiple: str
+    min_grade: str
+    regions: list[str]
+    industries: list[str]
+    max_ltv: str
+    method: str
+    collateral: str
+
+    @classmethod
+    def of(cls, p: Product) -> ProductRecord:
+        return cls(
+            id=p.id,
+            bank_id=p.bank_id,
+            name=p.name,
+            min_amount=money.from_fen(p.min_amount_fen),
+            max_amount=money.from_fen(p.max_amount_fen),
+            min_term_months=p.min_term_months,
+            max_term_months=p.max_term_months,
+            rate_multiple=p.rate_multiple,
+            min_grade=p.min_grade,
+            regions=p.regions,
+            industries=p.industries,
+            max_ltv=p.max_ltv,
+            method=p.method,
+            collateral=p.collateral,
+        )
 
 
 def list_products(*, db_session: Session) -> list[tuple[Product, Bank]]:

@@ -394,7 +394,3 @@ def benchmark_of(
         )
     found = reference_rate(table, rule, loan_date=loan_date, term_months=term_months)
     return found.rate, found
-
-
-def benchmark_dict(rate: Decimal, found: ReferenceRate | None) -> dict[str, Any]:
-    return found.as_dict() if found else {"rate": str(rate), "source": "given"}

@@ -26,6 +26,7 @@ from ipops.pool.models import (
     Pool,
 )
 from ipops.pool.money import parse_rate
+from ipops.records import Record, RecordId
 from ipops.registry.concurrency import claim
 
 
@@ -293,6 +294,44 @@ def get_expert(*, db_session: Session, pool: Pool, name: str) -> Expert:
 def experts_of(db_session: Session, pool: Pool) -> list[Expert]:
     return list(
         db_session.scalars(select(Expert).where(Expert.pool_id == pool.id).order_by(Expert.name))
+    )
+
+
+class ExpertRecord(Record):
+    """A committee expert with the name of the member that recommended it."""
+
+    id: RecordId
+    name: str
+    recommended_by: str
+    speciality: str
+    user_id: int | None
+
+
+def expert_records(*, db_session: Session, pool: Pool) -> list[ExpertRecord]:
+    """The committee of ``pool`` by name, each expert with its recommending member."""
+    rows = db_session.execute(
+        select(Expert, Member.name)
+        .join(Member, Member.id == Expert.recommended_by_id)
+        .where(Expert.pool_id == pool.id)
+        .order_by(Expert.name)
+    ).all()
+    return [_expert_record(e, member) for e, member in rows]
+
+
+def expert_record(*, db_session: Session, expert: Expert) -> ExpertRecord:
+    """One expert as a record, its recommending member named."""
+    member = db_session.get(Member, expert.recommended_by_id)
+    assert member is not None  # a foreign key
+    return _expert_record(expert, member.name)
+
+
+def _expert_record(e: Expert, recommended_by: str) -> ExpertRecord:
+    return ExpertRecord(
+        id=e.id,
+        name=e.name,
+        recommended_by=recommended_by,
+        speciality=e.speciality,
+        user_id=e.user_id,
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ipops.audit.service import Actor
 from ipops.errors import Conflict, NotFound, ValidationError
 from ipops.pool import admission, royalties
-from ipops.pool.core import audit, checked_text, now
+from ipops.pool.core import audit, checked_text, now, patents_of
 from ipops.pool.models import (
     Assignment,
     Decision,
@@ -26,6 +26,7 @@ from ipops.pool.models import (
     Pool,
     PoolPatent,
 )
+from ipops.records import Record, RecordId
 from ipops.registry.concurrency import claim
 from ipops.valuation.legal_terms import expiries
 
@@ -277,6 +278,63 @@ def patents_of_member(db_session: Session, member: Member) -> list[PoolPatent]:
             select(PoolPatent).where(PoolPatent.member_id == member.id).order_by(PoolPatent.number)
         )
     )
+
+
+class PatentRecord(Record):
+    """A pool patent with its submitting member's name and admission status."""
+
+    id: RecordId
+    number: str
+    member: str
+    country: str
+    title: str
+    family: str | None
+    ipc: str | None
+    filing_date: date | None
+    grant_date: date | None
+    expires_on: date | None
+    status: str
+    from_corpus: bool
+
+    @classmethod
+    def of(cls, patent: PoolPatent, member: Member) -> PatentRecord:
+        return cls(
+            id=patent.id,
+            number=patent.number,
+            member=member.name,
+            country=patent.country,
+            title=patent.title,
+            family=patent.family,
+            ipc=patent.ipc,
+            filing_date=patent.filing_date,
+            grant_date=patent.grant_date,
+            expires_on=patent.expires_on,
+            status=patent.status,
+            from_corpus=patent.from_corpus,
+        )
+
+
+def patent_records(
+    *, db_session: Session, pool: Pool, status: str | None = None
+) -> list[PatentRecord]:
+    """Every patent submitted to ``pool`` (those in ``status`` only, if given), by member
+    and number."""
+    return [
+        PatentRecord.of(patent, member)
+        for patent, member in patents_of(db_session, pool)
+        if status is None or patent.status == status
+    ]
+
+
+def member_patent_records(
+    *, db_session: Session, member: Member, status: str | None = None
+) -> list[PatentRecord]:
+    """A member's submitted patents (those in ``status`` only, if given), by number."""
+    return [
+        PatentRecord.of(patent, member)
+        for patent in patents_of_member(db_session, member)
+        if status is None or patent.status == status
+    ]
 
 
 def under_review(db_session: Session, pool: Pool) -> list[dict[str, Any]]:

@@ -132,7 +132,7 @@ def bank_product(
         product = product_book.add_product(
             db_session=session, actor=Actor.cli(), bank=found, spec=spec
         )
-        payload = product_book.product_dict(product)
+        payload = product_book.ProductRecord.of(product)
     out(payload, as_json)
 
 
@@ -142,7 +142,7 @@ def bank_products(as_json: JsonOption = False) -> None:
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         rows = [
-            {**product_book.product_dict(p), "bank": b.name}
+            {**product_book.ProductRecord.of(p).model_dump(mode="json"), "bank": b.name}
             for p, b in product_book.list_products(db_session=session)
         ]
     if as_json:

@@ -82,7 +82,7 @@ def compensation(
     found = compensation_case(root=workspace_root_or_none(), case=case, field_names="option")
     result = found.result
     if as_json:
-        print_json(found.as_dict())
+        print_json(found.record())
         return
     verdict = {
         Status.ELIGIBLE: "[green]eligible[/]",

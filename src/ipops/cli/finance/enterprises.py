@@ -21,6 +21,7 @@ from ipops.finance import (
     enterprise_book,
     rating_book,
 )
+from ipops.finance.enterprise_book import EnterpriseRecord
 from ipops.finance.enterprises import (
     BUREAU_LABELS,
     FINANCIAL_FIELDS,
@@ -95,7 +96,7 @@ def enterprise_set(
             fields=fields,
             bureau_checked_on=_checked_on(bureau_checked_on),
         )
-        payload = enterprise_book.enterprise_dict(updated)
+        payload = EnterpriseRecord.of(updated)
     out(payload, as_json)
 
 
@@ -130,11 +131,11 @@ def enterprise_add(
             financials=figures,
             bureau_checked_on=_checked_on(bureau_checked_on),
         )
-        payload = enterprise_book.enterprise_dict(found)
+        payload = EnterpriseRecord.of(found).model_dump(mode="json")
         if link:
             payload["links"] = enterprise_book.link_patents(
                 db_session=session, store=ctx.store, actor=Actor.cli(), enterprise=found
-            ).as_dict()
+            ).model_dump()
     out(payload, as_json)
 
 
@@ -150,7 +151,7 @@ def enterprise_list(
             latest = rating_book.latest_rating(db_session=session, enterprise_id=e.id)
             rows.append(
                 {
-                    **enterprise_book.enterprise_dict(e),
+                    **EnterpriseRecord.of(e).model_dump(mode="json"),
                     "grade": latest.grade if latest else None,
                     "score": latest.score if latest else None,
                 }

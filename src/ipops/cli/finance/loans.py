@@ -28,7 +28,7 @@ from ipops.finance import (
     rates,
 )
 from ipops.finance.arrears import run_arrears
-from ipops.finance.loan_records import RepaymentRecord
+from ipops.finance.loan_records import LoanRecord, RepaymentRecord
 from ipops.finance.loans import parse_action
 from ipops.registry.db import session_scope
 
@@ -124,7 +124,7 @@ def loan_apply(
             applied_on=parse_day(on),
             rate_table=rates.load_table(root_of(ctx)),
         )
-        payload = loan_book.loan_dict(loan)
+        payload = LoanRecord.of(loan)
     out(payload, as_json)
 
 
@@ -154,8 +154,8 @@ def loan_act(
             on_day=parse_day(on),
             note=note,
         )
-        payload = loan_book.loan_dict(found)
-    out(payload, as_json, f"loan {loan}: {payload['state']}")
+        payload = LoanRecord.of(found)
+    out(payload, as_json, f"loan {loan}: {payload.state}")
 
 
 @loan_app.command("repay")
@@ -194,7 +194,7 @@ def loan_show(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = loan_book.get_loan(db_session=session, loan_id=loan)
-        payload = loan_book.loan_dict(found)
+        payload = LoanRecord.of(found).model_dump(mode="json")
         payload["schedule"] = [
             {
                 "number": x.number,
@@ -206,10 +206,7 @@ def loan_show(
             }
             for x in loan_book.schedule_records(db_session=session, loan_id=loan)
         ]
-        payload["pledges"] = [
-            pledges.pledge_dict(session, p)
-            for p in pledges.pledges_of(db_session=session, loan_id=loan)
-        ]
+        payload["pledges"] = pledges.pledge_records(db_session=session, loan_id=loan)
     if as_json:
         print_json(payload)
         return
@@ -238,7 +235,7 @@ def loan_list(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         rows = [
-            loan_book.loan_dict(x)
+            LoanRecord.of(x).model_dump(mode="json")
             for x in loan_book.list_loans(db_session=session, state=state, limit=limit)
         ]
     if as_json:
@@ -279,7 +276,7 @@ def loan_pledge(
             registered_on=parse_day(on),
             co_pledgors=co_pledgor or (),
         )
-        payload = pledges.pledge_dict(session, found)
+        payload = pledges.pledge_record(db_session=session, pledge=found)
     out(payload, as_json)
 
 

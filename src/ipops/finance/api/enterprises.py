@@ -24,7 +24,11 @@ from ipops.finance.api.common import (
     RowId,
     visible_enterprise,
 )
-from ipops.finance.enterprise_book import EnterpriseRecord
+from ipops.finance.enterprise_book import (
+    EnterpriseDetail,
+    EnterpriseRecord,
+    RegisteredEnterprise,
+)
 from ipops.finance.enterprises import BUREAU_LABELS, BureauFlag, parse_financials
 from ipops.finance.loan_records import LoanRecord
 from ipops.finance.matching import ProductMatch
@@ -81,7 +85,7 @@ def register_enterprise(
     actor: ActorDep,
     db_session: SessionDep,
     request: Request,
-) -> dict[str, Any]:
+) -> RegisteredEnterprise:
     """Register an enterprise (credit code checked) and link its patents in the corpus."""
     authz.require(user, "finance:manage", "finance_programme")
     found = enterprise_book.register_enterprise(
@@ -104,29 +108,16 @@ def register_enterprise(
         actor=actor,
         enterprise=found,
     )
-    return {**enterprise_book.enterprise_dict(found), "links": links.as_dict()}
+    return RegisteredEnterprise.of_linked(found, links)
 
 
 @router.get("/enterprises/{enterprise_id}")
 def get_enterprise(
     enterprise_id: EnterpriseId, user: CurrentUser, db_session: SessionDep
-) -> dict[str, Any]:
+) -> EnterpriseDetail:
+    """The enterprise with its patent links and their review status."""
     found = visible_enterprise(db_session, user, enterprise_id, "finance:read")
-    links = enterprise_book.links_of(db_session=db_session, enterprise_id=found.id)
-    return {
-        **enterprise_book.enterprise_dict(found),
-        "patents": [
-            {
-                "link": x.id,
-                "patent_id": x.patent_id,
-                "party_name": x.party_name,
-                "match": x.match,
-                "similarity": x.similarity,
-                "status": x.status,
-            }
-            for x in links
-        ],
-    }
+    return enterprise_book.enterprise_detail(db_session=db_session, enterprise=found)
 
 
 @router.patch("/enterprises/{enterprise_id}/financials")

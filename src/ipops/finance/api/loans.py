@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
@@ -21,8 +21,10 @@ from ipops.finance.api.common import (
     LoanId,
     visible_loan,
 )
-from ipops.finance.loan_records import LoanRecord, RepaymentRecord, ScheduleRecord
+from ipops.finance.loan_book import LoanDetail
+from ipops.finance.loan_records import LoanRecord, RepaymentRecord
 from ipops.finance.loans import Action, parse_action
+from ipops.finance.pledge_records import PledgeRecord
 
 router = APIRouter()
 
@@ -39,28 +41,10 @@ def list_loans(
 
 
 @router.get("/loans/{loan_id}")
-def get_loan(loan_id: LoanId, user: CurrentUser, db_session: SessionDep) -> dict[str, Any]:
+def get_loan(loan_id: LoanId, user: CurrentUser, db_session: SessionDep) -> LoanDetail:
+    """The loan with its repayment schedule, pledge registrations and collateral alerts."""
     loan = visible_loan(db_session, user, loan_id)
-    payload = loan_book.loan_dict(loan)
-    payload["schedule"] = [
-        ScheduleRecord.of(x).model_dump(mode="json")
-        for x in loan_book.schedule_of(db_session=db_session, loan_id=loan.id)
-    ]
-    payload["pledges"] = [
-        pledges.pledge_dict(db_session, p)
-        for p in pledges.pledges_of(db_session=db_session, loan_id=loan.id)
-    ]
-    payload["alerts"] = [
-        {
-            "id": a.id,
-            "patent_id": a.patent_id,
-            "kind": a.kind,
-            "detail": a.detail,
-            "raised_on": a.raised_on,
-        }
-        for a in pledges.alerts_for(db_session=db_session, loan_id=loan.id)
-    ]
-    return payload
+    return loan_book.loan_detail(db_session=db_session, loan=loan)
 
 
 class ActionIn(StrictModel):
@@ -136,7 +120,7 @@ def register_pledge(
     actor: ActorDep,
     db_session: SessionDep,
     request: Request,
-) -> dict[str, Any]:
+) -> PledgeRecord:
     loan = visible_loan(db_session, user, loan_id)
     authz.require(user, "finance:decide", "fin_loan", loan, hide=True)
     found = pledges.register_pledge(
@@ -148,4 +132,4 @@ def register_pledge(
         registered_on=body.registered_on or date.today(),
         co_pledgors=body.co_pledgors,
     )
-    return pledges.pledge_dict(db_session, found)
+    return pledges.pledge_record(db_session=db_session, pledge=found)

@@ -23,7 +23,7 @@ from ipops.finance.api.common import (
     DecimalText,
     QueryId,
 )
-from ipops.finance.compensation_case import CaseInput, compensation_case
+from ipops.finance.compensation_case import CaseInput, CompensationRecord, compensation_case
 from ipops.finance.workdays import WorkdayCount, calendar_for, count_workdays
 
 router = APIRouter()
@@ -102,7 +102,7 @@ class CompensationIn(StrictModel):
 
 
 @router.post("/compensation")
-def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> dict[str, Any]:
+def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> CompensationRecord:
     """The policy calculator: eligibility with reasons, the ratio and the amount."""
     authz.require(user, "finance:calculate", "finance_policy")
     case = CaseInput(
@@ -120,7 +120,7 @@ def compensation(body: CompensationIn, user: CurrentUser, request: Request) -> d
         policy=body.policy,
     )
     root = api_state(request).workspace.root
-    return compensation_case(root=root, case=case).as_dict()
+    return compensation_case(root=root, case=case).record()
 
 
 @router.get("/workdays")

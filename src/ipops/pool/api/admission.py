@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ipops.accounts import authz
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep, api_state
@@ -14,10 +14,10 @@ from ipops.api.schemas import SafeStr, StrictModel
 from ipops.errors import NotFound, ValidationError
 from ipops.pool import (
     assignments,
-    core,
     membership,
     submissions,
 )
+from ipops.pool.admission import Opinion
 from ipops.pool.api.common import (
     Code,
     Country,
@@ -29,10 +29,6 @@ from ipops.pool.api.common import (
     require_manage,
     require_some_right,
 )
-from ipops.pool.models import (
-    Member,
-    PoolPatent,
-)
 from ipops.records import Record
 
 router = APIRouter()
@@ -41,7 +37,10 @@ router = APIRouter()
 # --------------------------------------------------------------------------- admission
 
 
-class AssignmentOut(BaseModel):
+class AssignmentOut(Record):
+    """An assignment as a reviewer sees it (``assignments.AssignmentRow`` without the
+    patent's status)."""
+
     id: int
     patent: str
     title: str
@@ -60,7 +59,7 @@ def list_assignments(
     require_some_right(user, "pool:review", "pool_assignment")
     pool = pool_in_reach(db_session, pool_id, user)
     return [
-        AssignmentOut.model_validate(row.model_dump())
+        AssignmentOut.model_validate(row)
         for row in assignments.assignments_for(db_session=db_session, pool=pool, user=user)
     ]
 
@@ -96,7 +95,7 @@ def record_opinion(
         opinion=body.opinion,
         note=body.note,
     )
-    return AssignmentOut.model_validate(found.row().model_dump())
+    return AssignmentOut.model_validate(found.row())
 
 
 class AssignIn(StrictModel):
@@ -151,7 +150,7 @@ class PatentIn(StrictModel):
 FACT_FIELDS = ("title", "filing_date", "grant_date", "expires_on", "family", "ipc")
 
 
-class PatentOut(BaseModel):
+class PatentOut(Record):
     id: int
     number: str
     member: str
@@ -191,7 +190,7 @@ def submit_patent(
         patent=facts,
         from_corpus=from_corpus,
     )
-    return _patent_out(patent, member)
+    return PatentOut.model_validate(submissions.PatentRecord.of(patent, member))
 
 
 def _registered(body: PatentIn) -> submissions.PatentInput:
@@ -224,23 +223,6 @@ def _patent_facts(request: Request, body: PatentIn) -> submissions.PatentInput:
         handle.close()
 
 
-def _patent_out(patent: PoolPatent, member: Member) -> PatentOut:
-    return PatentOut(
-        id=patent.id,
-        number=patent.number,
-        member=member.name,
-        country=patent.country,
-        title=patent.title,
-        family=patent.family,
-        ipc=patent.ipc,
-        filing_date=patent.filing_date,
-        grant_date=patent.grant_date,
-        expires_on=patent.expires_on,
-        status=patent.status,
-        from_corpus=patent.from_corpus,
-    )
-
-
 @router.get("/pools/{pool_id}/patents")
 def list_patents(
     pool_id: PoolId,
@@ -253,10 +235,10 @@ def list_patents(
     """Every patent submitted to the pool with its admission status (the public list shows
     the admitted ones)."""
     require_manage(db_session, pool_id, user)
+    pool = pool_of(db_session, pool_id)
     return [
-        _patent_out(patent, member)
-        for patent, member in core.patents_of(db_session, pool_of(db_session, pool_id))
-        if status is None or patent.status == status
+        PatentOut.model_validate(x)
+        for x in submissions.patent_records(db_session=db_session, pool=pool, status=status)
     ]
 
 
@@ -277,9 +259,10 @@ def member_patents(
     member = membership.get_member_by_id(db_session=db_session, pool=pool, member_id=member_id)
     authz.require(user, "pool:patents", "pool_member", member, hide=True)
     return [
-        _patent_out(patent, member)
-        for patent in submissions.patents_of_member(db_session, member)
-        if status is None or patent.status == status
+        PatentOut.model_validate(x)
+        for x in submissions.member_patent_records(
+            db_session=db_session, member=member, status=status
+        )
     ]
 
 
@@ -288,6 +271,13 @@ PatentNumber = Annotated[SafeStr, Path(max_length=64)]
 
 class DecideIn(StrictModel):
     on: date | None = None
+
+
+class VoteOut(Record):
+    """One expert's vote as the decision recorded it."""
+
+    expert: str
+    opinion: Opinion
 
 
 class DecisionOut(Record):
@@ -299,7 +289,7 @@ class DecisionOut(Record):
     admitted: bool
     decided_on: date
     rule: str
-    votes: list[dict[str, Any]]
+    votes: list[VoteOut]
     reason: str
 
 
@@ -325,7 +315,7 @@ def decide_patent(
         admitted=decision.admitted,
         decided_on=decision.decided_on,
         rule=decision.rule,
-        votes=decision.votes,
+        votes=[VoteOut.model_validate(v) for v in decision.votes],
         reason=decision.reason,
     )
 

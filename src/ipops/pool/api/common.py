@@ -19,6 +19,8 @@ from ipops.pool import (
 from ipops.pool.models import (
     Pool,
 )
+from ipops.pool.royalties import RateKind
+from ipops.records import Record
 
 PoolId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -31,6 +33,14 @@ Name = Annotated[SafeStr, Field(max_length=200)]
 Code = Annotated[SafeStr, Field(max_length=64)]
 Text = Annotated[SafeStr, Field(max_length=20_000)]
 StrictId = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
+
+
+class StoredRate(Record):
+    """A standard rate as stored on a pool or an agreement (``royalties.Rate.as_dict``):
+    CNY per unit, or percent of net sales, as text."""
+
+    kind: RateKind
+    value: str
 
 
 def pool_of(db_session: Session, pool_id: int) -> Pool:

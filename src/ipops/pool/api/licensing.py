@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -21,6 +21,7 @@ from ipops.pool.api.common import (
     Name,
     PoolId,
     Rate,
+    StoredRate,
     StrictId,
     pool_of,
     require_manage,
@@ -112,8 +113,8 @@ class AgreementOut(BaseModel):
     ends_on: date
     back_royalties_from: date | None
     territory: list[str]
-    rates: dict[str, Any]
-    regional: dict[str, Any]
+    rates: dict[str, StoredRate]  # by category code
+    regional: dict[str, str]  # country of sale -> factor
     compliant_discount: str
     early_discount: str
     annual_cap: str | None

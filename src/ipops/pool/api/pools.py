@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ipops.accounts import authz, organisations, users
 from ipops.api.deps import ActorDep, CurrentUser, SessionDep
@@ -23,6 +23,7 @@ from ipops.pool.api.common import (
     Name,
     PoolId,
     Rate,
+    StoredRate,
     StrictId,
     pool_of,
     require_manage,
@@ -76,9 +77,9 @@ class PoolOut(Record):
     count_basis: str
     quorum: int
     majority: str
-    categories: dict[str, Any]
-    rates: dict[str, Any]
-    regional: dict[str, Any]
+    categories: dict[str, str]  # code -> name
+    rates: dict[str, StoredRate]  # by category code
+    regional: dict[str, str]  # country of sale -> factor
     demo: bool
     organisation_id: int | None
 
@@ -186,7 +187,7 @@ class ExpertIn(StrictModel):
     user_id: StrictId | None = None
 
 
-class ExpertOut(BaseModel):
+class ExpertOut(Record):
     id: int
     name: str
     recommended_by: str
@@ -213,13 +214,7 @@ def add_expert(
         speciality=body.speciality,
         user_id=body.user_id,
     )
-    return ExpertOut(
-        id=expert.id,
-        name=expert.name,
-        recommended_by=body.recommended_by,
-        speciality=expert.speciality,
-        user_id=expert.user_id,
-    )
+    return ExpertOut.model_validate(membership.expert_record(db_session=db_session, expert=expert))
 
 
 @router.get("/pools/{pool_id}/experts")
@@ -227,14 +222,7 @@ def list_experts(pool_id: PoolId, user: CurrentUser, db_session: SessionDep) -> 
     """The committee: each expert with the member that recommended it."""
     require_manage(db_session, pool_id, user)
     pool = pool_of(db_session, pool_id)
-    names = {m.id: m.name for m in membership.members_of(db_session, pool)}
     return [
-        ExpertOut(
-            id=e.id,
-            name=e.name,
-            recommended_by=names[e.recommended_by_id],
-            speciality=e.speciality,
-            user_id=e.user_id,
-        )
-        for e in membership.experts_of(db_session, pool)
+        ExpertOut.model_validate(x)
+        for x in membership.expert_records(db_session=db_session, pool=pool)
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import Field
@@ -23,6 +23,7 @@ from ipops.pool.money import parse_amount, parse_rate
 from ipops.pool.overview import PoolStats, PoolSummary, PublicList
 from ipops.pool.royalties import check_country
 from ipops.pool.what_if import Sale, split_pool_sale
+from ipops.records import Record
 
 router = APIRouter()
 
@@ -66,10 +67,38 @@ class WhatIf(StrictModel):
     expire: list[Annotated[SafeStr, Field(max_length=64)]] = Field(default=[], max_length=1000)
 
 
+class ShareOut(Record):
+    """A member's share of an allocation: the patents that counted, their weight, the
+    amount as text."""
+
+    member: str
+    patents: list[str]
+    weight: int
+    amount: str
+
+
+class AllocationOut(Record):
+    """An allocation as ``allocation.Allocation.as_dict`` writes it: the sale, the rule and
+    the countries whose patents counted, the fee, and each member's share."""
+
+    country: str
+    sold_in: str
+    made_in: str | None
+    rule: str
+    countries_counted: list[str]
+    date: date
+    count: CountBasis
+    amount: str
+    admin_fee_rate: str
+    admin_fee: str
+    members: list[ShareOut]
+    total_weight: int
+
+
 @router.post("/pools/{pool_id}/what-if")
 def what_if(
     pool_id: PoolId, body: WhatIf, user: CurrentUser, db_session: SessionDep
-) -> dict[str, Any]:
+) -> AllocationOut:
     """Allocate an amount a sale in ``country`` (made in ``made_in``) triggered, with some
     patents expired: patents in force in either country count."""
     authz.require(user, "pool:read", "pool")
@@ -83,4 +112,4 @@ def what_if(
         count=body.count,
     )
     found = split_pool_sale(db_session=db_session, pool=pool, sale=sale, expire=body.expire)
-    return found.as_dict()
+    return AllocationOut.model_validate(found.as_dict())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -35,6 +35,7 @@ from ipops.pool.models import (
 )
 from ipops.pool.money import fen_text
 from ipops.pool.payments import AccountOut, InvoiceOut, invoice_out
+from ipops.records import Record
 
 router = APIRouter()
 
@@ -68,12 +69,21 @@ class ReportIn(StrictModel):
     lines: list[LineIn] = Field(min_length=1, max_length=100_000)
 
 
+class LineOut(Record):
+    """A priced report line: its row, the country that triggered the royalty (none: no
+    patent in force where it was made or sold) and the royalty as text."""
+
+    row: int
+    trigger_country: str | None
+    royalty: str
+
+
 class ReportOut(BaseModel):
     report: int
     invoice: str
     amount: str
     due_on: date
-    lines: list[dict[str, Any]]
+    lines: list[LineOut]
 
 
 @router.post("/pools/{pool_id}/reports", status_code=201)
@@ -107,11 +117,11 @@ def submit_report(
         amount=fen_text(accepted.invoice.amount_fen),
         due_on=accepted.invoice.due_on,
         lines=[
-            {
-                "row": line.row,
-                "trigger_country": line.trigger_country,
-                "royalty": fen_text(line.royalty_fen),
-            }
+            LineOut(
+                row=line.row,
+                trigger_country=line.trigger_country,
+                royalty=fen_text(line.royalty_fen),
+            )
             for line in accepted.lines
         ],
     )

@@ -337,10 +337,7 @@ def _loan_page(
         errors=errors,
         status=status,
         schedule=[ScheduleRecord.of(x) for x in schedule],
-        pledges=[
-            pledges.pledge_dict(db_session, p)
-            for p in pledges.pledges_of(db_session=db_session, loan_id=loan.id)
-        ],
+        pledges=pledges.pledge_records(db_session=db_session, loan_id=loan.id),
         alerts=pledges.alerts_for(db_session=db_session, loan_id=loan.id),
         may_decide=web.can("finance:decide", "fin_loan", loan),
         # link only where the enterprise page is open to the user (a bank officer sees the
