@@ -44,6 +44,14 @@ def ingest(
         int | None, typer.Option(min=1, help="Parser processes, 1 or more (default: cores).")
     ] = None,
     allow_generated: AllowGenerated = False,
+    texts: Annotated[
+        bool,
+        typer.Option(
+            "--texts",
+            help="USPTO XML: also load claim texts and government-interest statements "
+            "(slower: reads the claims' text and searches the description).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
@@ -61,6 +69,7 @@ def ingest(
             workers=workers,
             progress=progress,
             allow_generated=allow_generated,
+            texts=texts,
         )
     _print_report(report, as_json)
 

@@ -353,12 +353,20 @@ def ingest_files(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     allow_generated: bool = False,
+    texts: bool = False,
 ) -> LoadReport:
-    """``ipops corpus ingest``: load patent sources into the corpus."""
+    """``ipops corpus ingest``: load patent sources into the corpus.
+
+    ``texts`` (``--texts``, USPTO XML) also loads claim texts and government-interest
+    statements (tables ``claim_texts`` and ``government_interest``); without it the
+    description is not parsed at all.
+    """
     files = expand_paths(paths)
     source_format = resolve_format(files, fmt)
     sources = describe_sources(files)
     options: dict[str, Any] = {"mapping": sha256_of(mapping) if mapping else None}
+    if texts:  # only when set, so that the load keys of loads without it do not change
+        options["texts"] = True
     job = LoadJob(
         kind="patents",
         source_format=source_format,
@@ -368,5 +376,5 @@ def ingest_files(
         strict=strict,
         allow_generated=allow_generated,
     )
-    prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
+    prepared = read_prepared(source_format, files, mapping=mapping, workers=workers, texts=texts)
     return load(target, job, prepared, progress=progress)

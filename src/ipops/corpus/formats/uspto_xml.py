@@ -62,6 +62,30 @@ Conventions
   ``cited_by`` is ``examiner``/``applicant``/``other`` from "cited by ...".
 * The description is cut out of the bytes before parsing (it is most of each document and
   no column uses it), so an XML error inside a description goes unnoticed.
+
+Texts (``texts=True``, ``ipops corpus ingest --texts``)
+-------------------------------------------------------
+* ``claim_texts``: one row per ``claim`` element. ``claim_number`` is the ``num``
+  attribute, else the digits of the claim's ``id`` (``CLM-00003`` -> 3; 2001-2004
+  applications have no ``num``). ``text`` is all the claim's text, markup dropped and
+  whitespace collapsed, the printed number included (``"2. The widget of claim 1, ..."``).
+  ``depends_on`` lists, in order and once each, the numbers of the claims that its
+  ``claim-ref`` elements (2001-2004: ``dependent-claim-reference depends_on``) point to: the
+  number of the claim with that ``id``, else the digits of an ``id`` of the ``CLM-nnnnn``
+  form that names no claim. ``independent`` is true for a claim without such a reference
+  (the rule of ``independent_claims_count``). A claim whose number cannot be read, a
+  number printed twice, or a reference that names no claim number rejects the document,
+  naming the claim.
+* ``government_interest``: the statement of federally sponsored research. In v4.x it is
+  the part of the description between the processing instructions ``<?GOVINT ...
+  end="lead"?>`` and ``<?GOVINT ... end="tail"?>`` (``federal-research-statement`` in the
+  later files' naming): it is found in the bytes and only that part is parsed, so the
+  description is still cut out. 2001-2004 applications carry it as
+  ``subdoc-description/federal-research-statement`` (``paragraph-federal-research-
+  statement`` paragraphs). ``text`` holds its paragraphs (one line each, whitespace
+  collapsed), ``heading`` its heading(s). A statement not marked this way (a heading
+  alone) is not recognised. PATDOC grants (2001-2004) and the APS "greenbook" text files
+  (1976-2000), which carry a ``GOVT`` section, are not formats ipops reads.
 """
 
 from __future__ import annotations
@@ -135,6 +159,12 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _COUNT_INDEPENDENT_V4 = etree.XPath("count(claim[not(.//claim-ref)])")
 _COUNT_INDEPENDENT_PAP = etree.XPath("count(claim[not(.//dependent-claim-reference)])")
+_CLAIM_ID_NUMBER = re.compile(r"CLM-0*(\d+)")
+_GOVERNMENT_MARKS = (b"<?GOVINT", b"<?federal-research-statement")
+_PI_END = b"?>"
+_LEAD, _TAIL = b'end="lead"', b'end="tail"'
+_FRAGMENT_OPEN = b'<!DOCTYPE government-interest SYSTEM "none.dtd"><government-interest>'
+_FRAGMENT_CLOSE = b"</government-interest>"
 
 
 class _FieldError(Exception):
@@ -201,11 +231,14 @@ def iter_raw_documents(path: Path) -> Iterator[bytes]:
             yield from _split_documents(stream)
 
 
-def parse_file(path: Path) -> Iterator[Document | Reject]:
-    """Rows or a ``Reject`` for each document of ``path``; documents are numbered from 1."""
+def parse_file(path: Path, *, texts: bool = False) -> Iterator[Document | Reject]:
+    """Rows or a ``Reject`` for each document of ``path``; documents are numbered from 1.
+
+    ``texts`` adds claim texts and government-interest statements (see the module notes).
+    """
     file = str(path)
     for index, data in enumerate(iter_raw_documents(path), start=1):
-        yield parse_document(data, file=file, index=index)
+        yield parse_document(data, file=file, index=index, texts=texts)
 
 
 def _is_zip(path: Path) -> bool:
@@ -263,15 +296,21 @@ def _is_companion(pending: bytearray, start: int, document_end: int) -> bool:
 # --------------------------------------------------------------------------- documents
 
 
-def parse_document(data: bytes, *, file: str, index: int) -> Document | Reject:
-    """Canonical rows of one USPTO XML document, or why it cannot be loaded."""
+def parse_document(data: bytes, *, file: str, index: int, texts: bool = False) -> Document | Reject:
+    """Canonical rows of one USPTO XML document, or why it cannot be loaded.
+
+    ``texts`` adds the ``claim_texts`` and ``government_interest`` rows.
+    """
     location = f"document {index}"
     try:
         root = _parse_xml(data)
     except etree.XMLSyntaxError as error:
         return Reject(file, location, None, str(error), _sniff_patent_id(data))
     try:
-        return _document_rows(root)
+        document = _document_rows(root)
+        if texts:
+            _add_texts(document, root, data)
+        return document
     except _FieldError as error:
         return Reject(file, location, error.field, error.reason, error.record)
 
@@ -1039,6 +1078,160 @@ def _pap_uspc_symbol(uspc_class: str | None, subclass: str | None) -> tuple[str,
     decimals = subclass[3:].rstrip("0")
     extension = f".{decimals}" if decimals.isdigit() else decimals
     return f"{cls}/{main}{extension}", cls
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def _add_texts(document: Document, root: _Element, data: bytes) -> None:
+    """Claim texts and the government-interest statement of a parsed document."""
+    patent_id = document["patents"][0]["patent_id"]
+    if root.tag == _PAP_ROOT:
+        claims = root.find("subdoc-claims")
+        document["claim_texts"] = _claim_rows(
+            claims, patent_id, "dependent-claim-reference", "depends_on"
+        )
+        statement = root.find("subdoc-description/federal-research-statement")
+        document["government_interest"] = _government_rows(
+            statement, patent_id, "paragraph-federal-research-statement"
+        )
+        return
+    document["claim_texts"] = _claim_rows(root.find("claims"), patent_id, "claim-ref", "idref")
+    document["government_interest"] = _government_rows(
+        _v4_government_fragment(data, patent_id), patent_id, "p"
+    )
+
+
+def _claim_rows(claims: _Element | None, patent_id: str, ref_tag: str, ref_attr: str) -> list[Row]:
+    """One row per ``claim``; see the module notes for numbers and references."""
+    if claims is None:
+        return []
+    listed = claims.findall("claim")
+    numbers: dict[str, int] = {}
+    rows: list[Row] = []
+    seen: set[int] = set()
+    for position, claim in enumerate(listed, start=1):
+        number = _claim_number(claim, position, patent_id)
+        if number in seen:
+            raise _FieldError(
+                f"claims/claim[{position}]/@num", f"claim number {number} printed twice", patent_id
+            )
+        seen.add(number)
+        claim_id = claim.get("id")
+        if claim_id:
+            numbers[claim_id] = number
+        rows.append(
+            {
+                "patent_id": patent_id,
+                "claim_number": number,
+                "text": _all_text(claim),
+                "depends_on": [element.get(ref_attr) for element in claim.iter(ref_tag)],
+                "independent": False,
+                "generated": False,
+            }
+        )
+    for position, row in enumerate(rows, start=1):
+        refs: list[str | None] = row["depends_on"]
+        depends_on: list[int] = []
+        for ref in refs:
+            target = numbers.get(ref) if ref else None
+            if target is None:
+                target = _referenced_number(ref, position, ref_tag, ref_attr, patent_id)
+            if target not in depends_on:
+                depends_on.append(target)
+        row["depends_on"] = depends_on
+        row["independent"] = not refs
+    return rows
+
+
+def _claim_number(claim: _Element, position: int, patent_id: str) -> int:
+    printed = _clean(claim.get("num"))
+    if printed is not None:
+        if printed.isdigit():
+            return int(printed)
+        raise _FieldError(
+            f"claims/claim[{position}]/@num",
+            f"claim number {printed!r} is not a whole number",
+            patent_id,
+        )
+    match = _CLAIM_ID_NUMBER.fullmatch((claim.get("id") or "").strip())
+    if match is None:
+        raise _FieldError(
+            f"claims/claim[{position}]/@id",
+            f"claim without a number (no num attribute, id {claim.get('id')!r})",
+            patent_id,
+        )
+    return int(match.group(1))
+
+
+def _referenced_number(
+    ref: str | None, position: int, ref_tag: str, ref_attr: str, patent_id: str
+) -> int:
+    match = _CLAIM_ID_NUMBER.fullmatch((ref or "").strip())
+    if match is None:
+        raise _FieldError(
+            f"claims/claim[{position}]/{ref_tag}/@{ref_attr}",
+            f"reference {ref!r} names no claim",
+            patent_id,
+        )
+    return int(match.group(1))
+
+
+def _v4_government_fragment(data: bytes, patent_id: str) -> _Element | None:
+    """The marked government-interest part of the description, parsed alone.
+
+    Found in the bytes between the ``end="lead"`` and ``end="tail"`` processing
+    instructions, so that the description itself is never parsed. Several marked parts
+    are read as one statement.
+    """
+    parts: list[bytes] = []
+    for mark in _GOVERNMENT_MARKS:
+        start = data.find(mark)
+        while start >= 0:
+            lead_end = data.find(_PI_END, start)
+            tail = data.find(mark, lead_end)
+            if lead_end < 0 or _LEAD not in data[start:lead_end]:
+                raise _FieldError(
+                    f"description/{mark[2:].decode()}",
+                    "government-interest mark without its lead instruction",
+                    patent_id,
+                )
+            if tail < 0 or _TAIL not in data[tail : data.find(_PI_END, tail)]:
+                raise _FieldError(
+                    f"description/{mark[2:].decode()}",
+                    "government-interest statement without its closing (tail) instruction",
+                    patent_id,
+                )
+            parts.append(data[lead_end + len(_PI_END) : tail])
+            start = data.find(mark, data.find(_PI_END, tail))
+    if not parts:
+        return None
+    try:
+        return etree.fromstring(_FRAGMENT_OPEN + b"".join(parts) + _FRAGMENT_CLOSE, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise _FieldError(
+            "description/GOVINT", f"government-interest statement is not XML: {error}", patent_id
+        ) from None
+
+
+def _government_rows(statement: _Element | None, patent_id: str, paragraph_tag: str) -> list[Row]:
+    if statement is None:
+        return []
+    headings = [_all_text(heading) for heading in statement.iter("heading")]
+    paragraphs = [_all_text(paragraph) for paragraph in statement.iter(paragraph_tag)]
+    text = "\n".join(found for found in paragraphs if found)
+    if not text:
+        text = _all_text(statement) or ""
+    if not text:
+        return []
+    return [
+        {
+            "patent_id": patent_id,
+            "text": text,
+            "heading": "\n".join(found for found in headings if found) or None,
+            "generated": False,
+        }
+    ]
 
 
 # --------------------------------------------------------------------------- rows
