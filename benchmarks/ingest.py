@@ -237,6 +237,7 @@ CONTENDERS = {
     "raw": "raw lxml parse (1 core)",
     "ipops": f"ipops ingest ({os.cpu_count()} cores)",
     "ipops-texts": f"ipops ingest --texts ({os.cpu_count()} cores)",
+    "ipops-before": "ipops ingest, --before-src tree",
     "naive": "naive ElementTree+pandas",
 }
 
@@ -246,6 +247,7 @@ def measure_one(contender: str, source: Path, workdir: Path) -> None:
     runners: dict[str, Callable[[], int]] = {
         "raw": lambda: raw_lxml_parse(source),
         "ipops": lambda: ipops_ingest(source, workdir / "ws"),
+        "ipops-before": lambda: ipops_ingest(source, workdir / "ws"),
         "ipops-texts": lambda: ipops_ingest(source, workdir / "ws", texts=True),
         "naive": lambda: naive_baseline(source, workdir / "naive"),
     }
@@ -253,8 +255,14 @@ def measure_one(contender: str, source: Path, workdir: Path) -> None:
     print(json.dumps({"count": count, "seconds": seconds, "peak": peak}))
 
 
-def run_contender(contender: str, source: Path, workdir: Path) -> dict[str, float]:
-    """Each contender runs in its own process so that no memory is carried over."""
+def run_contender(
+    contender: str, source: Path, workdir: Path, before_src: Path | None = None
+) -> dict[str, float]:
+    """Each contender runs in its own process so that no memory is carried over.
+
+    ``ipops-before`` imports ipops from ``before_src`` (another checkout's ``src``), so an
+    older tree is measured in the same run, on the same input.
+    """
     scratch = workdir / f"run-{contender}"
     command = [
         sys.executable,
@@ -266,7 +274,12 @@ def run_contender(contender: str, source: Path, workdir: Path) -> dict[str, floa
         "--workdir",
         str(scratch),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if contender == "ipops-before":
+        if before_src is None:
+            raise SystemExit("ipops-before needs --before-src")
+        env["PYTHONPATH"] = str(before_src)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     shutil.rmtree(scratch, ignore_errors=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -277,6 +290,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,50000,200000")
     parser.add_argument("--baseline-size", type=int, default=50_000)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--before-src",
+        type=Path,
+        default=None,
+        help="another tree's src folder: adds the contender ipops-before (e.g. git worktree "
+        "add --detach /tmp/before <commit>; --before-src /tmp/before/src)",
+    )
     parser.add_argument(
         "--contenders",
         default="raw,ipops,ipops-texts",
@@ -301,10 +321,11 @@ def main() -> None:
     for size in sizes:
         source = workdir / f"ipg-bench-{size}.xml"
         gigabytes = build_input(grants, size, source) / 1e9
-        contenders = chosen + (["naive"] if size == args.baseline_size else [])
+        contenders = chosen[:1] + (["ipops-before"] if args.before_src else []) + chosen[1:]
+        contenders += ["naive"] if size == args.baseline_size else []
         raw_rate = None
         for contender in contenders:
-            result = run_contender(contender, source, workdir)
+            result = run_contender(contender, source, workdir, args.before_src)
             rate = result["count"] / result["seconds"]
             mib = result["peak"] / 2**20
             raw_rate = rate if contender == "raw" else raw_rate
