@@ -54,7 +54,7 @@ def _expected_claims(root: Any) -> list[tuple[int, list[int], bool]]:
         number_of[claim.get("id")] = int(num)
     expected = []
     for claim in claims:
-        refs = [number_of[ref] for ref in claim.xpath(refs_path)]
+        refs = [number_of[ref] for listed in claim.xpath(refs_path) for ref in listed.split()]
         unique = list(dict.fromkeys(refs))
         expected.append((number_of[claim.get("id")], unique, not refs))
     return expected
@@ -147,6 +147,19 @@ def test_the_statement_and_the_claims_of_a_named_grant() -> None:
     assert claims[1]["text"].startswith("2. ") and claims[1]["depends_on"] == [1]
 
 
+def test_a_reference_may_name_several_claims() -> None:
+    """``claim-ref idref`` is IDREFS in the DTD: "claim 1 or 2" may be one reference."""
+    data = GOVINT_GRANT.read_bytes()
+    assert data.count(b'<claim-ref idref="CLM-00002">') == 1
+    both = data.replace(
+        b'<claim-ref idref="CLM-00002">', b'<claim-ref idref="CLM-00002 CLM-00001">'
+    )
+    document = parse_document(both, file="x.xml", index=1, texts=True)
+    assert not isinstance(document, Reject)
+    (claim,) = [row for row in document["claim_texts"] if row["claim_number"] == 3]
+    assert claim["depends_on"] == [2, 1] and not claim["independent"]
+
+
 def test_without_the_option_nothing_changes() -> None:
     for path in _fixture_files():
         plain = list(parse_file(path))
@@ -202,12 +215,12 @@ def test_a_malformed_claim_is_rejected_naming_the_claim() -> None:
     first_ref = data.index(b'<claim-ref idref="')
     ref_claim = data[:first_ref].count(b"<claim id=")
     dangling = (
-        data[:first_ref] + b'<claim-ref idref="claim one"' + data[data.index(b">", first_ref) :]
+        data[:first_ref] + b'<claim-ref idref="claim-one"' + data[data.index(b">", first_ref) :]
     )
     found = parse_document(dangling, file="f.xml", index=1, texts=True)
     assert isinstance(found, Reject)
     assert found.field == f"claims/claim[{ref_claim}]/claim-ref/@idref"
-    assert found.reason == "reference 'claim one' names no claim"
+    assert found.reason == "reference 'claim-one' names no claim"
     # the same documents load without the option: the claims are not read then
     assert not isinstance(parse_document(dangling, file="f.xml", index=1), Reject)
 

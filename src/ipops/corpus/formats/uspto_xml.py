@@ -72,8 +72,9 @@ Texts (``texts=True``, ``ipops corpus ingest --texts``)
   ``depends_on`` lists, in order and once each, the numbers of the claims that its
   ``claim-ref`` elements (2001-2004: ``dependent-claim-reference depends_on``) point to: the
   number of the claim with that ``id``, else the digits of an ``id`` of the ``CLM-nnnnn``
-  form that names no claim. ``independent`` is true for a claim without such a reference
-  (the rule of ``independent_claims_count``). A claim whose number cannot be read, a
+  form that names no claim (``idref`` is an IDREFS list in the DTD: each id counts).
+  ``independent`` is true for a claim without such a reference (the rule of
+  ``independent_claims_count``). A claim whose number cannot be read, a
   number printed twice, or a reference that names no claim number rejects the document,
   naming the claim.
 * ``government_interest``: the statement of federally sponsored research. In v4.x it is
@@ -86,6 +87,10 @@ Texts (``texts=True``, ``ipops corpus ingest --texts``)
   collapsed), ``heading`` its heading(s). A statement not marked this way (a heading
   alone) is not recognised. PATDOC grants (2001-2004) and the APS "greenbook" text files
   (1976-2000), which carry a ``GOVT`` section, are not formats ipops reads.
+* Sources: the grant DTD v4.5 (``us-patent-grant-v45-2014-04-03.dtd``: ``claim`` with
+  ``id``/``num``, ``claim-ref idref`` IDREFS), the 2001-2004 application DTD (pap-v16:
+  ``federal-research-statement``) and the weekly files themselves (the section processing
+  instructions of the description are not in the DTD); 35 USC 202(c)(6) for the statement.
 """
 
 from __future__ import annotations
@@ -1148,11 +1153,14 @@ def _claim_rows(claims: _Element | None, patent_id: str, ref_tag: str, ref_attr:
     for position, (row, refs) in enumerate(zip(rows, references, strict=True), start=1):
         depends_on: list[int] = []
         for ref in refs:
-            target = numbers.get(ref) if ref else None
-            if target is None:
-                target = _referenced_number(ref, position, ref_tag, ref_attr, patent_id)
-            if target not in depends_on:
-                depends_on.append(target)
+            # IDREFS: one reference may name several claims ("claim 1 or 2")
+            ids: list[str | None] = [*ref.split()] if ref and ref.strip() else [ref]
+            for claim_id in ids:
+                target = numbers.get(claim_id) if claim_id else None
+                if target is None:
+                    target = _referenced_number(claim_id, position, ref_tag, ref_attr, patent_id)
+                if target not in depends_on:
+                    depends_on.append(target)
         row["depends_on"] = depends_on
         row["independent"] = not refs
     return rows
