@@ -10,6 +10,7 @@ description out and finds the statement in the bytes), document by document.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 from loadhelpers import make_target
 from lxml import etree
+from typer.testing import CliRunner
 
+from ipops.cli.app import app
 from ipops.corpus.formats.uspto_xml import iter_raw_documents, parse_document, parse_file
 from ipops.corpus.ingest import ingest_files
 from ipops.corpus.records import Reject
@@ -264,5 +267,22 @@ def test_ingest_with_and_without_the_option(tmp_path: Path) -> None:
 
 def test_the_option_is_for_uspto_xml_only(tmp_path: Path) -> None:
     patentsview = FIXTURES.parent / "patentsview"
-    with pytest.raises(ValidationError, match="--texts"):
+    with pytest.raises(ValidationError, match="USPTO XML only, not patentsview"):
         ingest_files(make_target(tmp_path), [patentsview], texts=True)
+
+
+def test_the_command_line_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IPOPS_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("IPOPS_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"], catch_exceptions=False).exit_code == 0
+    loaded = runner.invoke(
+        app, ["corpus", "ingest", str(GOVINT_GRANT), "--texts", "--json"], catch_exceptions=False
+    )
+    assert loaded.exit_code == 0, loaded.output
+    report = json.loads(loaded.stdout)
+    assert report["rows"]["claim_texts"] == 20 and report["rows"]["government_interest"] == 1
+    refused = runner.invoke(
+        app, ["corpus", "ingest", str(FIXTURES.parent / "patentsview"), "--texts"]
+    )
+    assert refused.exit_code != 0 and "USPTO XML only" in str(refused.exception)

@@ -131,7 +131,7 @@ def read_prepared(
     """
     if texts and fmt != "uspto-xml":
         raise ValidationError(
-            f"--texts reads claim texts and government interest from USPTO XML only, not {fmt}",
+            f"claim texts and government interest are read from USPTO XML only, not {fmt}",
             field="texts",
         )
     if fmt == "uspto-xml":
