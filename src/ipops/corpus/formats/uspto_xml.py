@@ -79,9 +79,11 @@ Texts (``texts=True``, ``ipops corpus ingest --texts``)
   naming the claim.
 * ``government_interest``: the statement of federally sponsored research. In v4.x it is
   the part of the description between the processing instructions ``<?GOVINT ...
-  end="lead"?>`` and ``<?GOVINT ... end="tail"?>`` (``federal-research-statement`` in the
-  later files' naming): it is found in the bytes and only that part is parsed, so the
-  description is still cut out. 2001-2004 applications carry it as
+  end="lead"?>`` and ``<?GOVINT ... end="tail"?>`` (``federal-research-statement`` where
+  the description sections have their long names, as in the v4.0 applications of 2004-2005:
+  ``summary-of-invention``, ``detailed-description``): it is found in the bytes and only
+  that part is parsed, so the description is still cut out. 2001-2004 applications carry
+  it as
   ``subdoc-description/federal-research-statement`` (``paragraph-federal-research-
   statement`` paragraphs). ``text`` holds its paragraphs (one line each, whitespace
   collapsed), ``heading`` its heading(s). A statement not marked this way (a heading
