@@ -101,7 +101,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeAlias
 
@@ -693,11 +693,19 @@ def _v4_citations(references: _Element | None, patent_id: str) -> list[Row]:
 
 
 def _citation_row(patent_id: str, sequence: int, citation: _Element) -> Row:
-    parts = _children(citation)
-    cited_by = _own_text(parts.get("category"))
+    # one pass over the children (the hot path of the reader: ~25 citations a grant)
+    category = patcit = nplcit = None
+    for child in citation:
+        tag = child.tag
+        if tag == "patcit":
+            patcit = child
+        elif tag == "category":
+            category = child
+        elif tag == "nplcit":
+            nplcit = child
+    cited_by = _own_text(category)
     if cited_by is not None:
         cited_by = cited_by.removeprefix("cited by ").replace(" ", "_")
-    patcit = parts.get("patcit")
     document = None if patcit is None else patcit.find("document-id")
     fields = {} if document is None else _texts(document)
     office, number = fields.get("country"), fields.get("doc-number")
@@ -712,7 +720,7 @@ def _citation_row(patent_id: str, sequence: int, citation: _Element) -> Row:
         "cited_date": _loose_date(fields.get("date")),
         "cited_by": cited_by,
         "relevance": None,
-        "npl_text": _all_text(parts.get("nplcit")) if document is None else None,
+        "npl_text": _all_text(nplcit) if document is None else None,
         "generated": False,
     }
 
@@ -1467,6 +1475,7 @@ def _exact_date(value: str) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1 << 16)  # cited documents' dates repeat; a date is immutable
 def _loose_date(value: str | None) -> date | None:
     """A cited or priority document's date; ``00`` month or day means the first one."""
     if not value:
