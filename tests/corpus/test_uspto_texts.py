@@ -286,3 +286,17 @@ def test_the_command_line_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         app, ["corpus", "ingest", str(FIXTURES.parent / "patentsview"), "--texts"]
     )
     assert refused.exit_code != 0 and "USPTO XML only" in str(refused.exception)
+
+
+def test_two_marked_parts_make_one_statement() -> None:
+    data = GOVINT_GRANT.read_bytes()
+    lead = data.index(b"<?GOVINT")
+    tail_end = data.index(b"?>", data.index(b"<?GOVINT", lead + 1)) + 2
+    second = data[lead:tail_end].replace(b"The invention", b"The second part")
+    twice = data[:tail_end] + second + data[tail_end:]
+    document = parse_document(twice, file="x.xml", index=1, texts=True)
+    assert not isinstance(document, Reject)
+    (row,) = document["government_interest"]
+    assert row["text"] == _expected_government(etree.fromstring(twice))
+    first, other = row["text"].split("\n")
+    assert first.startswith("The invention") and other.startswith("The second part")
