@@ -6,6 +6,7 @@ same run:
 
 * ipops ``ingest_files`` end to end (parse on all cores, enrich, Parquet, commit):
   grants/s and peak memory of the process tree, at each size;
+* the same with ``texts=True`` (``ingest --texts``: claim texts and government interest);
 * the raw lxml parse rate of the same bytes (``etree.fromstring`` per document, one core);
 * a naive baseline: ``xml.etree`` parse of whole documents into pandas, then Parquet.
 
@@ -13,6 +14,10 @@ Usage::
 
     python benchmarks/ingest.py                        # 10k, 50k, 200k grants (naive at 50k)
     python benchmarks/ingest.py --sizes 2000 --baseline-size 2000   # quick look
+    python benchmarks/ingest.py --sizes 100000 --baseline-size 0 --contenders raw,ipops,ipops-texts
+
+Each ipops line also gives its rate as a share of the raw lxml rate of the same run (the
+issue-13 goal: at least 60 %).
 """
 
 from __future__ import annotations
@@ -150,12 +155,13 @@ def raw_lxml_parse(path: Path) -> int:
     return count
 
 
-def ipops_ingest(path: Path, workdir: Path) -> int:
+def ipops_ingest(path: Path, workdir: Path, *, texts: bool = False) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{workdir / 'registry.sqlite'}"
     upgrade(url)
     target = LoadTarget(CorpusStore(workdir / "corpus"), make_engine(url), workdir / "rejects")
-    report = ingest_files(target, [path], fmt="uspto-xml")
+    options = {"texts": True} if texts else {}  # a tree before --texts takes no such keyword
+    report = ingest_files(target, [path], fmt="uspto-xml", **options)
     return report.records_read - report.records_rejected
 
 
@@ -230,6 +236,8 @@ def _naive_documents(path: Path) -> Iterator[bytes]:
 CONTENDERS = {
     "raw": "raw lxml parse (1 core)",
     "ipops": f"ipops ingest ({os.cpu_count()} cores)",
+    "ipops-texts": f"ipops ingest --texts ({os.cpu_count()} cores)",
+    "ipops-before": "ipops ingest, --before-src tree",
     "naive": "naive ElementTree+pandas",
 }
 
@@ -239,14 +247,22 @@ def measure_one(contender: str, source: Path, workdir: Path) -> None:
     runners: dict[str, Callable[[], int]] = {
         "raw": lambda: raw_lxml_parse(source),
         "ipops": lambda: ipops_ingest(source, workdir / "ws"),
+        "ipops-before": lambda: ipops_ingest(source, workdir / "ws"),
+        "ipops-texts": lambda: ipops_ingest(source, workdir / "ws", texts=True),
         "naive": lambda: naive_baseline(source, workdir / "naive"),
     }
     seconds, peak, count = timed(runners[contender])
     print(json.dumps({"count": count, "seconds": seconds, "peak": peak}))
 
 
-def run_contender(contender: str, source: Path, workdir: Path) -> dict[str, float]:
-    """Each contender runs in its own process so that no memory is carried over."""
+def run_contender(
+    contender: str, source: Path, workdir: Path, before_src: Path | None = None
+) -> dict[str, float]:
+    """Each contender runs in its own process so that no memory is carried over.
+
+    ``ipops-before`` imports ipops from ``before_src`` (another checkout's ``src``), so an
+    older tree is measured in the same run, on the same input.
+    """
     scratch = workdir / f"run-{contender}"
     command = [
         sys.executable,
@@ -258,7 +274,12 @@ def run_contender(contender: str, source: Path, workdir: Path) -> dict[str, floa
         "--workdir",
         str(scratch),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if contender == "ipops-before":
+        if before_src is None:
+            raise SystemExit("ipops-before needs --before-src")
+        env["PYTHONPATH"] = str(before_src)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     shutil.rmtree(scratch, ignore_errors=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -269,6 +290,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,50000,200000")
     parser.add_argument("--baseline-size", type=int, default=50_000)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--before-src",
+        type=Path,
+        default=None,
+        help="another tree's src folder: adds the contender ipops-before (e.g. git worktree "
+        "add --detach /tmp/before <commit>; --before-src /tmp/before/src)",
+    )
+    parser.add_argument(
+        "--contenders",
+        default="raw,ipops,ipops-texts",
+        help="which to run at every size (raw first: the others are given as its share)",
+    )
     parser.add_argument("--one", choices=sorted(CONTENDERS), help=argparse.SUPPRESS)
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -277,21 +310,31 @@ def main() -> None:
     if args.one:
         measure_one(args.one, args.source, workdir)
         return
-    sizes = sorted({*(int(s) for s in args.sizes.split(",")), args.baseline_size})
+    sizes = sorted({int(s) for s in args.sizes.split(",")} | {args.baseline_size} - {0})
     grants = real_grants()
     print(f"{len(grants)} real grants as templates; cores: {os.cpu_count()}; workdir {workdir}")
+    chosen = [name for name in args.contenders.split(",") if name]
+    unknown = set(chosen) - set(CONTENDERS)
+    if unknown:
+        raise SystemExit(f"unknown contender(s) {sorted(unknown)}; use {sorted(CONTENDERS)}")
     table = []
     for size in sizes:
         source = workdir / f"ipg-bench-{size}.xml"
         gigabytes = build_input(grants, size, source) / 1e9
-        contenders = ["raw", "ipops"] + (["naive"] if size == args.baseline_size else [])
+        contenders = chosen[:1] + (["ipops-before"] if args.before_src else []) + chosen[1:]
+        contenders += ["naive"] if size == args.baseline_size else []
+        raw_rate = None
         for contender in contenders:
-            result = run_contender(contender, source, workdir)
+            result = run_contender(contender, source, workdir, args.before_src)
             rate = result["count"] / result["seconds"]
             mib = result["peak"] / 2**20
+            raw_rate = rate if contender == "raw" else raw_rate
+            share = (
+                f"  {rate / raw_rate:6.1%} of raw lxml" if raw_rate and contender != "raw" else ""
+            )
             print(
                 f"  {size:>8,} {CONTENDERS[contender]:<30} {rate:>8,.0f} grants/s  "
-                f"peak {mib:,.0f} MiB",
+                f"peak {mib:,.0f} MiB{share}",
                 flush=True,
             )
             table.append((CONTENDERS[contender], size, gigabytes, result["seconds"], rate, mib))

@@ -54,6 +54,14 @@ def ingest(
             "patents of g_us_patent_citation that are not in the g_patent loaded.",
         ),
     ] = None,
+    texts: Annotated[
+        bool,
+        typer.Option(
+            "--texts",
+            help="USPTO XML: also load claim texts and government-interest statements "
+            "(slower: reads the claims' text and searches the description).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load USPTO XML, PatentsView tables or Chinese patent-database exports."""
@@ -72,6 +80,7 @@ def ingest(
             progress=progress,
             allow_generated=allow_generated,
             citing_dates=citing_dates,
+            texts=texts,
         )
     _print_report(report, as_json)
 

@@ -366,11 +366,16 @@ def ingest_files(
     progress: ProgressCallback | None = None,
     allow_generated: bool = False,
     citing_dates: Path | None = None,
+    texts: bool = False,
 ) -> LoadReport:
     """``ipops corpus ingest``: load patent sources into the corpus.
 
     ``citing_dates`` (PatentsView only): a g_patent-shaped file with the publication dates
-    of citing patents that are not in the load's ``g_patent`` (``patentsview_dates``)."""
+    of citing patents that are not in the load's ``g_patent`` (``patentsview_dates``).
+    ``texts`` (``--texts``, USPTO XML) also loads claim texts and government-interest
+    statements (tables ``claim_texts`` and ``government_interest``); without it the
+    description is not parsed at all.
+    """
     files = expand_paths(paths)
     source_format = resolve_format(files, fmt)
     sources = describe_sources(files)
@@ -383,6 +388,14 @@ def ingest_files(
             )
         patentsview_dates.check_dates_file(citing_dates)
         options["citing_dates"] = sha256_of(citing_dates)
+    if texts:  # only when set, so that the load keys of loads without it do not change
+        if source_format != "uspto-xml":
+            raise ValidationError(
+                "claim texts and government interest are read from USPTO XML only, "
+                f"not {source_format}",
+                field="texts",
+            )
+        options["texts"] = True
     job = LoadJob(
         kind="patents",
         source_format=source_format,
@@ -396,7 +409,9 @@ def ingest_files(
         chunks = patentsview.read_patentsview(list(files), citing_dates=citing_dates)
         prepared: Iterable[Prepared] = map(prepare_chunk, chunks)
     else:
-        prepared = read_prepared(source_format, files, mapping=mapping, workers=workers)
+        prepared = read_prepared(
+            source_format, files, mapping=mapping, workers=workers, texts=texts
+        )
     report = load(target, job, prepared, progress=progress)
     if source_format == "patentsview" and report.row_counts.get("citing_documents"):
         undated, citing = _undated_citing(target.store)

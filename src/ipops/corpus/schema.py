@@ -324,6 +324,36 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "citing_documents": ("patent_id",),
 }
 
+# -- Texts (issue 13; loaded only with ``ipops corpus ingest --texts``) ---------------------
+# Claim texts and government-interest statements; both are patent children. Kept in one
+# block, so other tables can be added to the lists above without touching these lines.
+CLAIM_TEXTS = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("claim_number", pa.int32()),  # as printed (<claim num="...">, else the claim id)
+        ("text", pa.string()),  # the claim as printed, markup dropped, whitespace collapsed
+        ("depends_on", pa.list_(pa.int32())),  # claim numbers its claim-refs point to
+        ("independent", pa.bool_()),  # no claim-ref (PAP: no dependent-claim-reference)
+        ("generated", pa.bool_()),
+    ]
+)
+# Statement of federally sponsored research (35 USC 202(c)(6)), from the description.
+GOVERNMENT_INTEREST = pa.schema(
+    [
+        ("patent_id", pa.string()),
+        ("text", pa.string()),  # the statement's paragraphs, one per line
+        ("heading", pa.string()),  # its heading as printed, e.g. "STATEMENT OF GOVERNMENT INTEREST"
+        ("generated", pa.bool_()),
+    ]
+)
+TEXT_TABLES: tuple[str, ...] = ("claim_texts", "government_interest")
+TABLE_NAMES += TEXT_TABLES
+SCHEMAS.update({"claim_texts": CLAIM_TEXTS, "government_interest": GOVERNMENT_INTEREST})
+ROW_KEYS.update(
+    {"claim_texts": ("patent_id", "claim_number"), "government_interest": ("patent_id",)}
+)
+# -- end of the texts block ------------------------------------------------------------------
+
 Row = dict[str, Any]
 
 

@@ -123,10 +123,19 @@ def read_prepared(
     *,
     mapping: Path | None = None,
     workers: int | None = None,
+    texts: bool = False,
 ) -> Iterator[Prepared]:
-    """Prepared chunks of the sources; USPTO XML is parsed on all cores."""
+    """Prepared chunks of the sources; USPTO XML is parsed on all cores.
+
+    ``texts`` (USPTO XML only) also reads claim texts and government-interest statements.
+    """
+    if texts and fmt != "uspto-xml":
+        raise ValidationError(
+            f"claim texts and government interest are read from USPTO XML only, not {fmt}",
+            field="texts",
+        )
     if fmt == "uspto-xml":
-        yield from _parallel_xml(paths, workers or os.cpu_count() or 1)
+        yield from _parallel_xml(paths, workers or os.cpu_count() or 1, texts)
     elif fmt == "patentsview":
         yield from map(prepare_chunk, patentsview.read_patentsview(list(paths)))
     elif fmt == "cn-table":
@@ -136,10 +145,12 @@ def read_prepared(
         raise ValidationError(f"unknown format {fmt!r}", field="format")
 
 
-def parse_xml_task(documents: list[bytes], file: str, first_index: int) -> Prepared:
+def parse_xml_task(
+    documents: list[bytes], file: str, first_index: int, texts: bool = False
+) -> Prepared:
     """Worker task: parse a run of XML documents and prepare them for loading."""
     parsed = (
-        uspto_xml.parse_document(data, file=file, index=first_index + offset)
+        uspto_xml.parse_document(data, file=file, index=first_index + offset, texts=texts)
         for offset, data in enumerate(documents)
     )
     chunk = next(chunked(parsed, len(documents)), Chunk())
@@ -159,11 +170,11 @@ def _xml_tasks(paths: Sequence[Path]) -> Iterator[tuple[list[bytes], str, int]]:
             yield batch, path.name, first
 
 
-def _parallel_xml(paths: Sequence[Path], workers: int) -> Iterator[Prepared]:
+def _parallel_xml(paths: Sequence[Path], workers: int, texts: bool) -> Iterator[Prepared]:
     tasks = _xml_tasks(paths)
     if workers <= 1:
         for documents, file, first in tasks:
-            yield parse_xml_task(documents, file, first)
+            yield parse_xml_task(documents, file, first, texts)
         return
     in_flight: list[Future[Prepared]] = []
     _ = default_gazetteer().index  # built once here; forked workers share its pages
@@ -175,7 +186,7 @@ def _parallel_xml(paths: Sequence[Path], workers: int) -> Iterator[Prepared]:
         initargs=(os.getpid(),),
     ) as pool:
         for documents, file, first in tasks:
-            in_flight.append(pool.submit(parse_xml_task, documents, file, first))
+            in_flight.append(pool.submit(parse_xml_task, documents, file, first, texts))
             if len(in_flight) >= workers * 2:  # bounded: memory stays flat
                 yield in_flight.pop(0).result()
         for future in in_flight:

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ipops.corpus.events import STATUS_VIEW_SQL
-from ipops.corpus.schema import SCHEMAS, TABLE_NAMES
+from ipops.corpus.schema import SCHEMAS, TABLE_NAMES, TEXT_TABLES
 from ipops.errors import ValidationError
 
 MANIFEST_NAME = "manifest.json"
@@ -55,6 +55,7 @@ _PATENT_CHILDREN = (
     "terms",
     "examiners",
     "agents",
+    *TEXT_TABLES,  # claim texts and government interest (ingest --texts)
 )
 # Tables not owned by one corpus patent: the latest batch wins per row key.
 _KEYED_TABLES = {"families": ("family_id", "patent_id"), "citing_documents": ("patent_id",)}
@@ -65,6 +66,7 @@ _DUCKDB_TYPES = {
     pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN",
     pa.date32(): "DATE",
+    pa.list_(pa.int32()): "INTEGER[]",  # claim_texts.depends_on
 }
 _READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
