@@ -158,6 +158,31 @@ def test_money_capped_by_the_legal_term(
     assert payload["patents"][0]["patent_id"] == first_patent(shared_corpus)[0]
 
 
+def test_the_money_response_is_documented(shared_api: LiveApi, bank: User) -> None:
+    """OpenAPI describes every key of the money valuation, amounts as decimal text."""
+    spec = shared_api.request("GET", "/openapi.json", bank).json()
+    schemas = spec["components"]["schemas"]
+
+    def model(ref: dict[str, Any]) -> dict[str, Any]:
+        return dict(schemas[ref["$ref"].rsplit("/", 1)[1]])
+
+    post = spec["paths"]["/api/v1/value/money"]["post"]
+    top = model(post["responses"]["200"]["content"]["application/json"]["schema"])
+    income = model(top["properties"]["income"])
+    year = model(income["properties"]["years"]["items"])
+    term = model(top["properties"]["patents"]["items"])
+    cost = model(next(s for s in top["properties"]["cost"]["anyOf"] if "$ref" in s))
+    assert year["properties"]["after_tax"]["type"] == "string"
+    assert income["properties"]["value"]["type"] == "string"
+    with_cost = {**MONEY, "cost": "100000", "obsolescence": "0.3", "tab": True}
+    payload = shared_api.request("POST", "/api/v1/value/money", bank, json=with_cost).json()
+    assert set(payload) == set(top["properties"])
+    assert set(payload["income"]) == set(income["properties"])
+    assert set(payload["income"]["years"][0]) == set(year["properties"])
+    assert set(payload["cost"]) == set(cost["properties"])
+    assert {"patent_id", "term_end", "remaining_years"} <= set(term["properties"])
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -88,6 +88,47 @@ def test_the_legal_term_caps_the_life_and_the_last_year_counts_in_part() -> None
     assert valuation.value == Decimal("83456.37")
 
 
+def test_the_figures_shown_are_typed_decimals_rounded_for_reading() -> None:
+    """The shown lines are rounded (fen, 6-decimal factors, at most 4 decimals of a year,
+    no exponent); their JSON is text, the form the API and ``--json`` print."""
+    valuation = relief_from_royalty(
+        REVENUES,
+        royalty_rate="5%",
+        tax_rate="0.25",
+        discount_rate="0.12",
+        legal_life="2.5",
+        tab=True,
+        tab_years=15,
+    )
+    shown = valuation.figures()
+    assert shown.life_years == Decimal("2.5") and shown.life_basis == "legal"
+    assert [y.fraction for y in shown.years] == [Decimal(1), Decimal(1), Decimal("0.5")]
+    assert shown.years[-1].discount_factor == Decimal("0.753277")
+    assert shown.years[-1].after_tax == Decimal("22687.50")
+    assert shown.present_value == Decimal("83456.37") and shown.tab_factor == Decimal("1.128050")
+    assert shown.value == valuation.value == Decimal("94142.95")
+    payload = valuation.as_dict()
+    assert payload == shown.model_dump(mode="json")
+    assert payload["life_years"] == "2.5" and payload["tab_factor"] == "1.128050"
+    assert payload["years"][2] == {
+        "year": 3,
+        "fraction": "0.5",
+        "revenue": "1210000.00",
+        "royalty": "30250.00",
+        "after_tax": "22687.50",
+        "discount_factor": "0.753277",
+        "present_value": "17089.98",
+    }
+    # a whole life of ten years is "10", not "1E+1"
+    ten = relief_from_royalty(["1"] * 10, royalty_rate="0", tax_rate="0", discount_rate="0.1")
+    assert ten.as_dict()["life_years"] == "10"
+    cost = cost_approach("777777.777", elapsed_years="3", remaining_years="13.9986").figures()
+    # 3 / 16.9986 = 0.1764851...; 777,777.777 * 0.8235148... = 640,511.57
+    assert cost.reproduction_cost == Decimal("777777.78")
+    assert cost.obsolescence == Decimal("0.176485")
+    assert cost.model_dump(mode="json")["value"] == "640511.57"
+
+
 def test_economic_life_shorter_than_the_forecast_and_a_lapsed_patent() -> None:
     two = relief_from_royalty(
         REVENUES, royalty_rate="0.05", tax_rate="0.25", discount_rate="0.12", economic_life=2

@@ -132,3 +132,19 @@ def test_errors_are_one_line_with_an_exit_code(home: Path, tmp_path: Path) -> No
     assert rate.returncode == 2 and "--royalty-rate" in rate.stderr
     field = ipops(home, "value", "top", "--field", "99")
     assert field.returncode == 2 and "no WIPO field 99" in field.stderr
+
+
+def test_money_as_text_reads_the_same_figures(tmp_path: Path) -> None:
+    args = ["--revenue", "1000000,1100000,1210000", "--royalty-rate", "0.05"]
+    args += ["--tax-rate", "0.25", "--discount-rate", "0.12", "--cost", "100000"]
+    args += ["--obsolescence", "0.3"]
+    done = ipops(tmp_path / "none", "value", "money", *args)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    third = next(line for line in lines if "45375.00" in line)
+    assert "1210000.00" in third and "0.711780" in third and "32297.03" in third
+    text = " ".join(done.stdout.split())  # the console wraps long lines
+    assert "life 3 years (forecast); present value 98663.42 CNY" in text
+    assert "tax amortisation" not in text
+    assert "value 98663.42 CNY (relief from royalty; to the fen, ROUND_HALF_UP," in text
+    assert text.endswith("cost approach: 100000.00 x (1 - 0.300000) = 70000.00 CNY (given)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -18,19 +18,19 @@ from ipops.cli.context import (
     print_json,
     progress_bar,
 )
+from ipops.cli.value_format import fmt, print_money, print_value
 from ipops.corpus.ingest import ProgressCallback
 from ipops.errors import ValidationError
 from ipops.registry.db import session_scope
 from ipops.valuation import highvalue
 from ipops.valuation.appraisal import value_in_money
-from ipops.valuation.availability import FAMILY_BASIS_LABELS
 from ipops.valuation.catalogue import INDICATORS
 from ipops.valuation.fields import fields
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.indicators import EngineSettings, StepCallback, value_options
-from ipops.valuation.rankings import PatentValue, RankFilter, patent_value, rank_patents
+from ipops.valuation.rankings import RankFilter, patent_value, rank_patents
 from ipops.valuation.runs import run_summaries, score_corpus
-from ipops.valuation.schemes import DEGREE_LABELS, builtin_names, builtin_text, load_scheme
+from ipops.valuation.schemes import builtin_names, builtin_text, load_scheme
 from ipops.valuation.screening import high_value_patents
 
 app = typer.Typer(
@@ -139,77 +139,7 @@ def show(
     if as_json:
         print_json(value.as_dict())
         return
-    _print_value(value)
-
-
-def _print_value(value: PatentValue) -> None:
-    payload = value.as_dict()
-    field = payload["field"]
-    console.print(f"[bold]{payload['patent_id']}[/] {payload['title'] or ''}")
-    console.print(
-        f"  field: {field['number']} {field['name']} ({field['sector']})"
-        if field
-        else "  field: unclassified"
-    )
-    console.print(
-        f"  cohort {payload['cohort']} ({payload['cohort_size']} patents), status "
-        f"{payload['status']} ({payload['status_basis']}), as of {payload['as_of']}"
-    )
-    console.print(f"  scheme {payload['scheme']}, corpus {payload['snapshot_id']}")
-    term, family, forward = value.term, value.family, value.forward_citations
-    bound = " (upper bound)" if term.upper_bound else ""
-    console.print(f"  term ends {term.expiry or 'unknown'}{bound}: {term.how}")
-    basis = FAMILY_BASIS_LABELS.get(family.basis or "", (family.basis, ""))[0]
-    console.print(
-        f"  family offices {_fmt(family.size)}"
-        + (f" ({family.offices})" if family.offices else "")
-        + (f", basis: {basis}" if family.basis else ", no family data")
-    )
-    capped = (
-        f"; forward window capped at the data end {forward.window_end}"
-        if forward.window_capped
-        else ""
-    )
-    console.print(f"  forward citations counted over: {forward.universe_text}{capped}")
-    table = Table("degree", "indicator", "raw", "percentile", "weight", "used weight", "points")
-    for line in payload["indicators"]:
-        table.add_row(
-            DEGREE_LABELS[line["degree"]][0],
-            line["indicator"],
-            _fmt(line["raw"]),
-            _fmt(line["percentile"]),
-            f"{line['weight']:.4g}",
-            f"{line['effective_weight']:.3f}",
-            f"{line['contribution']:.2f}"
-            if line["normalised"] is not None
-            else f"n/a: {line['reason_en']}",
-        )
-    console.print(table)
-    degrees = Table("degree", "weight", "used weight", "score", "points of PVD")
-    for d in payload["degrees"]:
-        code, _english, chinese = DEGREE_LABELS[d["degree"]]
-        degrees.add_row(
-            f"{code} {chinese}",
-            f"{d['weight']:.4g}",
-            f"{d['effective_weight']:.3f}",
-            "n/a" if d["score"] is None else f"{d['score']:.2f}",
-            f"{d['contribution']:.2f}",
-        )
-    console.print(degrees)
-    pvd = "n/a" if payload["pvd"] is None else f"{payload['pvd']:.2f}"
-    console.print(f"[bold]PVD {pvd}[/] (0-100)")
-    for note in payload["notes"]:
-        console.print(f"[yellow]unavailable[/] {note}")
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:.2f}"
-    return str(value)
+    print_value(value)
 
 
 # --------------------------------------------------------------------------- top
@@ -256,10 +186,10 @@ def top(
         table.add_row(
             str(row.rank),
             row.patent_id,
-            _fmt(row.pvd),
-            _fmt(row.legal),
-            _fmt(row.technical),
-            _fmt(row.economic),
+            fmt(row.pvd),
+            fmt(row.legal),
+            fmt(row.technical),
+            fmt(row.economic),
             f"{row.field} {wipo.name}" if wipo else "-",
             row.main_symbol or "-",
             (row.parties or "")[:40],
@@ -383,45 +313,7 @@ def money_value(
     if as_json:
         print_json(valued.as_dict())
         return
-    _print_money(valued.as_dict())
-
-
-def _print_money(payload: dict[str, Any]) -> None:
-    income = payload["income"]
-    for patent in payload["patents"]:
-        console.print(
-            f"{patent['patent_id']}: {patent['status']} ({patent['status_basis']}), term ends "
-            f"{patent['term_end']}, {patent['remaining_years']} years left"
-        )
-    table = Table("year", "share", "revenue", "royalty", "after tax", "discount", "present value")
-    for line in income["years"]:
-        table.add_row(
-            str(line["year"]),
-            line["fraction"],
-            line["revenue"],
-            line["royalty"],
-            line["after_tax"],
-            line["discount_factor"],
-            line["present_value"],
-        )
-    console.print(table)
-    console.print(
-        f"life {income['life_years']} years ({income['life_basis']}); present value "
-        f"{income['present_value']} CNY"
-    )
-    if income["tab_factor"]:
-        console.print(
-            f"tax amortisation benefit x{income['tab_factor']} ({income['tab_years']} years)"
-        )
-    console.print(
-        f"[bold]value {income['value']} CNY[/] (relief from royalty; {income['rounding']})"
-    )
-    cost = payload["cost"]
-    if cost:
-        console.print(
-            f"cost approach: {cost['reproduction_cost']} x (1 - {cost['obsolescence']}) = "
-            f"{cost['value']} CNY ({cost['obsolescence_basis']})"
-        )
+    print_money(valued.figures())
 
 
 # --------------------------------------------------------------------------- schemes, runs

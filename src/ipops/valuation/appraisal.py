@@ -9,12 +9,49 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+
 from ipops.corpus.store import CorpusStore
 from ipops.errors import ValidationError
 from ipops.records import Record
 from ipops.valuation import money
 from ipops.valuation.indicators import default_as_of
 from ipops.valuation.legal_terms import LegalTerm, legal_term
+
+
+class TermFigures(Record):
+    """A listed patent's legal term as a money valuation shows it."""
+
+    patent_id: str
+    status: str
+    status_basis: str
+    term_end: date | None
+    term_upper_bound: bool = Field(description="the end is an upper bound (facts missing)")
+    term_how: str | None = Field(description="the rule and the basis that gave the end")
+    remaining_years: Decimal | None = Field(description="years left, 4 decimals; 0: not in force")
+
+    @classmethod
+    def of(cls, term: LegalTerm) -> TermFigures:
+        remaining = term.remaining_years
+        return cls(
+            patent_id=term.patent_id,
+            status=term.status,
+            status_basis=term.status_basis,
+            term_end=term.term_end,
+            term_upper_bound=bool(term.expiry and term.expiry.upper_bound),
+            term_how=None if term.expiry is None else term.expiry.how(),
+            remaining_years=None if remaining is None else round(remaining, 4),
+        )
+
+
+class MoneyFigures(Record):
+    """A money valuation as shown (the API's response, the CLI's ``--json``): decimals
+    serialise as text, rounded as ``money`` says."""
+
+    as_of: date
+    patents: tuple[TermFigures, ...]
+    income: money.RoyaltyFigures
+    cost: money.CostFigures | None
 
 
 class MoneyValuation(Record):
@@ -26,13 +63,17 @@ class MoneyValuation(Record):
     income: money.RoyaltyValuation
     cost: money.CostValuation | None
 
+    def figures(self) -> MoneyFigures:
+        return MoneyFigures(
+            as_of=self.as_of,
+            patents=tuple(TermFigures.of(t) for t in self.patents),
+            income=self.income.figures(),
+            cost=None if self.cost is None else self.cost.figures(),
+        )
+
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of,
-            "patents": [t.as_dict() for t in self.patents],
-            "income": self.income.as_dict(),
-            "cost": None if self.cost is None else self.cost.as_dict(),
-        }
+        """The figures as JSON-ready values (dates as ISO text, decimals as text)."""
+        return self.figures().model_dump(mode="json")
 
 
 def value_in_money(

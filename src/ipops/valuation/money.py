@@ -31,10 +31,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from ipops.errors import ValidationError
 from ipops.money import FEN, round_fen, to_decimal, to_fen
+from ipops.records import Record
 
 __all__ = ["FEN", "round_fen", "to_decimal", "to_fen"]
 PRECISION = 34
@@ -69,32 +72,66 @@ class RoyaltyValuation:
     tab_years: int | None
     value: Decimal  # rounded to the fen
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "method": "relief from royalty",
-            "life_years": _short(self.life),
-            "life_basis": self.life_basis,
-            "royalty_rate": str(self.royalty_rate),
-            "tax_rate": str(self.tax_rate),
-            "discount_rate": str(self.discount_rate),
-            "years": [
-                {
-                    "year": line.year,
-                    "fraction": _short(line.fraction),
-                    "revenue": str(round_fen(line.revenue)),
-                    "royalty": str(round_fen(line.royalty)),
-                    "after_tax": str(round_fen(line.after_tax)),
-                    "discount_factor": str(round(line.discount_factor, 6)),
-                    "present_value": str(round_fen(line.present_value)),
-                }
+    def figures(self) -> RoyaltyFigures:
+        """The valuation as it is shown: amounts to the fen, factors to 6 decimals."""
+        return RoyaltyFigures(
+            life_years=_short(self.life),
+            life_basis=self.life_basis,
+            royalty_rate=self.royalty_rate,
+            tax_rate=self.tax_rate,
+            discount_rate=self.discount_rate,
+            years=tuple(
+                YearFigures(
+                    year=line.year,
+                    fraction=_short(line.fraction),
+                    revenue=round_fen(line.revenue),
+                    royalty=round_fen(line.royalty),
+                    after_tax=round_fen(line.after_tax),
+                    discount_factor=round(line.discount_factor, 6),
+                    present_value=round_fen(line.present_value),
+                )
                 for line in self.lines
-            ],
-            "present_value": str(round_fen(self.present_value)),
-            "tab_factor": None if self.tab_factor is None else str(round(self.tab_factor, 6)),
-            "tab_years": self.tab_years,
-            "value": str(self.value),
-            "rounding": "to the fen, ROUND_HALF_UP, at the end only",
-        }
+            ),
+            present_value=round_fen(self.present_value),
+            tab_factor=None if self.tab_factor is None else round(self.tab_factor, 6),
+            tab_years=self.tab_years,
+            value=self.value,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.figures().model_dump(mode="json")
+
+
+class YearFigures(Record):
+    """One year of a relief-from-royalty valuation as shown (decimals serialise as text)."""
+
+    year: int
+    fraction: Decimal = Field(description="share of the year inside the life, 4 decimals")
+    revenue: Decimal = Field(description="CNY, to the fen")
+    royalty: Decimal = Field(description="CNY before tax, to the fen")
+    after_tax: Decimal = Field(description="CNY, to the fen")
+    discount_factor: Decimal = Field(description="1 / (1 + r) ** (t - 1 + f_t), 6 decimals")
+    present_value: Decimal = Field(description="CNY, to the fen")
+
+
+class RoyaltyFigures(Record):
+    """A relief-from-royalty valuation as shown: the lines rounded for reading, the value
+    rounded (ROUND_HALF_UP) from the unrounded sum."""
+
+    method: Literal["relief from royalty"] = "relief from royalty"
+    life_years: Decimal = Field(description="years, at most 4 decimals")
+    life_basis: str = Field(description="what set the life: forecast | economic | legal")
+    royalty_rate: Decimal
+    tax_rate: Decimal
+    discount_rate: Decimal
+    years: tuple[YearFigures, ...]
+    present_value: Decimal = Field(description="CNY before TAB, to the fen")
+    tab_factor: Decimal | None = Field(description="tax amortisation benefit, 6 decimals")
+    tab_years: int | None
+    value: Decimal = Field(description="CNY, to the fen")
+    rounding: Literal["to the fen, ROUND_HALF_UP, at the end only"] = (
+        "to the fen, ROUND_HALF_UP, at the end only"
+    )
 
 
 def relief_from_royalty(
@@ -141,9 +178,10 @@ def relief_from_royalty(
     )
 
 
-def _short(value: Decimal) -> str:
-    """At most 4 decimals, no trailing zeros (for reading; computation keeps every digit)."""
-    return format(round(value, 4).normalize(), "f")
+def _short(value: Decimal) -> Decimal:
+    """At most 4 decimals, no trailing zeros and no exponent (for reading; computation keeps
+    every digit)."""
+    return Decimal(format(round(value, 4).normalize(), "f"))
 
 
 def _rate(value: Number, field: str) -> Decimal:
@@ -213,14 +251,29 @@ class CostValuation:
     basis: str  # given | age
     value: Decimal  # rounded to the fen
 
+    def figures(self) -> CostFigures:
+        """The cross-check as it is shown: the cost to the fen, the rate to 6 decimals."""
+        return CostFigures(
+            reproduction_cost=round_fen(self.reproduction_cost),
+            obsolescence=round(self.obsolescence, 6),
+            obsolescence_basis=self.basis,
+            value=self.value,
+        )
+
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "method": "cost (reproduction cost less obsolescence)",
-            "reproduction_cost": str(round_fen(self.reproduction_cost)),
-            "obsolescence": str(round(self.obsolescence, 6)),
-            "obsolescence_basis": self.basis,
-            "value": str(self.value),
-        }
+        return self.figures().model_dump(mode="json")
+
+
+class CostFigures(Record):
+    """A cost-approach cross-check as shown (decimals serialise as text)."""
+
+    method: Literal["cost (reproduction cost less obsolescence)"] = (
+        "cost (reproduction cost less obsolescence)"
+    )
+    reproduction_cost: Decimal = Field(description="CNY, to the fen")
+    obsolescence: Decimal = Field(description="rate from 0 to 1, 6 decimals")
+    obsolescence_basis: str = Field(description="given | age (elapsed over the whole term)")
+    value: Decimal = Field(description="CNY, to the fen")
 
 
 def cost_approach(

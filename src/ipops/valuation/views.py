@@ -15,10 +15,9 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy.orm import Session
 
@@ -143,7 +142,7 @@ def read_value(
     and contribution; LVD, TVD, EVD and PVD; the scheme and corpus snapshot used."""
     authz.require(user, "value:read", "valuation")
     card = patent_card(corpus_store(request), value_root(request), number, chosen_scheme(scheme))
-    return ValueCard.model_validate(jsonable_encoder(card.as_dict()))
+    return ValueCard.model_validate(card.as_dict())
 
 
 # --------------------------------------------------------------------------- ranking
@@ -229,7 +228,10 @@ def read_high_value(request: Request, user: CurrentUser, page: PlainPageParams) 
     reasons that hold and their evidence (ordered by filing date)."""
     authz.require(user, "value:read", "valuation")
     report = high_value_report(corpus_store(request), value_root(request))
-    items = [p.as_dict() for p in report.patents[page.offset : page.offset + page.size]]
+    items = [
+        HighValueItem.model_validate(p, from_attributes=True)
+        for p in report.patents[page.offset : page.offset + page.size]
+    ]
     return HighValuePage.model_validate(
         {
             "items": items,
@@ -278,11 +280,7 @@ class MoneyRequest(StrictModel):
     obsolescence: DecimalText | None = None
 
 
-class MoneyValue(BaseModel):
-    as_of: date
-    patents: list[dict[str, Any]]
-    income: dict[str, Any]
-    cost: dict[str, Any] | None
+MoneyValue = appraisal.MoneyFigures  # the legal terms, income and cost approaches, typed
 
 
 @router.post("/money")
@@ -305,4 +303,4 @@ def value_in_money(body: MoneyRequest, request: Request, user: CurrentUser) -> M
         cost=body.cost,
         obsolescence=body.obsolescence,
     )
-    return MoneyValue.model_validate(valued.as_dict())
+    return valued.figures()

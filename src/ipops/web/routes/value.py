@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from fastapi import APIRouter, Depends, Request
@@ -23,6 +24,7 @@ from ipops.valuation.fields import fields
 from ipops.valuation.highvalue import REASON_LABELS, Reason
 from ipops.valuation.runs import ScoreRun
 from ipops.valuation.schemes import DEGREE_LABELS, builtin_names, builtin_text, parse_scheme
+from ipops.valuation.scoring import DegreeLine, IndicatorLine
 from ipops.web.charts import bar_chart
 from ipops.web.context import DbSession, Web, WebContext
 from ipops.web.i18n import N_
@@ -116,49 +118,61 @@ def value_card_page(
         raise web.not_found(
             web.gettext("There is no patent %(id)s in the corpus.", id=patent_id)
         ) from None
-    payload = card.as_dict()
-    if payload.get("field"):
-        found = payload["field"]
-        payload["field"] = {
-            **found,
-            "name": field_name(found["number"], found["name"], web.locale),
-            "sector": sector_name(found["number"], found["sector"], web.locale),
-        }
+    shown = views.ValueCard.model_validate(card.as_dict())  # the API's typed card
+    field = shown.field
     degrees = [
-        {
-            **d,
-            "code": DEGREE_LABELS[d["degree"]][0],
-            "name": bilingual(web, *DEGREE_LABELS[d["degree"]][1:]),
-        }
-        for d in payload["degrees"]
+        DegreeRow(d, DEGREE_LABELS[d.degree][0], bilingual(web, *DEGREE_LABELS[d.degree][1:]))
+        for d in shown.degrees
     ]
     chart = bar_chart(
-        [(d["code"], round(d["score"] or 0)) for d in degrees],
-        names=[f"{d['code']} {d['name']}" for d in degrees],
+        [(row.code, round(row.line.score or 0)) for row in degrees],
+        names=[f"{row.code} {row.name}" for row in degrees],
     )
     lines = [
-        {
-            **line,
-            "code": DEGREE_LABELS[line["degree"]][0],
-            "label": _indicator_label(web, line["indicator"]),
-            "reason_text": bilingual(web, line["reason_en"] or "", line["reason_zh"] or ""),
-        }
-        for line in payload["indicators"]
+        IndicatorRow(
+            line,
+            DEGREE_LABELS[line.degree][0],
+            _indicator_label(web, line.indicator),
+            bilingual(web, line.reason_en or "", line.reason_zh or ""),
+        )
+        for line in shown.indicators
     ]
     zh = web.locale.startswith("zh")
     return web.render(
         "value_card.html",
         active="value",
-        card=payload,
+        card=shown,
+        field_name=None if field is None else field_name(field.number, field.name, web.locale),
+        field_sector=None if field is None else sector_name(field.number, field.sector, web.locale),
         degrees=degrees,
         lines=lines,
         chart=chart,
         facts=card_facts(card, zh=zh),
-        notes=payload["notes_zh" if zh else "notes"],
-        unavailable=[_indicator_label(web, name) for name in payload["unavailable"]],
+        notes=shown.notes_zh if zh else shown.notes,
+        unavailable=[_indicator_label(web, name) for name in shown.unavailable],
         scheme=scheme,
         schemes=builtin_names(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DegreeRow:
+    """A value degree's line of the card with its code and its name in the page language."""
+
+    line: DegreeLine
+    code: str  # LVD | TVD | EVD
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """An indicator's line of the card with its degree code, label and the reason it is
+    unavailable, in the page language."""
+
+    line: IndicatorLine
+    code: str
+    label: str
+    reason_text: str
 
 
 def card_facts(card: rankings.PatentValue, *, zh: bool) -> list[tuple[str, str]]:
