@@ -269,12 +269,17 @@ def sql_text(value: str) -> str:
 def copy_parquet(
     con: duckdb.DuckDBPyConnection, sql: str, path: Path, metadata: dict[str, Any]
 ) -> None:
-    """Write a query's rows to ``path`` atomically (a temporary name, then a rename)."""
+    """Write a query's rows to ``path`` atomically (a temporary name, then a rename).
+
+    Zstandard at level 1: any Parquet reader reads it like the default level 3; the file is
+    ~10 % larger and its encoding ~15 % cheaper (indicators of 1M patents: 59 MB instead of
+    54 MB, measured with ``benchmarks/value.py``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     kv = sql_text(json.dumps(metadata))
     con.execute(
         f"COPY ({sql}) TO '{sql_text(str(tmp))}' (FORMAT parquet, COMPRESSION zstd, "
+        "COMPRESSION_LEVEL 1, "
         f"KV_METADATA {{'{METADATA_KEY.decode()}': '{kv}'}})"
     ).fetchall()
     tmp.replace(path)
