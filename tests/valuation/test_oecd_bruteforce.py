@@ -31,8 +31,9 @@ import duckdb
 import pytest
 from builders import AS_OF, Workspace, patent
 
-from ipops.valuation.indicator_sql import IndicatorOptions
-from ipops.valuation.indicators import compute_indicators
+from ipops.valuation.catalogue import PERCENTILE_NAMES
+from ipops.valuation.indicator_sql import IndicatorOptions, rank_table
+from ipops.valuation.indicators import PERFECT_HASH_BITS, compute_indicators, run_indicator_steps
 
 SUBCLASSES = ("A61K", "A61B", "G06F", "H04L", "H04W", "B65D", "C07D", "F16H", "Y02E")
 Rows = dict[str, list[dict[str, Any]]]
@@ -153,3 +154,21 @@ def test_indicator_sql_matches_the_definitions(tmp_path: Path, seed: int, loaded
                 assert value == pytest.approx(values[name]), (patent_id, name)
                 checked += name in ("generality", "originality", "radicalness")
     assert checked > 40  # the corpus exercises the measures, not only their nulls
+
+
+def test_steps_free_their_inputs_and_restore_the_engine_settings(tmp_path: Path) -> None:
+    """After the steps only ``ip_raw`` and the ranking tables are left (the rest is dropped
+    once no later step reads it), the final SQL still runs on them, and the perfect hash
+    threshold the indicator steps use is back at DuckDB's default for later queries."""
+    ws = Workspace(tmp_path / "ws")
+    ws.add("random", random_corpus(5, loaded=True))
+    con = ws.store.connect()
+    default = con.execute("SELECT current_setting('perfect_ht_threshold')").fetchall()[0][0]
+    final_sql = run_indicator_steps(con, IndicatorOptions(as_of=AS_OF))
+    tables = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"ip_raw", "ip_cohort_sizes"} | {rank_table(n) for n in PERCENTILE_NAMES}
+    rows = con.execute(f"SELECT count(*), count(originality) FROM ({final_sql})").fetchall()
+    assert rows[0][0] == con.execute("SELECT count(*) FROM patents").fetchall()[0][0]
+    assert rows[0][1] > 0
+    setting = con.execute("SELECT current_setting('perfect_ht_threshold')").fetchall()[0][0]
+    assert setting == default != PERFECT_HASH_BITS

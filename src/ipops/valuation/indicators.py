@@ -51,6 +51,12 @@ DEFINITIONS_VERSION = "1"
 METADATA_KEY = b"ipops.valuation"
 MAX_KEY_SALTS = 3
 StepCallback = Callable[[str, int, int], None]  # step name, steps done, steps in all
+# The group-bys on a patent number (``idx``: forward counts, the per-patent totals of the
+# (patent, subclass) cells, scope) use DuckDB's perfect hash aggregate, an array indexed by
+# the key, when the key's range needs at most this many bits; under DuckDB's default (12
+# bits) they go to the general hash table at about 3x the CPU (1M patents, same run).
+# 24 bits: up to 16M patents; the array has one aggregate state per patent number.
+PERFECT_HASH_BITS = 24
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,12 @@ def run_indicator_steps(
     *,
     progress: StepCallback | None = None,
 ) -> str:
-    """Materialise the steps as temp tables; return the SQL of the indicators table."""
+    """Materialise the steps as temp tables; return the SQL of the indicators table.
+
+    The indicator steps run with DuckDB's perfect hash aggregate allowed up to
+    ``PERFECT_HASH_BITS`` (see there); the ranking steps with DuckDB's default, as their
+    keys (cohort key x a small count) would make it an array far larger than their groups.
+    """
     con.register("ip_concordance", concordance_table())
     facts = corpus_facts(con)
     for salt_number in range(MAX_KEY_SALTS):
@@ -132,7 +143,10 @@ def run_indicator_steps(
         salted = _with_salt(options, salt)
         steps = indicator_steps(salted, facts)
         total = len(steps) + len(ranking_steps(("all",))) + 1  # + writing the file
-        if _run_steps(con, steps, progress, 0, total):
+        con.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
+        done = _run_steps(con, steps, progress, 0, total)
+        con.execute("RESET perfect_ht_threshold")
+        if done:
             levels = tuple(str(r[0]) for r in con.execute(cohort_levels_sql()).fetchall())
             _run_steps(con, ranking_steps(levels), progress, len(steps), total)
             return indicators_sql(salted)
@@ -269,12 +283,17 @@ def sql_text(value: str) -> str:
 def copy_parquet(
     con: duckdb.DuckDBPyConnection, sql: str, path: Path, metadata: dict[str, Any]
 ) -> None:
-    """Write a query's rows to ``path`` atomically (a temporary name, then a rename)."""
+    """Write a query's rows to ``path`` atomically (a temporary name, then a rename).
+
+    Zstandard at level 1: any Parquet reader reads it like the default level 3; the file is
+    ~10 % larger and its encoding ~15 % cheaper (indicators of 1M patents: 59 MB instead of
+    54 MB, measured with ``benchmarks/value.py``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     kv = sql_text(json.dumps(metadata))
     con.execute(
         f"COPY ({sql}) TO '{sql_text(str(tmp))}' (FORMAT parquet, COMPRESSION zstd, "
+        "COMPRESSION_LEVEL 1, "
         f"KV_METADATA {{'{METADATA_KEY.decode()}': '{kv}'}})"
     ).fetchall()
     tmp.replace(path)

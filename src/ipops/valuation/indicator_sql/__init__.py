@@ -118,14 +118,34 @@ def indicator_steps(options: IndicatorOptions, facts: CorpusFacts) -> list[Step]
         Step("ip_universe", universe_sql(facts, salt)),
         Step("ip_universe_span", universe_span_sql()),
         Step("ip_cite_keys", cite_keys_sql(salt)),
-        Step("ip_edges", edges_sql(options, facts), done_with=("ip_cite_keys",)),
+        Step("ip_edges", edges_sql(options, facts), done_with=("ip_cite_keys", "ip_universe")),
         Step("ip_universe_kind", universe_kind_sql(facts)),
-        Step("ip_forward", forward_sql()),
-        Step("ip_backward", backward_sql(), done_with=("ip_edges", "ip_doc_classes")),
+        Step("ip_forward", forward_sql(), done_with=("ip_doc_classes",)),
+        Step("ip_backward", backward_sql(), done_with=("ip_edges",)),
         Step("ip_term_facts", term_facts_sql(salt)),
-        Step("ip_term", expiry_sql("ip_term_facts")),
-        Step("ip_status", status_sql(options, salt)),
+        Step("ip_term", expiry_sql("ip_term_facts"), done_with=("ip_term_facts",)),
+        Step("ip_status", status_sql(options, salt), done_with=("ip_term",)),
         Step("ip_family", family_sql(salt)),
         Step("ip_cells", cells_sql(options)),
-        Step("ip_raw", raw_sql(options, facts)),
+        # the ranking steps and the final table read ip_raw alone: free the rest for them
+        Step("ip_raw", raw_sql(options, facts), done_with=RAW_INPUTS),
     ]
+
+
+# Tables read by ``raw_sql`` and by no later step.
+RAW_INPUTS: tuple[str, ...] = (
+    "ip_class_dict",
+    "ip_main",
+    "ip_base",
+    "ip_kinds",
+    "ip_classes",
+    "ip_citing_counts",
+    "ip_cited_sources",
+    "ip_universe_span",
+    "ip_universe_kind",
+    "ip_forward",
+    "ip_backward",
+    "ip_status",
+    "ip_family",
+    "ip_cells",
+)

@@ -142,6 +142,10 @@ def backward_sql() -> str:
     IPC codes of the cited patents. Radicalness (OECD, after Shane 2001): the share of those
     codes that are not among this patent's own subclasses. Only cited patents whose classes
     are known (corpus patents) count.
+
+    One pass over the (patent, subclass) cells: each cell is marked as one of the patent's
+    own subclasses by a left join, and the totals, the sum of squares and the own count are
+    summed together (no second read of the cells, so they are never materialised).
     """
     return """
 WITH occ AS (
@@ -149,12 +153,9 @@ WITH occ AS (
     FROM ip_edges e JOIN ip_classes k ON k.idx = e.cited
     WHERE e.citing IS NOT NULL GROUP BY e.citing, k.cid
 ), totals AS (
-    SELECT idx, sum(n) AS n, sum(n * n) AS n2 FROM occ GROUP BY idx
-), own AS (
-    SELECT o.idx, sum(o.n) AS n
-    FROM occ o JOIN ip_classes k ON k.idx = o.idx AND k.cid = o.cid
+    SELECT o.idx, sum(o.n) AS n, sum(o.n * o.n) AS n2,
+           coalesce(sum(o.n) FILTER (WHERE own.idx IS NOT NULL), 0) AS own
+    FROM occ o LEFT JOIN ip_classes own ON own.idx = o.idx AND own.cid = o.cid
     GROUP BY o.idx
 )
-SELECT t.idx, 1 - t.n2 / (t.n ^ 2) AS originality,
-       1 - coalesce(own.n, 0) / t.n AS radicalness
-FROM totals t LEFT JOIN own ON own.idx = t.idx"""
+SELECT idx, 1 - n2 / (n ^ 2) AS originality, 1 - own / n AS radicalness FROM totals"""
