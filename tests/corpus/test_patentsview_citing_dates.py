@@ -37,6 +37,7 @@ from ipops.corpus.formats.uspto_xml import parse_file
 from ipops.corpus.ingest import LoadTarget, ingest_files
 from ipops.corpus.records import Reject
 from ipops.errors import InputFormatError, ValidationError
+from ipops.valuation.availability import universe_of
 from ipops.valuation.indicator_sql import IndicatorOptions
 from ipops.valuation.indicators import compute_indicators
 from realdata import shared_path
@@ -249,12 +250,18 @@ def test_an_undated_citing_document_counts_in_fwd_citations_but_not_within_five_
     # all three citing documents are in the universe: 3 forward citations; within five
     # years only the one *dated* before 2015-06-01: an undated one is never assumed inside
     assert (row["fwd_citations"], row["fwd_citations_5y"]) == (3, 1)
-    assert row["fwd_universe_documents"] == 4
+    assert (row["fwd_universe_documents"], row["fwd_universe_undated"]) == (4, 1)
     assert (row["fwd_universe_start"], row["fwd_universe_end"]) == (
         date(2010, 6, 1),
         date(2017, 3, 7),
     )
     assert row["fwd_window_end"] == date(2015, 5, 31)
+    shown = universe_of(row)
+    assert shown.describe().endswith(
+        "; 1 without a date: counted in forward citations, never within the window "
+        "(the window's count is a lower bound)"
+    )
+    assert "其中 1 件无公开日" in shown.describe(zh=True)
 
 
 def _nothing_written(target: LoadTarget) -> None:

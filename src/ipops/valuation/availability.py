@@ -112,15 +112,28 @@ class CitingUniverse:
     start: date | None
     end: date | None
     documents: int | None = None
+    undated: int | None = None  # documents without a publication date
 
     def describe(self, zh: bool = False) -> str:
         if self.kind == "none":
             return REASONS["no_citing_universe"][1 if zh else 0]
         if zh:
             origin = "载入的施引文献" if self.kind == "loaded" else "本库专利"
-            return f"{origin} {self.documents} 件，公开日 {self.start} 至 {self.end}"
+            text = f"{origin} {self.documents} 件，公开日 {self.start} 至 {self.end}"
+            if self.undated:
+                text += (
+                    f"；其中 {self.undated} 件无公开日：计入被引总数，不计入窗口期被引数"
+                    "（窗口期被引数为下限）"
+                )
+            return text
         origin = "loaded citing documents" if self.kind == "loaded" else "corpus patents"
-        return f"{self.documents} {origin}, published {self.start} to {self.end}"
+        text = f"{self.documents} {origin}, published {self.start} to {self.end}"
+        if self.undated:
+            text += (
+                f"; {self.undated} without a date: counted in forward citations, never within "
+                "the window (the window's count is a lower bound)"
+            )
+        return text
 
 
 def universe_of(row: Mapping[str, Any]) -> CitingUniverse:
@@ -129,4 +142,5 @@ def universe_of(row: Mapping[str, Any]) -> CitingUniverse:
         start=row.get("fwd_universe_start"),
         end=row.get("fwd_universe_end"),
         documents=row.get("fwd_universe_documents"),
+        undated=row.get("fwd_universe_undated"),
     )

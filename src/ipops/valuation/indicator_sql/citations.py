@@ -74,8 +74,14 @@ LEFT JOIN ip_base a ON a.h = c.hc
 
 
 def universe_span_sql() -> str:
-    """(start, end): the publication dates the citing universe's documents span."""
-    return 'SELECT min(pub) AS "start", max(pub) AS "end", count(*) AS documents FROM ip_universe'
+    """(start, end, documents, undated): the publication dates the citing universe's documents
+    span, how many documents it holds and how many of those have no date (a citing patent
+    known only from a citation table: it counts in forward citations, never within the
+    window, so the window's count is then a lower bound)."""
+    return (
+        'SELECT min(pub) AS "start", max(pub) AS "end", count(*) AS documents, '
+        "count(*) FILTER (WHERE pub IS NULL) AS undated FROM ip_universe"
+    )
 
 
 def universe_kind_sql(facts: CorpusFacts) -> str:

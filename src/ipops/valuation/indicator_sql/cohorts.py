@@ -83,6 +83,7 @@ SELECT b.idx, b.patent_id, b.office, b.doc_type, b.patent_type, b.source,
        CASE WHEN {has_universe} THEN span.start END AS fwd_universe_start,
        CASE WHEN {has_universe} THEN span.end END AS fwd_universe_end,
        CASE WHEN {has_universe} THEN span.documents END AS fwd_universe_documents,
+       CASE WHEN {has_universe} THEN span.undated END AS fwd_universe_undated,
        {after_end} AS filed_after_universe,
        CASE WHEN {known} THEN greatest(coalesce(fw.fwd, 0), b.reported_citations)
             ELSE b.reported_citations END AS fwd_citations,
