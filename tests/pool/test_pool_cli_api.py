@@ -18,7 +18,7 @@ from ipops.api.app import create_app
 from ipops.cli.app import app
 from ipops.cli.context import app_context
 from ipops.errors import Conflict, InvalidTransition, ValidationError
-from ipops.pool.demo import LICENSEES, POOL_NAME, seed_demo_pool
+from ipops.pool.demo import LICENSEES, MEMBERS, POOL_NAME, seed_demo_pool
 from ipops.registry.db import session_scope
 
 HOLDINGS = """member,patent,family,country,expires
@@ -117,7 +117,13 @@ def test_stats_statement_and_what_if_on_the_demo_pool(home: Path) -> None:
     assert patent["number"] in counted
     assert patent["number"] not in {p for m in after["members"] for p in m["patents"]}
     ledger = cli_json(
-        home, "pool", "statement", POOL_NAME, "珠海格力电器股份有限公司", "--period", "2025-03"
+        home,
+        "pool",
+        "statement",
+        POOL_NAME,
+        MEMBERS[0],
+        "--period",
+        "2025-03",
     )
     assert ledger["lines"] and all(line["patents"] for line in ledger["lines"])
     cases = cli_json(home, "pool", "case", "list", POOL_NAME)

@@ -38,17 +38,22 @@ POOL_NAME = "中国空调领域专利池（演示）"
 DEMO_YEAR = 2025
 LAUNCHED = date(2019, 11, 12)
 PATENTS = 547
-MEMBERS = (
-    "珠海格力电器股份有限公司",
-    "青岛海尔空调器有限总公司",
-    "四川长虹空调有限公司",
-    "广东志高空调有限公司",
-    "TCL空调器（中山）有限公司",
-    "海信（山东）空调有限公司",
-    "广东美的制冷设备有限公司",
-    "奥克斯空调股份有限公司",
-    "珠海凌达压缩机有限公司",
-    "广东美芝制冷设备有限公司",
+# The member companies the seed names (the pool's founders), marked as demo like every other
+# organisation of the demo: their patents, royalties and cases here are generated.
+MEMBERS = tuple(
+    f"{name}（演示）"
+    for name in (
+        "珠海格力电器股份有限公司",
+        "青岛海尔空调器有限总公司",
+        "四川长虹空调有限公司",
+        "广东志高空调有限公司",
+        "TCL空调器（中山）有限公司",
+        "海信（山东）空调有限公司",
+        "广东美的制冷设备有限公司",
+        "奥克斯空调股份有限公司",
+        "珠海凌达压缩机有限公司",
+        "广东美芝制冷设备有限公司",
+    )
 )
 CATEGORIES = {
     "split-ac": "分体式空调",

@@ -7,8 +7,9 @@ the loader. Every row is marked ``generated`` (and patents ``source = "generated
   KR patents, by domestic and foreign applicants; grants and applications not (yet) granted.
 * Technology: a configurable share of air-conditioning patents (F24F, F25B, F04C, F25D, H02P,
   F28F, F28D) among eleven other fields; IPC symbols in canonical form, CPC for US patents.
-* Applicants: named companies and universities (珠海格力电器股份有限公司, 东南大学, Daikin …),
-  a long tail of small firms, some individuals; Chinese addresses for Chinese applicants.
+* Applicants: invented companies and universities (澜珩科技股份有限公司, Zelquill Inc. …; no
+  real organisation is named), a long tail of small firms, some individuals; Chinese
+  addresses for Chinese applicants.
 * Inventors: teams of 1–15 (1: 30%, 2: 25%, 3: 18% …), ~7% of patents with inventors in two
   countries, placed at real GeoNames cities (the applicant's city, or a draw weighted by
   population within the country) with coordinates.

@@ -150,19 +150,8 @@ class PatentIn(StrictModel):
 FACT_FIELDS = ("title", "filing_date", "grant_date", "expires_on", "family", "ipc")
 
 
-class PatentOut(Record):
-    id: int
-    number: str
-    member: str
-    country: str
-    title: str
-    family: str | None
-    ipc: str | None
-    filing_date: date | None
-    grant_date: date | None
-    expires_on: date | None
-    status: str
-    from_corpus: bool
+class PatentOut(submissions.PatentRecord):
+    """A pool patent as the API answers it: the use case's record, under the API's name."""
 
 
 @router.post("/pools/{pool_id}/patents", status_code=201)
