@@ -92,6 +92,8 @@ def test_the_pool_administrator_pages_through_the_invoices_newest_first(
     assert count and int(count[1].replace(",", "")) > PAGE_SIZE
     numbers = re.findall(r"<tr><td>([^<]+)</td>", first)
     assert len(numbers) == PAGE_SIZE and numbers == sorted(numbers, reverse=True)
+    periods = re.findall(r"<td>(\d{4}-\d\d-\d\d) – (\d{4}-\d\d-\d\d)</td>", first)
+    assert len(periods) == PAGE_SIZE and all(start <= end for start, end in periods)
     assert f'href="{admin.group(1)}?page=2#i-heading"' in first
     second = _section(client.get(admin.group(1), params={"page": 2}).text, "i-heading")
     later = re.findall(r"<tr><td>([^<]+)</td>", second)

@@ -223,18 +223,7 @@ def _admin(
 ) -> Response:
     """The administrator's page: reviews, members, allocations, income, the invoices (newest
     first, a page at a time) and cases."""
-    invoices = [
-        {
-            "number": inv.number,
-            "licensee": lic.name,
-            "period": f"{rep.period_start} – {rep.period_end}",
-            "amount": fen_text(inv.amount_fen),
-            "paid": fen_text(inv.paid_fen),
-            "allocation": inv.allocation_id,
-            "waived_on": inv.waived_on,
-        }
-        for inv, lic, rep in reversed(payments.invoices_of(db_session, pool))
-    ]
+    invoices = payments.invoice_list(db_session=db_session, pool=pool)[::-1]
     pager = make_pager(
         f"/pool/{pool.id}/admin",
         {},
