@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -37,19 +36,6 @@ class LegalTerm:
             return None
         return max(Decimal(self.term_years) - self.remaining_years, Decimal(0))
 
-    def as_dict(self) -> dict[str, Any]:
-        """What a money valuation reports of each patent's legal term."""
-        return {
-            "patent_id": self.patent_id,
-            "status": self.status,
-            "status_basis": self.status_basis,
-            "term_end": self.term_end,
-            "term_upper_bound": bool(self.expiry and self.expiry.upper_bound),
-            "term_how": None if self.expiry is None else self.expiry.how(),
-            "remaining_years": None
-            if self.remaining_years is None
-            else str(round(self.remaining_years, 4)),
-        }
 
 
 _TERM_FACTS_SQL = """
