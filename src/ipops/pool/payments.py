@@ -210,6 +210,23 @@ def invoice_list(*, db_session: Session, pool: Pool) -> list[InvoiceOut]:
     ]
 
 
+class InvoiceDue(InvoiceOut):
+    late_interest: str  # at the pool's rate up to the day asked for (``late_interest``)
+
+
+def invoices_due(*, db_session: Session, pool: Pool, on: date) -> list[InvoiceDue]:
+    """The pool's invoices by number, each with its late-payment interest up to ``on``."""
+    return [
+        InvoiceDue(
+            **invoice_out(
+                invoice, licensee.name, (report.period_start, report.period_end)
+            ).model_dump(),
+            late_interest=fen_text(late_interest(db_session, pool, invoice, on)),
+        )
+        for invoice, licensee, report in invoices_of(db_session, pool)
+    ]
+
+
 class AccountReport(Record):
     report: int
     period_from: date

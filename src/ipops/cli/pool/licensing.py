@@ -170,21 +170,22 @@ def invoices(
     ctx = app_context()
     with session_scope(ctx.engine) as session:
         found = membership.get_pool(db_session=session, name=pool)
-        rows = [
-            {
-                "invoice": inv.number,
-                "licensee": lic.name,
-                "period": f"{rep.period_start}..{rep.period_end}",
-                "amount": fen_text(inv.amount_fen),
-                "paid": fen_text(inv.paid_fen),
-                "due_on": inv.due_on.isoformat(),
-                "late_interest": fen_text(payments.late_interest(session, found, inv, day)),
-                "allocation": inv.allocation_id,
-                # only on an invoice waived at a year end, as in the API's answer
-                **({"waived_on": inv.waived_on.isoformat()} if inv.waived_on else {}),
-            }
-            for inv, lic, rep in payments.invoices_of(session, found)
-        ]
+        due = payments.invoices_due(db_session=session, pool=found, on=day)
+    rows = [
+        {
+            "invoice": i.number,
+            "licensee": i.licensee,
+            "period": f"{i.period_from}..{i.period_to}",
+            "amount": i.amount,
+            "paid": i.paid,
+            "due_on": i.due_on.isoformat(),
+            "late_interest": i.late_interest,
+            "allocation": i.allocation,
+            # only on an invoice waived at a year end, as in the API's answer
+            **({"waived_on": i.waived_on.isoformat()} if i.waived_on else {}),
+        }
+        for i in due
+    ]
     if as_json:
         print_json(rows)
         return
