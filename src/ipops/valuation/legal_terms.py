@@ -37,7 +37,6 @@ class LegalTerm:
         return max(Decimal(self.term_years) - self.remaining_years, Decimal(0))
 
 
-
 _TERM_FACTS_SQL = """
 WITH r AS (
     SELECT patent_id, list({'relation': relation, 'office': related_office,
