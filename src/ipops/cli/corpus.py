@@ -176,7 +176,7 @@ def query(
     as_json: JsonOption = False,
 ) -> None:
     """Read-only SQL over the views patents, applications, parties, inventors, ... ."""
-    found = lookups.query(store=app_context().store, sql=sql, limit=limit)
+    found = lookups.read_only_rows(store=app_context().store, sql=sql, limit=limit)
     columns, rows = found.columns, found.rows
     if as_json:
         print_json([dict(zip(columns, row, strict=True)) for row in rows])

@@ -22,11 +22,12 @@ from sqlalchemy import Engine
 from ipops.audit.service import Actor, record_ingestion
 from ipops.corpus import runs
 from ipops.corpus.format_names import FORMATS
-from ipops.corpus.formats import patentsview, patentsview_dates
-from ipops.corpus.prepare import Prepared, prepare_chunk
+from ipops.corpus.formats import patentsview_dates
+from ipops.corpus.prepare import Prepared
 from ipops.corpus.records import Reject
 from ipops.corpus.sources import (
     SourceFile,
+    check_format_options,
     describe_sources,
     expand_paths,
     load_key_for,
@@ -380,21 +381,11 @@ def ingest_files(
     source_format = resolve_format(files, fmt)
     sources = describe_sources(files)
     options: dict[str, Any] = {"mapping": sha256_of(mapping) if mapping else None}
+    check_format_options(source_format, texts=texts, citing_dates=citing_dates)
     if citing_dates is not None:
-        if source_format != "patentsview":
-            raise ValidationError(
-                f"--citing-dates applies to PatentsView tables, not to {source_format}",
-                field="citing-dates",
-            )
         patentsview_dates.check_dates_file(citing_dates)
         options["citing_dates"] = sha256_of(citing_dates)
     if texts:  # only when set, so that the load keys of loads without it do not change
-        if source_format != "uspto-xml":
-            raise ValidationError(
-                "claim texts and government interest are read from USPTO XML only, "
-                f"not {source_format}",
-                field="texts",
-            )
         options["texts"] = True
     job = LoadJob(
         kind="patents",
@@ -405,13 +396,14 @@ def ingest_files(
         strict=strict,
         allow_generated=allow_generated,
     )
-    if citing_dates is not None:
-        chunks = patentsview.read_patentsview(list(files), citing_dates=citing_dates)
-        prepared: Iterable[Prepared] = map(prepare_chunk, chunks)
-    else:
-        prepared = read_prepared(
-            source_format, files, mapping=mapping, workers=workers, texts=texts
-        )
+    prepared = read_prepared(
+        source_format,
+        files,
+        mapping=mapping,
+        workers=workers,
+        texts=texts,
+        citing_dates=citing_dates,
+    )
     report = load(target, job, prepared, progress=progress)
     if source_format == "patentsview" and report.row_counts.get("citing_documents"):
         undated, citing = _undated_citing(target.store)

@@ -19,7 +19,7 @@ __all__ = [
     "QueryRows",
     "SearchHits",
     "patent",
-    "query",
+    "read_only_rows",
     "search",
     "statistics",
 ]
@@ -61,7 +61,7 @@ class QueryRows(Record):
     rows: list[tuple[Any, ...]]
 
 
-def query(*, store: CorpusStore, sql: str, limit: int = 1000) -> QueryRows:
+def read_only_rows(*, store: CorpusStore, sql: str, limit: int = 1000) -> QueryRows:
     """A read-only SQL query over the corpus views (the connection is sealed: no files, no
     writes), at most ``limit`` rows."""
     with seal(store.connect(), store) as con:

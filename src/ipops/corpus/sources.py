@@ -117,6 +117,19 @@ def _size(path: Path) -> int:
 # -- reading -----------------------------------------------------------------------------
 
 
+def check_format_options(fmt: str, *, texts: bool, citing_dates: Path | None) -> None:
+    """Refuse an option the source format does not have, naming the option."""
+    if texts and fmt != "uspto-xml":
+        raise ValidationError(
+            f"claim texts and government interest are read from USPTO XML only, not {fmt}",
+            field="texts",
+        )
+    if citing_dates is not None and fmt != "patentsview":
+        raise ValidationError(
+            f"--citing-dates applies to PatentsView tables, not to {fmt}", field="citing-dates"
+        )
+
+
 def read_prepared(
     fmt: str,
     paths: Sequence[Path],
@@ -124,20 +137,19 @@ def read_prepared(
     mapping: Path | None = None,
     workers: int | None = None,
     texts: bool = False,
+    citing_dates: Path | None = None,
 ) -> Iterator[Prepared]:
     """Prepared chunks of the sources; USPTO XML is parsed on all cores.
 
-    ``texts`` (USPTO XML only) also reads claim texts and government-interest statements.
+    ``texts`` (USPTO XML only) also reads claim texts and government-interest statements;
+    ``citing_dates`` (PatentsView only) dates the citing patents missing from g_patent.
     """
-    if texts and fmt != "uspto-xml":
-        raise ValidationError(
-            f"claim texts and government interest are read from USPTO XML only, not {fmt}",
-            field="texts",
-        )
+    check_format_options(fmt, texts=texts, citing_dates=citing_dates)
     if fmt == "uspto-xml":
         yield from _parallel_xml(paths, workers or os.cpu_count() or 1, texts)
     elif fmt == "patentsview":
-        yield from map(prepare_chunk, patentsview.read_patentsview(list(paths)))
+        chunks = patentsview.read_patentsview(list(paths), citing_dates=citing_dates)
+        yield from map(prepare_chunk, chunks)
     elif fmt == "cn-table":
         for path in paths:
             yield from map(prepare_chunk, cn_table.read_cn_table(path, mapping_file=mapping))

@@ -78,13 +78,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from ipops.corpus.formats import patentsview_dates, patentsview_pregrant
 from ipops.corpus.formats.patentsview_rows import (
     LOCATION_COLUMNS,
     SOURCE,
-    InvalidRows,
     TableColumns,
     application_row,
     assignee_row,
@@ -102,8 +100,8 @@ from ipops.corpus.formats.patentsview_rows import (
     pct_rows,
     priority_row,
     read_header,
-    record_batches,
     related_rows,
+    stage_table,
     term_row,
     us_number,
 )
@@ -306,26 +304,8 @@ class _Stage:
         self.patent_rejects: list[Reject] = []  # g_patent rows that cannot be parsed at all
 
     def load(self, table: str, path: Path, header: Sequence[str]) -> None:
-        spec = TABLES[table]
-        present = [column for column in spec.used if column in header]
-        invalid = InvalidRows(path.name)
-        schema = pa.schema([(c, pa.string()) for c in present] + [("rn", pa.int64())])
-        batches = record_batches(path, header, present, invalid)
-        incoming = pa.RecordBatchReader.from_batches(schema, batches)
-        self.con.register("incoming", incoming)
-        try:
-            self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming").fetchall()
-        except (duckdb.Error, pa.ArrowException) as error:
-            raise InputFormatError(
-                f"{path.name}: cannot be read as a TSV table ({error})"
-            ) from error
-        finally:
-            self.con.unregister("incoming")
-        for column in spec.used:
-            if column not in present:
-                self.con.execute(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR").fetchall()
-        target = self.patent_rejects if table == "g_patent" else self.rejects
-        target.extend(invalid.rejects)
+        rejects = stage_table(self.con, table, path, header, TABLES[table])
+        (self.patent_rejects if table == "g_patent" else self.rejects).extend(rejects)
 
     def create_empty(self, table: str) -> None:
         columns = ", ".join(f"{c} VARCHAR" for c in TABLES[table].used)

@@ -56,7 +56,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from ipops.corpus.formats import patentsview_rows as pv
 from ipops.corpus.records import Chunk, Reject
@@ -190,25 +189,8 @@ class _Stage:
         self.files: dict[str, str] = {}
 
     def load(self, table: str, path: Path, header: list[str]) -> None:
-        spec = TABLES[table]
-        present = [column for column in spec.used if column in header]
-        invalid = pv.InvalidRows(path.name)
-        schema = pa.schema([(c, pa.string()) for c in present] + [("rn", pa.int64())])
-        batches = pv.record_batches(path, header, present, invalid)
-        self.con.register("incoming", pa.RecordBatchReader.from_batches(schema, batches))
-        names = ", ".join("pgpub_id AS patent_id" if c == "pgpub_id" else c for c in present)
-        try:
-            self.con.execute(f"CREATE TABLE {table} AS SELECT {names}, rn FROM incoming")
-        except (duckdb.Error, pa.ArrowException) as error:
-            raise InputFormatError(
-                f"{path.name}: cannot be read as a TSV table ({error})"
-            ) from error
-        finally:
-            self.con.unregister("incoming")
-        for column in spec.used:
-            if column not in present:
-                self.con.execute(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR")
-        self.rejects.extend(invalid.rejects)
+        renamed = {"pgpub_id": "patent_id"}
+        self.rejects.extend(pv.stage_table(self.con, table, path, header, TABLES[table], renamed))
         self.files[table] = path.name
 
     def create_empty(self, table: str) -> None:

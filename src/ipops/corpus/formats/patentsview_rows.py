@@ -162,6 +162,37 @@ def _trimmed(column: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
+def stage_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    path: Path,
+    header: Sequence[str],
+    columns: TableColumns,
+    renamed: dict[str, str] | None = None,
+) -> list[Reject]:
+    """Copy a table file's used columns (as trimmed strings, plus ``rn``) into DuckDB table
+    ``table``, ``renamed`` columns under their new names and missing optional columns as
+    nulls; the rows with the wrong number of fields are returned as rejects."""
+    present = [column for column in columns.used if column in header]
+    invalid = InvalidRows(path.name)
+    schema = pa.schema([(c, pa.string()) for c in present] + [("rn", pa.int64())])
+    batches = record_batches(path, header, present, invalid)
+    con.register("incoming", pa.RecordBatchReader.from_batches(schema, batches))
+    names = ", ".join(
+        f"{c} AS {(renamed or {})[c]}" if c in (renamed or {}) else c for c in present
+    )
+    try:
+        con.execute(f"CREATE TABLE {table} AS SELECT {names}, rn FROM incoming").fetchall()
+    except (duckdb.Error, pa.ArrowException) as error:
+        raise InputFormatError(f"{path.name}: cannot be read as a TSV table ({error})") from error
+    finally:
+        con.unregister("incoming")
+    for column in columns.used:
+        if column not in present:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR").fetchall()
+    return invalid.rejects
+
+
 def configure(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     con.execute("SET threads = 2").fetchall()
     con.execute("SET memory_limit = '1GB'").fetchall()

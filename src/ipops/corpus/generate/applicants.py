@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ipops.corpus.generate.organisations import ORGS
 from ipops.corpus.generate.params import SMALL_FIRMS, SMALL_FIRMS_CACHED, _OrgSpec
 from ipops.corpus.generate.people import _person, _pick
 from ipops.corpus.generate.places import _gazetteer, _Place
@@ -24,7 +25,6 @@ from ipops.corpus.generate.vocabulary import (
     _FIRM_SUFFIXES,
     _LOCAL_BANKS,
     _NATIONAL_BANKS,
-    _ORGS,
     _STREETS,
     INDIVIDUAL,
     ORGANISATION,
@@ -90,7 +90,7 @@ class _Applicants:
         self._cn_places = [gazetteer.place(gid, name) for gid, name, _ in _CN_CITIES]
         self._cn_city_cumulative = np.cumsum([w for _, _, w in _CN_CITIES]).tolist()
         self._pools: dict[tuple[str, int, bool], tuple[list[float], list[_Entity]]] = {}
-        for spec in _ORGS:
+        for spec in ORGS:
             place = gazetteer.place(spec.geonameid, cn_names.get(spec.geonameid))
             entity = self._organisation(spec, place)
             for field_key, weight in spec.fields:
